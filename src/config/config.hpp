@@ -1,0 +1,144 @@
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <date/date.h>
+#include <date/tz.h>
+
+namespace deadlined::config {
+
+using Seconds = std::chrono::seconds;
+using SysSeconds = date::sys_seconds;
+using LocalSeconds = date::local_seconds;
+using LocalDays = date::local_days;
+
+/// A position in a source file, 1-based; line 0 means "the file as a whole".
+struct SourcePos {
+  std::string file;
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+};
+
+/// How far before a deadline a reminder goes out.
+struct Lead {
+  enum class Kind {
+    calendar_days,  ///< N days before the due day, at send_time, moved to an earlier working day.
+    working_days,   ///< N working days before the due day, at send_time.
+    exact,          ///< an exact offset before the due instant.
+  };
+  Kind kind = Kind::calendar_days;
+  std::int64_t amount = 0;  ///< days for the day kinds, seconds for `exact`.
+  std::string text;         ///< as written in the config ("3wd"); the stage name in keys.
+};
+
+/// A secret value (password, signing key); deliberately has no streaming operator.
+struct Secret {
+  std::string value;
+  bool empty() const { return value.empty(); }
+};
+
+/// The deadline of a task, as written.
+struct DueSpec {
+  enum class Kind {
+    date,             ///< `due = 2020-11-03`: ends at day_end of that day.
+    local_datetime,   ///< `due = 2020-11-03T10:00:00`: in the service time zone.
+    offset_datetime,  ///< `due = 2020-11-03T10:00:00+07:00`: an absolute instant.
+    before,           ///< `before = 2020-11-04`: end of the last working day before it.
+  };
+  Kind kind = Kind::date;
+  LocalDays day{};          ///< for `date` and `before`
+  LocalSeconds local_time{};  ///< for `local_datetime`
+  SysSeconds instant{};     ///< for `offset_datetime`
+};
+
+struct ServiceConfig {
+  std::string timezone = "Asia/Ho_Chi_Minh";
+  const date::time_zone* zone = nullptr;
+  std::filesystem::path state_dir;
+  std::vector<std::string> plan_globs;
+  std::chrono::minutes send_time{8 * 60};
+  std::chrono::minutes day_end{17 * 60};
+  /// Indexed by date::weekday::c_encoding(): 0 = Sunday.
+  std::array<bool, 7> workdays{false, true, true, true, true, true, false};
+  std::vector<Lead> leads;
+  std::string monitor;  ///< unit id of the Office; empty when none is configured.
+  Seconds retry_initial{30};
+  Seconds retry_max{30 * 60};
+};
+
+struct EmailConfig {
+  enum class Transport { none, smtp, maildir };
+  Transport transport = Transport::none;
+  std::string from_name;     ///< display name, UTF-8, may be empty
+  std::string from_address;  ///< addr-spec
+  std::string url;           ///< smtp:// or smtps://
+  bool tls_required = false;
+  bool insecure_skip_verify = false;
+  std::string username;
+  Secret password;
+  std::filesystem::path ca_file;
+  Seconds timeout{30};
+  std::filesystem::path maildir;  ///< absolute after loading
+};
+
+struct WebhookConfig {
+  std::string name;
+  std::string url;
+  Secret secret;  ///< decoded key bytes of `whsec_<base64>`; empty means unsigned
+  std::vector<std::pair<std::string, std::string>> headers;
+  Seconds timeout{10};
+  bool insecure_skip_verify = false;
+};
+
+struct Unit {
+  std::string id;
+  std::string name;
+  std::vector<std::string> emails;
+  std::vector<std::string> webhooks;
+  SourcePos where;
+};
+
+struct Task {
+  std::string id;
+  std::string title;
+  std::string detail;
+  std::vector<std::string> responsible;
+  std::vector<std::string> coordinating;
+  std::string report_to;  ///< whom the units report to; empty means the monitor unit
+  DueSpec due;
+  std::vector<Lead> leads;  ///< effective leads: the task's, else the plan's, else the service's
+  SourcePos where;
+};
+
+struct Plan {
+  std::string id;
+  std::string number;
+  std::string title;
+  std::optional<LocalDays> date;
+  std::string basis;
+  std::vector<Task> tasks;
+  SourcePos where;
+};
+
+/// A validated configuration; immutable once loaded.
+struct Config {
+  std::filesystem::path file;
+  ServiceConfig service;
+  EmailConfig email;
+  std::map<std::string, WebhookConfig> webhooks;
+  std::map<std::string, Unit> units;
+  std::vector<Plan> plans;
+
+  const Unit* find_unit(const std::string& id) const;
+  const Unit* monitor_unit() const { return find_unit(service.monitor); }
+};
+
+}  // namespace deadlined::config

@@ -1,0 +1,814 @@
+#include "config/loader.hpp"
+
+#include <glob.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "codec/base64.hpp"
+#include "config/lead.hpp"
+
+namespace deadlined::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::uintmax_t k_max_file_size = 16 * 1024 * 1024;
+const std::vector<std::string> k_default_leads = {"7d", "3wd", "1d", "0d"};
+
+std::string_view type_name(toml::node_type type) {
+  switch (type) {
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a float";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+    default: return "nothing";
+  }
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+bool valid_id(std::string_view id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_';
+  });
+}
+
+bool valid_email(std::string_view address) {
+  auto at = address.find('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 >= address.size()) return false;
+  if (address.find('@', at + 1) != std::string_view::npos) return false;
+  return std::none_of(address.begin(), address.end(), [](char c) {
+    return static_cast<unsigned char>(c) <= ' ' || c == '<' || c == '>' || c == ',' ||
+           c == '"' || c == '(' || c == ')' || c == ';' || c == '\\' || c == 0x7f;
+  });
+}
+
+std::string trim(std::string_view s) {
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return std::string(s);
+}
+
+/// Collects diagnostics for one file.
+class Reporter {
+ public:
+  Reporter(std::string file, std::vector<Diagnostic>& out) : file_(std::move(file)), out_(out) {}
+
+  SourcePos pos(const toml::source_region& region) const {
+    return {file_, region.begin.line, region.begin.column};
+  }
+  SourcePos file_pos() const { return {file_, 0, 0}; }
+  const std::string& file() const { return file_; }
+
+  void error(const toml::source_region& region, std::string message) {
+    error(pos(region), std::move(message));
+  }
+  void error(SourcePos where, std::string message) {
+    out_.push_back({std::move(where), Diagnostic::Severity::error, std::move(message)});
+  }
+  void warning(SourcePos where, std::string message) {
+    out_.push_back({std::move(where), Diagnostic::Severity::warning, std::move(message)});
+  }
+
+ private:
+  std::string file_;
+  std::vector<Diagnostic>& out_;
+};
+
+/// Reads the keys of one table and reports unknown, missing and mistyped ones.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string context, Reporter& reporter)
+      : table_(table), context_(std::move(context)), reporter_(reporter) {}
+
+  const toml::table& table() const { return table_; }
+  Reporter& reporter() { return reporter_; }
+  const std::string& context() const { return context_; }
+
+  /// The node for `key`, marking it known; reports it when required and absent.
+  const toml::node* node(std::string_view key, bool required = false) {
+    known_.insert(std::string(key));
+    const toml::node* found = table_.get(key);
+    if (!found && required) {
+      reporter_.error(table_.source(),
+                      "missing required key '" + std::string(key) + "' in " + context_);
+    }
+    return found;
+  }
+
+  std::optional<std::string> string(std::string_view key, bool required = false) {
+    const toml::node* n = node(key, required);
+    if (!n) return std::nullopt;
+    if (auto v = n->value_exact<std::string>()) return *v;
+    wrong_type(*n, key, "a string");
+    return std::nullopt;
+  }
+
+  std::optional<bool> boolean(std::string_view key) {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    if (auto v = n->value_exact<bool>()) return *v;
+    wrong_type(*n, key, "a boolean");
+    return std::nullopt;
+  }
+
+  /// An array of strings, each with its position.
+  std::optional<std::vector<std::pair<std::string, SourcePos>>> strings(std::string_view key,
+                                                                        bool required = false) {
+    const toml::node* n = node(key, required);
+    if (!n) return std::nullopt;
+    const toml::array* array = n->as_array();
+    if (!array) {
+      wrong_type(*n, key, "an array of strings");
+      return std::nullopt;
+    }
+    std::vector<std::pair<std::string, SourcePos>> out;
+    bool ok = true;
+    for (const toml::node& element : *array) {
+      if (auto v = element.value_exact<std::string>()) {
+        out.emplace_back(*v, reporter_.pos(element.source()));
+      } else {
+        reporter_.error(element.source(), "'" + std::string(key) + "' in " + context_ +
+                                              " must contain only strings, not " +
+                                              std::string(type_name(element.type())));
+        ok = false;
+      }
+    }
+    if (!ok) return std::nullopt;
+    return out;
+  }
+
+  /// A duration given as a string ("30s", "10m") or as whole seconds.
+  std::optional<Seconds> duration(std::string_view key) {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    if (auto v = n->value_exact<std::int64_t>()) {
+      if (*v > 0 && *v <= 86400 * 366) return Seconds{*v};
+    } else if (auto s = n->value_exact<std::string>()) {
+      if (auto d = parse_duration(*s); d && d->count() > 0) return d;
+    } else {
+      wrong_type(*n, key, "a duration such as \"30s\"");
+      return std::nullopt;
+    }
+    reporter_.error(n->source(), "invalid duration for '" + std::string(key) + "' in " +
+                                     context_ + ": expected a positive number followed by "
+                                                "s, m, h or d, such as \"30s\"");
+    return std::nullopt;
+  }
+
+  void wrong_type(const toml::node& n, std::string_view key, std::string_view expected) {
+    reporter_.error(n.source(), "'" + std::string(key) + "' in " + context_ + " must be " +
+                                    std::string(expected) + ", not " +
+                                    std::string(type_name(n.type())));
+  }
+
+  /// Reports every key that no reader asked for.
+  void finish() {
+    for (auto&& [key, value] : table_) {
+      if (known_.count(std::string(key.str()))) continue;
+      std::string message = "unknown key '" + std::string(key.str()) + "' in " + context_;
+      std::string best;
+      std::size_t best_distance = 3;
+      for (const auto& candidate : known_) {
+        std::size_t d = edit_distance(key.str(), candidate);
+        if (d < best_distance) best_distance = d, best = candidate;
+      }
+      if (!best.empty()) message += "; did you mean '" + best + "'?";
+      reporter_.error(key.source().begin.line ? key.source() : value.source(), message);
+    }
+  }
+
+ private:
+  const toml::table& table_;
+  std::string context_;
+  Reporter& reporter_;
+  std::set<std::string> known_;
+};
+
+std::optional<std::string> read_text_file(const fs::path& path, std::string& error) {
+  std::error_code ec;
+  auto status = fs::status(path, ec);
+  if (ec) {
+    error = ec.message();
+    return std::nullopt;
+  }
+  if (fs::is_directory(status)) {
+    error = "is a directory";
+    return std::nullopt;
+  }
+  auto size = fs::file_size(path, ec);
+  if (!ec && size > k_max_file_size) {
+    error = "file is too large (" + std::to_string(size) + " bytes; the limit is 16 MiB)";
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = std::strerror(errno);
+    return std::nullopt;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  std::string text = buffer.str();
+  if (text.find('\0') != std::string::npos) {
+    error = "is a binary file, not TOML";
+    return std::nullopt;
+  }
+  return text;
+}
+
+/// Reads a secret from a file or an environment variable named by `<prefix>_file`/`_env`.
+Secret read_secret(TableReader& reader, const std::string& prefix, const fs::path& base_dir) {
+  auto file = reader.string(prefix + "_file");
+  auto env = reader.string(prefix + "_env");
+  const toml::node* file_node = reader.table().get(prefix + "_file");
+  const toml::node* env_node = reader.table().get(prefix + "_env");
+  if (file && env) {
+    reader.reporter().error(env_node->source(), "give either '" + prefix + "_file' or '" +
+                                                    prefix + "_env' in " + reader.context() +
+                                                    ", not both");
+    return {};
+  }
+  if (file) {
+    fs::path path = fs::path(*file).is_absolute() ? fs::path(*file) : base_dir / *file;
+    std::string error;
+    auto text = read_text_file(path, error);
+    if (!text) {
+      reader.reporter().error(file_node->source(), "cannot read " + prefix + "_file '" +
+                                                       path.string() + "': " + error);
+      return {};
+    }
+    Secret secret{trim(*text)};
+    if (secret.empty()) {
+      reader.reporter().error(file_node->source(),
+                              prefix + "_file '" + path.string() + "' is empty");
+    }
+    return secret;
+  }
+  if (env) {
+    const char* value = std::getenv(env->c_str());
+    if (!value || !*value) {
+      reader.reporter().error(env_node->source(), "environment variable '" + *env +
+                                                      "' named by " + prefix +
+                                                      "_env is not set or empty");
+      return {};
+    }
+    return Secret{trim(value)};
+  }
+  return {};
+}
+
+LocalDays to_local_days(const toml::date& d) {
+  return LocalDays{date::year{d.year} / date::month{d.month} / date::day{d.day}};
+}
+
+Seconds to_seconds(const toml::time& t) {
+  return std::chrono::hours{t.hour} + std::chrono::minutes{t.minute} + Seconds{t.second};
+}
+
+class Loader {
+ public:
+  explicit Loader(fs::path file) : file_(std::move(file)) {}
+
+  LoadResult load() {
+    auto config = std::make_shared<Config>();
+    config->file = file_;
+    auto root = parse(file_);
+    if (root) load_main(*root, *config);
+    if (root) load_plans(*config);
+    LoadResult result;
+    result.diagnostics = std::move(diagnostics_);
+    if (!has_errors(result.diagnostics)) result.config = std::move(config);
+    return result;
+  }
+
+ private:
+  std::optional<toml::table> parse(const fs::path& path) {
+    Reporter reporter(path.string(), diagnostics_);
+    std::string error;
+    auto text = read_text_file(path, error);
+    if (!text) {
+      reporter.error(reporter.file_pos(), "cannot read file: " + error);
+      return std::nullopt;
+    }
+    try {
+      return toml::parse(*text, path.string());
+    } catch (const toml::parse_error& e) {
+      reporter.error(e.source(), std::string(e.description()));
+      return std::nullopt;
+    }
+  }
+
+  fs::path base_dir() const { return file_.parent_path().empty() ? "." : file_.parent_path(); }
+
+  std::vector<Lead> read_leads(TableReader& reader) {
+    std::vector<Lead> leads;
+    auto texts = reader.strings("leads");
+    if (!texts) return leads;
+    std::set<std::string> seen;
+    for (const auto& [text, where] : *texts) {
+      auto lead = parse_lead(text);
+      if (!lead) {
+        reader.reporter().error(where, "malformed lead '" + text +
+                                           "': expected a whole number followed by d (days), "
+                                           "wd (working days), h, m or s, such as \"3wd\"");
+      } else if (!seen.insert(text).second) {
+        reader.reporter().error(where, "duplicate lead '" + text + "'");
+      } else {
+        leads.push_back(*lead);
+      }
+    }
+    return leads;
+  }
+
+  void load_main(const toml::table& root, Config& config) {
+    Reporter reporter(file_.string(), diagnostics_);
+    TableReader top(root, "the main file", reporter);
+    load_service(top, config);
+    load_email(top, config);
+    load_webhooks(top, config);
+    load_units(top, config);
+    top.finish();
+
+    if (!config.service.monitor.empty() && !config.find_unit(config.service.monitor)) {
+      reporter.error(monitor_pos_, "monitor names unknown unit '" + config.service.monitor + "'");
+    }
+    bool any_email = std::any_of(config.units.begin(), config.units.end(),
+                                 [](const auto& u) { return !u.second.emails.empty(); });
+    if (any_email && config.email.transport == EmailConfig::Transport::none) {
+      reporter.error(reporter.file_pos(),
+                     "units have email addresses but there is no [email] section");
+    }
+  }
+
+  void load_service(TableReader& top, Config& config) {
+    const toml::node* node = top.node("service", true);
+    if (!node) return;
+    const toml::table* table = node->as_table();
+    if (!table) return top.wrong_type(*node, "service", "a table");
+    ServiceConfig& s = config.service;
+    TableReader r(*table, "[service]", top.reporter());
+
+    if (auto tz = r.string("timezone")) s.timezone = *tz;
+    try {
+      s.zone = date::locate_zone(s.timezone);
+    } catch (const std::exception&) {
+      const toml::node* n = table->get("timezone");
+      r.reporter().error(n ? n->source() : table->source(),
+                         "unknown time zone '" + s.timezone + "'");
+    }
+
+    if (auto dir = r.string("state_dir")) {
+      s.state_dir = fs::path(*dir).is_absolute() ? fs::path(*dir) : base_dir() / *dir;
+    } else if (const char* env = std::getenv("STATE_DIRECTORY"); env && *env) {
+      s.state_dir = std::string(env).substr(0, std::string(env).find(':'));
+    } else {
+      s.state_dir = base_dir() / "state";
+    }
+    s.state_dir = s.state_dir.lexically_normal();
+
+    if (auto globs = r.strings("plans", true)) {
+      for (auto& [glob, where] : *globs) s.plan_globs.push_back(glob), plan_glob_pos_.push_back(where);
+    }
+    for (auto [key, target] : {std::pair{"send_time", &s.send_time}, {"day_end", &s.day_end}}) {
+      const toml::node* n = r.node(key);
+      if (!n) continue;
+      if (auto text = n->value_exact<std::string>()) {
+        if (auto minutes = parse_time_of_day(*text)) {
+          *target = *minutes;
+        } else {
+          r.reporter().error(n->source(), "invalid time '" + *text + "' for '" + key +
+                                              "': expected HH:MM between 00:00 and 23:59");
+        }
+      } else if (auto t = n->value_exact<toml::time>()) {
+        *target = std::chrono::duration_cast<std::chrono::minutes>(to_seconds(*t));
+      } else {
+        r.wrong_type(*n, key, "a time such as \"08:00\"");
+      }
+    }
+    if (s.send_time >= s.day_end) {
+      r.reporter().error(table->source(), "send_time must be earlier than day_end in [service]");
+    }
+
+    if (auto days = r.strings("workdays")) {
+      static constexpr std::array<std::string_view, 7> k_names = {"sun", "mon", "tue", "wed",
+                                                                  "thu", "fri", "sat"};
+      s.workdays.fill(false);
+      for (const auto& [name, where] : *days) {
+        auto it = std::find(k_names.begin(), k_names.end(), name);
+        if (it == k_names.end()) {
+          r.reporter().error(where, "unknown weekday '" + name +
+                                        "': use mon, tue, wed, thu, fri, sat or sun");
+        } else {
+          s.workdays[static_cast<std::size_t>(it - k_names.begin())] = true;
+        }
+      }
+      if (std::none_of(s.workdays.begin(), s.workdays.end(), [](bool b) { return b; }) &&
+          !days->empty()) {
+        // every name was wrong; already reported
+      } else if (days->empty()) {
+        r.reporter().error(table->get("workdays")->source(),
+                           "workdays must name at least one day");
+      }
+    }
+
+    if (table->contains("leads")) {
+      s.leads = read_leads(r);
+    } else {
+      for (const auto& text : k_default_leads) s.leads.push_back(*parse_lead(text));
+    }
+    if (auto monitor = r.string("monitor")) {
+      s.monitor = *monitor;
+      monitor_pos_ = r.reporter().pos(table->get("monitor")->source());
+    }
+    if (auto d = r.duration("retry_initial")) s.retry_initial = *d;
+    if (auto d = r.duration("retry_max")) s.retry_max = *d;
+    r.finish();
+  }
+
+  void load_email(TableReader& top, Config& config) {
+    const toml::node* node = top.node("email");
+    if (!node) return;
+    const toml::table* table = node->as_table();
+    if (!table) return top.wrong_type(*node, "email", "a table");
+    EmailConfig& e = config.email;
+    TableReader r(*table, "[email]", top.reporter());
+
+    auto transport = r.string("transport", true);
+    if (transport == "smtp") {
+      e.transport = EmailConfig::Transport::smtp;
+    } else if (transport == "maildir") {
+      e.transport = EmailConfig::Transport::maildir;
+    } else if (transport) {
+      r.reporter().error(table->get("transport")->source(),
+                         "unknown email transport '" + *transport + "': use \"smtp\" or \"maildir\"");
+    }
+    if (auto from = r.string("from", true)) {
+      std::string text = trim(*from);
+      auto open = text.rfind('<');
+      if (open != std::string::npos && text.back() == '>') {
+        e.from_address = trim(text.substr(open + 1, text.size() - open - 2));
+        e.from_name = trim(text.substr(0, open));
+        if (e.from_name.size() >= 2 && e.from_name.front() == '"' && e.from_name.back() == '"') {
+          e.from_name = e.from_name.substr(1, e.from_name.size() - 2);
+        }
+      } else {
+        e.from_address = text;
+      }
+      if (!valid_email(e.from_address)) {
+        r.reporter().error(table->get("from")->source(),
+                           "invalid 'from' address '" + *from +
+                               "': expected \"Name <user@example.org>\" or \"user@example.org\"");
+      }
+    }
+
+    auto url = r.string("url");
+    auto tls = r.string("tls");
+    auto maildir = r.string("maildir");
+    if (auto t = r.duration("timeout")) e.timeout = *t;
+    if (auto v = r.boolean("insecure_skip_verify")) e.insecure_skip_verify = *v;
+    if (auto user = r.string("username")) e.username = *user;
+    e.password = read_secret(r, "password", base_dir());
+    if (auto ca = r.string("ca_file")) e.ca_file = fs::path(*ca).is_absolute() ? fs::path(*ca) : base_dir() / *ca;
+
+    if (e.transport == EmailConfig::Transport::smtp) {
+      if (!url) {
+        r.reporter().error(table->source(), "missing required key 'url' in [email] for transport \"smtp\"");
+      } else if (url->rfind("smtp://", 0) != 0 && url->rfind("smtps://", 0) != 0) {
+        r.reporter().error(table->get("url")->source(),
+                           "invalid SMTP url '" + *url + "': expected smtp://host:port or smtps://host:port");
+      } else {
+        e.url = *url;
+      }
+      if (tls == "required") {
+        e.tls_required = true;
+      } else if (tls && *tls != "opportunistic") {
+        r.reporter().error(table->get("tls")->source(),
+                           "unknown tls mode '" + *tls + "': use \"required\" or \"opportunistic\"");
+      }
+      if (maildir) {
+        r.reporter().error(table->get("maildir")->source(), "'maildir' applies only to transport \"maildir\"");
+      }
+    } else if (e.transport == EmailConfig::Transport::maildir) {
+      fs::path dir = maildir ? fs::path(*maildir) : fs::path("outbox");
+      e.maildir = (dir.is_absolute() ? dir : config.service.state_dir / dir).lexically_normal();
+      if (url) r.reporter().error(table->get("url")->source(), "'url' applies only to transport \"smtp\"");
+    }
+    r.finish();
+  }
+
+  void load_webhooks(TableReader& top, Config& config) {
+    const toml::node* node = top.node("webhooks");
+    if (!node) return;
+    const toml::table* table = node->as_table();
+    if (!table) return top.wrong_type(*node, "webhooks", "a table");
+    for (auto&& [key, value] : *table) {
+      std::string name(key.str());
+      std::string context = "[webhooks." + name + "]";
+      if (!valid_id(name)) {
+        top.reporter().error(key.source(), "invalid webhook name '" + name +
+                                               "': use letters, digits, '-' and '_'");
+        continue;
+      }
+      const toml::table* hook = value.as_table();
+      if (!hook) {
+        top.reporter().error(value.source(), context + " must be a table");
+        continue;
+      }
+      WebhookConfig w;
+      w.name = name;
+      TableReader r(*hook, context, top.reporter());
+      if (auto url = r.string("url", true)) {
+        if (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0) {
+          r.reporter().error(hook->get("url")->source(),
+                             "invalid webhook url '" + *url + "': expected http:// or https://");
+        }
+        w.url = *url;
+      }
+      Secret raw = read_secret(r, "secret", base_dir());
+      if (!raw.empty()) {
+        const toml::node* where = hook->get("secret_file") ? hook->get("secret_file") : hook->get("secret_env");
+        std::string_view text = raw.value;
+        std::optional<std::string> decoded;
+        if (text.rfind("whsec_", 0) == 0) decoded = codec::base64_decode(text.substr(6));
+        if (!decoded || decoded->empty()) {
+          r.reporter().error(where->source(), "the secret of " + context +
+                                                  " must be 'whsec_' followed by base64");
+        } else {
+          w.secret.value = std::move(*decoded);
+        }
+      }
+      if (const toml::node* headers = r.node("headers")) {
+        if (const toml::table* t = headers->as_table()) {
+          for (auto&& [hkey, hvalue] : *t) {
+            if (auto v = hvalue.value_exact<std::string>()) {
+              w.headers.emplace_back(std::string(hkey.str()), *v);
+            } else {
+              r.reporter().error(hvalue.source(), "header '" + std::string(hkey.str()) +
+                                                      "' in " + context + " must be a string");
+            }
+          }
+        } else {
+          r.wrong_type(*headers, "headers", "a table");
+        }
+      }
+      if (auto t = r.duration("timeout")) w.timeout = *t;
+      if (auto v = r.boolean("insecure_skip_verify")) w.insecure_skip_verify = *v;
+      r.finish();
+      config.webhooks.emplace(name, std::move(w));
+    }
+  }
+
+  void load_units(TableReader& top, Config& config) {
+    const toml::node* node = top.node("units", true);
+    if (!node) return;
+    const toml::table* table = node->as_table();
+    if (!table) return top.wrong_type(*node, "units", "a table");
+    for (auto&& [key, value] : *table) {
+      std::string id(key.str());
+      std::string context = "[units." + id + "]";
+      if (!valid_id(id)) {
+        top.reporter().error(key.source(), "invalid unit id '" + id +
+                                               "': use letters, digits, '-' and '_'");
+        continue;
+      }
+      const toml::table* t = value.as_table();
+      if (!t) {
+        top.reporter().error(value.source(), context + " must be a table");
+        continue;
+      }
+      Unit unit;
+      unit.id = id;
+      unit.where = top.reporter().pos(t->source());
+      TableReader r(*t, context, top.reporter());
+      if (auto name = r.string("name", true)) unit.name = *name;
+      if (auto emails = r.strings("email")) {
+        for (auto& [address, where] : *emails) {
+          if (!valid_email(address)) {
+            r.reporter().error(where, "invalid email address '" + address + "' in " + context);
+          } else {
+            unit.emails.push_back(address);
+          }
+        }
+      }
+      if (auto hooks = r.strings("webhooks")) {
+        for (auto& [name, where] : *hooks) {
+          if (!config.webhooks.count(name)) {
+            r.reporter().error(where, "unit '" + id + "' names unknown webhook '" + name + "'");
+          } else {
+            unit.webhooks.push_back(name);
+          }
+        }
+      }
+      r.finish();
+      if (!t->contains("email") && !t->contains("webhooks")) {
+        r.reporter().warning(unit.where, "unit '" + id + "' has no email and no webhook; it cannot be reminded");
+      }
+      config.units.emplace(id, std::move(unit));
+    }
+  }
+
+  void load_plans(Config& config) {
+    Reporter reporter(file_.string(), diagnostics_);
+    std::set<fs::path> seen_files;
+    std::map<std::string, SourcePos> plan_ids;
+    for (std::size_t i = 0; i < config.service.plan_globs.size(); ++i) {
+      const std::string& pattern = config.service.plan_globs[i];
+      fs::path full = fs::path(pattern).is_absolute() ? fs::path(pattern) : base_dir() / pattern;
+      glob_t matches{};
+      int rc = ::glob(full.c_str(), GLOB_ERR, nullptr, &matches);
+      std::vector<fs::path> files;
+      for (std::size_t m = 0; rc == 0 && m < matches.gl_pathc; ++m) files.emplace_back(matches.gl_pathv[m]);
+      globfree(&matches);
+      if (rc == GLOB_ABORTED) {
+        reporter.error(plan_glob_pos_[i], "cannot read the folder of plans glob '" + pattern + "'");
+        continue;
+      }
+      if (files.empty()) {
+        reporter.warning(plan_glob_pos_[i], "plans glob '" + pattern + "' matches no file");
+        continue;
+      }
+      std::sort(files.begin(), files.end());
+      for (const fs::path& file : files) {
+        std::error_code ec;
+        fs::path canonical = fs::weakly_canonical(file, ec);
+        if (!seen_files.insert(ec ? file : canonical).second) continue;
+        load_plan_file(file, config, plan_ids);
+      }
+    }
+  }
+
+  void load_plan_file(const fs::path& file, Config& config,
+                      std::map<std::string, SourcePos>& plan_ids) {
+    auto root = parse(file);
+    if (!root) return;
+    Reporter reporter(file.string(), diagnostics_);
+    TableReader top(*root, "the plan file", reporter);
+    Plan plan;
+    plan.where = reporter.file_pos();
+    std::vector<Lead> plan_leads = config.service.leads;
+    if (const toml::node* node = top.node("plan", true)) {
+      if (const toml::table* t = node->as_table()) {
+        TableReader r(*t, "[plan]", reporter);
+        plan.where = reporter.pos(t->source());
+        if (auto id = r.string("id", true)) {
+          plan.id = *id;
+          if (!valid_id(*id)) {
+            reporter.error(t->get("id")->source(),
+                           "invalid plan id '" + *id + "': use letters, digits, '-' and '_'");
+          } else if (auto [it, inserted] = plan_ids.emplace(*id, reporter.pos(t->get("id")->source()));
+                     !inserted) {
+            reporter.error(t->get("id")->source(),
+                           "duplicate plan id '" + *id + "' (first defined at " + it->second.file +
+                               ":" + std::to_string(it->second.line) + ":" +
+                               std::to_string(it->second.column) + ")");
+          }
+        }
+        if (auto v = r.string("number")) plan.number = *v;
+        if (auto v = r.string("title", true)) plan.title = *v;
+        if (auto v = r.string("basis")) plan.basis = *v;
+        if (const toml::node* d = r.node("date")) {
+          if (auto v = d->value_exact<toml::date>()) plan.date = to_local_days(*v);
+          else r.wrong_type(*d, "date", "a date such as 2020-07-15");
+        }
+        if (t->contains("leads")) plan_leads = read_leads(r);
+        r.finish();
+      } else {
+        top.wrong_type(*node, "plan", "a table");
+      }
+    }
+    if (const toml::node* node = top.node("task")) {
+      if (const toml::array* tasks = node->as_array(); tasks && tasks->is_array_of_tables()) {
+        std::map<std::string, SourcePos> task_ids;
+        for (const toml::node& element : *tasks) {
+          if (auto task = load_task(*element.as_table(), reporter, config, plan_leads, task_ids)) {
+            plan.tasks.push_back(std::move(*task));
+          }
+        }
+      } else {
+        top.wrong_type(*node, "task", "an array of tables ([[task]])");
+      }
+    } else {
+      reporter.warning(plan.where, "plan '" + plan.id + "' has no [[task]]");
+    }
+    top.finish();
+    config.plans.push_back(std::move(plan));
+  }
+
+  std::optional<Task> load_task(const toml::table& t, Reporter& reporter, const Config& config,
+                                const std::vector<Lead>& plan_leads,
+                                std::map<std::string, SourcePos>& task_ids) {
+    TableReader r(t, "[[task]]", reporter);
+    Task task;
+    task.where = reporter.pos(t.source());
+    std::size_t errors_before = error_count();
+    if (auto id = r.string("id", true)) {
+      task.id = *id;
+      SourcePos where = reporter.pos(t.get("id")->source());
+      if (!valid_id(*id)) {
+        reporter.error(where, "invalid task id '" + *id + "': use letters, digits, '-' and '_'");
+      } else if (auto [it, inserted] = task_ids.emplace(*id, where); !inserted) {
+        reporter.error(where, "duplicate task id '" + *id + "' (first defined at line " +
+                                  std::to_string(it->second.line) + ")");
+      }
+    }
+    std::string label = task.id.empty() ? std::string("task") : "task '" + task.id + "'";
+    if (auto v = r.string("title", true)) task.title = *v;
+    if (auto v = r.string("detail")) task.detail = *v;
+    if (auto v = r.string("report_to")) task.report_to = *v;
+    auto units = [&](std::string_view key, bool required, std::vector<std::string>& out) {
+      auto list = r.strings(key, required);
+      if (!list) return;
+      if (list->empty() && required) {
+        reporter.error(t.get(key)->source(), label + " has no " + std::string(key) + " unit");
+      }
+      for (auto& [unit, where] : *list) {
+        if (!config.find_unit(unit)) {
+          reporter.error(where, label + " names unknown unit '" + unit + "'");
+        } else if (std::find(out.begin(), out.end(), unit) == out.end()) {
+          out.push_back(unit);
+        }
+      }
+    };
+    units("responsible", true, task.responsible);
+    units("coordinating", false, task.coordinating);
+
+    const toml::node* due = r.node("due");
+    const toml::node* before = r.node("before");
+    if (due && before) {
+      reporter.error(before->source(), label + " has both 'due' and 'before'; give exactly one");
+    } else if (!due && !before) {
+      reporter.error(t.source(), label + " needs a deadline: 'due' or 'before'");
+    } else if (due) {
+      if (auto d = due->value_exact<toml::date>()) {
+        task.due.kind = DueSpec::Kind::date;
+        task.due.day = to_local_days(*d);
+      } else if (auto dt = due->value_exact<toml::date_time>()) {
+        LocalSeconds local{to_local_days(dt->date).time_since_epoch() + to_seconds(dt->time)};
+        if (dt->offset) {
+          task.due.kind = DueSpec::Kind::offset_datetime;
+          task.due.instant = SysSeconds{local.time_since_epoch() - std::chrono::minutes{dt->offset->minutes}};
+        } else {
+          task.due.kind = DueSpec::Kind::local_datetime;
+          task.due.local_time = local;
+        }
+      } else {
+        r.wrong_type(*due, "due", "a date or a date-time");
+      }
+    } else if (auto d = before->value_exact<toml::date>()) {
+      task.due.kind = DueSpec::Kind::before;
+      task.due.day = to_local_days(*d);
+    } else {
+      r.wrong_type(*before, "before", "a date");
+    }
+
+    task.leads = t.contains("leads") ? read_leads(r) : plan_leads;
+    r.finish();
+    if (error_count() != errors_before) return std::nullopt;
+    return task;
+  }
+
+  std::size_t error_count() const {
+    return static_cast<std::size_t>(std::count_if(diagnostics_.begin(), diagnostics_.end(), [](const Diagnostic& d) {
+      return d.severity == Diagnostic::Severity::error;
+    }));
+  }
+
+  fs::path file_;
+  std::vector<Diagnostic> diagnostics_;
+  std::vector<SourcePos> plan_glob_pos_;
+  SourcePos monitor_pos_;
+};
+
+}  // namespace
+
+LoadResult load_config(const std::filesystem::path& file) { return Loader(file).load(); }
+
+}  // namespace deadlined::config

@@ -1,0 +1,207 @@
+#include "message/outbound.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "message/mime.hpp"
+#include "message/time_format.hpp"
+
+namespace deadlined::message {
+namespace {
+
+using config::Config;
+using schedule::Reminder;
+
+std::string domain_of(const std::string& address) {
+  auto at = address.rfind('@');
+  return at == std::string::npos ? "localhost" : address.substr(at + 1);
+}
+
+/// "còn 3 ngày" or "còn 2 giờ 30 phút", counting from when the reminder is due to go out.
+std::string time_left(const Config& config, const Reminder& r) {
+  auto left = r.due - r.at;
+  if (left >= std::chrono::hours{24}) {
+    const auto* zone = config.service.zone;
+    auto days = (date::floor<date::days>(zone->to_local(r.due)) -
+                 date::floor<date::days>(zone->to_local(r.at)))
+                    .count();
+    return "còn " + std::to_string(days) + " ngày";
+  }
+  auto hours = std::chrono::duration_cast<std::chrono::hours>(left);
+  auto minutes = std::chrono::duration_cast<std::chrono::minutes>(left - hours);
+  std::string out = "còn ";
+  if (hours.count() > 0) out += std::to_string(hours.count()) + " giờ ";
+  out += std::to_string(minutes.count()) + " phút";
+  return out;
+}
+
+std::string plan_reference(const config::Plan& plan) {
+  std::string out = "Kế hoạch";
+  if (!plan.number.empty()) out += " số " + plan.number;
+  if (plan.date) out += " ngày " + vn_date(*plan.date);
+  out += " về " + plan.title;
+  return out;
+}
+
+std::vector<std::string> monitor_copy(const Config& config, const config::Unit& unit) {
+  const config::Unit* monitor = config.monitor_unit();
+  if (!monitor || monitor->id == unit.id) return {};
+  return monitor->emails;
+}
+
+}  // namespace
+
+std::string subject_of(const Config& config, const Reminder& r) {
+  const auto* zone = config.service.zone;
+  std::string subject = r.late ? "[Gửi muộn] " : "";
+  subject += "Nhắc việc: " + r.task->title + " (hạn " + vn_time(zone, r.due) + " ngày " +
+             vn_date(zone, r.due) + ")";
+  return subject;
+}
+
+std::string text_of(const Config& config, const Reminder& r) {
+  const auto* zone = config.service.zone;
+  const config::Unit* monitor = config.monitor_unit();
+  std::string report_to = r.task->report_to;
+  if (report_to.empty()) report_to = monitor ? monitor->name : std::string("đơn vị theo dõi");
+
+  std::string text = "Kính gửi: " + r.unit->name + "\n\n";
+  text += "Thực hiện " + plan_reference(*r.plan);
+  if (!r.plan->basis.empty()) text += " (căn cứ " + r.plan->basis + ")";
+  text += ", " + r.unit->name +
+          (r.role == schedule::Role::responsible ? " được giao chủ trì thực hiện nhiệm vụ:\n\n"
+                                                 : " được giao phối hợp thực hiện nhiệm vụ:\n\n");
+  text += "    " + r.task->title + "\n";
+  if (!r.task->detail.empty()) text += "    " + r.task->detail + "\n";
+  text += "\nThời hạn: trước " + vn_time(zone, r.due) + " ngày " + vn_date(zone, r.due) + " (" +
+          time_left(config, r) + ").\n";
+  text += "Báo cáo kết quả về: " + report_to + ".\n\n";
+  text += "Đề nghị " + r.unit->name + " khẩn trương triển khai và báo cáo đúng thời hạn.\n";
+  if (r.late) {
+    text += "\nLưu ý: thư nhắc này được gửi muộn so với lịch (" + vn_time(zone, r.at) + " ngày " +
+            vn_date(zone, r.at) + ") do hệ thống tạm ngừng hoạt động.\n";
+  }
+  if (monitor && monitor->id != r.unit->id) {
+    text += "\nĐồng gửi: " + monitor->name + " (theo dõi, đôn đốc).\n";
+  }
+  text += "\n--\nThư nhắc việc tự động. Mã nhắc việc: " + r.key() + "\n";
+  return text;
+}
+
+std::string render_email(const Config& config, const std::string& message_id,
+                         const std::vector<std::string>& to, const std::vector<std::string>& cc,
+                         const std::string& subject, const std::string& text,
+                         config::SysSeconds now) {
+  auto join = [](const std::vector<std::string>& addresses) {
+    std::string out;
+    for (const auto& a : addresses) out += (out.empty() ? "" : ", ") + a;
+    return out;
+  };
+  const config::EmailConfig& email = config.email;
+  std::string out = address_field("From", email.from_name, email.from_address);
+  out += header_field("To", join(to));
+  if (!cc.empty()) out += header_field("Cc", join(cc));
+  out += header_field("Subject", subject);
+  out += "Date: " + rfc5322_date(config.service.zone, now) + "\r\n";
+  out += "Message-ID: <" + message_id + "@" + domain_of(email.from_address) + ">\r\n";
+  out += "Auto-Submitted: auto-generated\r\n";
+  out += "X-Deadlined-Key: " + message_id + "\r\n";
+  out += "MIME-Version: 1.0\r\n";
+  out += "Content-Type: text/plain; charset=UTF-8\r\n";
+  out += "Content-Transfer-Encoding: base64\r\n\r\n";
+  out += base64_body(to_crlf(text));
+  return out;
+}
+
+std::string render_webhook(const Config& config, const Reminder& r) {
+  const auto* zone = config.service.zone;
+  nlohmann::ordered_json body = {
+      {"id", r.key()},
+      {"type", "reminder"},
+      {"stage", r.lead->text},
+      {"late", r.late},
+      {"plan", r.plan->id},
+      {"plan_number", r.plan->number},
+      {"plan_title", r.plan->title},
+      {"task", r.task->id},
+      {"task_title", r.task->title},
+      {"occurrence", r.occurrence},
+      {"unit", r.unit->id},
+      {"unit_name", r.unit->name},
+      {"role", r.role == schedule::Role::responsible ? "responsible" : "coordinating"},
+      {"at", iso8601(zone, r.at)},
+      {"due", iso8601(zone, r.due)},
+      {"subject", subject_of(config, r)},
+      {"text", text_of(config, r)},
+  };
+  return body.dump();
+}
+
+std::vector<Outbound> outbound_for(const Config& config, const Reminder& r, config::SysSeconds now,
+                                   bool render) {
+  std::vector<Outbound> out;
+  std::string id = r.key();
+  std::string subject = subject_of(config, r);
+  const config::Unit& unit = *r.unit;
+  if (!unit.emails.empty() && config.email.transport != config::EmailConfig::Transport::none) {
+    Outbound m;
+    m.kind = Outbound::Kind::email;
+    m.channel = "email";
+    m.id = id;
+    m.journal_key = id + "/email";
+    m.to = unit.emails;
+    m.cc = monitor_copy(config, unit);
+    m.subject = subject;
+    if (render) m.content = render_email(config, id, m.to, m.cc, subject, text_of(config, r), now);
+    out.push_back(std::move(m));
+  }
+  for (const std::string& name : unit.webhooks) {
+    Outbound m;
+    m.kind = Outbound::Kind::webhook;
+    m.channel = "webhook:" + name;
+    m.webhook = name;
+    m.id = id;
+    m.journal_key = id + "/" + m.channel;
+    m.to = {config.webhooks.at(name).url};
+    m.subject = subject;
+    if (render) m.content = render_webhook(config, r);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+std::vector<Outbound> test_outbound(const Config& config, const config::Unit& unit,
+                                    config::SysSeconds now) {
+  const auto* zone = config.service.zone;
+  std::string id = "test." + unit.id + "." + std::to_string(now.time_since_epoch().count());
+  std::string subject = "[Thử nghiệm] Kiểm tra kênh nhận nhắc việc của " + unit.name;
+  std::string text = "Kính gửi: " + unit.name +
+                     "\n\nĐây là thư thử nghiệm do quản trị viên gửi lúc " + vn_time(zone, now) +
+                     " ngày " + vn_date(zone, now) +
+                     " để kiểm tra địa chỉ nhận nhắc việc. Không cần trả lời thư này.\n";
+  std::vector<Outbound> out;
+  if (!unit.emails.empty() && config.email.transport != config::EmailConfig::Transport::none) {
+    Outbound m;
+    m.channel = "email";
+    m.id = id;
+    m.to = unit.emails;
+    m.subject = subject;
+    m.content = render_email(config, id, m.to, {}, subject, text, now);
+    out.push_back(std::move(m));
+  }
+  for (const std::string& name : unit.webhooks) {
+    Outbound m;
+    m.kind = Outbound::Kind::webhook;
+    m.channel = "webhook:" + name;
+    m.webhook = name;
+    m.id = id;
+    m.to = {config.webhooks.at(name).url};
+    m.subject = subject;
+    m.content = nlohmann::ordered_json{{"id", id}, {"type", "test"}, {"unit", unit.id},
+                                       {"subject", subject}, {"text", text}}
+                    .dump();
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+}  // namespace deadlined::message

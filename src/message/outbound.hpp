@@ -1,0 +1,48 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "schedule/schedule.hpp"
+
+namespace deadlined::message {
+
+/// One message for one channel of a unit: what preview lists and what delivery sends.
+struct Outbound {
+  enum class Kind { email, webhook };
+  Kind kind = Kind::email;
+  std::string channel;      ///< "email" or "webhook:NAME"
+  std::string webhook;      ///< NAME, for webhooks
+  std::string id;           ///< the reminder's stable key; Message-ID local part and webhook-id
+  std::string journal_key;  ///< id + "/" + channel: one journal row per channel
+  std::vector<std::string> to;  ///< addresses, or the webhook url
+  std::vector<std::string> cc;
+  std::string subject;
+  std::string content;  ///< the RFC 5322 message or the JSON body; empty unless rendered
+};
+
+/// The human-readable subject and plain-text body of a reminder, in Vietnamese.
+std::string subject_of(const config::Config& config, const schedule::Reminder& reminder);
+std::string text_of(const config::Config& config, const schedule::Reminder& reminder);
+
+/// The messages a reminder produces, one per channel of its unit. With `render` the content
+/// is filled in, with `now` as the Date header.
+std::vector<Outbound> outbound_for(const config::Config& config,
+                                   const schedule::Reminder& reminder, config::SysSeconds now,
+                                   bool render);
+
+/// A complete RFC 5322 message with CRLF line ends.
+std::string render_email(const config::Config& config, const std::string& message_id,
+                         const std::vector<std::string>& to, const std::vector<std::string>& cc,
+                         const std::string& subject, const std::string& text,
+                         config::SysSeconds now);
+
+/// The webhook JSON body (see README for the fields).
+std::string render_webhook(const config::Config& config, const schedule::Reminder& reminder);
+
+/// A test message for `send-test`, through every channel of `unit`.
+std::vector<Outbound> test_outbound(const config::Config& config, const config::Unit& unit,
+                                    config::SysSeconds now);
+
+}  // namespace deadlined::message

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+
+namespace deadlined::schedule {
+
+using config::SysSeconds;
+
+/// Why a unit is reminded: it carries out the task (thực hiện) or coordinates (phối hợp).
+enum class Role { responsible, coordinating };
+
+/// One reminder to one unit at one stage of one task occurrence. Points into the Config it
+/// was computed from, which must outlive it.
+struct Reminder {
+  const config::Plan* plan = nullptr;
+  const config::Task* task = nullptr;
+  const config::Unit* unit = nullptr;
+  const config::Lead* lead = nullptr;
+  Role role = Role::responsible;
+  SysSeconds at{};   ///< when it is to be sent
+  SysSeconds due{};  ///< the deadline instant
+  std::string occurrence;  ///< the due day in the service zone, YYYYMMDD
+  bool late = false;       ///< sent after its time because the daemon was not running
+
+  /// The stable idempotency key: plan.task.occurrence.stage.unit.
+  std::string key() const;
+};
+
+/// The deadline instant of a task in the service time zone (see DESIGN: a date-only deadline
+/// ends at day_end; `before` X ends at day_end of the last working day before X).
+SysSeconds deadline_of(const config::Config& config, const config::Task& task);
+
+/// Every reminder of every task, ordered by time then key. Stages that would fall after the
+/// deadline are dropped; stages of one unit that fall on the same instant are sent once.
+std::vector<Reminder> all_reminders(const config::Config& config);
+
+/// The reminders with `from <= at < to`, ordered by time then key.
+std::vector<Reminder> reminders_between(const config::Config& config, SysSeconds from, SysSeconds to);
+
+/// What the daemon must do when it (re)loads a config at `now`.
+struct Agenda {
+  /// Per (task, occurrence, unit), the latest stage whose time has passed while the deadline
+  /// has not; those older than `grace` are marked late.
+  std::vector<Reminder> catch_up;
+  /// Reminders still to come, ordered by time.
+  std::vector<Reminder> upcoming;
+};
+
+Agenda agenda_at(const config::Config& config, SysSeconds now, std::chrono::seconds grace);
+
+/// Formats a local day as YYYYMMDD.
+std::string occurrence_id(date::local_days day);
+
+}  // namespace deadlined::schedule
