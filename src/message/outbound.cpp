@@ -50,6 +50,12 @@ std::vector<std::string> monitor_copy(const Config& config, const config::Unit& 
 
 }  // namespace
 
+std::string join_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
 std::string subject_of(const Config& config, const Reminder& r) {
   const auto* zone = config.service.zone;
   std::string subject = r.late ? "[Gửi muộn] " : "";
@@ -91,15 +97,10 @@ std::string render_email(const Config& config, const std::string& message_id,
                          const std::vector<std::string>& to, const std::vector<std::string>& cc,
                          const std::string& subject, const std::string& text,
                          config::SysSeconds now) {
-  auto join = [](const std::vector<std::string>& addresses) {
-    std::string out;
-    for (const auto& a : addresses) out += (out.empty() ? "" : ", ") + a;
-    return out;
-  };
   const config::EmailConfig& email = config.email;
   std::string out = address_field("From", email.from_name, email.from_address);
-  out += header_field("To", join(to));
-  if (!cc.empty()) out += header_field("Cc", join(cc));
+  out += header_field("To", join_list(to));
+  if (!cc.empty()) out += header_field("Cc", join_list(cc));
   out += header_field("Subject", subject);
   out += "Date: " + rfc5322_date(config.service.zone, now) + "\r\n";
   out += "Message-ID: <" + message_id + "@" + domain_of(email.from_address) + ">\r\n";

@@ -22,6 +22,9 @@ struct Outbound {
   std::string content;  ///< the RFC 5322 message or the JSON body; empty unless rendered
 };
 
+/// "a, b, c": addresses or urls as one line.
+std::string join_list(const std::vector<std::string>& items);
+
 /// The human-readable subject and plain-text body of a reminder, in Vietnamese.
 std::string subject_of(const config::Config& config, const schedule::Reminder& reminder);
 std::string text_of(const config::Config& config, const schedule::Reminder& reminder);

@@ -1,0 +1,181 @@
+#include "app/daemon.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <spdlog/spdlog.h>
+#include <systemd/sd-daemon.h>
+
+#include "app/notify.hpp"
+#include "config/loader.hpp"
+#include "delivery/channel.hpp"
+#include "journal/journal.hpp"
+#include "message/time_format.hpp"
+#include "scheduler/scheduler.hpp"
+
+namespace deadlined::app {
+namespace {
+
+/// In-flight deliveries get this long after SIGTERM before their transfers are aborted.
+constexpr std::chrono::seconds k_shutdown_grace{5};
+
+void log_diagnostics(const std::vector<config::Diagnostic>& diagnostics) {
+  for (const auto& d : diagnostics) {
+    if (d.severity == config::Diagnostic::Severity::error) {
+      spdlog::error("{}", d.to_string());
+    } else {
+      spdlog::warn("{}", d.to_string());
+    }
+  }
+}
+
+std::size_t error_count(const std::vector<config::Diagnostic>& diagnostics) {
+  std::size_t n = 0;
+  for (const auto& d : diagnostics) n += d.severity == config::Diagnostic::Severity::error;
+  return n;
+}
+
+std::string monotonic_usec() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return std::to_string(static_cast<long long>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000);
+}
+
+class Daemon {
+ public:
+  explicit Daemon(std::filesystem::path config_file) : config_file_(std::move(config_file)) {}
+
+  int run() {
+    auto loaded = config::load_config(config_file_);
+    log_diagnostics(loaded.diagnostics);
+    if (!loaded.config) {
+      spdlog::critical("configuration {} has {} error(s); not starting", config_file_.string(),
+                       error_count(loaded.diagnostics));
+      return 1;
+    }
+    config_ = loaded.config;
+    try {
+      journal_ = std::make_unique<journal::Journal>(config_->service.state_dir / "journal.sqlite");
+    } catch (const std::exception& e) {
+      spdlog::critical("{}", e.what());
+      return 1;
+    }
+    if (config_->email.insecure_skip_verify) {
+      spdlog::warn("[email] insecure_skip_verify is on: TLS certificates are NOT verified");
+    }
+    scheduler_ = std::make_unique<scheduler::Scheduler>(io_, *journal_);
+    scheduler_->on_change = [this] { notify("STATUS=" + status()); };
+    scheduler_->load(config_, std::make_shared<delivery::ChannelSet>(*config_, abort_));
+    spdlog::info("deadlined started: {} plans, {} units, journal {}", config_->plans.size(),
+                 config_->units.size(), journal_->path().string());
+
+    signals_.async_wait([this](auto ec, int signal) { on_signal(ec, signal); });
+    start_watchdog();
+    notify("READY=1\nSTATUS=" + status());
+    io_.run();
+    abort_ = true;
+    scheduler_->join();
+    spdlog::info("deadlined stopped");
+    return 0;
+  }
+
+ private:
+  std::string status() const {
+    auto next = scheduler_->next_event();
+    if (!next) return "idle: no reminder scheduled";
+    return "next reminder at " + message::iso8601(config_->service.zone, *next) + "; " +
+           std::to_string(scheduler_->queued()) + " queued, " +
+           std::to_string(scheduler_->in_flight()) + " in flight";
+  }
+
+  void on_signal(const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    if (signal == SIGHUP && !stopping_) {
+      reload();
+    } else if (signal == SIGTERM || signal == SIGINT) {
+      if (stopping_) {
+        spdlog::warn("second stop signal: exiting at once");
+        std::_Exit(1);
+      }
+      stop();
+    }
+    signals_.async_wait([this](auto e, int s) { on_signal(e, s); });
+  }
+
+  void reload() {
+    notify("RELOADING=1\nMONOTONIC_USEC=" + monotonic_usec());
+    spdlog::info("reloading {}", config_file_.string());
+    auto loaded = config::load_config(config_file_);
+    log_diagnostics(loaded.diagnostics);
+    if (!loaded.config) {
+      spdlog::error("reload rejected: {} error(s); keeping the running configuration",
+                    error_count(loaded.diagnostics));
+      notify("READY=1\nSTATUS=reload rejected; " + status());
+      return;
+    }
+    if (loaded.config->service.state_dir != config_->service.state_dir) {
+      spdlog::warn("state_dir changed to {}; it takes effect at the next start",
+                   loaded.config->service.state_dir.string());
+    }
+    config_ = loaded.config;
+    scheduler_->load(config_, std::make_shared<delivery::ChannelSet>(*config_, abort_));
+    spdlog::info("reload done: {} plans, {} units", config_->plans.size(), config_->units.size());
+    notify("READY=1\nSTATUS=" + status());
+  }
+
+  void stop() {
+    stopping_ = true;
+    notify("STOPPING=1");
+    spdlog::info("stopping: {} deliveries in flight", scheduler_->in_flight());
+    shutdown_timer_.expires_after(k_shutdown_grace);
+    shutdown_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      spdlog::warn("shutdown grace elapsed: abandoning deliveries in flight (they stay pending)");
+      abort_ = true;
+    });
+    scheduler_->stop([this] {
+      shutdown_timer_.cancel();
+      watchdog_timer_.cancel();
+      signals_.cancel();
+      io_.stop();
+    });
+  }
+
+  void start_watchdog() {
+    std::uint64_t usec = 0;
+    if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return;
+    watchdog_interval_ = std::chrono::microseconds{usec / 2};
+    ping_watchdog();
+  }
+
+  void ping_watchdog() {
+    notify("WATCHDOG=1");
+    watchdog_timer_.expires_after(watchdog_interval_);
+    watchdog_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) ping_watchdog();
+    });
+  }
+
+  std::filesystem::path config_file_;
+  boost::asio::io_context io_;
+  boost::asio::signal_set signals_{io_, SIGHUP, SIGTERM, SIGINT};
+  boost::asio::steady_timer shutdown_timer_{io_};
+  boost::asio::steady_timer watchdog_timer_{io_};
+  std::chrono::microseconds watchdog_interval_{0};
+  std::atomic<bool> abort_{false};
+  std::shared_ptr<const config::Config> config_;
+  std::unique_ptr<journal::Journal> journal_;
+  std::unique_ptr<scheduler::Scheduler> scheduler_;
+  bool stopping_ = false;
+};
+
+}  // namespace
+
+int run_daemon(const std::filesystem::path& config_file) { return Daemon(config_file).run(); }
+
+}  // namespace deadlined::app

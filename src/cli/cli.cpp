@@ -1,0 +1,188 @@
+#include "cli/cli.hpp"
+
+#include <curl/curl.h>
+
+#include <atomic>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "app/daemon.hpp"
+#include "cli/when.hpp"
+#include "config/loader.hpp"
+#include "delivery/channel.hpp"
+#include "message/outbound.hpp"
+#include "message/time_format.hpp"
+#include "schedule/schedule.hpp"
+#include "scheduler/scheduler.hpp"
+
+namespace deadlined::cli {
+namespace {
+
+constexpr const char* k_default_config = "/etc/deadlined/deadlined.toml";
+
+void setup_logging(const std::string& level) {
+  auto logger = spdlog::stderr_color_mt("deadlined");
+  // journald adds its own timestamps; under systemd print only the level and the message.
+  logger->set_pattern(std::getenv("JOURNAL_STREAM") ? "[%l] %v" : "%Y-%m-%d %H:%M:%S.%e [%l] %v");
+  logger->set_level(spdlog::level::from_str(level));
+  spdlog::set_default_logger(logger);
+  // A failing sink must never stop the daemon.
+  spdlog::set_error_handler([](const std::string&) {});
+}
+
+/// Loads the config, printing every diagnostic to stderr; null when there are errors.
+std::shared_ptr<const config::Config> load_or_report(const std::string& file) {
+  auto loaded = config::load_config(file);
+  for (const auto& d : loaded.diagnostics) std::cerr << d.to_string() << '\n';
+  if (!loaded.config) {
+    std::size_t errors = 0;
+    for (const auto& d : loaded.diagnostics) errors += d.severity == config::Diagnostic::Severity::error;
+    std::cerr << file << ": " << errors << " error(s)\n";
+  }
+  return loaded.config;
+}
+
+int do_check(const std::string& file) {
+  auto config = load_or_report(file);
+  if (!config) return 1;
+  std::size_t tasks = 0;
+  for (const auto& plan : config->plans) tasks += plan.tasks.size();
+  auto now = scheduler::system_now();
+  auto agenda = schedule::agenda_at(*config, now, std::chrono::seconds{0});
+  std::cout << file << ": OK\n"
+            << "  units: " << config->units.size() << "\n"
+            << "  plans: " << config->plans.size() << "\n"
+            << "  tasks: " << tasks << "\n"
+            << "  upcoming reminders: " << agenda.upcoming.size() << "\n";
+  if (agenda.upcoming.empty()) {
+    std::cout << "  next reminder: none\n";
+  } else {
+    const auto& r = agenda.upcoming.front();
+    std::cout << "  next reminder: " << message::iso8601(config->service.zone, r.at) << " "
+              << r.plan->id << "/" << r.task->id << " (" << r.lead->text << ") to " << r.unit->id
+              << "\n";
+  }
+  return 0;
+}
+
+int do_preview(const std::string& file, const std::string& from_text, const std::string& to_text,
+               const std::string& format) {
+  auto config = load_or_report(file);
+  if (!config) return 1;
+  const auto* zone = config->service.zone;
+  auto from = parse_when(from_text, zone, false);
+  auto to = parse_when(to_text, zone, true);
+  if (!from || !to) {
+    std::cerr << "error: --from and --to take YYYY-MM-DD or an ISO 8601 date-time such as "
+                 "2020-11-03T08:00 or 2020-11-03T08:00:00+07:00\n";
+    return 2;
+  }
+  auto reminders = schedule::reminders_between(*config, *from, *to);
+  nlohmann::ordered_json json = nlohmann::ordered_json::array();
+  for (const auto& r : reminders) {
+    for (const auto& out : message::outbound_for(*config, r, r.at, false)) {
+      if (format == "json") {
+        json.push_back({{"at", message::iso8601(zone, r.at)},
+                        {"plan", r.plan->id},
+                        {"task", r.task->id},
+                        {"due", message::iso8601(zone, r.due)},
+                        {"stage", r.lead->text},
+                        {"unit", r.unit->id},
+                        {"role", r.role == schedule::Role::responsible ? "responsible" : "coordinating"},
+                        {"channel", out.kind == message::Outbound::Kind::email ? "email" : "webhook"},
+                        {"webhook", out.webhook},
+                        {"to", out.to},
+                        {"cc", out.cc},
+                        {"subject", out.subject},
+                        {"id", out.id}});
+      } else {
+        std::cout << message::vn_time(zone, r.at) << " " << message::vn_date(zone, r.at) << "  "
+                  << r.plan->id << "/" << r.task->id << "  mốc " << r.lead->text << "  → "
+                  << r.unit->name << " [" << out.channel << ": " << message::join_list(out.to)
+                  << (out.cc.empty() ? "" : "; cc " + message::join_list(out.cc)) << "]\n"
+                  << "      " << out.subject << "\n";
+      }
+    }
+  }
+  if (format == "json") {
+    std::cout << json.dump(2) << '\n';
+  } else if (reminders.empty()) {
+    std::cout << "Không có nhắc việc nào trong khoảng thời gian này.\n";
+  }
+  return 0;
+}
+
+int do_send_test(const std::string& file, const std::string& unit_id) {
+  auto config = load_or_report(file);
+  if (!config) return 1;
+  const config::Unit* unit = config->find_unit(unit_id);
+  if (!unit) {
+    std::cerr << "error: unknown unit '" << unit_id << "'\n";
+    return 1;
+  }
+  std::atomic<bool> abort{false};
+  delivery::ChannelSet channels(*config, abort);
+  auto messages = message::test_outbound(*config, *unit, scheduler::system_now());
+  if (messages.empty()) {
+    std::cerr << "error: unit '" << unit_id << "' has no email and no webhook\n";
+    return 1;
+  }
+  bool all_ok = true;
+  for (const auto& m : messages) {
+    delivery::Channel* channel = channels.find(m.channel);
+    delivery::Outcome outcome = channel ? channel->send({m.id, m.to, m.content})
+                                        : delivery::Outcome::permanent("channel not configured");
+    bool ok = outcome.kind == delivery::Outcome::Kind::delivered;
+    all_ok = all_ok && ok;
+    std::cout << m.channel << " → " << message::join_list(m.to) << ": " << (ok ? "OK" : "FAILED") << " ("
+              << delivery::to_string(outcome.kind) << ": " << outcome.detail << ")\n";
+  }
+  return all_ok ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"deadlined: reminds units of the deadlines in their plans (Kế hoạch)"};
+  app.require_subcommand(1);
+  std::string config_file = k_default_config;
+  std::string log_level = "info";
+
+  auto* run = app.add_subcommand("run", "Run the daemon in the foreground");
+  run->add_option("-c,--config", config_file, "Main configuration file")->capture_default_str();
+  run->add_option("--log-level", log_level, "trace, debug, info, warn or error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+
+  auto* check = app.add_subcommand("check", "Validate the configuration and summarise it");
+  check->add_option("-c,--config", config_file, "Main configuration file")->capture_default_str();
+
+  std::string from, to, format = "text";
+  auto* preview = app.add_subcommand("preview", "List the messages due in a time window");
+  preview->add_option("-c,--config", config_file, "Main configuration file")->capture_default_str();
+  preview->add_option("--from", from, "Start: YYYY-MM-DD or ISO 8601 date-time")->required();
+  preview->add_option("--to", to, "End (a date includes the whole day)")->required();
+  preview->add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
+
+  std::string unit;
+  auto* send_test = app.add_subcommand("send-test", "Send a test message through every channel of a unit");
+  send_test->add_option("-c,--config", config_file, "Main configuration file")->capture_default_str();
+  send_test->add_option("--unit", unit, "Unit id")->required();
+
+  CLI11_PARSE(app, argc, argv);
+
+  setup_logging(log_level);
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  int rc = 0;
+  if (run->parsed()) rc = app::run_daemon(config_file);
+  else if (check->parsed()) rc = do_check(config_file);
+  else if (preview->parsed()) rc = do_preview(config_file, from, to, format);
+  else if (send_test->parsed()) rc = do_send_test(config_file, unit);
+  curl_global_cleanup();
+  return rc;
+}
+
+}  // namespace deadlined::cli

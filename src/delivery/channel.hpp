@@ -1,0 +1,52 @@
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+
+namespace deadlined::delivery {
+
+/// The result of one delivery attempt, classified so that retry policy lives in one place.
+struct Outcome {
+  enum class Kind { delivered, retryable, permanent };
+  Kind kind = Kind::delivered;
+  std::string detail;  ///< what happened, for logs and the journal; never contains secrets
+
+  static Outcome delivered(std::string detail = {}) { return {Kind::delivered, std::move(detail)}; }
+  static Outcome retryable(std::string detail) { return {Kind::retryable, std::move(detail)}; }
+  static Outcome permanent(std::string detail) { return {Kind::permanent, std::move(detail)}; }
+};
+
+std::string_view to_string(Outcome::Kind kind);
+
+/// A rendered message ready to go: its stable id, its recipients and its bytes.
+struct Envelope {
+  std::string id;
+  std::vector<std::string> recipients;  ///< email addresses; unused by webhooks
+  std::string content;
+};
+
+/// One way of delivering a message. `send` blocks and may run on any thread; it must not
+/// throw, and returns early with a retryable outcome once the abort flag is set.
+class Channel {
+ public:
+  virtual ~Channel() = default;
+  virtual Outcome send(const Envelope& envelope) = 0;
+};
+
+/// The channels of one configuration, by name: "email" and "webhook:NAME".
+class ChannelSet {
+ public:
+  /// Builds the channels of `config`; `abort` is polled by transfers in progress.
+  ChannelSet(const config::Config& config, const std::atomic<bool>& abort);
+  Channel* find(const std::string& name) const;
+
+ private:
+  std::map<std::string, std::unique_ptr<Channel>> channels_;
+};
+
+}  // namespace deadlined::delivery

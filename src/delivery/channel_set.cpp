@@ -1,0 +1,32 @@
+#include "delivery/channel.hpp"
+#include "delivery/channels.hpp"
+
+namespace deadlined::delivery {
+
+std::string_view to_string(Outcome::Kind kind) {
+  switch (kind) {
+    case Outcome::Kind::delivered: return "delivered";
+    case Outcome::Kind::retryable: return "retryable";
+    case Outcome::Kind::permanent: return "permanent";
+  }
+  return "permanent";
+}
+
+ChannelSet::ChannelSet(const config::Config& config, const std::atomic<bool>& abort) {
+  using Transport = config::EmailConfig::Transport;
+  if (config.email.transport == Transport::smtp) {
+    channels_["email"] = std::make_unique<SmtpChannel>(config.email, abort);
+  } else if (config.email.transport == Transport::maildir) {
+    channels_["email"] = std::make_unique<MaildirChannel>(config.email.maildir);
+  }
+  for (const auto& [name, hook] : config.webhooks) {
+    channels_["webhook:" + name] = std::make_unique<WebhookChannel>(hook, abort);
+  }
+}
+
+Channel* ChannelSet::find(const std::string& name) const {
+  auto it = channels_.find(name);
+  return it == channels_.end() ? nullptr : it->second.get();
+}
+
+}  // namespace deadlined::delivery

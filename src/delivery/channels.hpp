@@ -1,0 +1,58 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "config/config.hpp"
+#include "delivery/channel.hpp"
+
+namespace deadlined::delivery {
+
+/// Email through an SMTP server with libcurl (STARTTLS when offered, or required).
+class SmtpChannel final : public Channel {
+ public:
+  SmtpChannel(config::EmailConfig config, const std::atomic<bool>& abort)
+      : config_(std::move(config)), abort_(abort) {}
+  Outcome send(const Envelope& envelope) override;
+
+ private:
+  config::EmailConfig config_;
+  const std::atomic<bool>& abort_;
+};
+
+/// Email written to a Maildir folder (tmp/ then rename into new/), for setups without a server.
+class MaildirChannel final : public Channel {
+ public:
+  explicit MaildirChannel(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  Outcome send(const Envelope& envelope) override;
+
+ private:
+  std::filesystem::path dir_;
+};
+
+/// HTTP POST of a JSON body signed per the Standard Webhooks specification.
+class WebhookChannel final : public Channel {
+ public:
+  WebhookChannel(config::WebhookConfig config, const std::atomic<bool>& abort)
+      : config_(std::move(config)), abort_(abort) {}
+  Outcome send(const Envelope& envelope) override;
+
+ private:
+  config::WebhookConfig config_;
+  const std::atomic<bool>& abort_;
+};
+
+/// "v1,<base64 HMAC-SHA256(key, id.timestamp.body)>", the Standard Webhooks signature.
+std::string webhook_signature(std::string_view key, std::string_view id, std::int64_t timestamp,
+                              std::string_view body);
+
+/// Classifies an HTTP status: 2xx delivered; 408, 429 and 5xx retryable; others permanent.
+Outcome classify_http_status(long status);
+
+/// Classifies an SMTP reply code: 2xx/3xx delivered, 4xx retryable, 5xx permanent.
+Outcome classify_smtp_reply(long code);
+
+}  // namespace deadlined::delivery

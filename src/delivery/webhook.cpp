@@ -1,0 +1,86 @@
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <chrono>
+
+#include "codec/base64.hpp"
+#include "delivery/channels.hpp"
+#include "delivery/curl_handle.hpp"
+
+namespace deadlined::delivery {
+namespace {
+
+constexpr std::size_t k_max_response_kept = 512;
+
+/// Keeps the start of the response for the log and drops the rest.
+std::size_t on_response(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* kept = static_cast<std::string*>(user);
+  std::size_t n = size * count;
+  if (kept->size() < k_max_response_kept) {
+    kept->append(data, std::min(n, k_max_response_kept - kept->size()));
+  }
+  return n;
+}
+
+}  // namespace
+
+std::string webhook_signature(std::string_view key, std::string_view id, std::int64_t timestamp,
+                              std::string_view body) {
+  std::string signed_content;
+  signed_content.reserve(id.size() + body.size() + 24);
+  signed_content.append(id).append(".").append(std::to_string(timestamp)).append(".").append(body);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(signed_content.data()), signed_content.size(),
+       digest, &length);
+  return "v1," + codec::base64_encode(std::string_view(reinterpret_cast<char*>(digest), length));
+}
+
+Outcome classify_http_status(long status) {
+  std::string detail = "HTTP " + std::to_string(status);
+  if (status >= 200 && status < 300) return Outcome::delivered(detail);
+  if (status == 408 || status == 429 || status >= 500) return Outcome::retryable(detail);
+  return Outcome::permanent(detail);
+}
+
+Outcome WebhookChannel::send(const Envelope& envelope) {
+  auto easy = detail::make_easy(static_cast<long>(config_.timeout.count()),
+                                config_.insecure_skip_verify, abort_);
+  if (!easy) return Outcome::retryable("cannot create a curl handle");
+  CURL* c = easy.get();
+  char error[CURL_ERROR_SIZE] = {};
+  std::string response;
+  auto timestamp = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+
+  detail::List headers;
+  detail::append(headers, "Content-Type: application/json");
+  detail::append(headers, "webhook-id: " + envelope.id);
+  detail::append(headers, "webhook-timestamp: " + std::to_string(timestamp));
+  if (!config_.secret.empty()) {
+    detail::append(headers, "webhook-signature: " + webhook_signature(config_.secret.value, envelope.id,
+                                                                      timestamp, envelope.content));
+  }
+  for (const auto& [name, value] : config_.headers) detail::append(headers, name + ": " + value);
+  detail::append(headers, "Expect:");
+
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+  curl_easy_setopt(c, CURLOPT_URL, config_.url.c_str());
+  curl_easy_setopt(c, CURLOPT_USERAGENT, "deadlined/0.1");
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(c, CURLOPT_POSTFIELDS, envelope.content.data());
+  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(envelope.content.size()));
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &on_response);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &response);
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+
+  CURLcode rc = curl_easy_perform(c);
+  long status = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  if (rc != CURLE_OK) return detail::classify_curl_error(rc, error);
+  return classify_http_status(status);
+}
+
+}  // namespace deadlined::delivery

@@ -1,0 +1,158 @@
+#include "journal/journal.hpp"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <memory>
+#include <stdexcept>
+
+namespace deadlined::journal {
+namespace {
+
+constexpr int k_schema_version = 1;
+
+struct StatementDeleter {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using Statement = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
+
+std::int64_t seconds(SysSeconds t) { return t.time_since_epoch().count(); }
+
+void bind(sqlite3_stmt* s, int index, const std::string& text) {
+  sqlite3_bind_text(s, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+}  // namespace
+
+std::string_view to_string(State state) {
+  switch (state) {
+    case State::pending: return "pending";
+    case State::delivered: return "delivered";
+    case State::failed: return "failed";
+  }
+  return "pending";
+}
+
+Journal::Journal(const std::filesystem::path& path) : path_(path) {
+  std::error_code ec;
+  auto dir = path.parent_path();
+  if (!dir.empty() && !std::filesystem::exists(dir, ec)) {
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw std::runtime_error("cannot create " + dir.string() + ": " + ec.message());
+    ::chmod(dir.c_str(), 0700);
+  }
+  mode_t old_mask = ::umask(077);
+  int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  ::umask(old_mask);
+  if (rc != SQLITE_OK) fail("cannot open");
+  sqlite3_busy_timeout(db_, 5000);
+  exec("PRAGMA journal_mode=WAL");
+  exec("PRAGMA synchronous=FULL");
+  exec(
+      "CREATE TABLE IF NOT EXISTS deliveries ("
+      " key TEXT PRIMARY KEY,"
+      " reminder_key TEXT NOT NULL,"
+      " channel TEXT NOT NULL,"
+      " plan TEXT NOT NULL, task TEXT NOT NULL, occurrence TEXT NOT NULL,"
+      " stage TEXT NOT NULL, unit TEXT NOT NULL,"
+      " scheduled_at INTEGER NOT NULL, due_at INTEGER NOT NULL,"
+      " late INTEGER NOT NULL DEFAULT 0,"
+      " state TEXT NOT NULL CHECK (state IN ('pending','delivered','failed')),"
+      " attempts INTEGER NOT NULL DEFAULT 0,"
+      " first_attempt_at INTEGER, last_attempt_at INTEGER, delivered_at INTEGER,"
+      " last_error TEXT)");
+  exec("CREATE INDEX IF NOT EXISTS deliveries_by_state ON deliveries(state)");
+  exec(("PRAGMA user_version=" + std::to_string(k_schema_version)).c_str());
+}
+
+Journal::~Journal() { sqlite3_close(db_); }
+
+void Journal::fail(const std::string& what) {
+  std::string message = "journal " + path_.string() + ": " + what + ": " +
+                        (db_ ? sqlite3_errmsg(db_) : "out of memory");
+  throw std::runtime_error(message);
+}
+
+void Journal::exec(const char* sql) {
+  char* error = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+    std::string message = error ? error : "unknown error";
+    sqlite3_free(error);
+    throw std::runtime_error("journal " + path_.string() + ": " + message);
+  }
+}
+
+sqlite3_stmt* Journal::prepare(const char* sql) {
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v2(db_, sql, -1, &statement, nullptr) != SQLITE_OK) fail("prepare");
+  return statement;
+}
+
+std::optional<State> Journal::state_of(const std::string& key) {
+  Statement s(prepare("SELECT state FROM deliveries WHERE key = ?"));
+  bind(s.get(), 1, key);
+  if (sqlite3_step(s.get()) != SQLITE_ROW) return std::nullopt;
+  std::string_view state = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0));
+  if (state == "delivered") return State::delivered;
+  if (state == "failed") return State::failed;
+  return State::pending;
+}
+
+void Journal::mark_attempt(const DeliveryRecord& r, SysSeconds now) {
+  Statement s(prepare(
+      "INSERT INTO deliveries (key, reminder_key, channel, plan, task, occurrence, stage, unit,"
+      " scheduled_at, due_at, late, state, attempts, first_attempt_at, last_attempt_at)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'pending', 1, ?12, ?12)"
+      " ON CONFLICT(key) DO UPDATE SET attempts = attempts + 1, last_attempt_at = ?12,"
+      " late = late OR ?11"));
+  bind(s.get(), 1, r.key);
+  bind(s.get(), 2, r.reminder_key);
+  bind(s.get(), 3, r.channel);
+  bind(s.get(), 4, r.plan);
+  bind(s.get(), 5, r.task);
+  bind(s.get(), 6, r.occurrence);
+  bind(s.get(), 7, r.stage);
+  bind(s.get(), 8, r.unit);
+  sqlite3_bind_int64(s.get(), 9, seconds(r.scheduled_at));
+  sqlite3_bind_int64(s.get(), 10, seconds(r.due_at));
+  sqlite3_bind_int(s.get(), 11, r.late ? 1 : 0);
+  sqlite3_bind_int64(s.get(), 12, seconds(now));
+  if (sqlite3_step(s.get()) != SQLITE_DONE) fail("record attempt");
+}
+
+void Journal::mark_delivered(const std::string& key, SysSeconds now) {
+  Statement s(prepare(
+      "UPDATE deliveries SET state = 'delivered', delivered_at = ?2, last_error = NULL"
+      " WHERE key = ?1"));
+  bind(s.get(), 1, key);
+  sqlite3_bind_int64(s.get(), 2, seconds(now));
+  if (sqlite3_step(s.get()) != SQLITE_DONE) fail("record delivery");
+}
+
+void Journal::mark_failed(const std::string& key, SysSeconds now, const std::string& reason,
+                          bool final) {
+  Statement s(prepare(
+      "UPDATE deliveries SET state = CASE WHEN ?4 THEN 'failed' ELSE state END,"
+      " last_attempt_at = ?2, last_error = ?3 WHERE key = ?1"));
+  bind(s.get(), 1, key);
+  sqlite3_bind_int64(s.get(), 2, seconds(now));
+  bind(s.get(), 3, reason);
+  sqlite3_bind_int(s.get(), 4, final ? 1 : 0);
+  if (sqlite3_step(s.get()) != SQLITE_DONE) fail("record failure");
+}
+
+int Journal::attempts(const std::string& key) {
+  Statement s(prepare("SELECT attempts FROM deliveries WHERE key = ?"));
+  bind(s.get(), 1, key);
+  return sqlite3_step(s.get()) == SQLITE_ROW ? sqlite3_column_int(s.get(), 0) : 0;
+}
+
+std::size_t Journal::count(State state) {
+  Statement s(prepare("SELECT count(*) FROM deliveries WHERE state = ?"));
+  bind(s.get(), 1, std::string(to_string(state)));
+  return sqlite3_step(s.get()) == SQLITE_ROW
+             ? static_cast<std::size_t>(sqlite3_column_int64(s.get(), 0))
+             : 0;
+}
+
+}  // namespace deadlined::journal

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <date/date.h>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace deadlined::journal {
+
+using SysSeconds = date::sys_seconds;
+
+/// What the journal knows of one delivery (one reminder through one channel).
+enum class State { pending, delivered, failed };
+
+/// Identifies one delivery and what it was for; written before the first attempt.
+struct DeliveryRecord {
+  std::string key;           ///< reminder key + "/" + channel; the primary key
+  std::string reminder_key;  ///< plan.task.occurrence.stage.unit
+  std::string channel;
+  std::string plan, task, occurrence, stage, unit;
+  SysSeconds scheduled_at{};
+  SysSeconds due_at{};
+  bool late = false;
+};
+
+/// Durable record of deliveries in SQLite (WAL, synchronous=FULL): a delivery is marked
+/// pending before each attempt and delivered or failed after it, so that a restart neither
+/// loses nor silently repeats a reminder. Not thread-safe: use from one thread.
+class Journal {
+ public:
+  /// Opens or creates `path` (its folder is created with mode 0700, the file 0600).
+  /// Throws std::runtime_error with the path and SQLite's message when it cannot.
+  explicit Journal(const std::filesystem::path& path);
+  ~Journal();
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  std::optional<State> state_of(const std::string& key);
+
+  /// Records an attempt about to be made: inserts the row or counts one more attempt.
+  void mark_attempt(const DeliveryRecord& record, SysSeconds now);
+  void mark_delivered(const std::string& key, SysSeconds now);
+  /// A failed attempt; `final` marks the delivery failed for good, else it stays pending.
+  void mark_failed(const std::string& key, SysSeconds now, const std::string& reason, bool final);
+
+  int attempts(const std::string& key);
+  std::size_t count(State state);
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  void exec(const char* sql);
+  sqlite3_stmt* prepare(const char* sql);
+  [[noreturn]] void fail(const std::string& what);
+
+  std::filesystem::path path_;
+  sqlite3* db_ = nullptr;
+};
+
+std::string_view to_string(State state);
+
+}  // namespace deadlined::journal

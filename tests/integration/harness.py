@@ -1,0 +1,841 @@
+"""Shared helpers for the deadlined integration tests.
+
+Only the standard library and aiosmtpd are used. Run the tests with Debian's
+interpreter (/usr/bin/python3), which has aiosmtpd installed:
+
+    /usr/bin/python3 tests/integration/test_email_smtp.py --binary build/deadlined
+
+Environment knobs:
+    DEADLINED_BINARY   default for --binary
+    DEADLINED_IT_KEEP  if set, temp directories of failed tests are kept
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import dataclasses
+import datetime as dt
+import email
+import email.policy
+import email.utils
+import hashlib
+import hmac
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SHIPPED_CONFIG = REPO_ROOT / "config" / "deadlined.toml"
+
+try:  # Vietnam has no DST; the fixed offset is an exact fallback.
+    from zoneinfo import ZoneInfo
+
+    VN_TZ: dt.tzinfo = ZoneInfo("Asia/Ho_Chi_Minh")
+except Exception:  # pragma: no cover - no tzdata
+    VN_TZ = dt.timezone(dt.timedelta(hours=7), "+07")
+
+_BINARY: Optional[str] = None
+
+
+# --------------------------------------------------------------------------
+# command line
+
+def binary() -> str:
+    """Absolute path of the deadlined binary under test."""
+    global _BINARY
+    if _BINARY is None:
+        _BINARY = os.path.abspath(
+            os.environ.get("DEADLINED_BINARY", str(REPO_ROOT / "build" / "deadlined")))
+    return _BINARY
+
+
+def main() -> None:
+    """Entry point of every test file: parse --binary, then run unittest."""
+    global _BINARY
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--binary", default=None)
+    args, rest = parser.parse_known_args(sys.argv[1:])
+    if args.binary:
+        _BINARY = os.path.abspath(args.binary)
+    if not (os.path.isfile(binary()) and os.access(binary(), os.X_OK)):
+        print(f"error: deadlined binary not found or not executable: {binary()}",
+              file=sys.stderr)
+        sys.exit(2)
+    unittest.main(module="__main__", argv=[sys.argv[0]] + rest, verbosity=2)
+
+
+# --------------------------------------------------------------------------
+# small utilities
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(predicate: Callable[[], Any], timeout: float, *,
+               interval: float = 0.1, desc: str = "condition",
+               daemons: Iterable["Daemon"] = ()) -> Any:
+    """Poll `predicate` until it returns a truthy value, which is returned.
+
+    Raises AssertionError on timeout, or as soon as one of `daemons` exits.
+    """
+    deadline = time.monotonic() + timeout
+    daemons = list(daemons)
+    while True:
+        value = predicate()
+        if value:
+            return value
+        for d in daemons:
+            if not d.alive():
+                raise AssertionError(
+                    f"daemon exited (code {d.returncode()}) while waiting for {desc}\n"
+                    f"--- daemon log ---\n{d.log()}")
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout:.1f}s waiting for {desc}")
+        time.sleep(interval)
+
+
+def assert_holds(predicate: Callable[[], Any], duration: float, *,
+                 interval: float = 0.1, desc: str = "condition") -> None:
+    """Assert `predicate` stays truthy for `duration` seconds (fails at once if not)."""
+    deadline = time.monotonic() + duration
+    while True:
+        if not predicate():
+            raise AssertionError(f"{desc} stopped holding")
+        if time.monotonic() >= deadline:
+            return
+        time.sleep(interval)
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def due_firing_in(seconds: float, lead: dt.timedelta = dt.timedelta(hours=2)) -> dt.datetime:
+    """A due instant whose `lead` reminder fires `seconds` from now (whole seconds, +07:00)."""
+    due = dt.datetime.now(dt.timezone.utc) + lead + dt.timedelta(seconds=seconds)
+    return due.replace(microsecond=0).astimezone(VN_TZ)
+
+
+def reminder_key(plan: str, task: str, due: dt.datetime, stage: str, unit: str) -> str:
+    occurrence = due.astimezone(VN_TZ).strftime("%Y%m%d")
+    return f"{plan}.{task}.{occurrence}.{stage}.{unit}"
+
+
+def vn_date(due: dt.datetime) -> str:
+    """The due date as dd/mm/yyyy in the service time zone."""
+    return due.astimezone(VN_TZ).strftime("%d/%m/%Y")
+
+
+def new_webhook_secret() -> str:
+    return "whsec_" + base64.b64encode(os.urandom(24)).decode("ascii")
+
+
+def standard_webhook_signature(secret: str, msg_id: str, timestamp: str, body: bytes) -> str:
+    key = base64.b64decode(secret[len("whsec_"):] if secret.startswith("whsec_") else secret)
+    signed = msg_id.encode() + b"." + timestamp.encode() + b"." + body
+    digest = hmac.new(key, signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode("ascii")
+
+
+# --------------------------------------------------------------------------
+# TOML writing (the subset the config uses)
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def toml_key(key: str) -> str:
+    return key if _BARE_KEY.match(key) else json.dumps(key, ensure_ascii=False)
+
+
+class Raw(str):
+    """A TOML value written verbatim."""
+
+
+def toml_value(value: Any) -> str:
+    if isinstance(value, Raw):
+        return str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        # JSON string escapes are a subset of TOML basic-string escapes.
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            return value.isoformat(timespec="seconds")
+        return value.astimezone(VN_TZ).isoformat(timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {value!r} as TOML")
+
+
+def toml_table(name: str, values: dict, array: bool = False) -> str:
+    header = f"[[{name}]]" if array else f"[{name}]"
+    lines = [header]
+    for k, v in values.items():
+        if v is None:
+            continue
+        lines.append(f"{toml_key(k)} = {toml_value(v)}")
+    return "\n".join(lines) + "\n"
+
+
+FROM_NAME = "Văn phòng Sở Tài nguyên và Môi trường"
+FROM_ADDR = "vanphong@stnmt.example.gov.vn"
+FROM_HEADER = f"{FROM_NAME} <{FROM_ADDR}>"
+MAIL_DOMAIN = "stnmt.example.gov.vn"
+
+
+def service_section(**overrides: Any) -> dict:
+    values = {
+        "timezone": "Asia/Ho_Chi_Minh",
+        "state_dir": "state",
+        "plans": ["plans/*.toml"],
+        "send_time": "08:00",
+        "day_end": "17:00",
+        "workdays": ["mon", "tue", "wed", "thu", "fri"],
+        "leads": ["7d", "3wd", "1d", "0d"],
+        "monitor": "van-phong",
+    }
+    values.update(overrides)
+    return values
+
+
+def main_config_text(*, service: dict, email_: Optional[dict] = None,
+                     webhooks: Optional[dict] = None, units: Optional[dict] = None) -> str:
+    parts = [toml_table("service", service)]
+    if email_ is not None:
+        parts.append(toml_table("email", email_))
+    for name, values in (webhooks or {}).items():
+        parts.append(toml_table(f"webhooks.{toml_key(name)}", values))
+    for uid, values in (units or {}).items():
+        parts.append(toml_table(f"units.{toml_key(uid)}", values))
+    return "\n".join(parts)
+
+
+def plan_text(plan: dict, tasks: list) -> str:
+    parts = [toml_table("plan", plan)]
+    for task in tasks:
+        parts.append(toml_table("task", task, array=True))
+    return "\n".join(parts)
+
+
+def default_plan(pid: str = "p1", **overrides: Any) -> dict:
+    values = {
+        "id": pid,
+        "number": "12/KH-STNMT",
+        "title": "Kế hoạch thử nghiệm nhắc hạn",
+        "basis": "Kế hoạch số 354/KH-BCTNCT ngày 24/6/2020",
+        "leads": ["2h"],
+    }
+    values.update(overrides)
+    return values
+
+
+# --------------------------------------------------------------------------
+# workspace
+
+class Workspace:
+    """A temporary directory holding a config, plans/ and state/."""
+
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="dl-it-"))
+        self.config_path = self.root / "deadlined.toml"
+        self.plans_dir = self.root / "plans"
+        self.plans_dir.mkdir()
+        self.state_dir = self.root / "state"
+
+    def write(self, relpath: str, text: str) -> Path:
+        path = self.root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp~")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)  # atomic, so a reload never sees a half-written file
+        return path
+
+    def write_config(self, text: str) -> Path:
+        return self.write(self.config_path.name, text)
+
+    def write_plan(self, name: str, text: str) -> Path:
+        return self.write(f"plans/{name}", text)
+
+    def cleanup(self, keep: bool = False) -> None:
+        if keep:
+            print(f"[harness] kept workspace {self.root}", file=sys.stderr)
+            return
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------
+# SMTP sink
+
+@dataclasses.dataclass
+class ReceivedMail:
+    mail_from: str
+    rcpt_tos: list
+    raw: bytes
+    received_at: float
+
+    def message(self) -> email.message.EmailMessage:
+        return parse_mail(self.raw)
+
+
+class _SmtpHandler:
+    def __init__(self, sink: "SmtpSink") -> None:
+        self.sink = sink
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+        raw = envelope.original_content
+        if raw is None:
+            raw = envelope.content
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8", "surrogateescape")
+        self.sink._add(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos),
+                                    bytes(raw), time.monotonic()))
+        return "250 2.0.0 OK"
+
+
+class SmtpSink:
+    """An aiosmtpd server on 127.0.0.1 (no TLS, no AUTH) recording every message."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._mails: list = []
+        self.controller = None
+        self.port = 0
+
+    def start(self) -> "SmtpSink":
+        from aiosmtpd.controller import Controller
+
+        last_error: Optional[Exception] = None
+        for _ in range(5):
+            port = free_port()
+            controller = Controller(_SmtpHandler(self), hostname="127.0.0.1", port=port)
+            try:
+                controller.start()
+            except Exception as e:  # port grabbed in between; try another
+                last_error = e
+                try:
+                    controller.stop(no_assert=True)
+                except Exception:
+                    pass
+                continue
+            self.controller, self.port = controller, port
+            return self
+        raise RuntimeError(f"cannot start the SMTP sink: {last_error}")
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            try:
+                self.controller.stop()
+            finally:
+                self.controller = None
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def _add(self, mail: ReceivedMail) -> None:
+        with self._lock:
+            self._mails.append(mail)
+
+    @property
+    def mails(self) -> list:
+        with self._lock:
+            return list(self._mails)
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self._mails)
+
+    def wait_count(self, n: int, timeout: float, daemons: Iterable["Daemon"] = ()) -> list:
+        wait_until(lambda: self.count() >= n, timeout, desc=f"{n} mail(s) at the SMTP sink",
+                   daemons=daemons)
+        return self.mails
+
+
+# --------------------------------------------------------------------------
+# HTTP sink
+
+@dataclasses.dataclass
+class ReceivedRequest:
+    method: str
+    path: str
+    headers: list  # [(name, value)] as sent
+    body: bytes
+    status: int  # what we answered
+    received_at: float
+
+    def header(self, name: str) -> Optional[str]:
+        name = name.lower()
+        for k, v in self.headers:
+            if k.lower() == name:
+                return v
+        return None
+
+    def header_all(self, name: str) -> list:
+        name = name.lower()
+        return [v for k, v in self.headers if k.lower() == name]
+
+
+class HttpSink:
+    """A ThreadingHTTPServer on 127.0.0.1 that records requests.
+
+    Answers `statuses[i]` to the i-th request while there are any, then `status`.
+    """
+
+    def __init__(self, status: int = 200, statuses: Iterable[int] = ()) -> None:
+        self.status = status
+        self._queue = list(statuses)
+        self._lock = threading.Lock()
+        self._requests: list = []
+        sink = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _handle(self) -> None:
+                body = self._read_body()
+                with sink._lock:
+                    status = sink._queue.pop(0) if sink._queue else sink.status
+                    sink._requests.append(ReceivedRequest(
+                        self.command, self.path, list(self.headers.items()), body, status,
+                        time.monotonic()))
+                payload = json.dumps({"status": status}).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(payload)
+                self.close_connection = True
+
+            def _read_body(self) -> bytes:
+                if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+                    chunks = []
+                    while True:
+                        size_line = self.rfile.readline()
+                        size = int(size_line.split(b";")[0].strip() or b"0", 16)
+                        if size == 0:
+                            while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                                pass
+                            break
+                        chunks.append(self.rfile.read(size))
+                        self.rfile.readline()
+                    return b"".join(chunks)
+                length = int(self.headers.get("Content-Length") or 0)
+                return self.rfile.read(length) if length else b""
+
+            do_POST = _handle
+            do_PUT = _handle
+            do_GET = _handle
+
+            def log_message(self, fmt: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self._thread: Optional[threading.Thread] = None
+
+    def start(self) -> "HttpSink":
+        self._thread = threading.Thread(target=self.server.serve_forever,
+                                        kwargs={"poll_interval": 0.1}, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self.server.shutdown()
+            self._thread.join(5)
+            self._thread = None
+        self.server.server_close()
+
+    def url(self, path: str = "/hook") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    @property
+    def requests(self) -> list:
+        with self._lock:
+            return list(self._requests)
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self._requests)
+
+    def wait_count(self, n: int, timeout: float, daemons: Iterable["Daemon"] = ()) -> list:
+        wait_until(lambda: self.count() >= n, timeout,
+                   desc=f"{n} request(s) at the HTTP sink", daemons=daemons)
+        return self.requests
+
+
+# --------------------------------------------------------------------------
+# sd_notify socket
+
+class NotifySocket:
+    """A unix datagram socket receiving sd_notify messages, one entry per line."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = str(path)
+        if os.path.exists(self.path):
+            os.unlink(self.path)
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(self.path)
+        self.sock.settimeout(0.1)
+        self._cond = threading.Condition()
+        self._lines: list = []  # [(monotonic time, line)]
+        self._datagrams: list = []
+        self._stop = False
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop:
+            try:
+                data = self.sock.recv(65536)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            text = data.decode("utf-8", "replace")
+            with self._cond:
+                self._datagrams.append(text)
+                for line in text.split("\n"):
+                    if line:
+                        self._lines.append((time.monotonic(), line))
+                self._cond.notify_all()
+
+    def mark(self) -> int:
+        with self._cond:
+            return len(self._lines)
+
+    def lines(self, after: int = 0) -> list:
+        with self._cond:
+            return [line for _, line in self._lines[after:]]
+
+    def find(self, line: str, after: int = 0) -> Optional[int]:
+        with self._cond:
+            for i in range(after, len(self._lines)):
+                if self._lines[i][1] == line:
+                    return i
+        return None
+
+    def close(self) -> None:
+        self._stop = True
+        self._thread.join(2)
+        self.sock.close()
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
+
+
+# --------------------------------------------------------------------------
+# the daemon
+
+class Daemon:
+    """One `deadlined run --config FILE` process."""
+
+    _counter = 0
+
+    def __init__(self, ws: Workspace, *, config: Optional[Path] = None,
+                 env: Optional[dict] = None) -> None:
+        Daemon._counter += 1
+        self.n = Daemon._counter
+        self.ws = ws
+        self.config = Path(config or ws.config_path)
+        self.extra_env = dict(env or {})
+        self.log_path = ws.root / f"daemon-{self.n}.log"
+        self.notify = NotifySocket(ws.root / f"notify-{self.n}.sock")
+        self.proc: Optional[subprocess.Popen] = None
+        self._log_file = None
+
+    def start(self) -> "Daemon":
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID",
+                            "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES")}
+        env.update(self.extra_env)
+        env["NOTIFY_SOCKET"] = self.notify.path
+        self._log_file = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(
+            [binary(), "run", "--config", str(self.config)],
+            stdin=subprocess.DEVNULL, stdout=self._log_file, stderr=subprocess.STDOUT,
+            cwd=str(self.ws.root), env=env, start_new_session=True)
+        return self
+
+    # -- state
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def returncode(self) -> Optional[int]:
+        return None if self.proc is None else self.proc.poll()
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def describe(self) -> str:
+        return (f"--- daemon #{self.n} (exit {self.returncode()}) notify: "
+                f"{self.notify.lines()}\n--- log ---\n{self.log()}--- end ---")
+
+    # -- protocol
+
+    def wait_notify(self, line: str, after: int = 0, timeout: float = 10.0) -> int:
+        """Index of the first `line` at or after `after` (waits for it)."""
+        def found() -> Optional[list]:
+            i = self.notify.find(line, after)
+            return None if i is None else [i]
+
+        return wait_until(found, timeout, interval=0.05, desc=f"sd_notify {line!r}",
+                          daemons=[self])[0]
+
+    def wait_ready(self, timeout: float = 10.0) -> None:
+        self.wait_notify("READY=1", 0, timeout)
+
+    def reload(self, timeout: float = 10.0) -> None:
+        """SIGHUP, then wait for RELOADING=1 and a READY=1 after it."""
+        mark = self.notify.mark()
+        self.proc.send_signal(signal.SIGHUP)
+        i = self.wait_notify("RELOADING=1", mark, timeout)
+        self.wait_notify("READY=1", i + 1, timeout)
+
+    def stop(self, timeout: float = 10.0, expect_stopping: bool = True) -> int:
+        """SIGTERM; assert exit code 0 within `timeout` seconds (and STOPPING=1 sent)."""
+        assert self.proc is not None
+        if self.proc.poll() is not None:
+            raise AssertionError(f"daemon already exited with {self.proc.returncode} "
+                                 f"before SIGTERM\n{self.describe()}")
+        mark = self.notify.mark()
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise AssertionError(f"daemon did not exit within {timeout}s of SIGTERM\n"
+                                 f"{self.describe()}")
+        if rc != 0:
+            raise AssertionError(f"daemon exited with {rc} after SIGTERM, expected 0\n"
+                                 f"{self.describe()}")
+        if expect_stopping:
+            try:
+                wait_until(lambda: self.notify.find("STOPPING=1", mark) is not None, 2.0,
+                           interval=0.05, desc="STOPPING=1")
+            except AssertionError:
+                raise AssertionError(f"no STOPPING=1 notification on SIGTERM\n"
+                                     f"{self.describe()}") from None
+        return rc
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except OSError:
+                self.proc.kill()
+            self.proc.wait(5)
+
+    def close(self) -> None:
+        self.kill()
+        self.notify.close()
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
+
+
+def run_cli(args: list, *, cwd: Optional[Path] = None, env: Optional[dict] = None,
+            timeout: float = 30.0) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if k != "NOTIFY_SOCKET"}
+    full_env.update(env or {})
+    return subprocess.run([binary()] + [str(a) for a in args], cwd=str(cwd) if cwd else None,
+                          env=full_env, stdin=subprocess.DEVNULL, capture_output=True,
+                          timeout=timeout)
+
+
+# --------------------------------------------------------------------------
+# mail checks
+
+def parse_mail(raw: bytes) -> email.message.EmailMessage:
+    return email.message_from_bytes(raw, policy=email.policy.default)
+
+
+def raw_header_block(raw: bytes) -> bytes:
+    m = re.search(rb"\r?\n\r?\n", raw)
+    return raw[: m.start()] if m else raw
+
+
+def raw_header_lines(raw: bytes, name: str) -> list:
+    """The physical lines (first + continuation lines) of every `name` header field."""
+    lines = re.split(rb"\r?\n", raw_header_block(raw))
+    out: list = []
+    current: Optional[list] = None
+    prefix = name.lower().encode() + b":"
+    for line in lines:
+        if line[:1] in (b" ", b"\t"):
+            if current is not None:
+                current.append(line)
+            continue
+        current = None
+        if line.lower().startswith(prefix):
+            current = [line]
+            out.append(current)
+    return out
+
+
+def decoded_display_name(raw: bytes, name: str) -> str:
+    """Display name of the first `name` header, decoded with email.header (RFC 2047 6.2:
+    whitespace between adjacent encoded-words is ignored)."""
+    import email.header
+
+    fields = raw_header_lines(raw, name)
+    if not fields:
+        return ""
+    value = b" ".join(line.strip() for line in fields[0]).decode("ascii", "replace")
+    value = value.split(":", 1)[1].strip()
+    decoded = str(email.header.make_header(email.header.decode_header(value)))
+    return email.utils.parseaddr(decoded)[0]
+
+
+ENCODED_WORD = re.compile(rb"=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=")
+
+
+class MailChecks:
+    """Mixin for TestCase: field-by-field checks of a reminder email."""
+
+    def check_reminder_mail(self, raw: bytes, *, to: list, cc: Optional[list], title: str,
+                            plan_number: str, due: dt.datetime, key: str,
+                            from_name: str = FROM_NAME, from_addr: str = FROM_ADDR,
+                            monitor_words: Iterable[str] = ("Văn phòng",),
+                            max_age: float = 300.0) -> email.message.EmailMessage:
+        tc: unittest.TestCase = self  # type: ignore[assignment]
+        msg = parse_mail(raw)
+        head = raw_header_block(raw)
+        try:
+            head.decode("ascii")
+        except UnicodeDecodeError:
+            tc.fail(f"raw header section contains non-ASCII bytes (must use RFC 2047):\n"
+                    f"{head.decode('utf-8', 'replace')}")
+        for line in re.split(rb"\r?\n", head):
+            tc.assertLessEqual(len(line), 998, f"header line longer than 998: {line[:100]!r}")
+
+        # From
+        tc.assertEqual(len(msg.get_all("From", [])), 1, "exactly one From header")
+        froms = msg["From"].addresses
+        tc.assertEqual(len(froms), 1, f"From: {msg['From']!r}")
+        # The policy parser puts a stray space between adjacent encoded-words in a
+        # display-name (CPython bug), so decode the name with the legacy decoder too.
+        names = {froms[0].display_name, decoded_display_name(raw, "From")}
+        tc.assertIn(from_name, names, "From display name")
+        tc.assertEqual(froms[0].addr_spec, from_addr, "From address")
+
+        # To / Cc
+        tc.assertEqual(sorted(a.addr_spec for a in msg["To"].addresses), sorted(to), "To")
+        if cc:
+            tc.assertIsNotNone(msg["Cc"], "Cc header missing")
+            tc.assertEqual(sorted(a.addr_spec for a in msg["Cc"].addresses), sorted(cc), "Cc")
+        else:
+            tc.assertIsNone(msg["Cc"], f"unexpected Cc header: {msg['Cc']!r}")
+
+        # Subject
+        tc.assertEqual(len(msg.get_all("Subject", [])), 1, "exactly one Subject header")
+        subject = str(msg["Subject"])
+        tc.assertIn(title, subject, "decoded Subject contains the task title")
+        fields = raw_header_lines(raw, "Subject")
+        tc.assertEqual(len(fields), 1)
+        for line in fields[0]:
+            tc.assertLessEqual(len(line), 78, f"raw Subject line longer than 78: {line!r}")
+        subject_raw = b"\r\n".join(fields[0])
+        words = ENCODED_WORD.findall(subject_raw)
+        tc.assertTrue(words, f"raw Subject has no RFC 2047 encoded-word: {subject_raw!r}")
+        for m in ENCODED_WORD.finditer(subject_raw):
+            tc.assertEqual(m.group(1).lower(), b"utf-8", f"encoded-word charset: {m.group(0)!r}")
+            tc.assertLessEqual(len(m.group(0)), 75, f"encoded-word longer than 75: {m.group(0)!r}")
+        tc.assertIn(b"=?UTF-8?", subject_raw.upper())
+
+        # Date
+        tc.assertIsNotNone(msg["Date"], "Date header missing")
+        date = email.utils.parsedate_to_datetime(str(msg["Date"]))
+        tc.assertIsNotNone(date.tzinfo, f"Date without zone: {msg['Date']!r}")
+        age = abs((dt.datetime.now(dt.timezone.utc) - date).total_seconds())
+        tc.assertLess(age, max_age, f"Date {msg['Date']!r} is {age:.0f}s from now")
+
+        # Message-ID
+        tc.assertEqual(str(msg["Message-ID"]).strip(), f"<{key}@{from_addr.split('@')[1]}>",
+                       "Message-ID")
+
+        # MIME
+        tc.assertEqual(msg.get_content_type(), "text/plain", "Content-Type")
+        tc.assertEqual((msg.get_content_charset() or "").lower(), "utf-8", "charset")
+        body = msg.get_content()
+        tc.assertIn(title, body, "body contains the task title")
+        tc.assertIn(plan_number, body, "body contains the plan number")
+        tc.assertIn(vn_date(due), body, "body contains the deadline dd/mm/yyyy")
+        tc.assertTrue(any(w in body for w in monitor_words),
+                      f"body mentions one of {list(monitor_words)}:\n{body}")
+        return msg
+
+
+# --------------------------------------------------------------------------
+# base test case
+
+class DaemonTestCase(unittest.TestCase, MailChecks):
+    """Creates a workspace; cleans up daemons, sinks and the directory afterwards."""
+
+    maxDiff = None
+
+    def setUp(self) -> None:
+        self.ws = Workspace()
+        self.addCleanup(lambda: self.ws.cleanup(keep=self._failed() and
+                                                bool(os.environ.get("DEADLINED_IT_KEEP"))))
+        self.daemons: list = []
+
+    def _failed(self) -> bool:
+        outcome = getattr(self, "_outcome", None)
+        return outcome is not None and not getattr(outcome, "success", True)
+
+    def tearDown(self) -> None:
+        if self._failed():
+            for d in self.daemons:
+                print(f"\n[harness] {self.id()}\n{d.describe()}", file=sys.stderr)
+
+    def smtp_sink(self) -> SmtpSink:
+        sink = SmtpSink().start()
+        self.addCleanup(sink.stop)
+        return sink
+
+    def http_sink(self, status: int = 200, statuses: Iterable[int] = ()) -> HttpSink:
+        sink = HttpSink(status, statuses).start()
+        self.addCleanup(sink.stop)
+        return sink
+
+    def start_daemon(self, *, env: Optional[dict] = None, wait_ready: bool = True,
+                     ready_timeout: float = 10.0) -> Daemon:
+        d = Daemon(self.ws, env=env)
+        self.daemons.append(d)
+        self.addCleanup(d.close)
+        d.start()
+        if wait_ready:
+            d.wait_ready(ready_timeout)
+        return d
+
+    def logs(self) -> str:
+        return "\n".join(d.describe() for d in self.daemons)

@@ -1,0 +1,177 @@
+#!/usr/bin/python3
+"""The command-line subcommands: check, preview, send-test."""
+
+import datetime as dt
+import json
+import re
+
+import harness
+from harness import FROM_ADDR, FROM_HEADER, DaemonTestCase
+
+UNIT_A = "a@stnmt.example.gov.vn"
+VN = dt.timezone(dt.timedelta(hours=7))
+
+# Plan files with exactly one error each; the line numbers are asserted below.
+P1_UNKNOWN_KEY = """\
+[plan]
+id = "p1"
+number = "12/KH-STNMT"
+title = "Kế hoạch thử"
+basis = "Kế hoạch số 354/KH-BCTNCT ngày 24/6/2020"
+leads = ["1d"]
+
+[[task]]
+id = "bao-cao"
+title = "Báo cáo kết quả"
+responsibel = ["phong-a"]
+due = 2026-11-29T15:04:05+07:00
+"""
+P1_UNKNOWN_KEY_LINE = 11
+
+P2_UNKNOWN_UNIT = """\
+[plan]
+id = "p2"
+number = "13/KH-STNMT"
+title = "Kế hoạch hai"
+basis = "Kế hoạch số 354/KH-BCTNCT ngày 24/6/2020"
+
+[[task]]
+id = "tong-hop"
+title = "Tổng hợp"
+responsible = ["phong-khong-ton-tai"]
+due = 2026-12-01
+"""
+P2_UNKNOWN_UNIT_LINE = 10
+
+
+def mentions_count(text, n, words):
+    """`text` says there are `n` of `words` ("3 units", "units: 3", "3 đơn vị")."""
+    return bool(re.search(rf"(?<!\d){n}\s+(?:{words})", text, re.I)
+                or re.search(rf"(?:{words})\w*\s*[:=]?\s*{n}(?!\d)", text, re.I))
+
+
+class CliTest(DaemonTestCase):
+
+    def write_good_config(self, smtp_url="smtp://127.0.0.1:9", webhook_url=None):
+        secret_file = self.ws.write("secret", harness.new_webhook_secret() + "\n")
+        webhooks = {}
+        units = {
+            "van-phong": {"name": "Văn phòng Sở", "email": [FROM_ADDR]},
+            "phong-a": {"name": "Phòng A", "email": [UNIT_A]},
+            "phong-b": {"name": "Phòng B"},
+        }
+        if webhook_url:
+            webhooks["chat"] = {"url": webhook_url, "secret_file": str(secret_file),
+                                "timeout": "5s"}
+            units["phong-b"]["webhooks"] = ["chat"]
+        else:
+            units["phong-b"]["email"] = ["b@stnmt.example.gov.vn"]
+        self.ws.write_config(harness.main_config_text(
+            service=harness.service_section(),
+            email_={"transport": "smtp", "from": FROM_HEADER, "url": smtp_url,
+                    "timeout": "10s"},
+            webhooks=webhooks, units=units))
+        due = dt.datetime(2030, 11, 29, 15, 0, tzinfo=VN)
+        self.ws.write_plan("p1.toml", harness.plan_text(
+            harness.default_plan("p1"),
+            [{"id": f"t{i}", "title": f"Nhiệm vụ {i}", "responsible": ["phong-a"],
+              "due": due} for i in range(3)]))
+        self.ws.write_plan("p2.toml", harness.plan_text(
+            harness.default_plan("p2", number="13/KH-STNMT", leads=None),
+            [{"id": f"u{i}", "title": f"Việc {i}", "responsible": ["phong-b"],
+              "coordinating": ["phong-a"], "due": dt.date(2030, 12, 2)} for i in range(2)]))
+
+    # -- check
+
+    def test_check_good(self):
+        self.write_good_config()
+        r = harness.run_cli(["check", "--config", self.ws.config_path])
+        out, err = r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
+        self.assertEqual(r.returncode, 0, f"stdout:\n{out}\nstderr:\n{err}")
+        self.assertNotIn("error:", err)
+        self.assertTrue(mentions_count(out, 3, r"units?|đơn vị"), f"3 units in:\n{out}")
+        self.assertTrue(mentions_count(out, 2, r"plans?|kế hoạch"), f"2 plans in:\n{out}")
+        self.assertTrue(mentions_count(out, 5, r"tasks?|nhiệm vụ"), f"5 tasks in:\n{out}")
+
+    def test_check_reports_errors_in_two_files(self):
+        self.write_good_config()
+        self.ws.write_plan("p1.toml", P1_UNKNOWN_KEY)
+        self.ws.write_plan("p2.toml", P2_UNKNOWN_UNIT)
+        r = harness.run_cli(["check", "--config", self.ws.config_path])
+        out, err = r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
+        self.assertEqual(r.returncode, 1, f"stdout:\n{out}\nstderr:\n{err}")
+        errors = [(m.group(1), int(m.group(2)), int(m.group(3)), m.group(4)) for m in
+                  re.finditer(r"^(.*):(\d+):(\d+): error: (.*)$", err, re.M)]
+
+        def find(basename, line, word):
+            return [e for e in errors if e[0].endswith(f"plans/{basename}") and e[1] == line
+                    and e[2] >= 1 and word in e[3]]
+
+        self.assertTrue(find("p1.toml", P1_UNKNOWN_KEY_LINE, "responsibel"),
+                        f"p1.toml:{P1_UNKNOWN_KEY_LINE}:COL: error: ...responsibel... "
+                        f"not in stderr:\n{err}")
+        self.assertTrue(find("p2.toml", P2_UNKNOWN_UNIT_LINE, "phong-khong-ton-tai"),
+                        f"p2.toml:{P2_UNKNOWN_UNIT_LINE}:COL: error: ...phong-khong-ton-tai... "
+                        f"not in stderr:\n{err}")
+
+    # -- preview
+
+    def test_preview_shipped_config(self):
+        rel = harness.SHIPPED_CONFIG.relative_to(harness.REPO_ROOT)
+        self.assertTrue(harness.SHIPPED_CONFIG.is_file(), f"{harness.SHIPPED_CONFIG} missing")
+        r = harness.run_cli(["preview", "--config", str(rel), "--from", "2020-10-01",
+                             "--to", "2020-11-05", "--format", "json"], cwd=harness.REPO_ROOT)
+        out, err = r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
+        self.assertEqual(r.returncode, 0, f"stderr:\n{err}")
+        items = json.loads(out)
+        self.assertIsInstance(items, list)
+        self.assertTrue(items, "preview lists no reminders for Oct-Nov 2020")
+        keys = {"at", "plan", "task", "due", "stage", "unit", "channel", "to", "cc", "subject"}
+        ats = []
+        lo = dt.datetime(2020, 10, 1, tzinfo=VN)
+        hi = dt.datetime(2020, 11, 6, tzinfo=VN)
+        for item in items:
+            self.assertIsInstance(item, dict)
+            self.assertLessEqual(keys, set(item), f"missing keys in {item}")
+            at = dt.datetime.fromisoformat(item["at"])
+            due = dt.datetime.fromisoformat(item["due"])
+            self.assertIsNotNone(at.tzinfo, item["at"])
+            self.assertIsNotNone(due.tzinfo, item["due"])
+            self.assertEqual(at.utcoffset(), dt.timedelta(hours=7), f"at offset: {item['at']}")
+            self.assertLess(at, due, f"at before due: {item}")
+            self.assertLess(at.weekday(), 5, f"at on a weekday: {item['at']}")
+            self.assertEqual((at.hour, at.minute, at.second), (8, 0, 0),
+                             f"at is 08:00: {item['at']}")
+            self.assertTrue(lo <= at < hi, f"at within --from/--to: {item['at']}")
+            self.assertIsInstance(item["subject"], str)
+            ats.append(at)
+        self.assertEqual(ats, sorted(ats), "sorted by at")
+
+    # -- send-test
+
+    def test_send_test_email(self):
+        smtp = self.smtp_sink()
+        self.write_good_config(smtp_url=smtp.url)
+        r = harness.run_cli(["send-test", "--config", self.ws.config_path, "--unit", "phong-a"])
+        out, err = r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
+        self.assertEqual(r.returncode, 0, f"stdout:\n{out}\nstderr:\n{err}")
+        mails = smtp.wait_count(1, 5)
+        harness.assert_holds(lambda: smtp.count() == 1, 1, desc="exactly one mail")
+        self.assertIn(UNIT_A, mails[0].rcpt_tos)
+        msg = mails[0].message()
+        self.assertIn(UNIT_A, [a.addr_spec for a in msg["To"].addresses])
+        self.assertEqual(msg["From"].addresses[0].addr_spec, FROM_ADDR)
+
+    def test_send_test_webhook_404_fails(self):
+        smtp = self.smtp_sink()
+        hook = self.http_sink(status=404)
+        self.write_good_config(smtp_url=smtp.url, webhook_url=hook.url("/hook"))
+        r = harness.run_cli(["send-test", "--config", self.ws.config_path, "--unit", "phong-b"])
+        out, err = r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
+        self.assertNotEqual(r.returncode, 0, f"stdout:\n{out}\nstderr:\n{err}")
+        self.assertGreaterEqual(hook.count(), 1, "the webhook was actually tried")
+        self.assertEqual(hook.requests[0].method, "POST")
+
+
+if __name__ == "__main__":
+    harness.main()
