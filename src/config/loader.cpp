@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include <toml++/toml.h>
 
@@ -244,6 +245,11 @@ std::optional<std::string> read_text_file(const fs::path& path, std::string& err
   return text;
 }
 
+/// `path` if absolute, else `base / path` (just `path` when base is empty, as for "main.toml").
+fs::path resolve_against(const fs::path& base, const fs::path& path) {
+  return path.is_absolute() || base.empty() ? path : base / path;
+}
+
 /// Reads a secret from a file or an environment variable named by `<prefix>_file`/`_env`.
 Secret read_secret(TableReader& reader, const std::string& prefix, const fs::path& base_dir) {
   auto file = reader.string(prefix + "_file");
@@ -257,7 +263,7 @@ Secret read_secret(TableReader& reader, const std::string& prefix, const fs::pat
     return {};
   }
   if (file) {
-    fs::path path = fs::path(*file).is_absolute() ? fs::path(*file) : base_dir / *file;
+    fs::path path = resolve_against(base_dir, *file);
     std::string error;
     auto text = read_text_file(path, error);
     if (!text) {
@@ -285,6 +291,21 @@ Secret read_secret(TableReader& reader, const std::string& prefix, const fs::pat
   return {};
 }
 
+/// Files in the order they were read, and within a file by position.
+std::vector<Diagnostic> in_reading_order(std::vector<Diagnostic> diagnostics) {
+  std::vector<std::string> files;
+  for (const auto& d : diagnostics) {
+    if (std::find(files.begin(), files.end(), d.where.file) == files.end()) files.push_back(d.where.file);
+  }
+  auto rank = [&](const Diagnostic& d) {
+    auto file = std::find(files.begin(), files.end(), d.where.file) - files.begin();
+    return std::tuple(file, d.where.line, d.where.column);
+  };
+  std::stable_sort(diagnostics.begin(), diagnostics.end(),
+                   [&](const Diagnostic& a, const Diagnostic& b) { return rank(a) < rank(b); });
+  return diagnostics;
+}
+
 LocalDays to_local_days(const toml::date& d) {
   return LocalDays{date::year{d.year} / date::month{d.month} / date::day{d.day}};
 }
@@ -304,7 +325,7 @@ class Loader {
     if (root) load_main(*root, *config);
     if (root) load_plans(*config);
     LoadResult result;
-    result.diagnostics = std::move(diagnostics_);
+    result.diagnostics = in_reading_order(std::move(diagnostics_));
     if (!has_errors(result.diagnostics)) result.config = std::move(config);
     return result;
   }
@@ -326,7 +347,8 @@ class Loader {
     }
   }
 
-  fs::path base_dir() const { return file_.parent_path().empty() ? "." : file_.parent_path(); }
+  /// A path from the config, relative to the main file's folder unless absolute.
+  fs::path resolve(const fs::path& path) const { return resolve_against(file_.parent_path(), path); }
 
   std::vector<Lead> read_leads(TableReader& reader) {
     std::vector<Lead> leads;
@@ -386,11 +408,11 @@ class Loader {
     }
 
     if (auto dir = r.string("state_dir")) {
-      s.state_dir = fs::path(*dir).is_absolute() ? fs::path(*dir) : base_dir() / *dir;
+      s.state_dir = resolve(*dir);
     } else if (const char* env = std::getenv("STATE_DIRECTORY"); env && *env) {
       s.state_dir = std::string(env).substr(0, std::string(env).find(':'));
     } else {
-      s.state_dir = base_dir() / "state";
+      s.state_dir = resolve("state");
     }
     s.state_dir = s.state_dir.lexically_normal();
 
@@ -495,8 +517,8 @@ class Loader {
     if (auto t = r.duration("timeout")) e.timeout = *t;
     if (auto v = r.boolean("insecure_skip_verify")) e.insecure_skip_verify = *v;
     if (auto user = r.string("username")) e.username = *user;
-    e.password = read_secret(r, "password", base_dir());
-    if (auto ca = r.string("ca_file")) e.ca_file = fs::path(*ca).is_absolute() ? fs::path(*ca) : base_dir() / *ca;
+    e.password = read_secret(r, "password", file_.parent_path());
+    if (auto ca = r.string("ca_file")) e.ca_file = resolve(*ca);
 
     if (e.transport == EmailConfig::Transport::smtp) {
       if (!url) {
@@ -552,7 +574,7 @@ class Loader {
         }
         w.url = *url;
       }
-      Secret raw = read_secret(r, "secret", base_dir());
+      Secret raw = read_secret(r, "secret", file_.parent_path());
       if (!raw.empty()) {
         const toml::node* where = hook->get("secret_file") ? hook->get("secret_file") : hook->get("secret_env");
         std::string_view text = raw.value;
@@ -641,7 +663,7 @@ class Loader {
     std::map<std::string, SourcePos> plan_ids;
     for (std::size_t i = 0; i < config.service.plan_globs.size(); ++i) {
       const std::string& pattern = config.service.plan_globs[i];
-      fs::path full = fs::path(pattern).is_absolute() ? fs::path(pattern) : base_dir() / pattern;
+      fs::path full = resolve(pattern);
       glob_t matches{};
       int rc = ::glob(full.c_str(), GLOB_ERR, nullptr, &matches);
       std::vector<fs::path> files;

@@ -1,0 +1,253 @@
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+
+#include "config/lead.hpp"
+#include "config/loader.hpp"
+#include "temp_dir.hpp"
+
+using deadlined::config::Diagnostic;
+using deadlined::config::Lead;
+using deadlined::config::load_config;
+using deadlined::test::TempDir;
+
+namespace {
+
+const std::string k_main =
+    "[service]\n"                          // 1
+    "plans = [\"plans/*.toml\"]\n"         // 2
+    "monitor = \"vp\"\n"                   // 3
+    "\n"                                   // 4
+    "[email]\n"                            // 5
+    "transport = \"maildir\"\n"            // 6
+    "from = \"Văn phòng <vp@example.org>\"\n"  // 7
+    "\n"                                   // 8
+    "[units.vp]\n"                         // 9
+    "name = \"Văn phòng\"\n"               // 10
+    "email = [\"vp@example.org\"]\n"       // 11
+    "\n"                                   // 12
+    "[units.a]\n"                          // 13
+    "name = \"Phòng A\"\n"                 // 14
+    "email = [\"a@example.org\"]\n";       // 15
+
+const std::string k_plan_head =
+    "[plan]\n"                   // 1
+    "id = \"p\"\n"               // 2
+    "title = \"Kế hoạch\"\n"     // 3
+    "\n";                        // 4
+
+std::vector<std::string> messages(const std::vector<Diagnostic>& diagnostics,
+                                  const TempDir& dir) {
+  std::vector<std::string> out;
+  std::string prefix = dir.path().string() + "/";
+  for (const auto& d : diagnostics) {
+    std::string text = d.to_string();
+    if (text.rfind(prefix, 0) == 0) text = text.substr(prefix.size());
+    out.push_back(text);
+  }
+  return out;
+}
+
+std::vector<std::string> load_errors(const std::string& main, const std::string& plan) {
+  TempDir dir;
+  dir.write("plans/p.toml", plan);
+  auto result = load_config(dir.write("main.toml", main));
+  CHECK_FALSE(result.config);
+  return messages(result.diagnostics, dir);
+}
+
+}  // namespace
+
+TEST_CASE("a good configuration loads with defaults and effective leads", "[config]") {
+  TempDir dir;
+  dir.write("plans/p.toml", k_plan_head +
+                                "[[task]]\n"
+                                "id = \"t1\"\n"
+                                "title = \"Báo cáo\"\n"
+                                "responsible = [\"a\"]\n"
+                                "coordinating = [\"vp\"]\n"
+                                "before = 2020-11-04\n"
+                                "\n"
+                                "[[task]]\n"
+                                "id = \"t2\"\n"
+                                "title = \"Đăng tin\"\n"
+                                "responsible = [\"a\"]\n"
+                                "due = 2020-10-09T10:30:00\n"
+                                "leads = [\"2h\", \"1wd\"]\n");
+  auto result = load_config(dir.write("main.toml", k_main));
+  REQUIRE(result.diagnostics.empty());
+  REQUIRE(result.config);
+  const auto& c = *result.config;
+  CHECK(c.service.timezone == "Asia/Ho_Chi_Minh");
+  CHECK(c.service.zone != nullptr);
+  CHECK(c.service.send_time == std::chrono::minutes{8 * 60});
+  CHECK(c.service.day_end == std::chrono::minutes{17 * 60});
+  CHECK(c.service.state_dir == dir.path() / "state");
+  CHECK(c.email.maildir == dir.path() / "state" / "outbox");
+  CHECK(c.email.from_name == "Văn phòng");
+  CHECK(c.email.from_address == "vp@example.org");
+  CHECK(c.units.size() == 2);
+  REQUIRE(c.plans.size() == 1);
+  REQUIRE(c.plans[0].tasks.size() == 2);
+  const auto& t1 = c.plans[0].tasks[0];
+  CHECK(t1.due.kind == deadlined::config::DueSpec::Kind::before);
+  REQUIRE(t1.leads.size() == 4);
+  CHECK(t1.leads[1].text == "3wd");
+  CHECK(t1.coordinating == std::vector<std::string>{"vp"});
+  const auto& t2 = c.plans[0].tasks[1];
+  CHECK(t2.due.kind == deadlined::config::DueSpec::Kind::local_datetime);
+  REQUIRE(t2.leads.size() == 2);
+  CHECK(t2.leads[0].kind == Lead::Kind::exact);
+  CHECK(t2.leads[0].amount == 7200);
+  CHECK(t2.leads[1].kind == Lead::Kind::working_days);
+}
+
+TEST_CASE("every problem in every file is reported with file:line:col", "[config]") {
+  TempDir dir;
+  dir.write("plans/a.toml", k_plan_head +
+                                "[[task]]\n"                         // 5
+                                "id = \"t1\"\n"                      // 6
+                                "title = \"Báo cáo\"\n"              // 7
+                                "responsibel = [\"a\"]\n"            // 8
+                                "due = 2020-11-03\n");               // 9
+  dir.write("plans/b.toml",
+            "[plan]\n"
+            "id = \"q\"\n"
+            "title = \"Kế hoạch khác\"\n"
+            "\n"
+            "[[task]]\n"                        // 5
+            "id = \"t1\"\n"                     // 6
+            "title = \"Đăng tin\"\n"            // 7
+            "responsible = [\"a\", \"phong-x\"]\n"  // 8
+            "due = 2020-11-03\n");
+  auto result = load_config(dir.write("main.toml", k_main));
+  CHECK_FALSE(result.config);
+  CHECK(messages(result.diagnostics, dir) ==
+        std::vector<std::string>{
+            "plans/a.toml:5:1: error: missing required key 'responsible' in [[task]]",
+            "plans/a.toml:8:1: error: unknown key 'responsibel' in [[task]]; did you mean "
+            "'responsible'?",
+            "plans/b.toml:8:21: error: task 't1' names unknown unit 'phong-x'",
+        });
+}
+
+TEST_CASE("TOML syntax errors and impossible dates point at the spot", "[config]") {
+  CHECK(load_errors(k_main, k_plan_head + "[[task]]\nid = \"t\"\ntitle = \"x\n") ==
+        std::vector<std::string>{
+            "plans/p.toml:7:11: error: Error while parsing string: unescaped control characters "
+            "other than TAB (U+0009) are explicitly prohibited"});
+  auto errors = load_errors(k_main, k_plan_head +
+                                        "[[task]]\nid = \"t\"\ntitle = \"x\"\n"
+                                        "responsible = [\"a\"]\ndue = 2021-02-29\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].rfind("plans/p.toml:9:", 0) == 0);
+  CHECK(errors[0].find("error: ") != std::string::npos);
+}
+
+TEST_CASE("deadline, lead and type problems", "[config]") {
+  auto errors = load_errors(k_main, k_plan_head +
+                                        "[[task]]\n"                        // 5
+                                        "id = \"t1\"\n"                     // 6
+                                        "title = 5\n"                       // 7
+                                        "responsible = [\"a\"]\n"           // 8
+                                        "due = 2020-11-03\n"                // 9
+                                        "before = 2020-11-04\n"             // 10
+                                        "leads = [\"3x\", \"7d\", \"7d\"]\n"  // 11
+                                        "\n"
+                                        "[[task]]\n"                        // 13
+                                        "id = \"t1\"\n"                     // 14
+                                        "title = \"Lặp\"\n"                 // 15
+                                        "responsible = [\"a\"]\n"           // 16
+                                        "\n"
+                                        "[[task]]\n"                        // 18
+                                        "id = \"t3\"\n"                     // 19
+                                        "title = \"Giờ\"\n"                 // 20
+                                        "responsible = [\"a\"]\n"           // 21
+                                        "due = 10:00:00\n");                // 22
+  CHECK(errors ==
+        std::vector<std::string>{
+            "plans/p.toml:7:9: error: 'title' in [[task]] must be a string, not an integer",
+            "plans/p.toml:10:10: error: task 't1' has both 'due' and 'before'; give exactly one",
+            "plans/p.toml:11:10: error: malformed lead '3x': expected a whole number followed by "
+            "d (days), wd (working days), h, m or s, such as \"3wd\"",
+            "plans/p.toml:11:22: error: duplicate lead '7d'",
+            "plans/p.toml:13:1: error: task 't1' needs a deadline: 'due' or 'before'",
+            "plans/p.toml:14:6: error: duplicate task id 't1' (first defined at line 6)",
+            "plans/p.toml:22:7: error: 'due' in [[task]] must be a date or a date-time, not a time",
+        });
+}
+
+TEST_CASE("service problems: time zone, times, weekdays, monitor", "[config]") {
+  std::string main = k_main;
+  main.replace(main.find("monitor = \"vp\""), 14,
+               "monitor = \"office\"\ntimezone = \"Asia/Hanoi\"\nsend_time = \"25:00\"\n"
+               "workdays = [\"mon\", \"sunday\"]\nretry_initial = \"soon\"");
+  CHECK(load_errors(main, k_plan_head) ==
+        std::vector<std::string>{
+            "main.toml:3:11: error: monitor names unknown unit 'office'",
+            "main.toml:4:12: error: unknown time zone 'Asia/Hanoi'",
+            "main.toml:5:13: error: invalid time '25:00' for 'send_time': expected HH:MM between "
+            "00:00 and 23:59",
+            "main.toml:6:20: error: unknown weekday 'sunday': use mon, tue, wed, thu, fri, sat or sun",
+            "main.toml:7:17: error: invalid duration for 'retry_initial' in [service]: expected a "
+            "positive number followed by s, m, h or d, such as \"30s\"",
+            "plans/p.toml:1:1: warning: plan 'p' has no [[task]]",
+        });
+}
+
+TEST_CASE("secrets that cannot be read are errors that never show the secret", "[config]") {
+  ::unsetenv("DEADLINED_TEST_UNSET");
+  ::setenv("DEADLINED_TEST_BAD_SECRET", "not-a-whsec-value", 1);
+  std::string main = k_main +
+                     "webhooks = [\"chat\", \"ops\"]\n"
+                     "\n"
+                     "[webhooks.chat]\n"                            // 18
+                     "url = \"http://127.0.0.1:1/hook\"\n"          // 19
+                     "secret_file = \"missing-secret\"\n"           // 20
+                     "\n"
+                     "[webhooks.ops]\n"                             // 22
+                     "url = \"ftp://example.org/\"\n"               // 23
+                     "secret_env = \"DEADLINED_TEST_BAD_SECRET\"\n"  // 24
+                     "\n"
+                     "[webhooks.none]\n"                            // 26
+                     "url = \"https://example.org/\"\n"             // 27
+                     "secret_env = \"DEADLINED_TEST_UNSET\"\n";     // 28
+  TempDir dir;
+  dir.write("plans/p.toml", k_plan_head);
+  auto result = load_config(dir.write("main.toml", main));
+  auto errors = messages(result.diagnostics, dir);
+  REQUIRE(errors.size() == 5);
+  CHECK(errors[0] == "main.toml:20:15: error: cannot read secret_file '" + dir.path().string() +
+                         "/missing-secret': No such file or directory");
+  CHECK(errors[1] == "main.toml:23:7: error: invalid webhook url 'ftp://example.org/': expected "
+                     "http:// or https://");
+  CHECK(errors[2] ==
+        "main.toml:24:14: error: the secret of [webhooks.ops] must be 'whsec_' followed by base64");
+  CHECK(errors[3] == "main.toml:28:14: error: environment variable 'DEADLINED_TEST_UNSET' named by "
+                     "secret_env is not set or empty");
+  CHECK(errors[4] == "plans/p.toml:1:1: warning: plan 'p' has no [[task]]");
+  for (const auto& e : errors) CHECK(e.find("not-a-whsec-value") == std::string::npos);
+}
+
+TEST_CASE("unknown keys and tables at every level are errors", "[config]") {
+  std::string main = k_main;
+  main.replace(main.find("[email]"), 7, "[emial]");
+  auto errors = load_errors(main, k_plan_head);
+  REQUIRE(errors.size() >= 2);
+  CHECK(errors[0] == "main.toml: error: units have email addresses but there is no [email] section");
+  CHECK(errors[1] == "main.toml:5:2: error: unknown key 'emial' in the main file; did you mean 'email'?");
+}
+
+TEST_CASE("leads parse into kinds and amounts", "[config]") {
+  using deadlined::config::parse_lead;
+  CHECK(parse_lead("7d")->kind == Lead::Kind::calendar_days);
+  CHECK(parse_lead("7d")->amount == 7);
+  CHECK(parse_lead("3wd")->kind == Lead::Kind::working_days);
+  CHECK(parse_lead("0d")->amount == 0);
+  CHECK(parse_lead("2h")->amount == 7200);
+  CHECK(parse_lead("30m")->amount == 1800);
+  CHECK(parse_lead("45s")->amount == 45);
+  for (const char* bad : {"", "d", "-1d", "3", "3 d", "3dd", "1.5h", "3w", "99999999999d"}) {
+    CHECK_FALSE(parse_lead(bad));
+  }
+}

@@ -1,0 +1,77 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "codec/base64.hpp"
+#include "delivery/channels.hpp"
+#include "temp_dir.hpp"
+
+using namespace deadlined;
+using delivery::Outcome;
+
+TEST_CASE("webhook signature matches the Standard Webhooks test vector", "[delivery]") {
+  auto key = codec::base64_decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+  REQUIRE(key);
+  CHECK(delivery::webhook_signature(*key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330,
+                                    R"({"test": 2432232314})") ==
+        "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+}
+
+TEST_CASE("base64 round-trips and rejects junk", "[codec]") {
+  CHECK(codec::base64_encode("") == "");
+  CHECK(codec::base64_encode("f") == "Zg==");
+  CHECK(codec::base64_encode("fo") == "Zm8=");
+  CHECK(codec::base64_encode("foo") == "Zm9v");
+  CHECK(codec::base64_encode("Việt") == "Vmnhu4d0");
+  CHECK(codec::base64_decode("Zm9vYg==") == "foob");
+  CHECK(codec::base64_decode("Zm9vYg") == "foob");
+  CHECK_FALSE(codec::base64_decode("Zm9v!"));
+  CHECK_FALSE(codec::base64_decode("Z"));
+}
+
+TEST_CASE("HTTP statuses are classified as Alertmanager does", "[delivery]") {
+  CHECK(delivery::classify_http_status(200).kind == Outcome::Kind::delivered);
+  CHECK(delivery::classify_http_status(204).kind == Outcome::Kind::delivered);
+  for (long status : {408L, 429L, 500L, 502L, 503L}) {
+    CHECK(delivery::classify_http_status(status).kind == Outcome::Kind::retryable);
+  }
+  for (long status : {301L, 400L, 401L, 404L, 410L}) {
+    CHECK(delivery::classify_http_status(status).kind == Outcome::Kind::permanent);
+  }
+  CHECK(delivery::classify_http_status(503).detail == "HTTP 503");
+}
+
+TEST_CASE("SMTP replies: 4xx retry, 5xx permanent", "[delivery]") {
+  CHECK(delivery::classify_smtp_reply(250).kind == Outcome::Kind::delivered);
+  CHECK(delivery::classify_smtp_reply(421).kind == Outcome::Kind::retryable);
+  CHECK(delivery::classify_smtp_reply(451).kind == Outcome::Kind::retryable);
+  CHECK(delivery::classify_smtp_reply(550).kind == Outcome::Kind::permanent);
+}
+
+TEST_CASE("the Maildir channel writes one complete file into new/ with LF line ends", "[delivery]") {
+  test::TempDir dir;
+  delivery::MaildirChannel channel(dir.path() / "outbox");
+  auto outcome = channel.send({"k1", {"a@example.org"}, "Subject: x\r\n\r\nbody\r\n"});
+  REQUIRE(outcome.kind == Outcome::Kind::delivered);
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path() / "outbox" / "new")) {
+    files.push_back(e.path());
+  }
+  REQUIRE(files.size() == 1);
+  CHECK(std::filesystem::is_empty(dir.path() / "outbox" / "tmp"));
+  CHECK(std::filesystem::is_directory(dir.path() / "outbox" / "cur"));
+  std::ifstream in(files[0], std::ios::binary);
+  std::stringstream content;
+  content << in.rdbuf();
+  CHECK(content.str() == "Subject: x\n\nbody\n");
+}
+
+TEST_CASE("a Maildir that cannot be created is a retryable failure", "[delivery]") {
+  test::TempDir dir;
+  dir.write("blocker", "a file where the folder should be");
+  delivery::MaildirChannel channel(dir.path() / "blocker" / "outbox");
+  auto outcome = channel.send({"k1", {}, "x"});
+  CHECK(outcome.kind == Outcome::Kind::retryable);
+  CHECK(outcome.detail.find("cannot create") == 0);
+}

@@ -1,0 +1,74 @@
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include "journal/journal.hpp"
+#include "temp_dir.hpp"
+
+using namespace deadlined;
+using journal::State;
+
+namespace {
+
+journal::DeliveryRecord record(const std::string& key) {
+  journal::DeliveryRecord r;
+  r.key = key + "/email";
+  r.reminder_key = key;
+  r.channel = "email";
+  r.plan = "p";
+  r.task = "t";
+  r.occurrence = "20201103";
+  r.stage = "1d";
+  r.unit = "a";
+  r.scheduled_at = date::sys_seconds{std::chrono::seconds{1604278800}};
+  r.due_at = r.scheduled_at + std::chrono::hours{33};
+  return r;
+}
+
+date::sys_seconds at(long s) { return date::sys_seconds{std::chrono::seconds{s}}; }
+
+}  // namespace
+
+TEST_CASE("the journal records attempts, deliveries and failures durably", "[journal]") {
+  test::TempDir dir;
+  auto path = dir.path() / "state" / "journal.sqlite";
+  {
+    journal::Journal j(path);
+    CHECK_FALSE(j.state_of("x/email"));
+    j.mark_attempt(record("x"), at(100));
+    CHECK(j.state_of("x/email") == State::pending);
+    j.mark_failed("x/email", at(101), "HTTP 503", false);
+    CHECK(j.state_of("x/email") == State::pending);
+    j.mark_attempt(record("x"), at(130));
+    CHECK(j.attempts("x/email") == 2);
+    j.mark_delivered("x/email", at(131));
+    j.mark_attempt(record("y"), at(100));
+    j.mark_failed("y/email", at(101), "SMTP 550", true);
+    j.mark_attempt(record("z"), at(100));
+  }
+  // Reopened, as after a restart.
+  journal::Journal j(path);
+  CHECK(j.state_of("x/email") == State::delivered);
+  CHECK(j.state_of("y/email") == State::failed);
+  CHECK(j.state_of("z/email") == State::pending);
+  CHECK(j.count(State::delivered) == 1);
+  CHECK(j.count(State::failed) == 1);
+  CHECK(j.count(State::pending) == 1);
+
+  struct stat info{};
+  REQUIRE(::stat(path.c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0600);
+  REQUIRE(::stat(path.parent_path().c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0700);
+}
+
+TEST_CASE("a journal that cannot be opened is an error naming the path", "[journal]") {
+  test::TempDir dir;
+  dir.write("file", "not a folder");
+  try {
+    journal::Journal j(dir.path() / "file" / "journal.sqlite");
+    FAIL("expected an exception");
+  } catch (const std::runtime_error& e) {
+    CHECK(std::string(e.what()).find((dir.path() / "file").string()) != std::string::npos);
+  }
+}

@@ -1,0 +1,202 @@
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "codec/base64.hpp"
+#include "config/lead.hpp"
+#include "message/mime.hpp"
+#include "message/outbound.hpp"
+#include "message/time_format.hpp"
+
+using namespace deadlined;
+
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find("\r\n", start);
+    REQUIRE(end != std::string::npos);  // every line ends in CRLF
+    lines.push_back(text.substr(start, end - start));
+    start = end + 2;
+  }
+  return lines;
+}
+
+/// Decodes the RFC 2047 words of a folded header value back to UTF-8.
+std::string decode_words(const std::vector<std::string>& lines, std::size_t name_length) {
+  std::string out;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    std::string rest = lines[i].substr(i == 0 ? name_length : 0);
+    std::size_t pos = 0;
+    while ((pos = rest.find("=?UTF-8?B?", pos)) != std::string::npos) {
+      std::size_t end = rest.find("?=", pos + 10);
+      out += *codec::base64_decode(rest.substr(pos + 10, end - pos - 10));
+      pos = end + 2;
+    }
+  }
+  return out;
+}
+
+struct Fixture {
+  config::Config config;
+  config::Plan plan;
+  config::Task task;
+  config::Lead lead = *config::parse_lead("3wd");
+
+  Fixture() {
+    config.service.zone = date::locate_zone("Asia/Ho_Chi_Minh");
+    config.service.monitor = "van-phong";
+    config.email.transport = config::EmailConfig::Transport::smtp;
+    config.email.from_name = "Văn phòng Sở Tài nguyên và Môi trường";
+    config.email.from_address = "vanphong@stnmt.example";
+    config::Unit office{"van-phong", "Văn phòng Sở", {"vanphong@stnmt.example"}, {}, {}};
+    config::Unit it{"cntt", "Trung tâm Công nghệ thông tin", {"cntt@stnmt.example"}, {"chat"}, {}};
+    config.units.emplace(office.id, office);
+    config.units.emplace(it.id, it);
+    config::WebhookConfig hook;
+    hook.name = "chat";
+    hook.url = "http://127.0.0.1:9/hook";
+    config.webhooks.emplace("chat", hook);
+    plan.id = "nct-2020";
+    plan.number = "12/KH-STNMT";
+    plan.title = "Thực hiện Tháng hành động vì người cao tuổi Việt Nam năm 2020";
+    plan.basis = "Kế hoạch số 354/KH-BCTNCT ngày 24/6/2020";
+    task.id = "dang-tin";
+    task.title = "Đăng tải tin bài tuyên truyền về Tháng hành động vì người cao tuổi";
+  }
+
+  schedule::Reminder reminder(const std::string& unit) const {
+    schedule::Reminder r;
+    r.plan = &plan;
+    r.task = &task;
+    r.unit = config.find_unit(unit);
+    r.lead = &lead;
+    r.at = date::sys_days{date::year{2020} / 10 / 6} + std::chrono::hours{1};   // 08:00 +07
+    r.due = date::sys_days{date::year{2020} / 10 / 9} + std::chrono::hours{10};  // 17:00 +07
+    r.occurrence = "20201009";
+    return r;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("Vietnamese headers become RFC 2047 words of at most 75 characters, folded", "[message]") {
+  std::string subject =
+      "Nhắc việc: Đăng tải tin bài tuyên truyền về Tháng hành động vì người cao tuổi Việt Nam";
+  auto lines = lines_of(message::header_field("Subject", subject));
+  REQUIRE(lines.size() > 1);
+  CHECK(lines[0].rfind("Subject: =?UTF-8?B?", 0) == 0);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    CHECK(lines[i].size() <= 78);
+    if (i > 0) CHECK(lines[i].rfind(" =?UTF-8?B?", 0) == 0);
+    std::size_t pos = 0;
+    while ((pos = lines[i].find("=?", pos)) != std::string::npos) {
+      std::size_t end = lines[i].find("?=", pos + 10) + 2;
+      CHECK(end - pos <= 75);
+      pos = end;
+    }
+  }
+  // Each word decodes on its own to whole UTF-8 characters, and together to the subject.
+  CHECK(decode_words(lines, 9) == subject);
+  CHECK(message::header_field("Subject", "Plain ASCII") == "Subject: Plain ASCII\r\n");
+}
+
+TEST_CASE("addresses: encoded display name, quoted specials, bare address", "[message]") {
+  auto from = lines_of(message::address_field("From", "Văn phòng Sở", "vp@example.org"));
+  CHECK(decode_words(from, 6) == "Văn phòng Sở");
+  CHECK(from.back().find("<vp@example.org>") != std::string::npos);
+  CHECK(message::address_field("From", "Sở TN.MT", "a@b.example") ==
+        "From: =?UTF-8?B?" + codec::base64_encode("Sở TN.MT") + "?= <a@b.example>\r\n");
+  CHECK(message::address_field("From", "Office, Inc.", "a@b.example") ==
+        "From: \"Office, Inc.\" <a@b.example>\r\n");
+  CHECK(message::address_field("From", "", "a@b.example") == "From: <a@b.example>\r\n");
+}
+
+TEST_CASE("an email reminder has the headers, the stable Message-ID and a Vietnamese body", "[message]") {
+  Fixture f;
+  auto now = date::sys_days{date::year{2020} / 10 / 6} + std::chrono::hours{1} + std::chrono::seconds{2};
+  auto outs = message::outbound_for(f.config, f.reminder("cntt"), now, true);
+  REQUIRE(outs.size() == 2);
+  const auto& mail = outs[0];
+  CHECK(mail.channel == "email");
+  CHECK(mail.id == "nct-2020.dang-tin.20201009.3wd.cntt");
+  CHECK(mail.journal_key == "nct-2020.dang-tin.20201009.3wd.cntt/email");
+  CHECK(mail.to == std::vector<std::string>{"cntt@stnmt.example"});
+  CHECK(mail.cc == std::vector<std::string>{"vanphong@stnmt.example"});
+
+  auto header_end = mail.content.find("\r\n\r\n");
+  REQUIRE(header_end != std::string::npos);
+  std::string headers = mail.content.substr(0, header_end + 2);
+  CHECK(headers.find("To: cntt@stnmt.example\r\n") != std::string::npos);
+  CHECK(headers.find("Cc: vanphong@stnmt.example\r\n") != std::string::npos);
+  CHECK(headers.find("Date: Tue, 06 Oct 2020 08:00:02 +0700\r\n") != std::string::npos);
+  CHECK(headers.find("Message-ID: <nct-2020.dang-tin.20201009.3wd.cntt@stnmt.example>\r\n") !=
+        std::string::npos);
+  CHECK(headers.find("Content-Type: text/plain; charset=UTF-8\r\n") != std::string::npos);
+  CHECK(headers.find("Content-Transfer-Encoding: base64\r\n") != std::string::npos);
+
+  std::string encoded_body;
+  for (const auto& line : lines_of(mail.content.substr(header_end + 4))) {
+    CHECK(line.size() <= 76);
+    encoded_body += line;
+  }
+  std::string body = *codec::base64_decode(encoded_body);
+  CHECK(body.find("Kính gửi: Trung tâm Công nghệ thông tin\r\n") == 0);
+  CHECK(body.find("Kế hoạch số 12/KH-STNMT") != std::string::npos);
+  CHECK(body.find("căn cứ Kế hoạch số 354/KH-BCTNCT ngày 24/6/2020") != std::string::npos);
+  CHECK(body.find("được giao chủ trì thực hiện nhiệm vụ") != std::string::npos);
+  CHECK(body.find("Thời hạn: trước 17:00 ngày 09/10/2020 (còn 3 ngày).") != std::string::npos);
+  CHECK(body.find("Báo cáo kết quả về: Văn phòng Sở.") != std::string::npos);
+
+  // The Message-ID depends only on the key: a later render (a retry) keeps it.
+  auto later = message::outbound_for(f.config, f.reminder("cntt"), now + std::chrono::hours{1}, true);
+  CHECK(later[0].content.find("Message-ID: <nct-2020.dang-tin.20201009.3wd.cntt@stnmt.example>") !=
+        std::string::npos);
+}
+
+TEST_CASE("the Office gets no copy of its own reminder; late ones say so", "[message]") {
+  Fixture f;
+  auto r = f.reminder("van-phong");
+  r.late = true;
+  f.task.report_to = "Ban Công tác người cao tuổi tỉnh";
+  auto outs = message::outbound_for(f.config, r, r.at, true);
+  REQUIRE(outs.size() == 1);
+  CHECK(outs[0].cc.empty());
+  CHECK(outs[0].content.find("\r\nCc:") == std::string::npos);
+  CHECK(outs[0].subject.rfind("[Gửi muộn] Nhắc việc: ", 0) == 0);
+  std::string text = message::text_of(f.config, r);
+  CHECK(text.find("Báo cáo kết quả về: Ban Công tác người cao tuổi tỉnh.") != std::string::npos);
+  CHECK(text.find("gửi muộn") != std::string::npos);
+}
+
+TEST_CASE("the webhook body carries the documented fields", "[message]") {
+  Fixture f;
+  auto r = f.reminder("cntt");
+  auto outs = message::outbound_for(f.config, r, r.at, true);
+  REQUIRE(outs.size() == 2);
+  CHECK(outs[1].channel == "webhook:chat");
+  CHECK(outs[1].journal_key == "nct-2020.dang-tin.20201009.3wd.cntt/webhook:chat");
+  auto body = nlohmann::json::parse(outs[1].content);
+  CHECK(body["id"] == "nct-2020.dang-tin.20201009.3wd.cntt");
+  CHECK(body["type"] == "reminder");
+  CHECK(body["stage"] == "3wd");
+  CHECK(body["plan"] == "nct-2020");
+  CHECK(body["task"] == "dang-tin");
+  CHECK(body["unit"] == "cntt");
+  CHECK(body["due"] == "2020-10-09T17:00:00+07:00");
+  CHECK(body["at"] == "2020-10-06T08:00:00+07:00");
+  CHECK(body["late"] == false);
+  CHECK(body["subject"] == message::subject_of(f.config, r));
+  CHECK(body["text"] == message::text_of(f.config, r));
+}
+
+TEST_CASE("time left is in days, or hours and minutes on the last day", "[message]") {
+  Fixture f;
+  auto r = f.reminder("cntt");
+  r.at = r.due - std::chrono::minutes{150};
+  CHECK(message::text_of(f.config, r).find("(còn 2 giờ 30 phút)") != std::string::npos);
+  r.at = r.due - std::chrono::minutes{45};
+  CHECK(message::text_of(f.config, r).find("(còn 45 phút)") != std::string::npos);
+}

@@ -1,0 +1,199 @@
+#include <catch2/catch.hpp>
+
+#include "config/lead.hpp"
+#include "message/time_format.hpp"
+#include "schedule/schedule.hpp"
+
+using namespace deadlined;
+using config::Config;
+using config::DueSpec;
+
+namespace {
+
+/// A config built in memory: units vp (the monitor), a and b; one plan with no tasks yet.
+Config make_config(const std::string& zone = "Asia/Ho_Chi_Minh") {
+  Config c;
+  c.service.timezone = zone;
+  c.service.zone = date::locate_zone(zone);
+  c.service.monitor = "vp";
+  for (const char* id : {"vp", "a", "b"}) {
+    config::Unit u;
+    u.id = id;
+    u.name = std::string("Đơn vị ") + id;
+    u.emails = {std::string(id) + "@example.org"};
+    c.units.emplace(id, u);
+  }
+  config::Plan plan;
+  plan.id = "p";
+  plan.title = "Kế hoạch";
+  c.plans.push_back(plan);
+  return c;
+}
+
+std::vector<config::Lead> leads(std::initializer_list<const char*> texts) {
+  std::vector<config::Lead> out;
+  for (const char* t : texts) out.push_back(*config::parse_lead(t));
+  return out;
+}
+
+config::Task& add_task(Config& c, const std::string& id, DueSpec due,
+                       std::initializer_list<const char*> lead_texts,
+                       std::vector<std::string> responsible = {"a"}) {
+  config::Task t;
+  t.id = id;
+  t.title = "Nhiệm vụ " + id;
+  t.responsible = std::move(responsible);
+  t.due = due;
+  t.leads = leads(lead_texts);
+  c.plans[0].tasks.push_back(t);
+  return c.plans[0].tasks.back();
+}
+
+DueSpec on_date(date::year_month_day day, DueSpec::Kind kind = DueSpec::Kind::date) {
+  DueSpec d;
+  d.kind = kind;
+  d.day = date::local_days{day};
+  return d;
+}
+
+/// The reminder times as ISO 8601 in the config's zone, with their stage.
+std::vector<std::string> times(const Config& c, const std::vector<schedule::Reminder>& reminders) {
+  std::vector<std::string> out;
+  for (const auto& r : reminders) {
+    out.push_back(message::iso8601(c.service.zone, r.at) + " " + r.lead->text + " " + r.unit->id);
+  }
+  return out;
+}
+
+date::sys_seconds utc(int y, unsigned m, unsigned d, int hh, int mm = 0) {
+  return date::sys_days{date::year{y} / date::month{m} / date::day{d}} + std::chrono::hours{hh} +
+         std::chrono::minutes{mm};
+}
+
+}  // namespace
+
+TEST_CASE("'before' ends at day_end of the last working day before the date", "[schedule]") {
+  Config c = make_config();
+  using namespace date::literals;
+  // 04/11/2020 is a Wednesday; 09/11/2020 a Monday, so "before" it is Friday 06/11.
+  auto& wed = add_task(c, "wed", on_date(2020_y / 11 / 4, DueSpec::Kind::before), {});
+  auto& mon = add_task(c, "mon", on_date(2020_y / 11 / 9, DueSpec::Kind::before), {});
+  CHECK(message::iso8601(c.service.zone, schedule::deadline_of(c, wed)) == "2020-11-03T17:00:00+07:00");
+  CHECK(message::iso8601(c.service.zone, schedule::deadline_of(c, mon)) == "2020-11-06T17:00:00+07:00");
+  c.service.day_end = std::chrono::minutes{16 * 60 + 30};
+  CHECK(message::iso8601(c.service.zone, schedule::deadline_of(c, wed)) == "2020-11-03T16:30:00+07:00");
+}
+
+TEST_CASE("lead kinds: calendar days, working days, the due morning", "[schedule]") {
+  Config c = make_config();
+  using namespace date::literals;
+  add_task(c, "t", on_date(2020_y / 11 / 4, DueSpec::Kind::before), {"7d", "3wd", "1d", "0d"});
+  CHECK(times(c, schedule::all_reminders(c)) == std::vector<std::string>{
+                                                    "2020-10-27T08:00:00+07:00 7d a",
+                                                    "2020-10-29T08:00:00+07:00 3wd a",
+                                                    "2020-11-02T08:00:00+07:00 1d a",
+                                                    "2020-11-03T08:00:00+07:00 0d a",
+                                                });
+}
+
+TEST_CASE("reminders that would fall on a weekend move to the previous working day", "[schedule]") {
+  Config c = make_config();
+  using namespace date::literals;
+  // Due Monday 09/11/2020: 1d is Sunday -> Friday 06/11; 2d is Saturday -> Friday too, and
+  // two stages on one instant are sent once (the first listed).
+  add_task(c, "t", on_date(2020_y / 11 / 9), {"2d", "1d", "0d"});
+  CHECK(times(c, schedule::all_reminders(c)) == std::vector<std::string>{
+                                                    "2020-11-06T08:00:00+07:00 2d a",
+                                                    "2020-11-09T08:00:00+07:00 0d a",
+                                                });
+  c.service.workdays = {false, true, true, true, true, true, true};  // Saturdays worked
+  CHECK(times(c, schedule::all_reminders(c)) == std::vector<std::string>{
+                                                    "2020-11-07T08:00:00+07:00 2d a",
+                                                    "2020-11-09T08:00:00+07:00 0d a",
+                                                });
+}
+
+TEST_CASE("working days count only working days strictly before the due day", "[schedule]") {
+  Config c = make_config();
+  using namespace date::literals;
+  // Due Saturday 07/11/2020 (a date-only deadline): 1wd is Friday, 5wd is Monday 02/11.
+  add_task(c, "t", on_date(2020_y / 11 / 7), {"5wd", "1wd"});
+  CHECK(times(c, schedule::all_reminders(c)) == std::vector<std::string>{
+                                                    "2020-11-02T08:00:00+07:00 5wd a",
+                                                    "2020-11-06T08:00:00+07:00 1wd a",
+                                                });
+}
+
+TEST_CASE("exact offsets count back from the due instant; stages after it are dropped", "[schedule]") {
+  Config c = make_config();
+  DueSpec offset;
+  offset.kind = DueSpec::Kind::offset_datetime;
+  offset.instant = utc(2020, 11, 3, 3);  // 10:00 at +07:00
+  add_task(c, "exact", offset, {"2h", "90m", "45s", "0d"});
+  DueSpec early;
+  early.kind = DueSpec::Kind::local_datetime;
+  early.local_time = date::local_days{date::year{2020} / 11 / 5} + std::chrono::hours{7};
+  add_task(c, "early", early, {"0d", "30m"});
+  // 0d falls on the same instant as 2h (listed first): one reminder.
+  CHECK(times(c, schedule::all_reminders(c)) == std::vector<std::string>{
+                                                    "2020-11-03T08:00:00+07:00 2h a",
+                                                    "2020-11-03T08:30:00+07:00 90m a",
+                                                    "2020-11-03T09:59:15+07:00 45s a",
+                                                    "2020-11-05T06:30:00+07:00 30m a",
+                                                });
+}
+
+TEST_CASE("local times follow the configured zone, daylight saving included", "[schedule]") {
+  Config c = make_config("Europe/Berlin");
+  using namespace date::literals;
+  // Berlin leaves summer time on 25/10/2020: 7d before 30/10 is 23/10 at 08:00 +02:00,
+  // the due morning 08:00 +01:00.
+  add_task(c, "t", on_date(2020_y / 10 / 30), {"7d", "0d"});
+  auto all = schedule::all_reminders(c);
+  REQUIRE(all.size() == 2);
+  CHECK(all[0].at == utc(2020, 10, 23, 6));
+  CHECK(all[1].at == utc(2020, 10, 30, 7));
+  CHECK(all[1].due == utc(2020, 10, 30, 16));
+}
+
+TEST_CASE("responsible and coordinating units each get reminders, keyed and ordered", "[schedule]") {
+  Config c = make_config();
+  using namespace date::literals;
+  auto& t = add_task(c, "t", on_date(2020_y / 11 / 4, DueSpec::Kind::before), {"1d"}, {"b", "a"});
+  t.coordinating = {"vp", "a"};  // a is already responsible: reminded once, as responsible
+  auto all = schedule::all_reminders(c);
+  REQUIRE(all.size() == 3);
+  CHECK(all[0].key() == "p.t.20201103.1d.a");
+  CHECK(all[0].role == schedule::Role::responsible);
+  CHECK(all[1].key() == "p.t.20201103.1d.b");
+  CHECK(all[2].key() == "p.t.20201103.1d.vp");
+  CHECK(all[2].role == schedule::Role::coordinating);
+  auto window = schedule::reminders_between(c, utc(2020, 11, 2, 1), utc(2020, 11, 2, 2));
+  CHECK(window.size() == 3);
+  CHECK(schedule::reminders_between(c, utc(2020, 11, 2, 1, 1), utc(2020, 11, 3, 0)).empty());
+}
+
+TEST_CASE("on (re)load only the latest missed stage before the deadline is caught up", "[schedule]") {
+  Config c = make_config();
+  using namespace date::literals;
+  add_task(c, "t", on_date(2020_y / 11 / 4, DueSpec::Kind::before), {"7d", "3wd", "1d", "0d"});
+  add_task(c, "over", on_date(2020_y / 10 / 30), {"1d"});
+
+  // Saturday 31/10 noon: 7d and 3wd of "t" have passed, "over" is past its deadline.
+  auto agenda = schedule::agenda_at(c, utc(2020, 10, 31, 5), std::chrono::seconds{60});
+  REQUIRE(agenda.catch_up.size() == 1);
+  CHECK(agenda.catch_up[0].lead->text == "3wd");
+  CHECK(agenda.catch_up[0].late);
+  CHECK(times(c, agenda.upcoming) == std::vector<std::string>{
+                                         "2020-11-02T08:00:00+07:00 1d a",
+                                         "2020-11-03T08:00:00+07:00 0d a",
+                                     });
+  // Within the grace period a just-passed stage is not marked late.
+  auto just = schedule::agenda_at(c, utc(2020, 11, 2, 1) + std::chrono::seconds{30},
+                                  std::chrono::seconds{60});
+  REQUIRE(just.catch_up.size() == 1);
+  CHECK(just.catch_up[0].lead->text == "1d");
+  CHECK_FALSE(just.catch_up[0].late);
+  // After the deadline nothing is caught up (overdue handling is a separate rule).
+  CHECK(schedule::agenda_at(c, utc(2020, 11, 3, 11), std::chrono::seconds{60}).catch_up.empty());
+}
