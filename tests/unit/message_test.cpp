@@ -156,7 +156,7 @@ TEST_CASE("an email reminder has the headers, the stable Message-ID and a Vietna
         std::string::npos);
 }
 
-TEST_CASE("the Office gets no copy of its own reminder; late ones say so", "[message]") {
+TEST_CASE("the Office gets no copy of its own reminder, and late ones say so", "[message]") {
   Fixture f;
   auto r = f.reminder("van-phong");
   r.late = true;

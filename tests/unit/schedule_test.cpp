@@ -124,7 +124,7 @@ TEST_CASE("working days count only working days strictly before the due day", "[
                                                 });
 }
 
-TEST_CASE("exact offsets count back from the due instant; stages after it are dropped", "[schedule]") {
+TEST_CASE("exact offsets count back from the due instant, stages after it are dropped", "[schedule]") {
   Config c = make_config();
   DueSpec offset;
   offset.kind = DueSpec::Kind::offset_datetime;

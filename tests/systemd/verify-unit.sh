@@ -15,4 +15,6 @@ if [ $rc -ne 0 ] && echo "$out" | grep -qiE 'Failed to (initialize|connect|creat
   echo "systemd-analyze cannot run here; skipping"
   exit 77
 fi
+# verify only warns about unknown keys and bad values; any remark is a failure here.
+[ $rc -eq 0 ] && [ -n "$out" ] && exit 1
 exit $rc
