@@ -5,11 +5,11 @@
 #include <cstdlib>
 #include <memory>
 
+#include <spdlog/spdlog.h>
+#include <systemd/sd-daemon.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <spdlog/spdlog.h>
-#include <systemd/sd-daemon.h>
 
 #include "app/notify.hpp"
 #include "config/loader.hpp"
@@ -36,7 +36,8 @@ void log_diagnostics(const std::vector<config::Diagnostic>& diagnostics) {
 
 std::size_t error_count(const std::vector<config::Diagnostic>& diagnostics) {
   std::size_t n = 0;
-  for (const auto& d : diagnostics) n += d.severity == config::Diagnostic::Severity::error;
+  for (const auto& d : diagnostics)
+    n += d.severity == config::Diagnostic::Severity::error;
   return n;
 }
 
@@ -122,8 +123,15 @@ class Daemon {
       spdlog::warn("state_dir changed to {}; it takes effect at the next start",
                    loaded.config->service.state_dir.string());
     }
+    try {
+      scheduler_->load(loaded.config,
+                       std::make_shared<delivery::ChannelSet>(*loaded.config, abort_));
+    } catch (const std::exception& e) {
+      spdlog::error("reload failed: {}; keeping the running schedule", e.what());
+      notify("READY=1\nSTATUS=reload failed; " + status());
+      return;
+    }
     config_ = loaded.config;
-    scheduler_->load(config_, std::make_shared<delivery::ChannelSet>(*config_, abort_));
     spdlog::info("reload done: {} plans, {} units", config_->plans.size(), config_->units.size());
     notify("READY=1\nSTATUS=" + status());
   }
@@ -176,6 +184,8 @@ class Daemon {
 
 }  // namespace
 
-int run_daemon(const std::filesystem::path& config_file) { return Daemon(config_file).run(); }
+int run_daemon(const std::filesystem::path& config_file) {
+  return Daemon(config_file).run();
+}
 
 }  // namespace deadlined::app

@@ -4,6 +4,8 @@
 
 namespace deadlined::app {
 
-void notify(const std::string& state) { sd_notify(0, state.c_str()); }
+void notify(const std::string& state) {
+  sd_notify(0, state.c_str());
+}
 
 }  // namespace deadlined::app

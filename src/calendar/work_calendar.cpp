@@ -19,7 +19,8 @@ date::local_days WorkCalendar::on_or_before(date::local_days day) const {
 
 date::local_days WorkCalendar::working_days_before(date::local_days day, long n) const {
   if (n == 0) return on_or_before(day);
-  for (long i = 0; i < n; ++i) day = previous_working_day(day);
+  for (long i = 0; i < n; ++i)
+    day = previous_working_day(day);
   return day;
 }
 

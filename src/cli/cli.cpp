@@ -5,10 +5,10 @@
 #include <atomic>
 #include <iostream>
 
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "app/daemon.hpp"
 #include "cli/when.hpp"
@@ -37,10 +37,12 @@ void setup_logging(const std::string& level) {
 /// Loads the config, printing every diagnostic to stderr; null when there are errors.
 std::shared_ptr<const config::Config> load_or_report(const std::string& file) {
   auto loaded = config::load_config(file);
-  for (const auto& d : loaded.diagnostics) std::cerr << d.to_string() << '\n';
+  for (const auto& d : loaded.diagnostics)
+    std::cerr << d.to_string() << '\n';
   if (!loaded.config) {
     std::size_t errors = 0;
-    for (const auto& d : loaded.diagnostics) errors += d.severity == config::Diagnostic::Severity::error;
+    for (const auto& d : loaded.diagnostics)
+      errors += d.severity == config::Diagnostic::Severity::error;
     std::cerr << file << ": " << errors << " error(s)\n";
   }
   return loaded.config;
@@ -50,7 +52,8 @@ int do_check(const std::string& file) {
   auto config = load_or_report(file);
   if (!config) return 1;
   std::size_t tasks = 0;
-  for (const auto& plan : config->plans) tasks += plan.tasks.size();
+  for (const auto& plan : config->plans)
+    tasks += plan.tasks.size();
   auto now = scheduler::system_now();
   auto agenda = schedule::agenda_at(*config, now, std::chrono::seconds{0});
   std::cout << file << ": OK\n"
@@ -86,19 +89,21 @@ int do_preview(const std::string& file, const std::string& from_text, const std:
   for (const auto& r : reminders) {
     for (const auto& out : message::outbound_for(*config, r, r.at, false)) {
       if (format == "json") {
-        json.push_back({{"at", message::iso8601(zone, r.at)},
-                        {"plan", r.plan->id},
-                        {"task", r.task->id},
-                        {"due", message::iso8601(zone, r.due)},
-                        {"stage", r.lead->text},
-                        {"unit", r.unit->id},
-                        {"role", r.role == schedule::Role::responsible ? "responsible" : "coordinating"},
-                        {"channel", out.kind == message::Outbound::Kind::email ? "email" : "webhook"},
-                        {"webhook", out.webhook},
-                        {"to", out.to},
-                        {"cc", out.cc},
-                        {"subject", out.subject},
-                        {"id", out.id}});
+        nlohmann::ordered_json item = {
+            {"at", message::iso8601(zone, r.at)},
+            {"plan", r.plan->id},
+            {"task", r.task->id},
+            {"due", message::iso8601(zone, r.due)},
+            {"stage", r.lead->text},
+            {"unit", r.unit->id},
+            {"role", r.role == schedule::Role::responsible ? "responsible" : "coordinating"},
+            {"channel", out.kind == message::Outbound::Kind::email ? "email" : "webhook"},
+            {"to", out.to},
+            {"cc", out.cc},
+            {"subject", out.subject},
+            {"id", out.id}};
+        if (!out.webhook.empty()) item["webhook"] = out.webhook;
+        json.push_back(std::move(item));
       } else {
         std::cout << message::vn_time(zone, r.at) << " " << message::vn_date(zone, r.at) << "  "
                   << r.plan->id << "/" << r.task->id << "  mốc " << r.lead->text << "  → "
@@ -138,8 +143,8 @@ int do_send_test(const std::string& file, const std::string& unit_id) {
                                         : delivery::Outcome::permanent("channel not configured");
     bool ok = outcome.kind == delivery::Outcome::Kind::delivered;
     all_ok = all_ok && ok;
-    std::cout << m.channel << " → " << message::join_list(m.to) << ": " << (ok ? "OK" : "FAILED") << " ("
-              << delivery::to_string(outcome.kind) << ": " << outcome.detail << ")\n";
+    std::cout << m.channel << " → " << message::join_list(m.to) << ": " << (ok ? "OK" : "FAILED")
+              << " (" << delivery::to_string(outcome.kind) << ": " << outcome.detail << ")\n";
   }
   return all_ok ? 0 : 1;
 }
@@ -168,19 +173,29 @@ int main(int argc, char** argv) {
   preview->add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
 
   std::string unit;
-  auto* send_test = app.add_subcommand("send-test", "Send a test message through every channel of a unit");
-  send_test->add_option("-c,--config", config_file, "Main configuration file")->capture_default_str();
+  auto* send_test =
+      app.add_subcommand("send-test", "Send a test message through every channel of a unit");
+  send_test->add_option("-c,--config", config_file, "Main configuration file")
+      ->capture_default_str();
   send_test->add_option("--unit", unit, "Unit id")->required();
 
   CLI11_PARSE(app, argc, argv);
 
   setup_logging(log_level);
   curl_global_init(CURL_GLOBAL_DEFAULT);
-  int rc = 0;
-  if (run->parsed()) rc = app::run_daemon(config_file);
-  else if (check->parsed()) rc = do_check(config_file);
-  else if (preview->parsed()) rc = do_preview(config_file, from, to, format);
-  else if (send_test->parsed()) rc = do_send_test(config_file, unit);
+  int rc = 1;
+  try {
+    if (run->parsed())
+      rc = app::run_daemon(config_file);
+    else if (check->parsed())
+      rc = do_check(config_file);
+    else if (preview->parsed())
+      rc = do_preview(config_file, from, to, format);
+    else if (send_test->parsed())
+      rc = do_send_test(config_file, unit);
+  } catch (const std::exception& e) {
+    spdlog::critical("fatal: {}", e.what());
+  }
   curl_global_cleanup();
   return rc;
 }

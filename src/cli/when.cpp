@@ -30,7 +30,8 @@ std::optional<date::sys_seconds> parse_when(std::string_view text, const date::t
   for (std::size_t i : {1u, 2u, 4u, 5u}) {
     if (rest[i] < '0' || rest[i] > '9') return std::nullopt;
   }
-  int minutes = ((rest[1] - '0') * 10 + (rest[2] - '0')) * 60 + (rest[4] - '0') * 10 + (rest[5] - '0');
+  int minutes =
+      ((rest[1] - '0') * 10 + (rest[2] - '0')) * 60 + (rest[4] - '0') * 10 + (rest[5] - '0');
   if (rest[0] == '-') minutes = -minutes;
   return date::sys_seconds{local.time_since_epoch() - std::chrono::minutes{minutes}};
 }

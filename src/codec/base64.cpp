@@ -11,7 +11,8 @@ constexpr std::string_view k_alphabet =
 
 constexpr std::array<int, 256> make_reverse() {
   std::array<int, 256> table{};
-  for (auto& v : table) v = -1;
+  for (auto& v : table)
+    v = -1;
   for (std::size_t i = 0; i < k_alphabet.size(); ++i) {
     table[static_cast<unsigned char>(k_alphabet[i])] = static_cast<int>(i);
   }
@@ -47,7 +48,8 @@ std::string base64_encode(std::string_view bytes) {
 }
 
 std::optional<std::string> base64_decode(std::string_view text) {
-  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+  while (!text.empty() && text.back() == '=')
+    text.remove_suffix(1);
   if (text.size() % 4 == 1) return std::nullopt;
   std::string out;
   out.reserve(text.size() * 3 / 4);

@@ -54,9 +54,9 @@ struct DueSpec {
     before,           ///< `before = 2020-11-04`: end of the last working day before it.
   };
   Kind kind = Kind::date;
-  LocalDays day{};          ///< for `date` and `before`
+  LocalDays day{};            ///< for `date` and `before`
   LocalSeconds local_time{};  ///< for `local_datetime`
-  SysSeconds instant{};     ///< for `offset_datetime`
+  SysSeconds instant{};       ///< for `offset_datetime`
 };
 
 struct ServiceConfig {

@@ -24,11 +24,16 @@ std::optional<Seconds> parse_duration(std::string_view text) {
   if (!split) return std::nullopt;
   auto [value, unit] = *split;
   std::int64_t factor = 0;
-  if (unit == "s") factor = 1;
-  else if (unit == "m") factor = 60;
-  else if (unit == "h") factor = 3600;
-  else if (unit == "d") factor = 86400;
-  else return std::nullopt;
+  if (unit == "s")
+    factor = 1;
+  else if (unit == "m")
+    factor = 60;
+  else if (unit == "h")
+    factor = 3600;
+  else if (unit == "d")
+    factor = 86400;
+  else
+    return std::nullopt;
   if (value > k_max_seconds / factor) return std::nullopt;
   return Seconds{value * factor};
 }

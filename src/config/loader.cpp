@@ -26,22 +26,33 @@ const std::vector<std::string> k_default_leads = {"7d", "3wd", "1d", "0d"};
 
 std::string_view type_name(toml::node_type type) {
   switch (type) {
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    default: return "nothing";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    default:
+      return "nothing";
   }
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     std::size_t diagonal = row[0];
     row[0] = i;
@@ -56,8 +67,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 bool valid_id(std::string_view id) {
   return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
   });
 }
 
@@ -66,15 +77,26 @@ bool valid_email(std::string_view address) {
   if (at == std::string_view::npos || at == 0 || at + 1 >= address.size()) return false;
   if (address.find('@', at + 1) != std::string_view::npos) return false;
   return std::none_of(address.begin(), address.end(), [](char c) {
-    return static_cast<unsigned char>(c) <= ' ' || c == '<' || c == '>' || c == ',' ||
-           c == '"' || c == '(' || c == ')' || c == ';' || c == '\\' || c == 0x7f;
+    return static_cast<unsigned char>(c) <= ' ' || c == '<' || c == '>' || c == ',' || c == '"' ||
+           c == '(' || c == ')' || c == ';' || c == '\\' || c == 0x7f;
   });
+}
+
+/// True when a url carries "user:password@" before its host; such urls end up in logs.
+bool has_userinfo(std::string_view url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) return false;
+  auto authority = url.substr(scheme + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  return authority.find('@') != std::string_view::npos;
 }
 
 std::string trim(std::string_view s) {
   auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  while (!s.empty() && is_space(s.front()))
+    s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back()))
+    s.remove_suffix(1);
   return std::string(s);
 }
 
@@ -179,9 +201,9 @@ class TableReader {
       wrong_type(*n, key, "a duration such as \"30s\"");
       return std::nullopt;
     }
-    reporter_.error(n->source(), "invalid duration for '" + std::string(key) + "' in " +
-                                     context_ + ": expected a positive number followed by "
-                                                "s, m, h or d, such as \"30s\"");
+    reporter_.error(n->source(), "invalid duration for '" + std::string(key) + "' in " + context_ +
+                                     ": expected a positive number followed by "
+                                     "s, m, h or d, such as \"30s\"");
     return std::nullopt;
   }
 
@@ -257,9 +279,8 @@ Secret read_secret(TableReader& reader, const std::string& prefix, const fs::pat
   const toml::node* file_node = reader.table().get(prefix + "_file");
   const toml::node* env_node = reader.table().get(prefix + "_env");
   if (file && env) {
-    reader.reporter().error(env_node->source(), "give either '" + prefix + "_file' or '" +
-                                                    prefix + "_env' in " + reader.context() +
-                                                    ", not both");
+    reader.reporter().error(env_node->source(), "give either '" + prefix + "_file' or '" + prefix +
+                                                    "_env' in " + reader.context() + ", not both");
     return {};
   }
   if (file) {
@@ -267,8 +288,8 @@ Secret read_secret(TableReader& reader, const std::string& prefix, const fs::pat
     std::string error;
     auto text = read_text_file(path, error);
     if (!text) {
-      reader.reporter().error(file_node->source(), "cannot read " + prefix + "_file '" +
-                                                       path.string() + "': " + error);
+      reader.reporter().error(file_node->source(),
+                              "cannot read " + prefix + "_file '" + path.string() + "': " + error);
       return {};
     }
     Secret secret{trim(*text)};
@@ -281,9 +302,8 @@ Secret read_secret(TableReader& reader, const std::string& prefix, const fs::pat
   if (env) {
     const char* value = std::getenv(env->c_str());
     if (!value || !*value) {
-      reader.reporter().error(env_node->source(), "environment variable '" + *env +
-                                                      "' named by " + prefix +
-                                                      "_env is not set or empty");
+      reader.reporter().error(env_node->source(), "environment variable '" + *env + "' named by " +
+                                                      prefix + "_env is not set or empty");
       return {};
     }
     return Secret{trim(value)};
@@ -295,7 +315,8 @@ Secret read_secret(TableReader& reader, const std::string& prefix, const fs::pat
 std::vector<Diagnostic> in_reading_order(std::vector<Diagnostic> diagnostics) {
   std::vector<std::string> files;
   for (const auto& d : diagnostics) {
-    if (std::find(files.begin(), files.end(), d.where.file) == files.end()) files.push_back(d.where.file);
+    if (std::find(files.begin(), files.end(), d.where.file) == files.end())
+      files.push_back(d.where.file);
   }
   auto rank = [&](const Diagnostic& d) {
     auto file = std::find(files.begin(), files.end(), d.where.file) - files.begin();
@@ -348,7 +369,9 @@ class Loader {
   }
 
   /// A path from the config, relative to the main file's folder unless absolute.
-  fs::path resolve(const fs::path& path) const { return resolve_against(file_.parent_path(), path); }
+  fs::path resolve(const fs::path& path) const {
+    return resolve_against(file_.parent_path(), path);
+  }
 
   std::vector<Lead> read_leads(TableReader& reader) {
     std::vector<Lead> leads;
@@ -417,7 +440,8 @@ class Loader {
     s.state_dir = s.state_dir.lexically_normal();
 
     if (auto globs = r.strings("plans", true)) {
-      for (auto& [glob, where] : *globs) s.plan_globs.push_back(glob), plan_glob_pos_.push_back(where);
+      for (auto& [glob, where] : *globs)
+        s.plan_globs.push_back(glob), plan_glob_pos_.push_back(where);
     }
     for (auto [key, target] : {std::pair{"send_time", &s.send_time}, {"day_end", &s.day_end}}) {
       const toml::node* n = r.node(key);
@@ -446,8 +470,8 @@ class Loader {
       for (const auto& [name, where] : *days) {
         auto it = std::find(k_names.begin(), k_names.end(), name);
         if (it == k_names.end()) {
-          r.reporter().error(where, "unknown weekday '" + name +
-                                        "': use mon, tue, wed, thu, fri, sat or sun");
+          r.reporter().error(
+              where, "unknown weekday '" + name + "': use mon, tue, wed, thu, fri, sat or sun");
         } else {
           s.workdays[static_cast<std::size_t>(it - k_names.begin())] = true;
         }
@@ -456,15 +480,15 @@ class Loader {
           !days->empty()) {
         // every name was wrong; already reported
       } else if (days->empty()) {
-        r.reporter().error(table->get("workdays")->source(),
-                           "workdays must name at least one day");
+        r.reporter().error(table->get("workdays")->source(), "workdays must name at least one day");
       }
     }
 
     if (table->contains("leads")) {
       s.leads = read_leads(r);
     } else {
-      for (const auto& text : k_default_leads) s.leads.push_back(*parse_lead(text));
+      for (const auto& text : k_default_leads)
+        s.leads.push_back(*parse_lead(text));
     }
     if (auto monitor = r.string("monitor")) {
       s.monitor = *monitor;
@@ -489,8 +513,9 @@ class Loader {
     } else if (transport == "maildir") {
       e.transport = EmailConfig::Transport::maildir;
     } else if (transport) {
-      r.reporter().error(table->get("transport")->source(),
-                         "unknown email transport '" + *transport + "': use \"smtp\" or \"maildir\"");
+      r.reporter().error(
+          table->get("transport")->source(),
+          "unknown email transport '" + *transport + "': use \"smtp\" or \"maildir\"");
     }
     if (auto from = r.string("from", true)) {
       std::string text = trim(*from);
@@ -522,26 +547,35 @@ class Loader {
 
     if (e.transport == EmailConfig::Transport::smtp) {
       if (!url) {
-        r.reporter().error(table->source(), "missing required key 'url' in [email] for transport \"smtp\"");
+        r.reporter().error(table->source(),
+                           "missing required key 'url' in [email] for transport \"smtp\"");
       } else if (url->rfind("smtp://", 0) != 0 && url->rfind("smtps://", 0) != 0) {
+        r.reporter().error(
+            table->get("url")->source(),
+            "invalid SMTP url '" + *url + "': expected smtp://host:port or smtps://host:port");
+      } else if (has_userinfo(*url)) {
         r.reporter().error(table->get("url")->source(),
-                           "invalid SMTP url '" + *url + "': expected smtp://host:port or smtps://host:port");
+                           "the SMTP url must not contain credentials; use 'username' and "
+                           "'password_file' or 'password_env'");
       } else {
         e.url = *url;
       }
       if (tls == "required") {
         e.tls_required = true;
       } else if (tls && *tls != "opportunistic") {
-        r.reporter().error(table->get("tls")->source(),
-                           "unknown tls mode '" + *tls + "': use \"required\" or \"opportunistic\"");
+        r.reporter().error(
+            table->get("tls")->source(),
+            "unknown tls mode '" + *tls + "': use \"required\" or \"opportunistic\"");
       }
       if (maildir) {
-        r.reporter().error(table->get("maildir")->source(), "'maildir' applies only to transport \"maildir\"");
+        r.reporter().error(table->get("maildir")->source(),
+                           "'maildir' applies only to transport \"maildir\"");
       }
     } else if (e.transport == EmailConfig::Transport::maildir) {
       fs::path dir = maildir ? fs::path(*maildir) : fs::path("outbox");
       e.maildir = (dir.is_absolute() ? dir : config.service.state_dir / dir).lexically_normal();
-      if (url) r.reporter().error(table->get("url")->source(), "'url' applies only to transport \"smtp\"");
+      if (url)
+        r.reporter().error(table->get("url")->source(), "'url' applies only to transport \"smtp\"");
     }
     r.finish();
   }
@@ -555,8 +589,8 @@ class Loader {
       std::string name(key.str());
       std::string context = "[webhooks." + name + "]";
       if (!valid_id(name)) {
-        top.reporter().error(key.source(), "invalid webhook name '" + name +
-                                               "': use letters, digits, '-' and '_'");
+        top.reporter().error(
+            key.source(), "invalid webhook name '" + name + "': use letters, digits, '-' and '_'");
         continue;
       }
       const toml::table* hook = value.as_table();
@@ -571,18 +605,23 @@ class Loader {
         if (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0) {
           r.reporter().error(hook->get("url")->source(),
                              "invalid webhook url '" + *url + "': expected http:// or https://");
+        } else if (has_userinfo(*url)) {
+          r.reporter().error(hook->get("url")->source(),
+                             "the webhook url must not contain credentials; use 'headers' with "
+                             "a secret kept out of the url");
         }
         w.url = *url;
       }
       Secret raw = read_secret(r, "secret", file_.parent_path());
       if (!raw.empty()) {
-        const toml::node* where = hook->get("secret_file") ? hook->get("secret_file") : hook->get("secret_env");
+        const toml::node* where =
+            hook->get("secret_file") ? hook->get("secret_file") : hook->get("secret_env");
         std::string_view text = raw.value;
         std::optional<std::string> decoded;
         if (text.rfind("whsec_", 0) == 0) decoded = codec::base64_decode(text.substr(6));
         if (!decoded || decoded->empty()) {
-          r.reporter().error(where->source(), "the secret of " + context +
-                                                  " must be 'whsec_' followed by base64");
+          r.reporter().error(where->source(),
+                             "the secret of " + context + " must be 'whsec_' followed by base64");
         } else {
           w.secret.value = std::move(*decoded);
         }
@@ -593,8 +632,8 @@ class Loader {
             if (auto v = hvalue.value_exact<std::string>()) {
               w.headers.emplace_back(std::string(hkey.str()), *v);
             } else {
-              r.reporter().error(hvalue.source(), "header '" + std::string(hkey.str()) +
-                                                      "' in " + context + " must be a string");
+              r.reporter().error(hvalue.source(), "header '" + std::string(hkey.str()) + "' in " +
+                                                      context + " must be a string");
             }
           }
         } else {
@@ -617,8 +656,8 @@ class Loader {
       std::string id(key.str());
       std::string context = "[units." + id + "]";
       if (!valid_id(id)) {
-        top.reporter().error(key.source(), "invalid unit id '" + id +
-                                               "': use letters, digits, '-' and '_'");
+        top.reporter().error(key.source(),
+                             "invalid unit id '" + id + "': use letters, digits, '-' and '_'");
         continue;
       }
       const toml::table* t = value.as_table();
@@ -651,7 +690,8 @@ class Loader {
       }
       r.finish();
       if (!t->contains("email") && !t->contains("webhooks")) {
-        r.reporter().warning(unit.where, "unit '" + id + "' has no email and no webhook; it cannot be reminded");
+        r.reporter().warning(
+            unit.where, "unit '" + id + "' has no email and no webhook; it cannot be reminded");
       }
       config.units.emplace(id, std::move(unit));
     }
@@ -667,7 +707,8 @@ class Loader {
       glob_t matches{};
       int rc = ::glob(full.c_str(), GLOB_ERR, nullptr, &matches);
       std::vector<fs::path> files;
-      for (std::size_t m = 0; rc == 0 && m < matches.gl_pathc; ++m) files.emplace_back(matches.gl_pathv[m]);
+      for (std::size_t m = 0; rc == 0 && m < matches.gl_pathc; ++m)
+        files.emplace_back(matches.gl_pathv[m]);
       globfree(&matches);
       if (rc == GLOB_ABORTED) {
         reporter.error(plan_glob_pos_[i], "cannot read the folder of plans glob '" + pattern + "'");
@@ -705,20 +746,23 @@ class Loader {
           if (!valid_id(*id)) {
             reporter.error(t->get("id")->source(),
                            "invalid plan id '" + *id + "': use letters, digits, '-' and '_'");
-          } else if (auto [it, inserted] = plan_ids.emplace(*id, reporter.pos(t->get("id")->source()));
+          } else if (auto [it, inserted] =
+                         plan_ids.emplace(*id, reporter.pos(t->get("id")->source()));
                      !inserted) {
-            reporter.error(t->get("id")->source(),
-                           "duplicate plan id '" + *id + "' (first defined at " + it->second.file +
-                               ":" + std::to_string(it->second.line) + ":" +
-                               std::to_string(it->second.column) + ")");
+            reporter.error(t->get("id")->source(), "duplicate plan id '" + *id +
+                                                       "' (first defined at " + it->second.file +
+                                                       ":" + std::to_string(it->second.line) + ":" +
+                                                       std::to_string(it->second.column) + ")");
           }
         }
         if (auto v = r.string("number")) plan.number = *v;
         if (auto v = r.string("title", true)) plan.title = *v;
         if (auto v = r.string("basis")) plan.basis = *v;
         if (const toml::node* d = r.node("date")) {
-          if (auto v = d->value_exact<toml::date>()) plan.date = to_local_days(*v);
-          else r.wrong_type(*d, "date", "a date such as 2020-07-15");
+          if (auto v = d->value_exact<toml::date>())
+            plan.date = to_local_days(*v);
+          else
+            r.wrong_type(*d, "date", "a date such as 2020-07-15");
         }
         if (t->contains("leads")) plan_leads = read_leads(r);
         r.finish();
@@ -796,7 +840,8 @@ class Loader {
         LocalSeconds local{to_local_days(dt->date).time_since_epoch() + to_seconds(dt->time)};
         if (dt->offset) {
           task.due.kind = DueSpec::Kind::offset_datetime;
-          task.due.instant = SysSeconds{local.time_since_epoch() - std::chrono::minutes{dt->offset->minutes}};
+          task.due.instant =
+              SysSeconds{local.time_since_epoch() - std::chrono::minutes{dt->offset->minutes}};
         } else {
           task.due.kind = DueSpec::Kind::local_datetime;
           task.due.local_time = local;
@@ -818,9 +863,9 @@ class Loader {
   }
 
   std::size_t error_count() const {
-    return static_cast<std::size_t>(std::count_if(diagnostics_.begin(), diagnostics_.end(), [](const Diagnostic& d) {
-      return d.severity == Diagnostic::Severity::error;
-    }));
+    return static_cast<std::size_t>(std::count_if(
+        diagnostics_.begin(), diagnostics_.end(),
+        [](const Diagnostic& d) { return d.severity == Diagnostic::Severity::error; }));
   }
 
   fs::path file_;
@@ -831,6 +876,8 @@ class Loader {
 
 }  // namespace
 
-LoadResult load_config(const std::filesystem::path& file) { return Loader(file).load(); }
+LoadResult load_config(const std::filesystem::path& file) {
+  return Loader(file).load();
+}
 
 }  // namespace deadlined::config

@@ -5,9 +5,12 @@ namespace deadlined::delivery {
 
 std::string_view to_string(Outcome::Kind kind) {
   switch (kind) {
-    case Outcome::Kind::delivered: return "delivered";
-    case Outcome::Kind::retryable: return "retryable";
-    case Outcome::Kind::permanent: return "permanent";
+    case Outcome::Kind::delivered:
+      return "delivered";
+    case Outcome::Kind::retryable:
+      return "retryable";
+    case Outcome::Kind::permanent:
+      return "permanent";
   }
   return "permanent";
 }

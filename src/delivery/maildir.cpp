@@ -42,7 +42,8 @@ Outcome MaildirChannel::send(const Envelope& envelope) {
   std::error_code ec;
   for (const char* sub : {"tmp", "new", "cur"}) {
     std::filesystem::create_directories(dir_ / sub, ec);
-    if (ec) return Outcome::retryable("cannot create " + (dir_ / sub).string() + ": " + ec.message());
+    if (ec)
+      return Outcome::retryable("cannot create " + (dir_ / sub).string() + ": " + ec.message());
   }
   char host[256] = "localhost";
   ::gethostname(host, sizeof host - 1);

@@ -35,7 +35,8 @@ Outcome SmtpChannel::send(const Envelope& envelope) {
   char error[CURL_ERROR_SIZE] = {};
   Upload upload{envelope.content};
   detail::List recipients;
-  for (const auto& r : envelope.recipients) detail::append(recipients, "<" + r + ">");
+  for (const auto& r : envelope.recipients)
+    detail::append(recipients, "<" + r + ">");
   std::string from = "<" + config_.from_address + ">";
 
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
@@ -43,7 +44,8 @@ Outcome SmtpChannel::send(const Envelope& envelope) {
   curl_easy_setopt(c, CURLOPT_USE_SSL,
                    static_cast<long>(config_.tls_required ? CURLUSESSL_ALL : CURLUSESSL_TRY));
   if (!config_.username.empty()) curl_easy_setopt(c, CURLOPT_USERNAME, config_.username.c_str());
-  if (!config_.password.empty()) curl_easy_setopt(c, CURLOPT_PASSWORD, config_.password.value.c_str());
+  if (!config_.password.empty())
+    curl_easy_setopt(c, CURLOPT_PASSWORD, config_.password.value.c_str());
   if (!config_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, config_.ca_file.c_str());
   curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.c_str());
   curl_easy_setopt(c, CURLOPT_MAIL_RCPT, recipients.get());

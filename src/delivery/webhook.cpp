@@ -32,8 +32,8 @@ std::string webhook_signature(std::string_view key, std::string_view id, std::in
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(signed_content.data()), signed_content.size(),
-       digest, &length);
+       reinterpret_cast<const unsigned char*>(signed_content.data()), signed_content.size(), digest,
+       &length);
   return "v1," + codec::base64_encode(std::string_view(reinterpret_cast<char*>(digest), length));
 }
 
@@ -60,10 +60,12 @@ Outcome WebhookChannel::send(const Envelope& envelope) {
   detail::append(headers, "webhook-id: " + envelope.id);
   detail::append(headers, "webhook-timestamp: " + std::to_string(timestamp));
   if (!config_.secret.empty()) {
-    detail::append(headers, "webhook-signature: " + webhook_signature(config_.secret.value, envelope.id,
-                                                                      timestamp, envelope.content));
+    detail::append(headers,
+                   "webhook-signature: " + webhook_signature(config_.secret.value, envelope.id,
+                                                             timestamp, envelope.content));
   }
-  for (const auto& [name, value] : config_.headers) detail::append(headers, name + ": " + value);
+  for (const auto& [name, value] : config_.headers)
+    detail::append(headers, name + ": " + value);
   detail::append(headers, "Expect:");
 
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
@@ -71,7 +73,8 @@ Outcome WebhookChannel::send(const Envelope& envelope) {
   curl_easy_setopt(c, CURLOPT_USERAGENT, "deadlined/0.1");
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, envelope.content.data());
-  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(envelope.content.size()));
+  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                   static_cast<curl_off_t>(envelope.content.size()));
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &on_response);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &response);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");

@@ -16,7 +16,9 @@ struct StatementDeleter {
 };
 using Statement = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
 
-std::int64_t seconds(SysSeconds t) { return t.time_since_epoch().count(); }
+std::int64_t seconds(SysSeconds t) {
+  return t.time_since_epoch().count();
+}
 
 void bind(sqlite3_stmt* s, int index, const std::string& text) {
   sqlite3_bind_text(s, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
@@ -26,9 +28,12 @@ void bind(sqlite3_stmt* s, int index, const std::string& text) {
 
 std::string_view to_string(State state) {
   switch (state) {
-    case State::pending: return "pending";
-    case State::delivered: return "delivered";
-    case State::failed: return "failed";
+    case State::pending:
+      return "pending";
+    case State::delivered:
+      return "delivered";
+    case State::failed:
+      return "failed";
   }
   return "pending";
 }
@@ -65,7 +70,9 @@ Journal::Journal(const std::filesystem::path& path) : path_(path) {
   exec(("PRAGMA user_version=" + std::to_string(k_schema_version)).c_str());
 }
 
-Journal::~Journal() { sqlite3_close(db_); }
+Journal::~Journal() {
+  sqlite3_close(db_);
+}
 
 void Journal::fail(const std::string& what) {
   std::string message = "journal " + path_.string() + ": " + what + ": " +
@@ -121,9 +128,9 @@ void Journal::mark_attempt(const DeliveryRecord& r, SysSeconds now) {
 }
 
 void Journal::mark_delivered(const std::string& key, SysSeconds now) {
-  Statement s(prepare(
-      "UPDATE deliveries SET state = 'delivered', delivered_at = ?2, last_error = NULL"
-      " WHERE key = ?1"));
+  Statement s(
+      prepare("UPDATE deliveries SET state = 'delivered', delivered_at = ?2, last_error = NULL"
+              " WHERE key = ?1"));
   bind(s.get(), 1, key);
   sqlite3_bind_int64(s.get(), 2, seconds(now));
   if (sqlite3_step(s.get()) != SQLITE_DONE) fail("record delivery");
@@ -131,9 +138,9 @@ void Journal::mark_delivered(const std::string& key, SysSeconds now) {
 
 void Journal::mark_failed(const std::string& key, SysSeconds now, const std::string& reason,
                           bool final) {
-  Statement s(prepare(
-      "UPDATE deliveries SET state = CASE WHEN ?4 THEN 'failed' ELSE state END,"
-      " last_attempt_at = ?2, last_error = ?3 WHERE key = ?1"));
+  Statement s(
+      prepare("UPDATE deliveries SET state = CASE WHEN ?4 THEN 'failed' ELSE state END,"
+              " last_attempt_at = ?2, last_error = ?3 WHERE key = ?1"));
   bind(s.get(), 1, key);
   sqlite3_bind_int64(s.get(), 2, seconds(now));
   bind(s.get(), 3, reason);

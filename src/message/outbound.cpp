@@ -52,7 +52,8 @@ std::vector<std::string> monitor_copy(const Config& config, const config::Unit& 
 
 std::string join_list(const std::vector<std::string>& items) {
   std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  for (const auto& item : items)
+    out += (out.empty() ? "" : ", ") + item;
   return out;
 }
 
@@ -197,9 +198,10 @@ std::vector<Outbound> test_outbound(const Config& config, const config::Unit& un
     m.id = id;
     m.to = {config.webhooks.at(name).url};
     m.subject = subject;
-    m.content = nlohmann::ordered_json{{"id", id}, {"type", "test"}, {"unit", unit.id},
-                                       {"subject", subject}, {"text", text}}
-                    .dump();
+    m.content =
+        nlohmann::ordered_json{
+            {"id", id}, {"type", "test"}, {"unit", unit.id}, {"subject", subject}, {"text", text}}
+            .dump();
     out.push_back(std::move(m));
   }
   return out;

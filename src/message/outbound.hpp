@@ -12,10 +12,10 @@ namespace deadlined::message {
 struct Outbound {
   enum class Kind { email, webhook };
   Kind kind = Kind::email;
-  std::string channel;      ///< "email" or "webhook:NAME"
-  std::string webhook;      ///< NAME, for webhooks
-  std::string id;           ///< the reminder's stable key; Message-ID local part and webhook-id
-  std::string journal_key;  ///< id + "/" + channel: one journal row per channel
+  std::string channel;          ///< "email" or "webhook:NAME"
+  std::string webhook;          ///< NAME, for webhooks
+  std::string id;               ///< the reminder's stable key; Message-ID local part and webhook-id
+  std::string journal_key;      ///< id + "/" + channel: one journal row per channel
   std::vector<std::string> to;  ///< addresses, or the webhook url
   std::vector<std::string> cc;
   std::string subject;
@@ -31,9 +31,8 @@ std::string text_of(const config::Config& config, const schedule::Reminder& remi
 
 /// The messages a reminder produces, one per channel of its unit. With `render` the content
 /// is filled in, with `now` as the Date header.
-std::vector<Outbound> outbound_for(const config::Config& config,
-                                   const schedule::Reminder& reminder, config::SysSeconds now,
-                                   bool render);
+std::vector<Outbound> outbound_for(const config::Config& config, const schedule::Reminder& reminder,
+                                   config::SysSeconds now, bool render);
 
 /// A complete RFC 5322 message with CRLF line ends.
 std::string render_email(const config::Config& config, const std::string& message_id,

@@ -15,7 +15,9 @@ std::string vn_date(const date::time_zone* zone, date::sys_seconds instant) {
   return date::format("%d/%m/%Y", date::make_zoned(zone, instant));
 }
 
-std::string vn_date(date::local_days day) { return date::format("%d/%m/%Y", day); }
+std::string vn_date(date::local_days day) {
+  return date::format("%d/%m/%Y", day);
+}
 
 std::string vn_time(const date::time_zone* zone, date::sys_seconds instant) {
   return date::format("%H:%M", date::make_zoned(zone, instant));

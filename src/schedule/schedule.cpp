@@ -24,9 +24,10 @@ SysSeconds reminder_time(const config::Config& config, const calendar::WorkCalen
                          const Lead& lead, SysSeconds due) {
   if (lead.kind == Lead::Kind::exact) return due - std::chrono::seconds{lead.amount};
   date::local_days due_day = local_day_of(config, due);
-  date::local_days day = lead.kind == Lead::Kind::calendar_days
-                             ? calendar.on_or_before(due_day - date::days{lead.amount})
-                             : calendar.working_days_before(due_day, static_cast<long>(lead.amount));
+  date::local_days day =
+      lead.kind == Lead::Kind::calendar_days
+          ? calendar.on_or_before(due_day - date::days{lead.amount})
+          : calendar.working_days_before(due_day, static_cast<long>(lead.amount));
   return local_to_sys(config, day + config.service.send_time);
 }
 
@@ -39,15 +40,15 @@ void add_task_reminders(const config::Config& config, const calendar::WorkCalend
   for (const Lead& lead : task.leads) {
     SysSeconds at = reminder_time(config, calendar, lead, due);
     if (at > due) continue;
-    bool same_instant = std::any_of(stages.begin(), stages.end(),
-                                    [&](const auto& s) { return s.first == at; });
+    bool same_instant =
+        std::any_of(stages.begin(), stages.end(), [&](const auto& s) { return s.first == at; });
     if (!same_instant) stages.emplace_back(at, &lead);
   }
   auto add_units = [&](const std::vector<std::string>& ids, Role role) {
     for (const std::string& id : ids) {
       const config::Unit* unit = config.find_unit(id);
-      if (role == Role::coordinating &&
-          std::find(task.responsible.begin(), task.responsible.end(), id) != task.responsible.end()) {
+      if (role == Role::coordinating && std::find(task.responsible.begin(), task.responsible.end(),
+                                                  id) != task.responsible.end()) {
         continue;
       }
       for (const auto& [at, lead] : stages) {
@@ -105,13 +106,15 @@ std::vector<Reminder> all_reminders(const config::Config& config) {
   calendar::WorkCalendar calendar(config.service.workdays);
   std::vector<Reminder> out;
   for (const config::Plan& plan : config.plans) {
-    for (const config::Task& task : plan.tasks) add_task_reminders(config, calendar, plan, task, out);
+    for (const config::Task& task : plan.tasks)
+      add_task_reminders(config, calendar, plan, task, out);
   }
   sort_by_time(out);
   return out;
 }
 
-std::vector<Reminder> reminders_between(const config::Config& config, SysSeconds from, SysSeconds to) {
+std::vector<Reminder> reminders_between(const config::Config& config, SysSeconds from,
+                                        SysSeconds to) {
   std::vector<Reminder> all = all_reminders(config);
   std::vector<Reminder> out;
   for (Reminder& r : all) {
@@ -122,15 +125,18 @@ std::vector<Reminder> reminders_between(const config::Config& config, SysSeconds
 
 Agenda agenda_at(const config::Config& config, SysSeconds now, std::chrono::seconds grace) {
   Agenda agenda;
-  std::map<std::tuple<const config::Task*, std::string, const config::Unit*>, Reminder> latest_passed;
+  std::map<std::tuple<const config::Task*, std::string, const config::Unit*>, Reminder>
+      latest_passed;
   for (Reminder& r : all_reminders(config)) {
     if (r.at > now) {
       agenda.upcoming.push_back(std::move(r));
     } else if (r.due > now) {
       auto id = std::make_tuple(r.task, r.occurrence, r.unit);
       auto it = latest_passed.find(id);
-      if (it == latest_passed.end()) latest_passed.emplace(id, std::move(r));
-      else if (it->second.at <= r.at) it->second = std::move(r);
+      if (it == latest_passed.end())
+        latest_passed.emplace(id, std::move(r));
+      else if (it->second.at <= r.at)
+        it->second = std::move(r);
     }
   }
   for (auto& [id, r] : latest_passed) {

@@ -20,8 +20,8 @@ struct Reminder {
   const config::Unit* unit = nullptr;
   const config::Lead* lead = nullptr;
   Role role = Role::responsible;
-  SysSeconds at{};   ///< when it is to be sent
-  SysSeconds due{};  ///< the deadline instant
+  SysSeconds at{};         ///< when it is to be sent
+  SysSeconds due{};        ///< the deadline instant
   std::string occurrence;  ///< the due day in the service zone, YYYYMMDD
   bool late = false;       ///< sent after its time because the daemon was not running
 
@@ -38,7 +38,8 @@ SysSeconds deadline_of(const config::Config& config, const config::Task& task);
 std::vector<Reminder> all_reminders(const config::Config& config);
 
 /// The reminders with `from <= at < to`, ordered by time then key.
-std::vector<Reminder> reminders_between(const config::Config& config, SysSeconds from, SysSeconds to);
+std::vector<Reminder> reminders_between(const config::Config& config, SysSeconds from,
+                                        SysSeconds to);
 
 /// What the daemon must do when it (re)loads a config at `now`.
 struct Agenda {

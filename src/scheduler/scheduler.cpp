@@ -1,7 +1,7 @@
 #include "scheduler/scheduler.hpp"
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
 
 #include "message/time_format.hpp"
 
@@ -38,7 +38,9 @@ SysSeconds system_now() {
 Scheduler::Scheduler(boost::asio::io_context& io, journal::Journal& journal, Clock clock)
     : io_(io), journal_(journal), clock_(std::move(clock)), timer_(io) {}
 
-Scheduler::~Scheduler() { join(); }
+Scheduler::~Scheduler() {
+  join();
+}
 
 void Scheduler::join() {
   workers_.join();
@@ -54,33 +56,36 @@ void Scheduler::load(std::shared_ptr<const config::Config> config,
   SysSeconds now = clock_();
   schedule::Agenda agenda = schedule::agenda_at(*config, now, k_late_grace);
 
+  // Read the journal before touching the queue: if it fails, the running schedule stays.
+  std::vector<schedule::Reminder> catch_up;
+  for (schedule::Reminder& r : agenda.catch_up) {
+    bool all_done = true;
+    for (const auto& out : message::outbound_for(*config, r, now, false)) {
+      auto state = journal_.state_of(out.journal_key);
+      if (!state || *state == journal::State::pending) all_done = false;
+    }
+    if (!all_done) catch_up.push_back(std::move(r));
+  }
+
   std::vector<Job> kept;
   while (!queue_.empty()) {
     if (queue_.top().retry) kept.push_back(queue_.top());
     queue_.pop();
   }
-  for (Job& job : kept) push(std::move(job));
+  for (Job& job : kept)
+    push(std::move(job));
   for (schedule::Reminder& r : agenda.upcoming) {
     push(Job{r.at, 0, config, channels, std::move(r), std::nullopt});
   }
-  std::size_t catch_up = 0;
-  for (schedule::Reminder& r : agenda.catch_up) {
-    Job job{now, 0, config, channels, std::move(r), std::nullopt};
-    bool all_done = true;
-    for (const auto& out : message::outbound_for(*config, job.reminder, now, false)) {
-      auto state = journal_.state_of(out.journal_key);
-      if (!state || *state == journal::State::pending) all_done = false;
+  for (schedule::Reminder& r : catch_up) {
+    if (r.late) {
+      spdlog::info("catch-up: {} was due at {}; sending now, marked late", r.key(),
+                   message::iso8601(config->service.zone, r.at));
     }
-    if (all_done) continue;
-    if (job.reminder.late) {
-      spdlog::info("catch-up: {} missed at {}, sending now, marked late", job.reminder.key(),
-                   message::iso8601(config->service.zone, job.reminder.at));
-    }
-    ++catch_up;
-    push(std::move(job));
+    push(Job{now, 0, config, channels, std::move(r), std::nullopt});
   }
   spdlog::info("schedule loaded: {} upcoming reminders, {} to catch up, {} retries pending",
-               agenda.upcoming.size(), catch_up, kept.size());
+               agenda.upcoming.size(), catch_up.size(), kept.size());
   arm();
 }
 
@@ -115,7 +120,17 @@ void Scheduler::on_timer(bool reached) {
   while (!queue_.empty() && queue_.top().at <= now) {
     Job job = queue_.top();
     queue_.pop();
-    dispatch(job, now);
+    try {
+      dispatch(job, now);
+    } catch (const std::exception& e) {
+      // The journal could not record the attempt (disk full, I/O error): nothing was sent;
+      // try again later rather than send unrecorded or drop the reminder.
+      auto delay = job.config->service.retry_initial;
+      spdlog::error("cannot dispatch {}: {}; trying again in {}s", job.reminder.key(), e.what(),
+                    delay.count());
+      job.at = now + delay;
+      push(std::move(job));
+    }
   }
   arm();
 }
@@ -134,7 +149,8 @@ void Scheduler::do_send(const Job& job, message::Outbound outbound, SysSeconds n
   if (!job.retry) {
     auto state = journal_.state_of(key);
     if (state == journal::State::delivered || state == journal::State::failed) {
-      spdlog::debug("skip {}: already {} according to the journal", key, journal::to_string(*state));
+      spdlog::debug("skip {}: already {} according to the journal", key,
+                    journal::to_string(*state));
       return;
     }
   }
@@ -145,7 +161,8 @@ void Scheduler::do_send(const Job& job, message::Outbound outbound, SysSeconds n
   }
   journal_.mark_attempt(record_of(job.reminder, outbound), now);
   in_flight_.insert(key);
-  spdlog::info("sending {} via {} to {}{}", outbound.id, outbound.channel, message::join_list(outbound.to),
+  spdlog::info("sending {} via {} to {}{}", outbound.id, outbound.channel,
+               message::join_list(outbound.to),
                outbound.cc.empty() ? "" : " (cc " + message::join_list(outbound.cc) + ")");
   delivery::Envelope envelope{outbound.id, outbound.to, outbound.content};
   envelope.recipients.insert(envelope.recipients.end(), outbound.cc.begin(), outbound.cc.end());
@@ -161,7 +178,8 @@ void Scheduler::do_send(const Job& job, message::Outbound outbound, SysSeconds n
 
 std::chrono::seconds Scheduler::backoff(const config::Config& config, int attempts) {
   auto delay = config.service.retry_initial;
-  for (int i = 1; i < attempts && delay < config.service.retry_max; ++i) delay *= 2;
+  for (int i = 1; i < attempts && delay < config.service.retry_max; ++i)
+    delay *= 2;
   delay = std::min(delay, config.service.retry_max);
   // Up to a fifth of jitter, so that many failures do not retry in lockstep.
   std::uniform_int_distribution<std::int64_t> jitter(0, delay.count() / 5);
@@ -169,9 +187,25 @@ std::chrono::seconds Scheduler::backoff(const config::Config& config, int attemp
 }
 
 void Scheduler::on_sent(Job job, message::Outbound outbound, delivery::Outcome outcome) {
+  in_flight_.erase(outbound.journal_key);
+  try {
+    record_outcome(std::move(job), std::move(outbound), std::move(outcome));
+  } catch (const std::exception& e) {
+    // The row stays pending, so the next start sends it again with the same key.
+    spdlog::error("cannot record the outcome of a delivery in the journal: {}", e.what());
+  }
+  if (stopping_ && in_flight_.empty() && on_idle_) {
+    auto on_idle = std::move(on_idle_);
+    on_idle_ = nullptr;
+    on_idle();
+    return;
+  }
+  arm();
+}
+
+void Scheduler::record_outcome(Job job, message::Outbound outbound, delivery::Outcome outcome) {
   SysSeconds now = clock_();
   const std::string& key = outbound.journal_key;
-  in_flight_.erase(key);
   using Kind = delivery::Outcome::Kind;
   if (outcome.kind == Kind::delivered) {
     journal_.mark_delivered(key, now);
@@ -196,13 +230,6 @@ void Scheduler::on_sent(Job job, message::Outbound outbound, delivery::Outcome o
     spdlog::error("giving up on {} via {} to {}: {}", outbound.id, outbound.channel,
                   message::join_list(outbound.to), outcome.detail);
   }
-  if (stopping_ && in_flight_.empty() && on_idle_) {
-    auto on_idle = std::move(on_idle_);
-    on_idle_ = nullptr;
-    on_idle();
-    return;
-  }
-  arm();
 }
 
 }  // namespace deadlined::scheduler

@@ -76,6 +76,7 @@ class Scheduler {
   void dispatch(const Job& job, SysSeconds now);
   void do_send(const Job& job, message::Outbound outbound, SysSeconds now);
   void on_sent(Job job, message::Outbound outbound, delivery::Outcome outcome);
+  void record_outcome(Job job, message::Outbound outbound, delivery::Outcome outcome);
   std::chrono::seconds backoff(const config::Config& config, int attempts);
 
   boost::asio::io_context& io_;

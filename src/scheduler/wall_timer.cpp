@@ -21,7 +21,9 @@ int create_timerfd() {
 
 WallTimer::WallTimer(boost::asio::io_context& io) : descriptor_(io, create_timerfd()) {}
 
-WallTimer::~WallTimer() { cancel(); }
+WallTimer::~WallTimer() {
+  cancel();
+}
 
 void WallTimer::async_wait_until(date::sys_seconds at, Handler handler) {
   cancel();

@@ -3,9 +3,9 @@
 #include <cstdint>
 #include <functional>
 
+#include <date/date.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
-#include <date/date.h>
 
 namespace deadlined::scheduler {
 

@@ -14,30 +14,29 @@ using deadlined::test::TempDir;
 namespace {
 
 const std::string k_main =
-    "[service]\n"                          // 1
-    "plans = [\"plans/*.toml\"]\n"         // 2
-    "monitor = \"vp\"\n"                   // 3
-    "\n"                                   // 4
-    "[email]\n"                            // 5
-    "transport = \"maildir\"\n"            // 6
+    "[service]\n"                              // 1
+    "plans = [\"plans/*.toml\"]\n"             // 2
+    "monitor = \"vp\"\n"                       // 3
+    "\n"                                       // 4
+    "[email]\n"                                // 5
+    "transport = \"maildir\"\n"                // 6
     "from = \"Văn phòng <vp@example.org>\"\n"  // 7
-    "\n"                                   // 8
-    "[units.vp]\n"                         // 9
-    "name = \"Văn phòng\"\n"               // 10
-    "email = [\"vp@example.org\"]\n"       // 11
-    "\n"                                   // 12
-    "[units.a]\n"                          // 13
-    "name = \"Phòng A\"\n"                 // 14
-    "email = [\"a@example.org\"]\n";       // 15
+    "\n"                                       // 8
+    "[units.vp]\n"                             // 9
+    "name = \"Văn phòng\"\n"                   // 10
+    "email = [\"vp@example.org\"]\n"           // 11
+    "\n"                                       // 12
+    "[units.a]\n"                              // 13
+    "name = \"Phòng A\"\n"                     // 14
+    "email = [\"a@example.org\"]\n";           // 15
 
 const std::string k_plan_head =
-    "[plan]\n"                   // 1
-    "id = \"p\"\n"               // 2
-    "title = \"Kế hoạch\"\n"     // 3
-    "\n";                        // 4
+    "[plan]\n"                // 1
+    "id = \"p\"\n"            // 2
+    "title = \"Kế hoạch\"\n"  // 3
+    "\n";                     // 4
 
-std::vector<std::string> messages(const std::vector<Diagnostic>& diagnostics,
-                                  const TempDir& dir) {
+std::vector<std::string> messages(const std::vector<Diagnostic>& diagnostics, const TempDir& dir) {
   std::vector<std::string> out;
   std::string prefix = dir.path().string() + "/";
   for (const auto& d : diagnostics) {
@@ -105,19 +104,19 @@ TEST_CASE("a good configuration loads with defaults and effective leads", "[conf
 TEST_CASE("every problem in every file is reported with file:line:col", "[config]") {
   TempDir dir;
   dir.write("plans/a.toml", k_plan_head +
-                                "[[task]]\n"                         // 5
-                                "id = \"t1\"\n"                      // 6
-                                "title = \"Báo cáo\"\n"              // 7
-                                "responsibel = [\"a\"]\n"            // 8
-                                "due = 2020-11-03\n");               // 9
+                                "[[task]]\n"               // 5
+                                "id = \"t1\"\n"            // 6
+                                "title = \"Báo cáo\"\n"    // 7
+                                "responsibel = [\"a\"]\n"  // 8
+                                "due = 2020-11-03\n");     // 9
   dir.write("plans/b.toml",
             "[plan]\n"
             "id = \"q\"\n"
             "title = \"Kế hoạch khác\"\n"
             "\n"
-            "[[task]]\n"                        // 5
-            "id = \"t1\"\n"                     // 6
-            "title = \"Đăng tin\"\n"            // 7
+            "[[task]]\n"                            // 5
+            "id = \"t1\"\n"                         // 6
+            "title = \"Đăng tin\"\n"                // 7
             "responsible = [\"a\", \"phong-x\"]\n"  // 8
             "due = 2020-11-03\n");
   auto result = load_config(dir.write("main.toml", k_main));
@@ -146,24 +145,24 @@ TEST_CASE("TOML syntax errors and impossible dates point at the spot", "[config]
 
 TEST_CASE("deadline, lead and type problems", "[config]") {
   auto errors = load_errors(k_main, k_plan_head +
-                                        "[[task]]\n"                        // 5
-                                        "id = \"t1\"\n"                     // 6
-                                        "title = 5\n"                       // 7
-                                        "responsible = [\"a\"]\n"           // 8
-                                        "due = 2020-11-03\n"                // 9
-                                        "before = 2020-11-04\n"             // 10
+                                        "[[task]]\n"                          // 5
+                                        "id = \"t1\"\n"                       // 6
+                                        "title = 5\n"                         // 7
+                                        "responsible = [\"a\"]\n"             // 8
+                                        "due = 2020-11-03\n"                  // 9
+                                        "before = 2020-11-04\n"               // 10
                                         "leads = [\"3x\", \"7d\", \"7d\"]\n"  // 11
                                         "\n"
-                                        "[[task]]\n"                        // 13
-                                        "id = \"t1\"\n"                     // 14
-                                        "title = \"Lặp\"\n"                 // 15
-                                        "responsible = [\"a\"]\n"           // 16
+                                        "[[task]]\n"               // 13
+                                        "id = \"t1\"\n"            // 14
+                                        "title = \"Lặp\"\n"        // 15
+                                        "responsible = [\"a\"]\n"  // 16
                                         "\n"
-                                        "[[task]]\n"                        // 18
-                                        "id = \"t3\"\n"                     // 19
-                                        "title = \"Giờ\"\n"                 // 20
-                                        "responsible = [\"a\"]\n"           // 21
-                                        "due = 10:00:00\n");                // 22
+                                        "[[task]]\n"               // 18
+                                        "id = \"t3\"\n"            // 19
+                                        "title = \"Giờ\"\n"        // 20
+                                        "responsible = [\"a\"]\n"  // 21
+                                        "due = 10:00:00\n");       // 22
   CHECK(errors ==
         std::vector<std::string>{
             "plans/p.toml:7:9: error: 'title' in [[task]] must be a string, not an integer",
@@ -188,7 +187,8 @@ TEST_CASE("service problems: time zone, times, weekdays, monitor", "[config]") {
             "main.toml:4:12: error: unknown time zone 'Asia/Hanoi'",
             "main.toml:5:13: error: invalid time '25:00' for 'send_time': expected HH:MM between "
             "00:00 and 23:59",
-            "main.toml:6:20: error: unknown weekday 'sunday': use mon, tue, wed, thu, fri, sat or sun",
+            "main.toml:6:20: error: unknown weekday 'sunday': use mon, tue, wed, thu, fri, sat or "
+            "sun",
             "main.toml:7:17: error: invalid duration for 'retry_initial' in [service]: expected a "
             "positive number followed by s, m, h or d, such as \"30s\"",
             "plans/p.toml:1:1: warning: plan 'p' has no [[task]]",
@@ -201,17 +201,17 @@ TEST_CASE("secrets that cannot be read are errors that never show the secret", "
   std::string main = k_main +
                      "webhooks = [\"chat\", \"ops\"]\n"
                      "\n"
-                     "[webhooks.chat]\n"                            // 18
-                     "url = \"http://127.0.0.1:1/hook\"\n"          // 19
-                     "secret_file = \"missing-secret\"\n"           // 20
+                     "[webhooks.chat]\n"                    // 18
+                     "url = \"http://127.0.0.1:1/hook\"\n"  // 19
+                     "secret_file = \"missing-secret\"\n"   // 20
                      "\n"
-                     "[webhooks.ops]\n"                             // 22
-                     "url = \"ftp://example.org/\"\n"               // 23
+                     "[webhooks.ops]\n"                              // 22
+                     "url = \"ftp://example.org/\"\n"                // 23
                      "secret_env = \"DEADLINED_TEST_BAD_SECRET\"\n"  // 24
                      "\n"
-                     "[webhooks.none]\n"                            // 26
-                     "url = \"https://example.org/\"\n"             // 27
-                     "secret_env = \"DEADLINED_TEST_UNSET\"\n";     // 28
+                     "[webhooks.none]\n"                         // 26
+                     "url = \"https://example.org/\"\n"          // 27
+                     "secret_env = \"DEADLINED_TEST_UNSET\"\n";  // 28
   TempDir dir;
   dir.write("plans/p.toml", k_plan_head);
   auto result = load_config(dir.write("main.toml", main));
@@ -219,14 +219,17 @@ TEST_CASE("secrets that cannot be read are errors that never show the secret", "
   REQUIRE(errors.size() == 5);
   CHECK(errors[0] == "main.toml:20:15: error: cannot read secret_file '" + dir.path().string() +
                          "/missing-secret': No such file or directory");
-  CHECK(errors[1] == "main.toml:23:7: error: invalid webhook url 'ftp://example.org/': expected "
-                     "http:// or https://");
+  CHECK(errors[1] ==
+        "main.toml:23:7: error: invalid webhook url 'ftp://example.org/': expected "
+        "http:// or https://");
   CHECK(errors[2] ==
         "main.toml:24:14: error: the secret of [webhooks.ops] must be 'whsec_' followed by base64");
-  CHECK(errors[3] == "main.toml:28:14: error: environment variable 'DEADLINED_TEST_UNSET' named by "
-                     "secret_env is not set or empty");
+  CHECK(errors[3] ==
+        "main.toml:28:14: error: environment variable 'DEADLINED_TEST_UNSET' named by "
+        "secret_env is not set or empty");
   CHECK(errors[4] == "plans/p.toml:1:1: warning: plan 'p' has no [[task]]");
-  for (const auto& e : errors) CHECK(e.find("not-a-whsec-value") == std::string::npos);
+  for (const auto& e : errors)
+    CHECK(e.find("not-a-whsec-value") == std::string::npos);
 }
 
 TEST_CASE("unknown keys and tables at every level are errors", "[config]") {
@@ -234,8 +237,10 @@ TEST_CASE("unknown keys and tables at every level are errors", "[config]") {
   main.replace(main.find("[email]"), 7, "[emial]");
   auto errors = load_errors(main, k_plan_head);
   REQUIRE(errors.size() >= 2);
-  CHECK(errors[0] == "main.toml: error: units have email addresses but there is no [email] section");
-  CHECK(errors[1] == "main.toml:5:2: error: unknown key 'emial' in the main file; did you mean 'email'?");
+  CHECK(errors[0] ==
+        "main.toml: error: units have email addresses but there is no [email] section");
+  CHECK(errors[1] ==
+        "main.toml:5:2: error: unknown key 'emial' in the main file; did you mean 'email'?");
 }
 
 TEST_CASE("leads parse into kinds and amounts", "[config]") {
@@ -250,4 +255,23 @@ TEST_CASE("leads parse into kinds and amounts", "[config]") {
   for (const char* bad : {"", "d", "-1d", "3", "3 d", "3dd", "1.5h", "3w", "99999999999d"}) {
     CHECK_FALSE(parse_lead(bad));
   }
+}
+
+TEST_CASE("email transport problems, and no credentials in urls", "[config]") {
+  std::string main = k_main;
+  main.replace(main.find("transport = \"maildir\""), 21,
+               "transport = \"smtp\"\nurl = \"smtp://user:hunter2@mail.example.org:587\"\n"
+               "tls = \"always\"");
+  auto errors = load_errors(main, k_plan_head);
+  REQUIRE(errors.size() == 3);
+  CHECK(errors[0] == "main.toml:7:7: error: the SMTP url must not contain credentials; use "
+                     "'username' and 'password_file' or 'password_env'");
+  CHECK(errors[1] ==
+        "main.toml:8:7: error: unknown tls mode 'always': use \"required\" or \"opportunistic\"");
+  for (const auto& e : errors) CHECK(e.find("hunter2") == std::string::npos);
+
+  main = k_main;
+  main.replace(main.find("transport = \"maildir\""), 21, "transport = \"smtp\"");
+  CHECK(load_errors(main, k_plan_head).front() ==
+        "main.toml:5:1: error: missing required key 'url' in [email] for transport \"smtp\"");
 }

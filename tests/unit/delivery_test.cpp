@@ -49,7 +49,8 @@ TEST_CASE("SMTP replies: 4xx retry, 5xx permanent", "[delivery]") {
   CHECK(delivery::classify_smtp_reply(550).kind == Outcome::Kind::permanent);
 }
 
-TEST_CASE("the Maildir channel writes one complete file into new/ with LF line ends", "[delivery]") {
+TEST_CASE("the Maildir channel writes one complete file into new/ with LF line ends",
+          "[delivery]") {
   test::TempDir dir;
   delivery::MaildirChannel channel(dir.path() / "outbox");
   auto outcome = channel.send({"k1", {"a@example.org"}, "Subject: x\r\n\r\nbody\r\n"});

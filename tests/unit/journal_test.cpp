@@ -25,7 +25,9 @@ journal::DeliveryRecord record(const std::string& key) {
   return r;
 }
 
-date::sys_seconds at(long s) { return date::sys_seconds{std::chrono::seconds{s}}; }
+date::sys_seconds at(long s) {
+  return date::sys_seconds{std::chrono::seconds{s}};
+}
 
 }  // namespace
 
@@ -55,7 +57,7 @@ TEST_CASE("the journal records attempts, deliveries and failures durably", "[jou
   CHECK(j.count(State::failed) == 1);
   CHECK(j.count(State::pending) == 1);
 
-  struct stat info{};
+  struct stat info {};
   REQUIRE(::stat(path.c_str(), &info) == 0);
   CHECK((info.st_mode & 0777) == 0600);
   REQUIRE(::stat(path.parent_path().c_str(), &info) == 0);

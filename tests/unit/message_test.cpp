@@ -73,7 +73,7 @@ struct Fixture {
     r.task = &task;
     r.unit = config.find_unit(unit);
     r.lead = &lead;
-    r.at = date::sys_days{date::year{2020} / 10 / 6} + std::chrono::hours{1};   // 08:00 +07
+    r.at = date::sys_days{date::year{2020} / 10 / 6} + std::chrono::hours{1};    // 08:00 +07
     r.due = date::sys_days{date::year{2020} / 10 / 9} + std::chrono::hours{10};  // 17:00 +07
     r.occurrence = "20201009";
     return r;
@@ -82,7 +82,8 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("Vietnamese headers become RFC 2047 words of at most 75 characters, folded", "[message]") {
+TEST_CASE("Vietnamese headers become RFC 2047 words of at most 75 characters, folded",
+          "[message]") {
   std::string subject =
       "Nhắc việc: Đăng tải tin bài tuyên truyền về Tháng hành động vì người cao tuổi Việt Nam";
   auto lines = lines_of(message::header_field("Subject", subject));
@@ -114,9 +115,11 @@ TEST_CASE("addresses: encoded display name, quoted specials, bare address", "[me
   CHECK(message::address_field("From", "", "a@b.example") == "From: <a@b.example>\r\n");
 }
 
-TEST_CASE("an email reminder has the headers, the stable Message-ID and a Vietnamese body", "[message]") {
+TEST_CASE("an email reminder has the headers, the stable Message-ID and a Vietnamese body",
+          "[message]") {
   Fixture f;
-  auto now = date::sys_days{date::year{2020} / 10 / 6} + std::chrono::hours{1} + std::chrono::seconds{2};
+  auto now =
+      date::sys_days{date::year{2020} / 10 / 6} + std::chrono::hours{1} + std::chrono::seconds{2};
   auto outs = message::outbound_for(f.config, f.reminder("cntt"), now, true);
   REQUIRE(outs.size() == 2);
   const auto& mail = outs[0];
@@ -151,7 +154,8 @@ TEST_CASE("an email reminder has the headers, the stable Message-ID and a Vietna
   CHECK(body.find("Báo cáo kết quả về: Văn phòng Sở.") != std::string::npos);
 
   // The Message-ID depends only on the key: a later render (a retry) keeps it.
-  auto later = message::outbound_for(f.config, f.reminder("cntt"), now + std::chrono::hours{1}, true);
+  auto later =
+      message::outbound_for(f.config, f.reminder("cntt"), now + std::chrono::hours{1}, true);
   CHECK(later[0].content.find("Message-ID: <nct-2020.dang-tin.20201009.3wd.cntt@stnmt.example>") !=
         std::string::npos);
 }

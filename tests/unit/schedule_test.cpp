@@ -32,7 +32,8 @@ Config make_config(const std::string& zone = "Asia/Ho_Chi_Minh") {
 
 std::vector<config::Lead> leads(std::initializer_list<const char*> texts) {
   std::vector<config::Lead> out;
-  for (const char* t : texts) out.push_back(*config::parse_lead(t));
+  for (const char* t : texts)
+    out.push_back(*config::parse_lead(t));
   return out;
 }
 
@@ -78,10 +79,13 @@ TEST_CASE("'before' ends at day_end of the last working day before the date", "[
   // 04/11/2020 is a Wednesday; 09/11/2020 a Monday, so "before" it is Friday 06/11.
   auto& wed = add_task(c, "wed", on_date(2020_y / 11 / 4, DueSpec::Kind::before), {});
   auto& mon = add_task(c, "mon", on_date(2020_y / 11 / 9, DueSpec::Kind::before), {});
-  CHECK(message::iso8601(c.service.zone, schedule::deadline_of(c, wed)) == "2020-11-03T17:00:00+07:00");
-  CHECK(message::iso8601(c.service.zone, schedule::deadline_of(c, mon)) == "2020-11-06T17:00:00+07:00");
+  CHECK(message::iso8601(c.service.zone, schedule::deadline_of(c, wed)) ==
+        "2020-11-03T17:00:00+07:00");
+  CHECK(message::iso8601(c.service.zone, schedule::deadline_of(c, mon)) ==
+        "2020-11-06T17:00:00+07:00");
   c.service.day_end = std::chrono::minutes{16 * 60 + 30};
-  CHECK(message::iso8601(c.service.zone, schedule::deadline_of(c, wed)) == "2020-11-03T16:30:00+07:00");
+  CHECK(message::iso8601(c.service.zone, schedule::deadline_of(c, wed)) ==
+        "2020-11-03T16:30:00+07:00");
 }
 
 TEST_CASE("lead kinds: calendar days, working days, the due morning", "[schedule]") {
@@ -124,7 +128,8 @@ TEST_CASE("working days count only working days strictly before the due day", "[
                                                 });
 }
 
-TEST_CASE("exact offsets count back from the due instant, stages after it are dropped", "[schedule]") {
+TEST_CASE("exact offsets count back from the due instant, stages after it are dropped",
+          "[schedule]") {
   Config c = make_config();
   DueSpec offset;
   offset.kind = DueSpec::Kind::offset_datetime;
@@ -156,7 +161,8 @@ TEST_CASE("local times follow the configured zone, daylight saving included", "[
   CHECK(all[1].due == utc(2020, 10, 30, 16));
 }
 
-TEST_CASE("responsible and coordinating units each get reminders, keyed and ordered", "[schedule]") {
+TEST_CASE("responsible and coordinating units each get reminders, keyed and ordered",
+          "[schedule]") {
   Config c = make_config();
   using namespace date::literals;
   auto& t = add_task(c, "t", on_date(2020_y / 11 / 4, DueSpec::Kind::before), {"1d"}, {"b", "a"});
@@ -173,7 +179,8 @@ TEST_CASE("responsible and coordinating units each get reminders, keyed and orde
   CHECK(schedule::reminders_between(c, utc(2020, 11, 2, 1, 1), utc(2020, 11, 3, 0)).empty());
 }
 
-TEST_CASE("on (re)load only the latest missed stage before the deadline is caught up", "[schedule]") {
+TEST_CASE("on (re)load only the latest missed stage before the deadline is caught up",
+          "[schedule]") {
   Config c = make_config();
   using namespace date::literals;
   add_task(c, "t", on_date(2020_y / 11 / 4, DueSpec::Kind::before), {"7d", "3wd", "1d", "0d"});

@@ -12,7 +12,8 @@ namespace deadlined::test {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "deadlined-test-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "deadlined-test-XXXXXX").string();
     path_ = ::mkdtemp(pattern.data());
   }
   ~TempDir() {
