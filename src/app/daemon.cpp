@@ -41,6 +41,19 @@ std::size_t error_count(const std::vector<config::Diagnostic>& diagnostics) {
   return n;
 }
 
+/// Every channel that skips TLS verification is named at each (re)load.
+void warn_insecure(const config::Config& config) {
+  if (config.email.insecure_skip_verify) {
+    spdlog::warn("[email] insecure_skip_verify is on: TLS certificates are NOT verified");
+  }
+  for (const auto& [name, hook] : config.webhooks) {
+    if (hook.insecure_skip_verify) {
+      spdlog::warn("[webhooks.{}] insecure_skip_verify is on: TLS certificates are NOT verified",
+                   name);
+    }
+  }
+}
+
 std::string monotonic_usec() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -66,9 +79,7 @@ class Daemon {
       spdlog::critical("{}", e.what());
       return 1;
     }
-    if (config_->email.insecure_skip_verify) {
-      spdlog::warn("[email] insecure_skip_verify is on: TLS certificates are NOT verified");
-    }
+    warn_insecure(*config_);
     scheduler_ = std::make_unique<scheduler::Scheduler>(io_, *journal_);
     scheduler_->on_change = [this] { notify("STATUS=" + status()); };
     scheduler_->load(config_, std::make_shared<delivery::ChannelSet>(*config_, abort_));
@@ -132,6 +143,7 @@ class Daemon {
       return;
     }
     config_ = loaded.config;
+    warn_insecure(*config_);
     spdlog::info("reload done: {} plans, {} units", config_->plans.size(), config_->units.size());
     notify("READY=1\nSTATUS=" + status());
   }

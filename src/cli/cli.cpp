@@ -139,12 +139,19 @@ int do_send_test(const std::string& file, const std::string& unit_id) {
   bool all_ok = true;
   for (const auto& m : messages) {
     delivery::Channel* channel = channels.find(m.channel);
-    delivery::Outcome outcome = channel ? channel->send({m.id, m.to, m.content})
-                                        : delivery::Outcome::permanent("channel not configured");
-    bool ok = outcome.kind == delivery::Outcome::Kind::delivered;
-    all_ok = all_ok && ok;
-    std::cout << m.channel << " → " << message::join_list(m.to) << ": " << (ok ? "OK" : "FAILED")
-              << " (" << delivery::to_string(outcome.kind) << ": " << outcome.detail << ")\n";
+    if (!channel) {
+      std::cout << m.channel << ": FAILED (channel not configured)\n";
+      all_ok = false;
+      continue;
+    }
+    for (const auto& group : delivery::recipient_groups(*channel, m.to)) {
+      delivery::Outcome outcome = channel->send({m.id, group, m.content});
+      bool ok = outcome.kind == delivery::Outcome::Kind::delivered;
+      all_ok = all_ok && ok;
+      std::cout << m.channel << " → " << message::join_list(group.empty() ? m.to : group) << ": "
+                << (ok ? "OK" : "FAILED") << " (" << delivery::to_string(outcome.kind) << ": "
+                << outcome.detail << ")\n";
+    }
   }
   return all_ok ? 0 : 1;
 }

@@ -68,4 +68,17 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return out;
 }
 
+std::string fnv1a64_hex(std::string_view bytes) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (char c : bytes) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, hash >>= 4)
+    out[static_cast<std::size_t>(i)] = k_hex[hash & 15];
+  return out;
+}
+
 }  // namespace deadlined::codec

@@ -72,6 +72,7 @@ struct ServiceConfig {
   std::string monitor;  ///< unit id of the Office; empty when none is configured.
   Seconds retry_initial{30};
   Seconds retry_max{30 * 60};
+  Seconds give_up_after{24 * 3600};  ///< retryable failures are retried until deadline + this
 };
 
 struct EmailConfig {

@@ -496,6 +496,7 @@ class Loader {
     }
     if (auto d = r.duration("retry_initial")) s.retry_initial = *d;
     if (auto d = r.duration("retry_max")) s.retry_max = *d;
+    if (auto d = r.duration("give_up_after")) s.give_up_after = *d;
     r.finish();
   }
 

@@ -36,7 +36,15 @@ class Channel {
  public:
   virtual ~Channel() = default;
   virtual Outcome send(const Envelope& envelope) = 0;
+  /// True when each recipient address is a delivery of its own (SMTP: a bad address must
+  /// not block the others, and each failure is attributed to its address).
+  virtual bool per_recipient() const { return false; }
 };
+
+/// The recipient lists to send one message to: one list per address for per-recipient
+/// channels, else one list with everyone.
+std::vector<std::vector<std::string>> recipient_groups(const Channel& channel,
+                                                       std::vector<std::string> recipients);
 
 /// The channels of one configuration, by name: "email" and "webhook:NAME".
 class ChannelSet {

@@ -15,6 +15,15 @@ std::string_view to_string(Outcome::Kind kind) {
   return "permanent";
 }
 
+std::vector<std::vector<std::string>> recipient_groups(const Channel& channel,
+                                                       std::vector<std::string> recipients) {
+  if (!channel.per_recipient()) return {std::move(recipients)};
+  std::vector<std::vector<std::string>> groups;
+  for (auto& r : recipients)
+    groups.push_back({std::move(r)});
+  return groups;
+}
+
 ChannelSet::ChannelSet(const config::Config& config, const std::atomic<bool>& abort) {
   using Transport = config::EmailConfig::Transport;
   if (config.email.transport == Transport::smtp) {

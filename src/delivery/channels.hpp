@@ -17,6 +17,7 @@ class SmtpChannel final : public Channel {
   SmtpChannel(config::EmailConfig config, const std::atomic<bool>& abort)
       : config_(std::move(config)), abort_(abort) {}
   Outcome send(const Envelope& envelope) override;
+  bool per_recipient() const override { return true; }
 
  private:
   config::EmailConfig config_;

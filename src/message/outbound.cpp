@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "codec/base64.hpp"
 #include "message/mime.hpp"
 #include "message/time_format.hpp"
 
@@ -97,7 +98,7 @@ std::string text_of(const Config& config, const Reminder& r) {
 std::string render_email(const Config& config, const std::string& message_id,
                          const std::vector<std::string>& to, const std::vector<std::string>& cc,
                          const std::string& subject, const std::string& text,
-                         config::SysSeconds now) {
+                         config::SysSeconds now, const std::string& extra_headers) {
   const config::EmailConfig& email = config.email;
   std::string out = address_field("From", email.from_name, email.from_address);
   out += header_field("To", join_list(to));
@@ -107,6 +108,7 @@ std::string render_email(const Config& config, const std::string& message_id,
   out += "Message-ID: <" + message_id + "@" + domain_of(email.from_address) + ">\r\n";
   out += "Auto-Submitted: auto-generated\r\n";
   out += "X-Deadlined-Key: " + message_id + "\r\n";
+  out += extra_headers;
   out += "MIME-Version: 1.0\r\n";
   out += "Content-Type: text/plain; charset=UTF-8\r\n";
   out += "Content-Transfer-Encoding: base64\r\n\r\n";
@@ -166,6 +168,66 @@ std::vector<Outbound> outbound_for(const Config& config, const Reminder& r, conf
     m.to = {config.webhooks.at(name).url};
     m.subject = subject;
     if (render) m.content = render_webhook(config, r);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+std::string failure_report_id(const Config& config, const std::string& address,
+                              config::SysSeconds now) {
+  auto day = date::floor<date::days>(config.service.zone->to_local(now));
+  return "failure." + schedule::occurrence_id(day) + "." + codec::fnv1a64_hex(address);
+}
+
+std::vector<Outbound> failure_report(const Config& config, const config::Unit& monitor,
+                                     const FailedDelivery& failure, config::SysSeconds now) {
+  const auto* zone = config.service.zone;
+  std::string id = failure_report_id(config, failure.address, now);
+  std::string subject = "Không gửi được nhắc việc tới " + failure.address;
+  std::string text = "Kính gửi: " + monitor.name + "\n\n" +
+                     "Hệ thống nhắc việc không gửi được thư nhắc tới địa chỉ " + failure.address +
+                     " (" + failure.unit_name + ") lúc " + vn_time(zone, now) + " ngày " +
+                     vn_date(zone, now) + ".\n\n" + "    Mã nhắc việc: " + failure.reminder_key +
+                     "\n" + "    Kênh: " + failure.channel + "\n" + "    Lý do: " + failure.reason +
+                     "\n\n" +
+                     "Đề nghị kiểm tra, cập nhật địa chỉ của đơn vị trong cấu hình, nạp lại cấu "
+                     "hình và chạy \"deadlined send-test --unit " +
+                     failure.unit_id +
+                     "\" để kiểm tra lại. Trong ngày, các lỗi tiếp theo của địa chỉ này không "
+                     "được báo lại.\n";
+  std::vector<Outbound> out;
+  if (!monitor.emails.empty() && config.email.transport != config::EmailConfig::Transport::none) {
+    Outbound m;
+    m.channel = "email";
+    m.id = id;
+    m.journal_key = id + "/email";
+    m.to = monitor.emails;
+    m.subject = subject;
+    m.content = render_email(config, id, m.to, {}, subject, text, now,
+                             "X-Deadlined-Report: delivery-failure\r\n");
+    out.push_back(std::move(m));
+  }
+  for (const std::string& name : monitor.webhooks) {
+    Outbound m;
+    m.kind = Outbound::Kind::webhook;
+    m.channel = "webhook:" + name;
+    m.webhook = name;
+    m.id = id;
+    m.journal_key = id + "/" + m.channel;
+    m.to = {config.webhooks.at(name).url};
+    m.subject = subject;
+    m.content = nlohmann::ordered_json{
+        {"id", id},
+        {"type", "delivery_failure"},
+        {"address", failure.address},
+        {"channel", failure.channel},
+        {"unit", failure.unit_id},
+        {"unit_name", failure.unit_name},
+        {"reminder", failure.reminder_key},
+        {"reason", failure.reason},
+        {"subject", subject},
+        {"text",
+         text}}.dump();
     out.push_back(std::move(m));
   }
   return out;

@@ -34,14 +34,34 @@ std::string text_of(const config::Config& config, const schedule::Reminder& remi
 std::vector<Outbound> outbound_for(const config::Config& config, const schedule::Reminder& reminder,
                                    config::SysSeconds now, bool render);
 
-/// A complete RFC 5322 message with CRLF line ends.
+/// A complete RFC 5322 message with CRLF line ends; `extra_headers` are complete
+/// CRLF-terminated lines added as they are.
 std::string render_email(const config::Config& config, const std::string& message_id,
                          const std::vector<std::string>& to, const std::vector<std::string>& cc,
                          const std::string& subject, const std::string& text,
-                         config::SysSeconds now);
+                         config::SysSeconds now, const std::string& extra_headers = {});
 
 /// The webhook JSON body (see README for the fields).
 std::string render_webhook(const config::Config& config, const schedule::Reminder& reminder);
+
+/// A delivery that failed for good, as reported to the Office.
+struct FailedDelivery {
+  std::string address;  ///< the email address, or the webhook url
+  std::string channel;
+  std::string unit_id;
+  std::string unit_name;
+  std::string reminder_key;
+  std::string reason;
+};
+
+/// The id of the day's report about `address`: "failure.YYYYMMDD.<16 hex digits>", so that
+/// one failing address is reported at most once a day.
+std::string failure_report_id(const config::Config& config, const std::string& address,
+                              config::SysSeconds now);
+
+/// The report of a failed delivery to the monitor unit, one message per channel of that unit.
+std::vector<Outbound> failure_report(const config::Config& config, const config::Unit& monitor,
+                                     const FailedDelivery& failure, config::SysSeconds now);
 
 /// A test message for `send-test`, through every channel of `unit`.
 std::vector<Outbound> test_outbound(const config::Config& config, const config::Unit& unit,

@@ -10,14 +10,13 @@ namespace {
 
 /// Reminders found this long after their time when (re)loading are marked late.
 constexpr std::chrono::seconds k_late_grace{60};
-/// Retryable failures are retried until this long after the deadline, then reported.
-constexpr std::chrono::hours k_give_up_after_due{24};
+/// Concurrent sends per channel: a hanging server holds at most this many workers.
+constexpr std::size_t k_channel_concurrency = 4;
+/// Failure reports to the Office are retried for this long.
+constexpr std::chrono::hours k_report_lifetime{24};
 
-journal::DeliveryRecord record_of(const schedule::Reminder& r, const message::Outbound& out) {
+journal::DeliveryRecord reminder_record(const schedule::Reminder& r) {
   journal::DeliveryRecord record;
-  record.key = out.journal_key;
-  record.reminder_key = out.id;
-  record.channel = out.channel;
   record.plan = r.plan->id;
   record.task = r.task->id;
   record.occurrence = r.occurrence;
@@ -27,6 +26,10 @@ journal::DeliveryRecord record_of(const schedule::Reminder& r, const message::Ou
   record.due_at = r.due;
   record.late = r.late;
   return record;
+}
+
+std::string describe(const std::vector<std::string>& to, const std::vector<std::string>& cc) {
+  return message::join_list(to) + (cc.empty() ? "" : " (cc " + message::join_list(cc) + ")");
 }
 
 }  // namespace
@@ -59,9 +62,10 @@ void Scheduler::load(std::shared_ptr<const config::Config> config,
   // Read the journal before touching the queue: if it fails, the running schedule stays.
   std::vector<schedule::Reminder> catch_up;
   for (schedule::Reminder& r : agenda.catch_up) {
+    Job probe{now, 0, config, channels, r, std::nullopt};
     bool all_done = true;
-    for (const auto& out : message::outbound_for(*config, r, now, false)) {
-      auto state = journal_.state_of(out.journal_key);
+    for (const Delivery& d : deliveries_of(probe, now)) {
+      auto state = journal_.state_of(d.record.key);
       if (!state || *state == journal::State::pending) all_done = false;
     }
     if (!all_done) catch_up.push_back(std::move(r));
@@ -69,7 +73,7 @@ void Scheduler::load(std::shared_ptr<const config::Config> config,
 
   std::vector<Job> kept;
   while (!queue_.empty()) {
-    if (queue_.top().retry) kept.push_back(queue_.top());
+    if (queue_.top().delivery) kept.push_back(queue_.top());
     queue_.pop();
   }
   for (Job& job : kept)
@@ -92,6 +96,11 @@ void Scheduler::load(std::shared_ptr<const config::Config> config,
 void Scheduler::stop(std::function<void()> on_idle) {
   stopping_ = true;
   timer_.cancel();
+  for (auto& [name, lane] : lanes_) {
+    for (const Job& job : lane.waiting)
+      in_flight_.erase(job.delivery->record.key);
+    lane.waiting.clear();
+  }
   if (in_flight_.empty()) {
     on_idle();
   } else {
@@ -126,7 +135,8 @@ void Scheduler::on_timer(bool reached) {
       // The journal could not record the attempt (disk full, I/O error): nothing was sent;
       // try again later rather than send unrecorded or drop the reminder.
       auto delay = job.config->service.retry_initial;
-      spdlog::error("cannot dispatch {}: {}; trying again in {}s", job.reminder.key(), e.what(),
+      spdlog::error("cannot dispatch {}: {}; trying again in {}s",
+                    job.delivery ? job.delivery->record.key : job.reminder.key(), e.what(),
                     delay.count());
       job.at = now + delay;
       push(std::move(job));
@@ -135,43 +145,77 @@ void Scheduler::on_timer(bool reached) {
   arm();
 }
 
+std::vector<Scheduler::Delivery> Scheduler::deliveries_of(const Job& job, SysSeconds now) const {
+  std::vector<Delivery> out;
+  const schedule::Reminder& r = job.reminder;
+  for (message::Outbound& outbound : message::outbound_for(*job.config, r, now, true)) {
+    const delivery::Channel* channel = job.channels->find(outbound.channel);
+    if (!channel) {
+      spdlog::error("no channel '{}' for {}; check the configuration", outbound.channel,
+                    outbound.id);
+      continue;
+    }
+    std::vector<std::string> everyone = outbound.to;
+    everyone.insert(everyone.end(), outbound.cc.begin(), outbound.cc.end());
+    auto groups = delivery::recipient_groups(*channel, everyone);
+    for (auto& group : groups) {
+      Delivery d;
+      d.record = reminder_record(r);
+      d.record.reminder_key = outbound.id;
+      d.record.channel = outbound.channel;
+      d.record.key = outbound.journal_key + (channel->per_recipient() ? ":" + group.front() : "");
+      d.recipients = std::move(group);
+      d.give_up_at = r.due + job.config->service.give_up_after;
+      d.unit_id = r.unit->id;
+      d.unit_name = r.unit->name;
+      d.outbound = outbound;
+      out.push_back(std::move(d));
+    }
+  }
+  return out;
+}
+
 void Scheduler::dispatch(const Job& job, SysSeconds now) {
-  if (job.retry) return do_send(job, *job.retry, now);
-  for (auto& out : message::outbound_for(*job.config, job.reminder, now, true)) {
-    do_send(job, std::move(out), now);
+  if (job.delivery) return start(job, now);
+  for (Delivery& d : deliveries_of(job, now)) {
+    Job one = job;
+    one.delivery = std::move(d);
+    start(std::move(one), now);
   }
 }
 
-void Scheduler::do_send(const Job& job, message::Outbound outbound, SysSeconds now) {
+void Scheduler::start(Job job, SysSeconds now) {
   if (stopping_) return;
-  const std::string& key = outbound.journal_key;
+  const std::string& key = job.delivery->record.key;
   if (in_flight_.count(key)) return;
-  if (!job.retry) {
-    auto state = journal_.state_of(key);
-    if (state == journal::State::delivered || state == journal::State::failed) {
-      spdlog::debug("skip {}: already {} according to the journal", key,
-                    journal::to_string(*state));
-      return;
-    }
-  }
-  delivery::Channel* channel = job.channels->find(outbound.channel);
-  if (!channel) {
-    spdlog::error("no channel '{}' for {}; check the configuration", outbound.channel, key);
+  auto state = journal_.state_of(key);
+  if (state == journal::State::delivered || state == journal::State::failed) {
+    spdlog::debug("skip {}: already {} according to the journal", key, journal::to_string(*state));
     return;
   }
-  journal_.mark_attempt(record_of(job.reminder, outbound), now);
   in_flight_.insert(key);
-  spdlog::info("sending {} via {} to {}{}", outbound.id, outbound.channel,
-               message::join_list(outbound.to),
-               outbound.cc.empty() ? "" : " (cc " + message::join_list(outbound.cc) + ")");
-  delivery::Envelope envelope{outbound.id, outbound.to, outbound.content};
-  envelope.recipients.insert(envelope.recipients.end(), outbound.cc.begin(), outbound.cc.end());
-  boost::asio::post(workers_, [this, job, outbound = std::move(outbound),
-                               envelope = std::move(envelope), channel]() mutable {
+  Lane& lane = lanes_[job.delivery->outbound.channel];
+  if (lane.active >= k_channel_concurrency) {
+    lane.waiting.push_back(std::move(job));
+    return;
+  }
+  launch(std::move(job), now);
+}
+
+void Scheduler::launch(Job job, SysSeconds now) {
+  Delivery& d = *job.delivery;
+  delivery::Channel* channel = job.channels->find(d.outbound.channel);
+  journal_.mark_attempt(d.record, now);
+  ++lanes_[d.outbound.channel].active;
+  spdlog::info(
+      "sending {} via {} to {}", d.outbound.id, d.outbound.channel,
+      d.recipients.size() == 1 ? d.recipients.front() : describe(d.outbound.to, d.outbound.cc));
+  delivery::Envelope envelope{d.outbound.id, d.recipients, d.outbound.content};
+  boost::asio::post(workers_, [this, job = std::move(job), envelope = std::move(envelope),
+                               channel]() mutable {
     delivery::Outcome outcome = channel->send(envelope);
-    boost::asio::post(io_, [this, job = std::move(job), outbound = std::move(outbound),
-                            outcome = std::move(outcome)]() mutable {
-      on_sent(std::move(job), std::move(outbound), std::move(outcome));
+    boost::asio::post(io_, [this, job = std::move(job), outcome = std::move(outcome)]() mutable {
+      on_sent(std::move(job), std::move(outcome));
     });
   });
 }
@@ -186,10 +230,13 @@ std::chrono::seconds Scheduler::backoff(const config::Config& config, int attemp
   return delay + std::chrono::seconds{jitter(random_)};
 }
 
-void Scheduler::on_sent(Job job, message::Outbound outbound, delivery::Outcome outcome) {
-  in_flight_.erase(outbound.journal_key);
+void Scheduler::on_sent(Job job, delivery::Outcome outcome) {
+  std::string channel_name = job.delivery->outbound.channel;
+  in_flight_.erase(job.delivery->record.key);
+  Lane& lane = lanes_[channel_name];
+  --lane.active;
   try {
-    record_outcome(std::move(job), std::move(outbound), std::move(outcome));
+    record_outcome(std::move(job), std::move(outcome));
   } catch (const std::exception& e) {
     // The row stays pending, so the next start sends it again with the same key.
     spdlog::error("cannot record the outcome of a delivery in the journal: {}", e.what());
@@ -200,35 +247,93 @@ void Scheduler::on_sent(Job job, message::Outbound outbound, delivery::Outcome o
     on_idle();
     return;
   }
+  while (!stopping_ && !lane.waiting.empty() && lane.active < k_channel_concurrency) {
+    Job next = std::move(lane.waiting.front());
+    lane.waiting.pop_front();
+    try {
+      launch(std::move(next), clock_());
+    } catch (const std::exception& e) {
+      spdlog::error("cannot record an attempt in the journal: {}", e.what());
+    }
+  }
   arm();
 }
 
-void Scheduler::record_outcome(Job job, message::Outbound outbound, delivery::Outcome outcome) {
+void Scheduler::record_outcome(Job job, delivery::Outcome outcome) {
   SysSeconds now = clock_();
-  const std::string& key = outbound.journal_key;
+  Delivery& d = *job.delivery;
+  const std::string& key = d.record.key;
+  std::string to = message::join_list(d.recipients.empty() ? d.outbound.to : d.recipients);
   using Kind = delivery::Outcome::Kind;
   if (outcome.kind == Kind::delivered) {
     journal_.mark_delivered(key, now);
-    spdlog::info("delivered {} via {} to {}: {}", outbound.id, outbound.channel,
-                 message::join_list(outbound.to), outcome.detail);
-  } else if (outcome.kind == Kind::retryable && !stopping_ &&
-             now < job.reminder.due + k_give_up_after_due) {
+    spdlog::info("delivered {} via {} to {}: {}", d.outbound.id, d.outbound.channel, to,
+                 outcome.detail);
+    return;
+  }
+  if (outcome.kind == Kind::retryable && stopping_) {
+    journal_.mark_failed(key, now, outcome.detail, false);
+    spdlog::warn("abandoned {} via {} at shutdown; it stays pending: {}", d.outbound.id,
+                 d.outbound.channel, outcome.detail);
+    return;
+  }
+  if (outcome.kind == Kind::retryable && now < d.give_up_at) {
     int attempts = journal_.attempts(key);
-    auto delay = backoff(*job.config, attempts);
+    auto delay = std::min(backoff(*job.config, attempts),
+                          std::chrono::duration_cast<std::chrono::seconds>(d.give_up_at - now));
     journal_.mark_failed(key, now, outcome.detail, false);
-    spdlog::warn("attempt {} of {} via {} failed: {}; retrying in {}s", attempts, outbound.id,
-                 outbound.channel, outcome.detail, delay.count());
+    spdlog::warn("attempt {} of {} via {} to {} failed: {}; retrying in {}s", attempts,
+                 d.outbound.id, d.outbound.channel, to, outcome.detail, delay.count());
     job.at = now + delay;
-    job.retry = std::move(outbound);
     push(std::move(job));
-  } else if (outcome.kind == Kind::retryable && stopping_) {
-    journal_.mark_failed(key, now, outcome.detail, false);
-    spdlog::warn("abandoned {} via {} at shutdown; it stays pending: {}", outbound.id,
-                 outbound.channel, outcome.detail);
-  } else {
-    journal_.mark_failed(key, now, outcome.detail, true);
-    spdlog::error("giving up on {} via {} to {}: {}", outbound.id, outbound.channel,
-                  message::join_list(outbound.to), outcome.detail);
+    return;
+  }
+  bool gave_up = outcome.kind == Kind::retryable;
+  journal_.mark_failed(key, now, outcome.detail, true);
+  spdlog::error("{} {} via {} to {}: {}", gave_up ? "giving up on" : "permanent failure of",
+                d.outbound.id, d.outbound.channel, to, outcome.detail);
+  if (!d.is_report) report_failure(job, outcome, now);
+}
+
+void Scheduler::report_failure(const Job& job, const delivery::Outcome& outcome, SysSeconds now) {
+  const config::Config& config = *job.config;
+  const config::Unit* monitor = config.monitor_unit();
+  const Delivery& d = *job.delivery;
+  std::string address = message::join_list(d.recipients.empty() ? d.outbound.to : d.recipients);
+  if (!monitor) {
+    spdlog::error("no monitor unit is configured to report the failure of {} to", address);
+    return;
+  }
+  message::FailedDelivery failure{address,     d.outbound.channel, d.unit_id,
+                                  d.unit_name, d.outbound.id,      outcome.detail};
+  std::string report_id = message::failure_report_id(config, address, now);
+  if (!reported_.insert(report_id).second) return;
+  for (message::Outbound& outbound : message::failure_report(config, *monitor, failure, now)) {
+    const delivery::Channel* channel = job.channels->find(outbound.channel);
+    if (!channel) continue;
+    std::vector<std::string> everyone = outbound.to;
+    for (auto& group : delivery::recipient_groups(*channel, everyone)) {
+      Delivery report;
+      report.record.key =
+          outbound.journal_key + (channel->per_recipient() ? ":" + group.front() : "");
+      report.record.reminder_key = outbound.id;
+      report.record.channel = outbound.channel;
+      report.record.plan = "-";
+      report.record.task = "delivery-failure";
+      report.record.occurrence = report_id.substr(8, 8);
+      report.record.stage = "report";
+      report.record.unit = monitor->id;
+      report.record.scheduled_at = now;
+      report.record.due_at = now;
+      report.recipients = std::move(group);
+      report.give_up_at = now + k_report_lifetime;
+      report.is_report = true;
+      report.unit_id = monitor->id;
+      report.unit_name = monitor->name;
+      report.outbound = outbound;
+      spdlog::info("reporting the failure of {} to {} as {}", address, monitor->id, report_id);
+      push(Job{now, 0, job.config, job.channels, {}, std::move(report)});
+    }
   }
 }
 

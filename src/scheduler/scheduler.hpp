@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <queue>
@@ -30,19 +32,23 @@ using Clock = std::function<SysSeconds()>;
 SysSeconds system_now();
 
 /// Sleeps on one wall-clock timer until the next reminder, sends it through its channels on a
-/// small worker pool (blocking libcurl calls never stall the event loop), and records every
-/// attempt in the journal. All public members run on the io_context's thread.
+/// worker pool (blocking libcurl calls never stall the event loop; each channel has a cap on
+/// concurrent sends so one hanging server cannot take every worker), records every attempt
+/// in the journal, retries what can be retried and reports to the Office what cannot.
+/// All public members run on the io_context's thread.
 class Scheduler {
  public:
   Scheduler(boost::asio::io_context& io, journal::Journal& journal, Clock clock = system_now);
   ~Scheduler();
 
   /// Replaces the schedule with the one of `config`: upcoming reminders, plus the catch-up of
-  /// stages missed while not running. Retries in progress are kept.
+  /// stages missed while not running. Retries in progress are kept. Throws (leaving the
+  /// running schedule as it was) when the journal cannot be read.
   void load(std::shared_ptr<const config::Config> config,
             std::shared_ptr<const delivery::ChannelSet> channels);
 
-  /// Stops scheduling; `on_idle` runs once no delivery is in flight.
+  /// Stops scheduling; sends waiting for a worker are dropped (they stay unrecorded or
+  /// pending, so the next start sends them); `on_idle` runs once no send is in progress.
   void stop(std::function<void()> on_idle);
 
   /// Waits for the worker threads; call after the io_context has stopped.
@@ -56,36 +62,56 @@ class Scheduler {
   std::function<void()> on_change;
 
  private:
+  /// One message to one channel (and, for per-recipient channels, one address).
+  struct Delivery {
+    message::Outbound outbound;
+    std::vector<std::string> recipients;
+    journal::DeliveryRecord record;  // record.key is the journal key
+    SysSeconds give_up_at{};
+    bool is_report = false;
+    std::string unit_id;
+    std::string unit_name;
+  };
   struct Job {
     SysSeconds at;
     std::uint64_t sequence = 0;
     std::shared_ptr<const config::Config> config;  // keeps the reminder's pointers alive
     std::shared_ptr<const delivery::ChannelSet> channels;
     schedule::Reminder reminder;
-    std::optional<message::Outbound> retry;  // set: a retry of exactly this message
+    std::optional<Delivery> delivery;  // set: a retry or a report, sent as it is
   };
   struct Later {
     bool operator()(const Job& a, const Job& b) const {
       return a.at != b.at ? a.at > b.at : a.sequence > b.sequence;
     }
   };
+  /// The sends of one channel: how many run, and those waiting for a turn.
+  struct Lane {
+    std::size_t active = 0;
+    std::deque<Job> waiting;
+  };
 
   void push(Job job);
   void arm();
   void on_timer(bool reached);
   void dispatch(const Job& job, SysSeconds now);
-  void do_send(const Job& job, message::Outbound outbound, SysSeconds now);
-  void on_sent(Job job, message::Outbound outbound, delivery::Outcome outcome);
-  void record_outcome(Job job, message::Outbound outbound, delivery::Outcome outcome);
+  std::vector<Delivery> deliveries_of(const Job& job, SysSeconds now) const;
+  void start(Job job, SysSeconds now);
+  void launch(Job job, SysSeconds now);
+  void on_sent(Job job, delivery::Outcome outcome);
+  void record_outcome(Job job, delivery::Outcome outcome);
+  void report_failure(const Job& job, const delivery::Outcome& outcome, SysSeconds now);
   std::chrono::seconds backoff(const config::Config& config, int attempts);
 
   boost::asio::io_context& io_;
   journal::Journal& journal_;
   Clock clock_;
   WallTimer timer_;
-  boost::asio::thread_pool workers_{4};
+  boost::asio::thread_pool workers_{8};
   std::priority_queue<Job, std::vector<Job>, Later> queue_;
-  std::set<std::string> in_flight_;
+  std::map<std::string, Lane> lanes_;  // by channel name
+  std::set<std::string> in_flight_;    // journal keys running or waiting in a lane
+  std::set<std::string> reported_;     // failure report ids sent by this process
   std::uint64_t sequence_ = 0;
   bool stopping_ = false;
   std::function<void()> on_idle_;

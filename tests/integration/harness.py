@@ -27,12 +27,14 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import unittest
+from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
@@ -297,10 +299,35 @@ class ReceivedMail:
     def message(self) -> email.message.EmailMessage:
         return parse_mail(self.raw)
 
+    @property
+    def message_id(self) -> str:
+        value = self.message()["Message-ID"]
+        return "" if value is None else str(value).strip()
+
+    @property
+    def is_report(self) -> bool:
+        """A delivery-failure report (header X-Deadlined-Report), not a reminder."""
+        return self.message()["X-Deadlined-Report"] is not None
+
+
+@dataclasses.dataclass
+class RcptAttempt:
+    address: str
+    reply: str  # what the sink answered
+    at: float
+
 
 class _SmtpHandler:
     def __init__(self, sink: "SmtpSink") -> None:
         self.sink = sink
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        reply = self.sink.reject.get(address.lower())
+        self.sink._add_rcpt(RcptAttempt(address, reply or "250 OK", time.monotonic()))
+        if reply is not None:
+            return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
         raw = envelope.original_content
@@ -314,21 +341,28 @@ class _SmtpHandler:
 
 
 class SmtpSink:
-    """An aiosmtpd server on 127.0.0.1 (no TLS, no AUTH) recording every message."""
+    """An aiosmtpd server on 127.0.0.1 (no TLS, no AUTH) recording every message.
 
-    def __init__(self) -> None:
+    `reject` maps an address to the reply given to `RCPT TO` for it (e.g.
+    "550 5.1.1 no such user"); every RCPT TO is recorded in `rcpts`.
+    """
+
+    def __init__(self, reject: Optional[dict] = None) -> None:
+        self.reject = {k.lower(): v for k, v in (reject or {}).items()}
         self._lock = threading.Lock()
         self._mails: list = []
+        self._rcpts: list = []
         self.controller = None
         self.port = 0
 
-    def start(self) -> "SmtpSink":
+    def start(self, port: Optional[int] = None) -> "SmtpSink":
+        """Listen on `port`, or on a free port when None."""
         from aiosmtpd.controller import Controller
 
         last_error: Optional[Exception] = None
-        for _ in range(5):
-            port = free_port()
-            controller = Controller(_SmtpHandler(self), hostname="127.0.0.1", port=port)
+        for _ in range(1 if port else 5):
+            p = port or free_port()
+            controller = Controller(_SmtpHandler(self), hostname="127.0.0.1", port=p)
             try:
                 controller.start()
             except Exception as e:  # port grabbed in between; try another
@@ -338,7 +372,7 @@ class SmtpSink:
                 except Exception:
                     pass
                 continue
-            self.controller, self.port = controller, port
+            self.controller, self.port = controller, p
             return self
         raise RuntimeError(f"cannot start the SMTP sink: {last_error}")
 
@@ -357,19 +391,46 @@ class SmtpSink:
         with self._lock:
             self._mails.append(mail)
 
+    def _add_rcpt(self, attempt: RcptAttempt) -> None:
+        with self._lock:
+            self._rcpts.append(attempt)
+
     @property
     def mails(self) -> list:
         with self._lock:
             return list(self._mails)
 
+    @property
+    def rcpts(self) -> list:
+        with self._lock:
+            return list(self._rcpts)
+
+    def rcpt_count(self, address: str) -> int:
+        return sum(1 for r in self.rcpts if r.address.lower() == address.lower())
+
     def count(self) -> int:
         with self._lock:
             return len(self._mails)
+
+    def reminders(self) -> list:
+        return [m for m in self.mails if not m.is_report]
+
+    def reports(self) -> list:
+        return [m for m in self.mails if m.is_report]
 
     def wait_count(self, n: int, timeout: float, daemons: Iterable["Daemon"] = ()) -> list:
         wait_until(lambda: self.count() >= n, timeout, desc=f"{n} mail(s) at the SMTP sink",
                    daemons=daemons)
         return self.mails
+
+
+def reserve_refusing_port() -> socket.socket:
+    """A socket bound to a free 127.0.0.1 port but not listening: connections to the port
+    are refused, and nobody else can take it. Close it, then listen on `getsockname()[1]`."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", 0))
+    return s
 
 
 # --------------------------------------------------------------------------
@@ -396,14 +457,25 @@ class ReceivedRequest:
         return [v for k, v in self.headers if k.lower() == name]
 
 
+class _QuietHttpServer(ThreadingHTTPServer):
+    request_queue_size = 128  # bursts of concurrent deliveries
+
+    def handle_error(self, request, client_address) -> None:
+        pass  # a client that went away (timeout, SIGKILL) is not the sink's problem
+
+
 class HttpSink:
     """A ThreadingHTTPServer on 127.0.0.1 that records requests.
 
-    Answers `statuses[i]` to the i-th request while there are any, then `status`.
+    Answers `statuses[i]` to the i-th request while there are any, then `status`, after
+    sleeping `delay` seconds (the request is recorded when it has been read, before the
+    sleep).
     """
 
-    def __init__(self, status: int = 200, statuses: Iterable[int] = ()) -> None:
+    def __init__(self, status: int = 200, statuses: Iterable[int] = (),
+                 delay: float = 0.0) -> None:
         self.status = status
+        self.delay = delay
         self._queue = list(statuses)
         self._lock = threading.Lock()
         self._requests: list = []
@@ -419,6 +491,8 @@ class HttpSink:
                     sink._requests.append(ReceivedRequest(
                         self.command, self.path, list(self.headers.items()), body, status,
                         time.monotonic()))
+                if sink.delay:
+                    time.sleep(sink.delay)
                 payload = json.dumps({"status": status}).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -451,7 +525,7 @@ class HttpSink:
             def log_message(self, fmt: str, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _QuietHttpServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self._thread: Optional[threading.Thread] = None
@@ -485,6 +559,158 @@ class HttpSink:
         wait_until(lambda: self.count() >= n, timeout,
                    desc=f"{n} request(s) at the HTTP sink", daemons=daemons)
         return self.requests
+
+    def ids(self) -> list:
+        """The webhook-id of every request, in arrival order."""
+        return [r.header("webhook-id") for r in self.requests]
+
+
+@dataclasses.dataclass
+class HangingRequest:
+    headers: list
+    body: bytes
+    received_at: float  # the whole request has been read
+    closed_at: Optional[float] = None  # the client closed the connection
+
+    def header(self, name: str) -> Optional[str]:
+        name = name.lower()
+        for k, v in self.headers:
+            if k.lower() == name:
+                return v
+        return None
+
+
+class HangingHttpSink:
+    """Accepts connections and reads each request completely, but never answers.
+
+    Records every request and when the client gave up on it (closed the connection).
+    `stop()` closes every connection and joins every thread.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._requests: list = []
+        self._stop = threading.Event()
+        self._conns: list = []
+        self._threads: list = []
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self._thread: Optional[threading.Thread] = None
+
+    def start(self) -> "HangingHttpSink":
+        self._thread = threading.Thread(target=self._accept_loop, daemon=True)
+        self._thread.start()
+        return self
+
+    def url(self, path: str = "/hook") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def _accept_loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            conn.settimeout(0.1)
+            t = threading.Thread(target=self._serve, args=(conn,), daemon=True)
+            with self._lock:
+                self._conns.append(conn)
+                self._threads.append(t)
+            t.start()
+
+    def _recv(self, conn: socket.socket) -> Optional[bytes]:
+        """Next bytes; b"" when the peer closed; None when stopping."""
+        while not self._stop.is_set():
+            try:
+                return conn.recv(65536)
+            except socket.timeout:
+                continue
+            except OSError:
+                return b""
+        return None
+
+    def _serve(self, conn: socket.socket) -> None:
+        buf = b""
+        request: Optional[HangingRequest] = None
+        try:
+            while b"\r\n\r\n" not in buf:
+                data = self._recv(conn)
+                if not data:
+                    return
+                buf += data
+            head, _, body = buf.partition(b"\r\n\r\n")
+            headers = []
+            for line in head.decode("latin-1").split("\r\n")[1:]:
+                name, _, value = line.partition(":")
+                headers.append((name.strip(), value.strip()))
+            length = 0
+            for k, v in headers:
+                if k.lower() == "content-length":
+                    length = int(v)
+            while len(body) < length:
+                data = self._recv(conn)
+                if not data:
+                    break
+                body += data
+            request = HangingRequest(headers, body, time.monotonic())
+            with self._lock:
+                self._requests.append(request)
+            while True:  # never answer; wait for the client to give up
+                data = self._recv(conn)
+                if data is None:
+                    return
+                if data == b"":
+                    request.closed_at = time.monotonic()
+                    return
+        finally:
+            try:
+                conn.close()
+            except OSError:
+                pass
+
+    def stop(self) -> None:
+        self._stop.set()
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+        if self._thread is not None:
+            self._thread.join(5)
+            self._thread = None
+        with self._lock:
+            conns, threads = list(self._conns), list(self._threads)
+        for c in conns:
+            try:
+                c.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        for t in threads:
+            t.join(5)
+
+    def alive_threads(self) -> int:
+        with self._lock:
+            threads = list(self._threads)
+        n = sum(1 for t in threads if t.is_alive())
+        if self._thread is not None and self._thread.is_alive():
+            n += 1
+        return n
+
+    @property
+    def requests(self) -> list:
+        with self._lock:
+            return list(self._requests)
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self._requests)
+
+    def ids(self) -> list:
+        return [r.header("webhook-id") for r in self.requests]
 
 
 # --------------------------------------------------------------------------
@@ -672,6 +898,80 @@ def run_cli(args: list, *, cwd: Optional[Path] = None, env: Optional[dict] = Non
 
 
 # --------------------------------------------------------------------------
+# journal, log, clocks
+
+def journal_rows(state_dir: Path) -> dict:
+    """{key: row as dict} of STATE_DIR/journal.sqlite (read-only; fine while the daemon
+    runs, the journal is in WAL mode). {} when there is no journal yet."""
+    path = Path(state_dir) / "journal.sqlite"
+    if not path.exists():
+        return {}
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    try:
+        con.row_factory = sqlite3.Row
+        return {row["key"]: dict(row) for row in con.execute("SELECT * FROM deliveries")}
+    finally:
+        con.close()
+
+
+def smtp_journal_key(reminder: str, address: str) -> str:
+    return f"{reminder}/email:{address}"
+
+
+def webhook_journal_key(reminder: str, name: str) -> str:
+    return f"{reminder}/webhook:{name}"
+
+
+LOG_LINE = re.compile(r"^(?:\S+ \S+ )?\[(\w+)\] (.*)$")
+
+
+def log_lines(text: str, level: Optional[str] = None, *needles: str) -> list:
+    """Lines of a daemon log ("YYYY-MM-DD HH:MM:SS.mmm [level] message") at `level` (any when
+    None) that contain every one of `needles`."""
+    out = []
+    for line in text.splitlines():
+        m = LOG_LINE.match(line)
+        if level is not None and (not m or m.group(1) != level):
+            continue
+        if all(n in line for n in needles):
+            out.append(line)
+    return out
+
+
+def monotonic_of(when: dt.datetime) -> float:
+    """The time.monotonic() value at the wall-clock instant `when`."""
+    return time.monotonic() + (when.timestamp() - time.time())
+
+
+def vn_day_ids(*instants: float) -> set:
+    """YYYYMMDD in the service zone of each unix time (a test may straddle midnight)."""
+    return {dt.datetime.fromtimestamp(t, VN_TZ).strftime("%Y%m%d") for t in instants}
+
+
+def decoded_subject(raw: bytes) -> set:
+    """The Subject as decoded by the policy parser and by the legacy RFC 2047 decoder."""
+    import email.header
+
+    out = set()
+    msg = parse_mail(raw)
+    if msg["Subject"] is not None:
+        out.add(str(msg["Subject"]))
+    fields = raw_header_lines(raw, "Subject")
+    if fields:
+        value = b"\r\n".join(fields[0]).decode("ascii", "replace").split(":", 1)[1]
+        value = re.sub(r"\r\n([ \t])", r"\1", value).strip()
+        out.add(str(email.header.make_header(email.header.decode_header(value))))
+    return out
+
+
+def text_body(msg: email.message.EmailMessage) -> str:
+    part = msg.get_body(preferencelist=("plain",))
+    if part is None:
+        raise AssertionError(f"no text/plain part in:\n{msg}")
+    return part.get_content()
+
+
+# --------------------------------------------------------------------------
 # mail checks
 
 def parse_mail(raw: bytes) -> email.message.EmailMessage:
@@ -791,6 +1091,52 @@ class MailChecks:
         tc.assertIn(vn_date(due), body, "body contains the deadline dd/mm/yyyy")
         tc.assertTrue(any(w in body for w in monitor_words),
                       f"body mentions one of {list(monitor_words)}:\n{body}")
+        return msg
+
+
+    def check_per_recipient(self, mails: list, expected: dict) -> None:
+        """`expected` maps a Message-ID to the addresses it must reach. Every SMTP transaction
+        has exactly one envelope recipient; each (Message-ID, address) arrives exactly once;
+        the copies of one message agree on From, To, Cc, Message-ID, Subject and body."""
+        tc: unittest.TestCase = self  # type: ignore[assignment]
+        for m in mails:
+            tc.assertEqual(len(m.rcpt_tos), 1,
+                           f"one RCPT TO per transaction, got {m.rcpt_tos} for {m.message_id}")
+        got = Counter((m.message_id, m.rcpt_tos[0]) for m in mails)
+        want = Counter((mid, addr) for mid, addrs in expected.items() for addr in addrs)
+        tc.assertEqual(got, want, "(Message-ID, RCPT TO) of every transaction")
+        for mid in expected:
+            copies = [m.message() for m in mails if m.message_id == mid]
+            first = copies[0]
+            for other in copies[1:]:
+                for h in ("From", "To", "Cc", "Message-ID", "Subject"):
+                    tc.assertEqual(str(other[h]), str(first[h]), f"{h} differs across copies")
+                tc.assertEqual(other.get_content(), first.get_content(),
+                               "body differs across copies")
+
+    def check_failure_report(self, mail: ReceivedMail, *, address: str, unit_name: str,
+                             key: str, reason: str, to: str = FROM_ADDR,
+                             days: Iterable[str] = ()) -> email.message.EmailMessage:
+        """A delivery-failure report to the Office (contract: see test_failure_reports.py)."""
+        tc: unittest.TestCase = self  # type: ignore[assignment]
+        msg = mail.message()
+        tc.assertEqual(mail.rcpt_tos, [to], "the report goes to the Office's address")
+        tc.assertEqual(msg["From"].addresses[0].addr_spec, FROM_ADDR, "report From")
+        tc.assertEqual([a.addr_spec for a in msg["To"].addresses], [to], "report To")
+        tc.assertEqual(str(msg["X-Deadlined-Report"]).strip(), "delivery-failure")
+        want = f"Không gửi được nhắc việc tới {address}"
+        tc.assertIn(want, decoded_subject(mail.raw), "report Subject (decoded)")
+        mid = str(msg["Message-ID"]).strip()
+        m = re.fullmatch(r"<failure\.(\d{8})\.([0-9a-f]{16})@" + re.escape(MAIL_DOMAIN) + ">",
+                         mid)
+        tc.assertIsNotNone(m, f"report Message-ID {mid!r}")
+        days = set(days)
+        if days:
+            tc.assertIn(m.group(1), days, f"report Message-ID day {mid!r}")
+        body = text_body(msg)
+        for word, what in ((address, "the address"), (unit_name, "the unit's name"),
+                           (key, "the reminder key"), (reason, "the reason")):
+            tc.assertIn(word, body, f"report body contains {what}:\n{body}")
         return msg
 
 

@@ -155,9 +155,10 @@ class CliTest(DaemonTestCase):
         r = harness.run_cli(["send-test", "--config", self.ws.config_path, "--unit", "phong-a"])
         out, err = r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
         self.assertEqual(r.returncode, 0, f"stdout:\n{out}\nstderr:\n{err}")
+        # Per address: phong-a has one address, so one transaction with one RCPT TO.
         mails = smtp.wait_count(1, 5)
         harness.assert_holds(lambda: smtp.count() == 1, 1, desc="exactly one mail")
-        self.assertIn(UNIT_A, mails[0].rcpt_tos)
+        self.assertEqual(mails[0].rcpt_tos, [UNIT_A], "envelope recipient")
         msg = mails[0].message()
         self.assertIn(UNIT_A, [a.addr_spec for a in msg["To"].addresses])
         self.assertEqual(msg["From"].addresses[0].addr_spec, FROM_ADDR)

@@ -1,5 +1,8 @@
 #!/usr/bin/python3
-"""Reminder emails over SMTP (aiosmtpd on loopback, no TLS, no AUTH)."""
+"""Reminder emails over SMTP (aiosmtpd on loopback, no TLS, no AUTH).
+
+Each address of a reminder gets its own SMTP transaction (one RCPT TO); the message (To,
+Cc, Message-ID, Subject, body) is the same in every copy."""
 
 import harness
 from harness import FROM_ADDR, FROM_HEADER, DaemonTestCase
@@ -31,18 +34,20 @@ class SmtpReminderTest(DaemonTestCase):
         due = harness.due_firing_in(4)
         self.write_config(smtp, "phong-a", due)
         d = self.start_daemon()
+        key = harness.reminder_key("p1", "bao-cao", due, "2h", "phong-a")
+        msg_id = f"<{key}@{harness.MAIL_DOMAIN}>"
 
-        smtp.wait_count(1, 20, daemons=[d])
-        harness.assert_holds(lambda: smtp.count() == 1, 3, desc="exactly one mail")
-        mail = smtp.mails[0]
-
-        self.assertEqual(mail.mail_from, FROM_ADDR, "envelope sender")
-        self.assertEqual(sorted(set(mail.rcpt_tos)), sorted([UNIT_A, FROM_ADDR]),
-                         "envelope recipients are the unit and the Office (Cc)")
-        self.assertEqual(len(mail.rcpt_tos), 2, f"no duplicate RCPT: {mail.rcpt_tos}")
-        self.check_reminder_mail(
-            mail.raw, to=[UNIT_A], cc=[FROM_ADDR], title=TITLE, plan_number=PLAN_NUMBER,
-            due=due, key=harness.reminder_key("p1", "bao-cao", due, "2h", "phong-a"))
+        smtp.wait_count(2, 20, daemons=[d])
+        harness.assert_holds(lambda: smtp.count() == 2, 3,
+                             desc="exactly two transactions (unit, Office)")
+        mails = smtp.mails
+        for mail in mails:
+            self.assertEqual(mail.mail_from, FROM_ADDR, "envelope sender")
+        self.check_per_recipient(mails, {msg_id: [UNIT_A, FROM_ADDR]})
+        for mail in mails:
+            self.check_reminder_mail(
+                mail.raw, to=[UNIT_A], cc=[FROM_ADDR], title=TITLE, plan_number=PLAN_NUMBER,
+                due=due, key=key)
         d.stop()
 
     def test_office_as_responsible_has_no_cc(self):

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 import signal
 import time
+from collections import Counter
 
 import harness
 from harness import FROM_ADDR, FROM_HEADER, DaemonTestCase
@@ -28,7 +29,8 @@ class ReloadTest(DaemonTestCase):
         return f"<{harness.reminder_key('p1' if task == 'task-a' else 'p2', task, due, '2h', 'phong-a')}@{DOMAIN}>"
 
     def message_ids(self, smtp):
-        return [str(m.message()["Message-ID"]).strip() for m in smtp.mails]
+        """Message-IDs with their number of SMTP transactions (one per address)."""
+        return Counter(m.message_id for m in smtp.mails)
 
     def p2_text(self, due_b, due_c, extra=""):
         return harness.plan_text(
@@ -85,9 +87,12 @@ class ReloadTest(DaemonTestCase):
         due_c = harness.due_firing_in(22)
         p2 = self.ws.write_plan("p2.toml", self.p2_text(due_b, due_c))
         d.reload()
-        smtp.wait_count(1, 15, daemons=[d])
-        harness.assert_holds(lambda: smtp.count() == 1, 3, desc="B arrives once")
-        self.assertEqual(self.message_ids(smtp), [self.msg_id("task-b", due_b)])
+        # one transaction per address: the unit, and the Office in Cc
+        smtp.wait_count(2, 15, daemons=[d])
+        harness.assert_holds(lambda: smtp.count() == 2, 3, desc="B arrives once per address")
+        self.assertEqual(self.message_ids(smtp), Counter({self.msg_id("task-b", due_b): 2}))
+        self.check_per_recipient(smtp.mails,
+                                 {self.msg_id("task-b", due_b): [UNIT_A, FROM_ADDR]})
 
         # 2. TOML syntax error in the file that holds C
         self.ws.write_plan("p2.toml", P2_SYNTAX_ERROR)
@@ -109,10 +114,16 @@ class ReloadTest(DaemonTestCase):
         self.bad_reload(d, p2, unknown_line)
 
         # 4. C from the last good configuration still goes out, once; A never.
-        smtp.wait_count(2, 30, daemons=[d])
-        harness.assert_holds(lambda: smtp.count() == 2, 2, desc="exactly B and C")
-        self.assertEqual(self.message_ids(smtp),
-                         [self.msg_id("task-b", due_b), self.msg_id("task-c", due_c)])
+        smtp.wait_count(4, 30, daemons=[d])
+        harness.assert_holds(lambda: smtp.count() == 4, 2, desc="exactly B and C")
+        self.assertEqual(self.message_ids(smtp), Counter({self.msg_id("task-b", due_b): 2,
+                                                          self.msg_id("task-c", due_c): 2}))
+        self.check_per_recipient(smtp.mails,
+                                 {self.msg_id("task-b", due_b): [UNIT_A, FROM_ADDR],
+                                  self.msg_id("task-c", due_c): [UNIT_A, FROM_ADDR]})
+        # B came first, C after it
+        order = [m.message_id for m in smtp.mails]
+        self.assertEqual(order[:2], [self.msg_id("task-b", due_b)] * 2, f"order: {order}")
         d.stop()
 
 

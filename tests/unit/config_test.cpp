@@ -264,11 +264,13 @@ TEST_CASE("email transport problems, and no credentials in urls", "[config]") {
                "tls = \"always\"");
   auto errors = load_errors(main, k_plan_head);
   REQUIRE(errors.size() == 3);
-  CHECK(errors[0] == "main.toml:7:7: error: the SMTP url must not contain credentials; use "
-                     "'username' and 'password_file' or 'password_env'");
+  CHECK(errors[0] ==
+        "main.toml:7:7: error: the SMTP url must not contain credentials; use "
+        "'username' and 'password_file' or 'password_env'");
   CHECK(errors[1] ==
         "main.toml:8:7: error: unknown tls mode 'always': use \"required\" or \"opportunistic\"");
-  for (const auto& e : errors) CHECK(e.find("hunter2") == std::string::npos);
+  for (const auto& e : errors)
+    CHECK(e.find("hunter2") == std::string::npos);
 
   main = k_main;
   main.replace(main.find("transport = \"maildir\""), 21, "transport = \"smtp\"");

@@ -76,3 +76,13 @@ TEST_CASE("a Maildir that cannot be created is a retryable failure", "[delivery]
   CHECK(outcome.kind == Outcome::Kind::retryable);
   CHECK(outcome.detail.find("cannot create") == 0);
 }
+
+TEST_CASE("SMTP sends one message per address; Maildir one per message", "[delivery]") {
+  std::atomic<bool> abort{false};
+  delivery::SmtpChannel smtp(config::EmailConfig{}, abort);
+  delivery::MaildirChannel maildir("/nonexistent");
+  std::vector<std::string> both{"a@example.org", "vp@example.org"};
+  using Groups = std::vector<std::vector<std::string>>;
+  CHECK(delivery::recipient_groups(smtp, both) == Groups{{"a@example.org"}, {"vp@example.org"}});
+  CHECK(delivery::recipient_groups(maildir, both) == Groups{both});
+}

@@ -204,3 +204,38 @@ TEST_CASE("time left is in days, or hours and minutes on the last day", "[messag
   r.at = r.due - std::chrono::minutes{45};
   CHECK(message::text_of(f.config, r).find("(còn 45 phút)") != std::string::npos);
 }
+
+TEST_CASE("a failure report names the address, the unit, the key and the reason", "[message]") {
+  Fixture f;
+  auto now = date::sys_days{date::year{2020} / 10 / 6} + std::chrono::hours{20};  // 03:00 +07, 7th
+  message::FailedDelivery failure{"sai@stnmt.example",
+                                  "email",
+                                  "cntt",
+                                  "Trung tâm Công nghệ thông tin",
+                                  "nct-2020.dang-tin.20201009.3wd.cntt",
+                                  "SMTP 550"};
+  auto id = message::failure_report_id(f.config, "sai@stnmt.example", now);
+  CHECK(id == "failure.20201007." + codec::fnv1a64_hex("sai@stnmt.example"));
+  CHECK(id != message::failure_report_id(f.config, "other@stnmt.example", now));
+  auto reports = message::failure_report(f.config, *f.config.find_unit("van-phong"), failure, now);
+  REQUIRE(reports.size() == 1);
+  CHECK(reports[0].to == std::vector<std::string>{"vanphong@stnmt.example"});
+  CHECK(reports[0].subject == "Không gửi được nhắc việc tới sai@stnmt.example");
+  const std::string& content = reports[0].content;
+  CHECK(content.find("X-Deadlined-Report: delivery-failure\r\n") != std::string::npos);
+  CHECK(content.find("Message-ID: <" + id + "@stnmt.example>\r\n") != std::string::npos);
+  std::string encoded;
+  for (const auto& line : lines_of(content.substr(content.find("\r\n\r\n") + 4)))
+    encoded += line;
+  std::string body = *codec::base64_decode(encoded);
+  for (const char* part :
+       {"sai@stnmt.example", "Trung tâm Công nghệ thông tin", "nct-2020.dang-tin.20201009.3wd.cntt",
+        "SMTP 550", "send-test --unit cntt"}) {
+    CHECK(body.find(part) != std::string::npos);
+  }
+}
+
+TEST_CASE("FNV-1a names are 16 stable hex digits", "[codec]") {
+  CHECK(codec::fnv1a64_hex("") == "cbf29ce484222325");
+  CHECK(codec::fnv1a64_hex("a") == "af63dc4c8601ec8c");
+}
