@@ -49,7 +49,18 @@ Journal::Journal(const std::filesystem::path& path) : path_(path) {
   mode_t old_mask = ::umask(077);
   int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   ::umask(old_mask);
-  if (rc != SQLITE_OK) fail("cannot open");
+  try {
+    if (rc != SQLITE_OK) fail("cannot open");
+    create_schema();
+  } catch (...) {
+    // The destructor does not run for a throwing constructor; sqlite3_open_v2 allocates a
+    // handle even when it fails.
+    sqlite3_close(db_);
+    throw;
+  }
+}
+
+void Journal::create_schema() {
   sqlite3_busy_timeout(db_, 5000);
   exec("PRAGMA journal_mode=WAL");
   exec("PRAGMA synchronous=FULL");

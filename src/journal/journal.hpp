@@ -53,6 +53,7 @@ class Journal {
   const std::filesystem::path& path() const { return path_; }
 
  private:
+  void create_schema();
   void exec(const char* sql);
   sqlite3_stmt* prepare(const char* sql);
   [[noreturn]] void fail(const std::string& what);

@@ -27,6 +27,7 @@ Config make_config(const std::string& zone = "Asia/Ho_Chi_Minh") {
   plan.id = "p";
   plan.title = "Kế hoạch";
   c.plans.push_back(plan);
+  c.plans[0].tasks.reserve(16);  // add_task hands out references that must stay valid
   return c;
 }
 
