@@ -38,8 +38,12 @@ SysSeconds system_now() {
   return date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
-Scheduler::Scheduler(boost::asio::io_context& io, journal::Journal& journal, Clock clock)
-    : io_(io), journal_(journal), clock_(std::move(clock)), timer_(io) {}
+Scheduler::Scheduler(boost::asio::io_context& io, journal::Journal& journal, Clock clock,
+                     std::unique_ptr<Timer> timer)
+    : io_(io),
+      journal_(journal),
+      clock_(std::move(clock)),
+      timer_(timer ? std::move(timer) : std::make_unique<WallTimer>(io)) {}
 
 Scheduler::~Scheduler() {
   join();
@@ -95,7 +99,7 @@ void Scheduler::load(std::shared_ptr<const config::Config> config,
 
 void Scheduler::stop(std::function<void()> on_idle) {
   stopping_ = true;
-  timer_.cancel();
+  timer_->cancel();
   for (auto& [name, lane] : lanes_) {
     for (const Job& job : lane.waiting)
       in_flight_.erase(job.delivery->record.key);
@@ -116,9 +120,9 @@ std::optional<SysSeconds> Scheduler::next_event() const {
 void Scheduler::arm() {
   if (stopping_) return;
   if (queue_.empty()) {
-    timer_.cancel();
+    timer_->cancel();
   } else {
-    timer_.async_wait_until(queue_.top().at, [this](bool reached) { on_timer(reached); });
+    timer_->async_wait_until(queue_.top().at, [this](bool reached) { on_timer(reached); });
   }
   if (on_change) on_change();
 }

@@ -38,7 +38,10 @@ SysSeconds system_now();
 /// All public members run on the io_context's thread.
 class Scheduler {
  public:
-  Scheduler(boost::asio::io_context& io, journal::Journal& journal, Clock clock = system_now);
+  /// `clock` and `timer` default to the system's wall clock and a WallTimer; tests pass a
+  /// simulated pair to step the clock.
+  Scheduler(boost::asio::io_context& io, journal::Journal& journal, Clock clock = system_now,
+            std::unique_ptr<Timer> timer = nullptr);
   ~Scheduler();
 
   /// Replaces the schedule with the one of `config`: upcoming reminders, plus the catch-up of
@@ -106,7 +109,7 @@ class Scheduler {
   boost::asio::io_context& io_;
   journal::Journal& journal_;
   Clock clock_;
-  WallTimer timer_;
+  std::unique_ptr<Timer> timer_;
   boost::asio::thread_pool workers_{8};
   std::priority_queue<Job, std::vector<Job>, Later> queue_;
   std::map<std::string, Lane> lanes_;  // by channel name

@@ -4,7 +4,7 @@
 
 #include "config/lead.hpp"
 #include "config/loader.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 using deadlined::config::Diagnostic;
 using deadlined::config::Lead;

@@ -5,7 +5,7 @@
 
 #include "codec/base64.hpp"
 #include "delivery/channels.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace deadlined;
 using delivery::Outcome;

@@ -3,7 +3,7 @@
 #include <sys/stat.h>
 
 #include "journal/journal.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace deadlined;
 using journal::State;

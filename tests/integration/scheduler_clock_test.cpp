@@ -1,0 +1,200 @@
+// In-process tests of the scheduler with its real journal, real Maildir channel and real
+// worker threads, on a simulated wall clock that the test steps forward and back.
+//
+// What this proves: the scheduler's reaction to a wall-clock step (the event that the real
+// WallTimer reports through TFD_TIMER_CANCEL_ON_SET, and that a suspend/resume produces as a
+// forward jump) neither loses nor duplicates reminders: after a forward step everything that
+// fell inside the skipped interval is sent once, and the next reminder is re-armed against the
+// new time; after a backward step nothing already sent goes out again, even across a reload.
+// What it does not prove: that the kernel delivers the step notification; that needs root to
+// set the system clock and is left to the timerfd contract (see docs/DELIVERY.md).
+#include <catch2/catch.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "config/loader.hpp"
+#include "delivery/channel.hpp"
+#include "journal/journal.hpp"
+#include "scheduler/scheduler.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace deadlined;
+using std::chrono::seconds;
+
+namespace {
+
+/// The real clock plus an offset that the test changes to simulate a step.
+struct SimulatedClock {
+  seconds offset{0};
+  config::SysSeconds now() const { return scheduler::system_now() + offset; }
+};
+
+/// Waits in real time for the simulated instant; `step()` reports a clock change the way
+/// WallTimer reports TFD_TIMER_CANCEL_ON_SET.
+class SimulatedTimer final : public scheduler::Timer {
+ public:
+  SimulatedTimer(boost::asio::io_context& io, const SimulatedClock& clock)
+      : timer_(io), clock_(clock) {}
+
+  void async_wait_until(date::sys_seconds at, Handler handler) override {
+    cancel();
+    handler_ = std::move(handler);
+    timer_.expires_after(std::max(seconds{0}, at - clock_.now()));
+    timer_.async_wait([this, generation = generation_](const boost::system::error_code& ec) {
+      if (!ec && generation == generation_) fire(true);
+    });
+  }
+  void cancel() override {
+    ++generation_;
+    handler_ = nullptr;
+    timer_.cancel();
+  }
+  void step() {
+    ++generation_;
+    timer_.cancel();
+    fire(false);
+  }
+
+ private:
+  void fire(bool reached) {
+    auto handler = std::move(handler_);
+    handler_ = nullptr;
+    if (handler) handler(reached);
+  }
+  boost::asio::steady_timer timer_;
+  const SimulatedClock& clock_;
+  Handler handler_;
+  std::uint64_t generation_ = 0;
+};
+
+std::map<std::string, int> messages_by_stage(const std::filesystem::path& maildir_new) {
+  std::map<std::string, int> count;
+  if (!std::filesystem::exists(maildir_new)) return count;
+  for (const auto& entry : std::filesystem::directory_iterator(maildir_new)) {
+    std::ifstream in(entry.path());
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind("X-Deadlined-Key: ", 0) == 0) {
+        // plan.task.occurrence.STAGE.unit
+        std::string key = line.substr(17);
+        auto end = key.rfind('.');
+        auto begin = key.rfind('.', end - 1);
+        ++count[key.substr(begin + 1, end - begin - 1)];
+      }
+    }
+  }
+  return count;
+}
+
+}  // namespace
+
+TEST_CASE("wall-clock steps forward and back neither lose nor duplicate reminders",
+          "[scheduler][clock]") {
+  test::TempDir dir;
+  SimulatedClock clock;
+  const config::SysSeconds t0 = clock.now();
+  const config::SysSeconds due = t0 + std::chrono::hours{2};
+  auto lead = [&](seconds after_start) {  // the lead of a stage at t0 + after_start
+    return "\"" + std::to_string((due - (t0 + after_start)).count()) + "s\"";
+  };
+  // Stages at t0+1s, t0+6s, t0+30min, t0+1h+6s and t0+1h+40min.
+  dir.write(
+      "plans/p.toml",
+      "[plan]\nid = \"p\"\ntitle = \"Kế hoạch\"\n\n[[task]]\nid = \"t\"\ntitle = \"Báo cáo\"\n"
+      "responsible = [\"a\"]\n"
+      "due = " +
+          date::format("%FT%TZ", due) + "\n" + "leads = [" + lead(seconds{1}) + ", " +
+          lead(seconds{6}) + ", " + lead(seconds{1800}) + ", " + lead(seconds{3606}) + ", " +
+          lead(seconds{6000}) + "]\n");
+  auto main =
+      dir.write("main.toml",
+                "[service]\nplans = [\"plans/*.toml\"]\n\n[email]\ntransport = \"maildir\"\n"
+                "from = \"Văn phòng <vp@example.org>\"\n\n"
+                "[units.a]\nname = \"Phòng A\"\nemail = [\"a@example.org\"]\n");
+  auto loaded = config::load_config(main);
+  REQUIRE(loaded.config);
+  auto config = loaded.config;
+  std::atomic<bool> abort{false};
+  auto channels = std::make_shared<delivery::ChannelSet>(*config, abort);
+  journal::Journal journal(config->service.state_dir / "journal.sqlite");
+  boost::asio::io_context io;
+  auto timer = std::make_unique<SimulatedTimer>(io, clock);
+  SimulatedTimer& simulated = *timer;
+  scheduler::Scheduler scheduler(
+      io, journal, [&] { return clock.now(); }, std::move(timer));
+  const auto maildir = config->service.state_dir / "outbox" / "new";
+  auto stage = [&](seconds after_start) {
+    return lead(after_start).substr(1, lead(after_start).size() - 2);
+  };
+
+  scheduler.load(config, channels);
+  io.run_for(std::chrono::milliseconds{2500});
+  CHECK(messages_by_stage(maildir) == std::map<std::string, int>{{stage(seconds{1}), 1}});
+
+  // Forward one hour (an NTP step or a resume from suspend): the stages inside the skipped
+  // hour go out at once, each once; the one 1 s ahead of the new time fires on time.
+  clock.offset += std::chrono::hours{1};
+  simulated.step();
+  io.run_for(std::chrono::milliseconds{500});
+  CHECK(messages_by_stage(maildir) == std::map<std::string, int>{{stage(seconds{1}), 1},
+                                                                 {stage(seconds{6}), 1},
+                                                                 {stage(seconds{1800}), 1}});
+  CHECK(messages_by_stage(maildir)[stage(seconds{3606})] == 0);
+  io.run_for(std::chrono::milliseconds{4500});
+  CHECK(messages_by_stage(maildir)[stage(seconds{3606})] == 1);
+
+  // Back one hour: nothing already sent goes out again, not even after a reload at the old
+  // time.
+  clock.offset -= std::chrono::hours{1};
+  simulated.step();
+  scheduler.load(config, channels);
+  io.run_for(std::chrono::milliseconds{8000});
+  CHECK(messages_by_stage(maildir) == std::map<std::string, int>{{stage(seconds{1}), 1},
+                                                                 {stage(seconds{6}), 1},
+                                                                 {stage(seconds{1800}), 1},
+                                                                 {stage(seconds{3606}), 1}});
+  // The 30-minute stage comes round again by the new clock; when it does, the journal
+  // stops it.
+  REQUIRE(scheduler.next_event());
+  CHECK(*scheduler.next_event() == t0 + seconds{1800});
+  clock.offset += std::chrono::minutes{30};
+  simulated.step();
+  io.run_for(std::chrono::milliseconds{500});
+  CHECK(messages_by_stage(maildir)[stage(seconds{1800})] == 1);
+  REQUIRE(scheduler.next_event());
+  CHECK(*scheduler.next_event() == t0 + seconds{3606});
+  CHECK(journal.count(journal::State::delivered) == 4);
+
+  scheduler.stop([&] { io.stop(); });
+  io.run_for(std::chrono::milliseconds{1000});
+}
+
+TEST_CASE("the real wall timer fires at its instant, at once for the past, never after cancel",
+          "[scheduler][clock]") {
+  boost::asio::io_context io;
+  scheduler::WallTimer timer(io);
+  int fired = 0;
+  bool reached = false;
+  auto start = std::chrono::steady_clock::now();
+  timer.async_wait_until(scheduler::system_now() + seconds{1},
+                         [&](bool r) { ++fired, reached = r; });
+  io.run_for(std::chrono::milliseconds{2500});
+  auto waited = std::chrono::steady_clock::now() - start;
+  CHECK(fired == 1);
+  CHECK(reached);
+  CHECK(waited >= std::chrono::milliseconds{1});
+
+  io.restart();
+  timer.async_wait_until(scheduler::system_now() - seconds{60}, [&](bool) { ++fired; });
+  io.run_for(std::chrono::milliseconds{200});
+  CHECK(fired == 2);
+
+  io.restart();
+  timer.async_wait_until(scheduler::system_now() + seconds{1}, [&](bool) { ++fired; });
+  timer.cancel();
+  io.run_for(std::chrono::milliseconds{1500});
+  CHECK(fired == 2);
+}
