@@ -272,16 +272,37 @@ fs::path resolve_against(const fs::path& base, const fs::path& path) {
   return path.is_absolute() || base.empty() ? path : base / path;
 }
 
-/// Reads a secret from a file or an environment variable named by `<prefix>_file`/`_env`.
+/// Reads a secret from a file, an environment variable or a systemd credential, named by
+/// `<prefix>_file`, `<prefix>_env` or `<prefix>_credential`.
 Secret read_secret(TableReader& reader, const std::string& prefix, const fs::path& base_dir) {
   auto file = reader.string(prefix + "_file");
   auto env = reader.string(prefix + "_env");
+  auto credential = reader.string(prefix + "_credential");
   const toml::node* file_node = reader.table().get(prefix + "_file");
   const toml::node* env_node = reader.table().get(prefix + "_env");
-  if (file && env) {
-    reader.reporter().error(env_node->source(), "give either '" + prefix + "_file' or '" + prefix +
-                                                    "_env' in " + reader.context() + ", not both");
+  const toml::node* credential_node = reader.table().get(prefix + "_credential");
+  if (int{file.has_value()} + int{env.has_value()} + int{credential.has_value()} > 1) {
+    reader.reporter().error((credential_node ? credential_node : env_node)->source(),
+                            "give only one of '" + prefix + "_file', '" + prefix + "_env' and '" +
+                                prefix + "_credential' in " + reader.context());
     return {};
+  }
+  if (credential) {
+    const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+    if (!dir || !*dir) {
+      reader.reporter().error(credential_node->source(),
+                              "'" + prefix +
+                                  "_credential' needs systemd's LoadCredential= "
+                                  "(CREDENTIALS_DIRECTORY is not set)");
+      return {};
+    }
+    if (credential->empty() || credential->find('/') != std::string::npos) {
+      reader.reporter().error(credential_node->source(),
+                              "invalid credential name '" + *credential + "'");
+      return {};
+    }
+    file = (fs::path(dir) / *credential).string();
+    file_node = credential_node;
   }
   if (file) {
     fs::path path = resolve_against(base_dir, *file);

@@ -41,9 +41,13 @@ bool sync_dir(const std::filesystem::path& dir) {
 Outcome MaildirChannel::send(const Envelope& envelope) {
   std::error_code ec;
   for (const char* sub : {"tmp", "new", "cur"}) {
+    if (std::filesystem::is_directory(dir_ / sub, ec)) continue;
     std::filesystem::create_directories(dir_ / sub, ec);
     if (ec)
       return Outcome::retryable("cannot create " + (dir_ / sub).string() + ": " + ec.message());
+    // Reminders name units and tasks: readable by the service only.
+    std::filesystem::permissions(dir_, std::filesystem::perms::owner_all, ec);
+    std::filesystem::permissions(dir_ / sub, std::filesystem::perms::owner_all, ec);
   }
   char host[256] = "localhost";
   ::gethostname(host, sizeof host - 1);

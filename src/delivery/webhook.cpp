@@ -11,13 +11,22 @@ namespace deadlined::delivery {
 namespace {
 
 constexpr std::size_t k_max_response_kept = 512;
+/// A receiver answers with a status; a body past this size is not read (the status decides).
+constexpr std::size_t k_max_response_read = 64 * 1024;
 
-/// Keeps the start of the response for the log and drops the rest.
+struct Response {
+  std::string start;  // the first bytes, for the log
+  std::size_t size = 0;
+};
+
+/// Keeps the start of the response for the log and stops reading a huge one.
 std::size_t on_response(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* kept = static_cast<std::string*>(user);
+  auto* response = static_cast<Response*>(user);
   std::size_t n = size * count;
-  if (kept->size() < k_max_response_kept) {
-    kept->append(data, std::min(n, k_max_response_kept - kept->size()));
+  response->size += n;
+  if (response->size > k_max_response_read) return 0;  // aborts with CURLE_WRITE_ERROR
+  if (response->start.size() < k_max_response_kept) {
+    response->start.append(data, std::min(n, k_max_response_kept - response->start.size()));
   }
   return n;
 }
@@ -50,7 +59,7 @@ Outcome WebhookChannel::send(const Envelope& envelope) {
   if (!easy) return Outcome::retryable("cannot create a curl handle");
   CURL* c = easy.get();
   char error[CURL_ERROR_SIZE] = {};
-  std::string response;
+  Response response;
   auto timestamp = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
@@ -82,6 +91,7 @@ Outcome WebhookChannel::send(const Envelope& envelope) {
   CURLcode rc = curl_easy_perform(c);
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  if (rc == CURLE_WRITE_ERROR && status > 0) return classify_http_status(status);
   if (rc != CURLE_OK) return detail::classify_curl_error(rc, error);
   return classify_http_status(status);
 }

@@ -277,3 +277,42 @@ TEST_CASE("email transport problems, and no credentials in urls", "[config]") {
   CHECK(load_errors(main, k_plan_head).front() ==
         "main.toml:5:1: error: missing required key 'url' in [email] for transport \"smtp\"");
 }
+
+TEST_CASE("hostile plan files: binary, oversized, a folder, a symlink loop", "[config]") {
+  TempDir dir;
+  dir.write("plans/a-binary.toml", std::string("[plan]\0id = 1\n", 14));
+  dir.write("plans/b-huge.toml", std::string(17 * 1024 * 1024, '#'));
+  std::filesystem::create_directories(dir.path() / "plans" / "c-folder.toml");
+  std::filesystem::create_symlink("d-loop.toml", dir.path() / "plans" / "d-loop.toml");
+  auto result = load_config(dir.write("main.toml", k_main));
+  CHECK_FALSE(result.config);
+  CHECK(messages(result.diagnostics, dir) ==
+        std::vector<std::string>{
+            "plans/a-binary.toml: error: cannot read file: is a binary file, not TOML",
+            "plans/b-huge.toml: error: cannot read file: file is too large (17825792 bytes; the "
+            "limit is 16 MiB)",
+            "plans/c-folder.toml: error: cannot read file: is a directory",
+            "plans/d-loop.toml: error: cannot read file: Too many levels of symbolic links",
+        });
+}
+
+TEST_CASE("secrets from systemd credentials", "[config]") {
+  TempDir dir;
+  dir.write("credentials/hook", "whsec_" + std::string("c2VjcmV0LWtleQ==") + "\n");
+  std::string main = k_main +
+                     "webhooks = [\"chat\"]\n"
+                     "[webhooks.chat]\n"
+                     "url = \"http://127.0.0.1:1/hook\"\n"
+                     "secret_credential = \"hook\"\n";
+  dir.write("plans/p.toml", k_plan_head);
+  ::setenv("CREDENTIALS_DIRECTORY", (dir.path() / "credentials").c_str(), 1);
+  auto result = load_config(dir.write("main.toml", main));
+  ::unsetenv("CREDENTIALS_DIRECTORY");
+  REQUIRE(result.config);
+  CHECK(result.config->webhooks.at("chat").secret.value == "secret-key");
+
+  auto without = load_config(dir.path() / "main.toml");
+  CHECK(messages(without.diagnostics, dir).front() ==
+        "main.toml:19:21: error: 'secret_credential' needs systemd's LoadCredential= "
+        "(CREDENTIALS_DIRECTORY is not set)");
+}
