@@ -99,6 +99,7 @@ void Scheduler::load(std::shared_ptr<const config::Config> config,
 
 void Scheduler::stop(std::function<void()> on_idle) {
   stopping_ = true;
+  stop_requested_ = true;
   timer_->cancel();
   for (auto& [name, lane] : lanes_) {
     for (const Job& job : lane.waiting)
@@ -217,7 +218,9 @@ void Scheduler::launch(Job job, SysSeconds now) {
   delivery::Envelope envelope{d.outbound.id, d.recipients, d.outbound.content};
   boost::asio::post(workers_, [this, job = std::move(job), envelope = std::move(envelope),
                                channel]() mutable {
-    delivery::Outcome outcome = channel->send(envelope);
+    delivery::Outcome outcome = stop_requested_
+                                    ? delivery::Outcome::retryable("not started: shutting down")
+                                    : channel->send(envelope);
     boost::asio::post(io_, [this, job = std::move(job), outcome = std::move(outcome)]() mutable {
       on_sent(std::move(job), std::move(outcome));
     });

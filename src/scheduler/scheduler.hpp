@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -50,8 +51,9 @@ class Scheduler {
   void load(std::shared_ptr<const config::Config> config,
             std::shared_ptr<const delivery::ChannelSet> channels);
 
-  /// Stops scheduling; sends waiting for a worker are dropped (they stay unrecorded or
-  /// pending, so the next start sends them); `on_idle` runs once no send is in progress.
+  /// Stops scheduling; sends that have not started (waiting in a lane or for a worker) are
+  /// abandoned and stay pending or unrecorded, so the next start sends them; `on_idle` runs
+  /// once no send is in progress.
   void stop(std::function<void()> on_idle);
 
   /// Waits for the worker threads; call after the io_context has stopped.
@@ -117,6 +119,8 @@ class Scheduler {
   std::set<std::string> reported_;     // failure report ids sent by this process
   std::uint64_t sequence_ = 0;
   bool stopping_ = false;
+  /// stopping_ as seen by the workers: a send queued in the pool does not start after stop().
+  std::atomic<bool> stop_requested_{false};
   std::function<void()> on_idle_;
   std::mt19937 random_{std::random_device{}()};
 };

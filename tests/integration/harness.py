@@ -567,6 +567,7 @@ class HttpSink:
 
 @dataclasses.dataclass
 class HangingRequest:
+    path: str
     headers: list
     body: bytes
     received_at: float  # the whole request has been read
@@ -644,8 +645,11 @@ class HangingHttpSink:
                     return
                 buf += data
             head, _, body = buf.partition(b"\r\n\r\n")
+            lines = head.decode("latin-1").split("\r\n")
+            parts = lines[0].split(" ")
+            path = parts[1] if len(parts) > 1 else ""
             headers = []
-            for line in head.decode("latin-1").split("\r\n")[1:]:
+            for line in lines[1:]:
                 name, _, value = line.partition(":")
                 headers.append((name.strip(), value.strip()))
             length = 0
@@ -657,7 +661,7 @@ class HangingHttpSink:
                 if not data:
                     break
                 body += data
-            request = HangingRequest(headers, body, time.monotonic())
+            request = HangingRequest(path, headers, body, time.monotonic())
             with self._lock:
                 self._requests.append(request)
             while True:  # never answer; wait for the client to give up
@@ -1117,7 +1121,9 @@ class MailChecks:
     def check_failure_report(self, mail: ReceivedMail, *, address: str, unit_name: str,
                              key: str, reason: str, to: str = FROM_ADDR,
                              days: Iterable[str] = ()) -> email.message.EmailMessage:
-        """A delivery-failure report to the Office (contract: see test_failure_reports.py)."""
+        """A delivery-failure report to the Office: Subject "Không gửi được nhắc việc tới
+        ADDRESS", X-Deadlined-Report, Message-ID <failure.YYYYMMDD.HEX16@domain>, and a
+        text/plain body naming the address, the unit, the reminder key and the reason."""
         tc: unittest.TestCase = self  # type: ignore[assignment]
         msg = mail.message()
         tc.assertEqual(mail.rcpt_tos, [to], "the report goes to the Office's address")
@@ -1168,8 +1174,9 @@ class DaemonTestCase(unittest.TestCase, MailChecks):
         self.addCleanup(sink.stop)
         return sink
 
-    def http_sink(self, status: int = 200, statuses: Iterable[int] = ()) -> HttpSink:
-        sink = HttpSink(status, statuses).start()
+    def http_sink(self, status: int = 200, statuses: Iterable[int] = (),
+                  delay: float = 0.0) -> HttpSink:
+        sink = HttpSink(status, statuses, delay).start()
         self.addCleanup(sink.stop)
         return sink
 
