@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """SIGTERM in the middle of a burst of 40 webhook reminders to a slow receiver (3 s each).
 
-Proves: on SIGTERM the daemon stops starting deliveries, gives those in flight their grace
+Proves: on SIGTERM the daemon starts no further delivery (none arrives after the signal),
+gives those in flight their grace
 period and exits 0 (with STOPPING=1) within 12 s; a delivery that was in flight when the
 signal came (answered within 3 s, inside the 5 s grace) is recorded and not sent again;
 after a restart on the same state every reminder has arrived at least once and every
@@ -51,6 +52,10 @@ class SigtermBurstTest(DaemonTestCase):
         in_flight = {r.header("webhook-id") for r in sink.requests if r.received_at < term_at}
         run1 = sink.count()
         self.assertLess(run1, N, "the burst was over before SIGTERM; the test proves nothing")
+        started_after_term = [r.header("webhook-id") for r in sink.requests[:run1]
+                              if r.received_at > term_at + 0.5]
+        self.assertEqual(started_after_term, [],
+                         "no delivery may start after SIGTERM (queued ones are abandoned)")
 
         second = self.start_daemon()
         harness.wait_until(lambda: set(expected) <= set(sink.ids()), 45, daemons=[second],
