@@ -77,7 +77,7 @@ TEST_CASE("a Maildir that cannot be created is a retryable failure", "[delivery]
   CHECK(outcome.detail.find("cannot create") == 0);
 }
 
-TEST_CASE("SMTP sends one message per address; Maildir one per message", "[delivery]") {
+TEST_CASE("SMTP sends one message per address, Maildir one per message", "[delivery]") {
   std::atomic<bool> abort{false};
   delivery::SmtpChannel smtp(config::EmailConfig{}, abort);
   delivery::MaildirChannel maildir("/nonexistent");
