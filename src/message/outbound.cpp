@@ -1,5 +1,7 @@
 #include "message/outbound.hpp"
 
+#include <functional>
+
 #include <nlohmann/json.hpp>
 
 #include "codec/base64.hpp"
@@ -47,6 +49,41 @@ std::vector<std::string> monitor_copy(const Config& config, const config::Unit& 
   const config::Unit* monitor = config.monitor_unit();
   if (!monitor || monitor->id == unit.id) return {};
   return monitor->emails;
+}
+
+/// One message per channel of `unit`: its email when it has addresses (and email is set up),
+/// and each of its webhooks. The content functions may be empty, leaving content empty.
+std::vector<Outbound> per_channel(const Config& config, const config::Unit& unit,
+                                  const std::string& id, const std::string& subject,
+                                  std::vector<std::string> cc,
+                                  const std::function<std::string(const Outbound&)>& email_content,
+                                  const std::function<std::string()>& webhook_content) {
+  std::vector<Outbound> out;
+  auto add = [&](Outbound m) {
+    m.id = id;
+    m.journal_key = id + "/" + m.channel;
+    m.subject = subject;
+    if (m.kind == Outbound::Kind::email ? bool(email_content) : bool(webhook_content)) {
+      m.content = m.kind == Outbound::Kind::email ? email_content(m) : webhook_content();
+    }
+    out.push_back(std::move(m));
+  };
+  if (!unit.emails.empty() && config.email.transport != config::EmailConfig::Transport::none) {
+    Outbound m;
+    m.channel = "email";
+    m.to = unit.emails;
+    m.cc = std::move(cc);
+    add(std::move(m));
+  }
+  for (const std::string& name : unit.webhooks) {
+    Outbound m;
+    m.kind = Outbound::Kind::webhook;
+    m.channel = "webhook:" + name;
+    m.webhook = name;
+    m.to = {config.webhooks.at(name).url};
+    add(std::move(m));
+  }
+  return out;
 }
 
 }  // namespace
@@ -142,35 +179,15 @@ std::string render_webhook(const Config& config, const Reminder& r) {
 
 std::vector<Outbound> outbound_for(const Config& config, const Reminder& r, config::SysSeconds now,
                                    bool render) {
-  std::vector<Outbound> out;
   std::string id = r.key();
   std::string subject = subject_of(config, r);
-  const config::Unit& unit = *r.unit;
-  if (!unit.emails.empty() && config.email.transport != config::EmailConfig::Transport::none) {
-    Outbound m;
-    m.kind = Outbound::Kind::email;
-    m.channel = "email";
-    m.id = id;
-    m.journal_key = id + "/email";
-    m.to = unit.emails;
-    m.cc = monitor_copy(config, unit);
-    m.subject = subject;
-    if (render) m.content = render_email(config, id, m.to, m.cc, subject, text_of(config, r), now);
-    out.push_back(std::move(m));
-  }
-  for (const std::string& name : unit.webhooks) {
-    Outbound m;
-    m.kind = Outbound::Kind::webhook;
-    m.channel = "webhook:" + name;
-    m.webhook = name;
-    m.id = id;
-    m.journal_key = id + "/" + m.channel;
-    m.to = {config.webhooks.at(name).url};
-    m.subject = subject;
-    if (render) m.content = render_webhook(config, r);
-    out.push_back(std::move(m));
-  }
-  return out;
+  if (!render)
+    return per_channel(config, *r.unit, id, subject, monitor_copy(config, *r.unit), {}, {});
+  std::string text = text_of(config, r);
+  return per_channel(
+      config, *r.unit, id, subject, monitor_copy(config, *r.unit),
+      [&](const Outbound& m) { return render_email(config, id, m.to, m.cc, subject, text, now); },
+      [&] { return render_webhook(config, r); });
 }
 
 std::string failure_report_id(const Config& config, const std::string& address,
@@ -195,42 +212,25 @@ std::vector<Outbound> failure_report(const Config& config, const config::Unit& m
                      failure.unit_id +
                      "\" để kiểm tra lại. Trong ngày, các lỗi tiếp theo của địa chỉ này không "
                      "được báo lại.\n";
-  std::vector<Outbound> out;
-  if (!monitor.emails.empty() && config.email.transport != config::EmailConfig::Transport::none) {
-    Outbound m;
-    m.channel = "email";
-    m.id = id;
-    m.journal_key = id + "/email";
-    m.to = monitor.emails;
-    m.subject = subject;
-    m.content = render_email(config, id, m.to, {}, subject, text, now,
-                             "X-Deadlined-Report: delivery-failure\r\n");
-    out.push_back(std::move(m));
-  }
-  for (const std::string& name : monitor.webhooks) {
-    Outbound m;
-    m.kind = Outbound::Kind::webhook;
-    m.channel = "webhook:" + name;
-    m.webhook = name;
-    m.id = id;
-    m.journal_key = id + "/" + m.channel;
-    m.to = {config.webhooks.at(name).url};
-    m.subject = subject;
-    m.content = nlohmann::ordered_json{
-        {"id", id},
-        {"type", "delivery_failure"},
-        {"address", failure.address},
-        {"channel", failure.channel},
-        {"unit", failure.unit_id},
-        {"unit_name", failure.unit_name},
-        {"reminder", failure.reminder_key},
-        {"reason", failure.reason},
-        {"subject", subject},
-        {"text",
-         text}}.dump();
-    out.push_back(std::move(m));
-  }
-  return out;
+  return per_channel(
+      config, monitor, id, subject, {},
+      [&](const Outbound& m) {
+        return render_email(config, id, m.to, {}, subject, text, now,
+                            "X-Deadlined-Report: delivery-failure\r\n");
+      },
+      [&] {
+        return nlohmann::ordered_json{{"id", id},
+                                      {"type", "delivery_failure"},
+                                      {"address", failure.address},
+                                      {"channel", failure.channel},
+                                      {"unit", failure.unit_id},
+                                      {"unit_name", failure.unit_name},
+                                      {"reminder", failure.reminder_key},
+                                      {"reason", failure.reason},
+                                      {"subject", subject},
+                                      {"text", text}}
+            .dump();
+      });
 }
 
 std::vector<Outbound> test_outbound(const Config& config, const config::Unit& unit,
@@ -242,31 +242,14 @@ std::vector<Outbound> test_outbound(const Config& config, const config::Unit& un
                      "\n\nĐây là thư thử nghiệm do quản trị viên gửi lúc " + vn_time(zone, now) +
                      " ngày " + vn_date(zone, now) +
                      " để kiểm tra địa chỉ nhận nhắc việc. Không cần trả lời thư này.\n";
-  std::vector<Outbound> out;
-  if (!unit.emails.empty() && config.email.transport != config::EmailConfig::Transport::none) {
-    Outbound m;
-    m.channel = "email";
-    m.id = id;
-    m.to = unit.emails;
-    m.subject = subject;
-    m.content = render_email(config, id, m.to, {}, subject, text, now);
-    out.push_back(std::move(m));
-  }
-  for (const std::string& name : unit.webhooks) {
-    Outbound m;
-    m.kind = Outbound::Kind::webhook;
-    m.channel = "webhook:" + name;
-    m.webhook = name;
-    m.id = id;
-    m.to = {config.webhooks.at(name).url};
-    m.subject = subject;
-    m.content =
-        nlohmann::ordered_json{
+  return per_channel(
+      config, unit, id, subject, {},
+      [&](const Outbound& m) { return render_email(config, id, m.to, {}, subject, text, now); },
+      [&] {
+        return nlohmann::ordered_json{
             {"id", id}, {"type", "test"}, {"unit", unit.id}, {"subject", subject}, {"text", text}}
             .dump();
-    out.push_back(std::move(m));
-  }
-  return out;
+      });
 }
 
 }  // namespace deadlined::message
