@@ -124,26 +124,38 @@ std::vector<Reminder> reminders_between(const config::Config& config, SysSeconds
 }
 
 Agenda agenda_at(const config::Config& config, SysSeconds now, std::chrono::seconds grace) {
+  using Id = std::tuple<const config::Task*, std::string, const config::Unit*>;
+  auto keep_latest = [](std::map<Id, Reminder>& latest, Reminder r) {
+    auto id = std::make_tuple(r.task, r.occurrence, r.unit);
+    auto it = latest.find(id);
+    if (it == latest.end()) {
+      latest.emplace(id, std::move(r));
+    } else if (it->second.at <= r.at) {
+      it->second = std::move(r);
+    }
+  };
   Agenda agenda;
-  std::map<std::tuple<const config::Task*, std::string, const config::Unit*>, Reminder>
-      latest_passed;
+  std::map<Id, Reminder> latest_passed;
+  std::map<Id, Reminder> latest_past_deadline;
   for (Reminder& r : all_reminders(config)) {
     if (r.at > now) {
       agenda.upcoming.push_back(std::move(r));
     } else if (r.due > now) {
-      auto id = std::make_tuple(r.task, r.occurrence, r.unit);
-      auto it = latest_passed.find(id);
-      if (it == latest_passed.end())
-        latest_passed.emplace(id, std::move(r));
-      else if (it->second.at <= r.at)
-        it->second = std::move(r);
+      keep_latest(latest_passed, std::move(r));
+    } else if (r.due + config.service.give_up_after > now) {
+      keep_latest(latest_past_deadline, std::move(r));
     }
   }
   for (auto& [id, r] : latest_passed) {
     r.late = now - r.at > grace;
     agenda.catch_up.push_back(std::move(r));
   }
+  for (auto& [id, r] : latest_past_deadline) {
+    r.late = true;
+    agenda.past_deadline.push_back(std::move(r));
+  }
   sort_by_time(agenda.catch_up);
+  sort_by_time(agenda.past_deadline);
   return agenda;
 }
 

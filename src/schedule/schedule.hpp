@@ -48,6 +48,10 @@ struct Agenda {
   std::vector<Reminder> catch_up;
   /// Reminders still to come, ordered by time.
   std::vector<Reminder> upcoming;
+  /// Per (task, occurrence, unit) whose deadline has passed but not by more than
+  /// give_up_after, the latest stage (marked late): retried only if an attempt of it is
+  /// unfinished in the journal, so that a restart after the deadline drops no retry.
+  std::vector<Reminder> past_deadline;
 };
 
 Agenda agenda_at(const config::Config& config, SysSeconds now, std::chrono::seconds grace);

@@ -74,6 +74,16 @@ void Scheduler::load(std::shared_ptr<const config::Config> config,
     }
     if (!all_done) catch_up.push_back(std::move(r));
   }
+  // After the deadline only an unfinished attempt (a retry cut short by a stop or a crash)
+  // is taken up again, until give_up_after.
+  for (schedule::Reminder& r : agenda.past_deadline) {
+    Job probe{now, 0, config, channels, r, std::nullopt};
+    bool unfinished = false;
+    for (const Delivery& d : deliveries_of(probe, now)) {
+      unfinished = unfinished || journal_.state_of(d.record.key) == journal::State::pending;
+    }
+    if (unfinished) catch_up.push_back(std::move(r));
+  }
 
   std::vector<Job> kept;
   while (!queue_.empty()) {

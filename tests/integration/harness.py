@@ -1192,3 +1192,120 @@ class DaemonTestCase(unittest.TestCase, MailChecks):
 
     def logs(self) -> str:
         return "\n".join(d.describe() for d in self.daemons)
+
+
+# --------------------------------------------------------------------------
+# additions: timed sd_notify lines, HTTPS sink, self-signed certificates
+
+def notify_timed_lines(sock: NotifySocket, after: int = 0) -> list:
+    """[(monotonic time, line)] of the sd_notify lines received at or after index `after`."""
+    with sock._cond:
+        return list(sock._lines[after:])
+
+
+def notify_datagrams(sock: NotifySocket) -> list:
+    """Every sd_notify datagram received so far, as text, in arrival order."""
+    with sock._cond:
+        return list(sock._datagrams)
+
+
+OPENSSL = "/usr/bin/openssl"
+
+
+def self_signed_certificate(directory: Path, cn: str = "127.0.0.1") -> Optional[tuple]:
+    """(cert.pem, key.pem) of a fresh self-signed RSA-2048 certificate for `cn` (also as an IP
+    subjectAltName), valid one day; None when /usr/bin/openssl is missing."""
+    if not os.access(OPENSSL, os.X_OK):
+        return None
+    cert, key = Path(directory) / "cert.pem", Path(directory) / "key.pem"
+    subprocess.run([OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                    "-subj", f"/CN={cn}", "-days", "1", "-addext", f"subjectAltName=IP:{cn}",
+                    "-keyout", str(key), "-out", str(cert)],
+                   check=True, stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+    return cert, key
+
+
+class HttpsSink(HttpSink):
+    """An HttpSink behind TLS (certificate `certfile`, key `keyfile`).
+
+    The handshake runs in the connection's own thread; each one is recorded in `handshakes`
+    as (ok, error text)."""
+
+    def __init__(self, certfile: Path, keyfile: Path, status: int = 200,
+                 statuses: Iterable[int] = (), delay: float = 0.0) -> None:
+        import ssl
+
+        super().__init__(status, statuses, delay)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(str(certfile), str(keyfile))
+        self._handshakes: list = []
+        plain_finish = self.server.finish_request
+        sink = self
+
+        def finish_request(request, client_address):  # runs in the connection's thread
+            request.settimeout(15)
+            try:
+                tls = context.wrap_socket(request, server_side=True)
+            except (ssl.SSLError, OSError) as e:
+                with sink._lock:
+                    sink._handshakes.append((False, str(e)))
+                return
+            with sink._lock:
+                sink._handshakes.append((True, ""))
+            try:
+                plain_finish(tls, client_address)
+            finally:
+                try:
+                    tls.close()
+                except OSError:
+                    pass
+
+        self.server.finish_request = finish_request
+
+    def url(self, path: str = "/hook") -> str:
+        return f"https://127.0.0.1:{self.port}{path}"
+
+    @property
+    def handshakes(self) -> list:
+        with self._lock:
+            return list(self._handshakes)
+
+
+class DaemonWithArgs(Daemon):
+    """A Daemon whose command line can be changed: `prefix` runs before the binary (e.g. a
+    shell wrapper ending in `exec "$0" "$@"`, so the daemon keeps the wrapper's pid) and
+    `extra_args` follow `run --config FILE` (e.g. ["--log-level", "debug"])."""
+
+    def __init__(self, ws: Workspace, *, config: Optional[Path] = None,
+                 env: Optional[dict] = None, prefix: Iterable[str] = (),
+                 extra_args: Iterable[str] = ()) -> None:
+        super().__init__(ws, config=config, env=env)
+        self.prefix = list(prefix)
+        self.extra_args = list(extra_args)
+
+    def start(self) -> "DaemonWithArgs":
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID",
+                            "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES")}
+        env.update(self.extra_env)
+        env["NOTIFY_SOCKET"] = self.notify.path
+        self._log_file = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(
+            self.prefix + [binary(), "run", "--config", str(self.config)] + self.extra_args,
+            stdin=subprocess.DEVNULL, stdout=self._log_file, stderr=subprocess.STDOUT,
+            cwd=str(self.ws.root), env=env, start_new_session=True)
+        return self
+
+
+def start_daemon_with_args(tc: DaemonTestCase, *, env: Optional[dict] = None,
+                           prefix: Iterable[str] = (), extra_args: Iterable[str] = (),
+                           wait_ready: bool = True, ready_timeout: float = 10.0
+                           ) -> DaemonWithArgs:
+    """Like DaemonTestCase.start_daemon, with a DaemonWithArgs (cleaned up the same way)."""
+    d = DaemonWithArgs(tc.ws, env=env, prefix=prefix, extra_args=extra_args)
+    tc.daemons.append(d)
+    tc.addCleanup(d.close)
+    d.start()
+    if wait_ready:
+        d.wait_ready(ready_timeout)
+    return d

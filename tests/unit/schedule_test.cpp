@@ -205,3 +205,22 @@ TEST_CASE("on (re)load only the latest missed stage before the deadline is caugh
   // After the deadline nothing is caught up (overdue handling is a separate rule).
   CHECK(schedule::agenda_at(c, utc(2020, 11, 3, 11), std::chrono::seconds{60}).catch_up.empty());
 }
+
+TEST_CASE("after the deadline, the latest stage stays a candidate until give_up_after",
+          "[schedule]") {
+  Config c = make_config();
+  using namespace date::literals;
+  add_task(c, "t", on_date(2020_y / 11 / 4, DueSpec::Kind::before), {"3wd", "1d"});
+  // Deadline 03/11 17:00 +07 (10:00Z); give_up_after defaults to one day.
+  auto after = schedule::agenda_at(c, utc(2020, 11, 3, 12), std::chrono::seconds{60});
+  CHECK(after.catch_up.empty());
+  REQUIRE(after.past_deadline.size() == 1);
+  CHECK(after.past_deadline[0].lead->text == "1d");
+  CHECK(after.past_deadline[0].late);
+  CHECK(
+      schedule::agenda_at(c, utc(2020, 11, 4, 11), std::chrono::seconds{60}).past_deadline.empty());
+  c.service.give_up_after = std::chrono::hours{48};
+  CHECK(
+      schedule::agenda_at(c, utc(2020, 11, 4, 11), std::chrono::seconds{60}).past_deadline.size() ==
+      1);
+}
