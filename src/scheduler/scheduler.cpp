@@ -64,25 +64,22 @@ void Scheduler::load(std::shared_ptr<const config::Config> config,
   schedule::Agenda agenda = schedule::agenda_at(*config, now, k_late_grace);
 
   // Read the journal before touching the queue: if it fails, the running schedule stays.
+  auto any_delivery = [&](const schedule::Reminder& r, auto&& predicate) {
+    Job probe{now, 0, config, channels, r, std::nullopt};
+    for (const Delivery& d : deliveries_of(probe, now)) {
+      if (predicate(journal_.state_of(d.record.key))) return true;
+    }
+    return false;
+  };
+  auto unsent = [](std::optional<journal::State> s) { return !s || s == journal::State::pending; };
+  auto unfinished = [](std::optional<journal::State> s) { return s == journal::State::pending; };
   std::vector<schedule::Reminder> catch_up;
   for (schedule::Reminder& r : agenda.catch_up) {
-    Job probe{now, 0, config, channels, r, std::nullopt};
-    bool all_done = true;
-    for (const Delivery& d : deliveries_of(probe, now)) {
-      auto state = journal_.state_of(d.record.key);
-      if (!state || *state == journal::State::pending) all_done = false;
-    }
-    if (!all_done) catch_up.push_back(std::move(r));
+    if (any_delivery(r, unsent)) catch_up.push_back(std::move(r));
   }
-  // After the deadline only an unfinished attempt (a retry cut short by a stop or a crash)
-  // is taken up again, until give_up_after.
+  // After the deadline only an attempt cut short by a stop or a crash is taken up again.
   for (schedule::Reminder& r : agenda.past_deadline) {
-    Job probe{now, 0, config, channels, r, std::nullopt};
-    bool unfinished = false;
-    for (const Delivery& d : deliveries_of(probe, now)) {
-      unfinished = unfinished || journal_.state_of(d.record.key) == journal::State::pending;
-    }
-    if (unfinished) catch_up.push_back(std::move(r));
+    if (any_delivery(r, unfinished)) catch_up.push_back(std::move(r));
   }
 
   std::vector<Job> kept;

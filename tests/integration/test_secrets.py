@@ -57,7 +57,11 @@ class SecretsTest(DaemonTestCase):
                 data = p.read_bytes()
             except FileNotFoundError:  # a -wal/-shm removed meanwhile
                 continue
-            scanned.append(p)
+            try:
+                mode = f"{stat.S_IMODE(p.stat().st_mode):o}"
+            except FileNotFoundError:
+                mode = "gone"
+            scanned.append(f"{p.relative_to(self.ws.state_dir)} ({mode})")
             self.assert_clean(f"{p.relative_to(self.ws.root)} ({when})", data)
         return scanned
 
@@ -138,17 +142,10 @@ class SecretsTest(DaemonTestCase):
         self.assertEqual(sd_mode, 0o700, f"state_dir mode {sd_mode:o}")
         self.assertEqual(j_mode, 0o600, f"journal.sqlite mode {j_mode:o}")
 
-        modes = {}
-        for p in running_files + stopped_files:
-            try:
-                modes[p.name] = f"{stat.S_IMODE(os.stat(p).st_mode):o}"
-            except FileNotFoundError:
-                pass
         outcome = {k.split("/", 1)[1]: (v["state"], v["attempts"], v["last_error"])
                    for k, v in rows.items() if k in jkeys}
-        print(f"\n[secrets] check exit {check.returncode}; state files while running "
-              f"{[p.name for p in running_files]} (modes {modes}), after stop "
-              f"{[p.name for p in stopped_files]}; {len(smtp.mails)} mail(s), "
+        print(f"\n[secrets] check exit {check.returncode}; state files (mode) while running "
+              f"{running_files}, after stop {stopped_files}; {len(smtp.mails)} mail(s), "
               f"{hooks.count()} webhook request(s); outcomes {outcome}")
 
 
