@@ -83,8 +83,8 @@ class Daemon {
     scheduler_ = std::make_unique<scheduler::Scheduler>(io_, *journal_);
     scheduler_->on_change = [this] { notify("STATUS=" + status()); };
     scheduler_->load(config_, std::make_shared<delivery::ChannelSet>(*config_, abort_));
-    spdlog::info("deadlined started: {} plans, {} units, journal {}", config_->plans.size(),
-                 config_->units.size(), journal_->path().string());
+    spdlog::info("deadlined started: {} plans, {} units, journal {}; {}", config_->plans.size(),
+                 config_->units.size(), journal_->path().string(), status());
 
     signals_.async_wait([this](auto ec, int signal) { on_signal(ec, signal); });
     start_watchdog();
