@@ -91,9 +91,10 @@ Outcome WebhookChannel::send(const Envelope& envelope) {
   CURLcode rc = curl_easy_perform(c);
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-  if (rc == CURLE_WRITE_ERROR && status > 0) return classify_http_status(status);
-  if (rc != CURLE_OK) return detail::classify_curl_error(rc, error);
-  return classify_http_status(status);
+  // Once the status line is in, the receiver has answered: the status decides, whatever
+  // happens to the body (too large, drip-fed past the timeout, cut off).
+  if (status > 0) return classify_http_status(status);
+  return detail::classify_curl_error(rc, error);
 }
 
 }  // namespace deadlined::delivery
