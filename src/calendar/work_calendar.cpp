@@ -1,9 +1,23 @@
 #include "calendar/work_calendar.hpp"
 
+#include "calendar/holidays.hpp"
+
 namespace deadlined::calendar {
 
 bool WorkCalendar::is_working_day(date::local_days day) const {
-  return workdays_[date::weekday{day}.c_encoding()];
+  if (!workdays_[date::weekday{day}.c_encoding()]) return false;
+  if (!vietnam_holidays_) return true;
+  return days_off(static_cast<int>(date::year_month_day{day}.year())).count(day) == 0;
+}
+
+const std::set<date::local_days>& WorkCalendar::days_off(int year) const {
+  auto it = days_off_.find(year);
+  if (it != days_off_.end()) return it->second;
+  std::set<date::local_days> off;
+  for (const SpecialDay& d : vietnam_holidays(year, workdays_)) {
+    if (d.kind != SpecialDay::Kind::swap_work) off.insert(d.date);
+  }
+  return days_off_.emplace(year, std::move(off)).first->second;
 }
 
 date::local_days WorkCalendar::previous_working_day(date::local_days day) const {

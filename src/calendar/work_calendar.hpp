@@ -1,16 +1,20 @@
 #pragma once
 
 #include <array>
+#include <map>
+#include <set>
 
 #include <date/date.h>
 
 namespace deadlined::calendar {
 
-/// Which local days are working days. Today: a weekly pattern; public holidays come later.
+/// Which local days are working days: a weekly pattern, less the Vietnamese public holidays
+/// and their compensatory days when `vietnam_holidays` is set.
 class WorkCalendar {
  public:
   /// `workdays` is indexed by date::weekday::c_encoding() (0 = Sunday); at least one is true.
-  explicit WorkCalendar(std::array<bool, 7> workdays) : workdays_(workdays) {}
+  explicit WorkCalendar(std::array<bool, 7> workdays, bool vietnam_holidays = false)
+      : workdays_(workdays), vietnam_holidays_(vietnam_holidays) {}
 
   bool is_working_day(date::local_days day) const;
 
@@ -25,7 +29,11 @@ class WorkCalendar {
   date::local_days working_days_before(date::local_days day, long n) const;
 
  private:
+  const std::set<date::local_days>& days_off(int year) const;
+
   std::array<bool, 7> workdays_;
+  bool vietnam_holidays_;
+  mutable std::map<int, std::set<date::local_days>> days_off_;  // by year, computed on demand
 };
 
 }  // namespace deadlined::calendar

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/daemon.hpp"
+#include "calendar/holidays.hpp"
 #include "cli/when.hpp"
 #include "config/loader.hpp"
 #include "delivery/channel.hpp"
@@ -121,6 +122,34 @@ int do_preview(const std::string& file, const std::string& from_text, const std:
   return 0;
 }
 
+int do_holidays(const std::string& file, bool config_given, int year, const std::string& format) {
+  std::array<bool, 7> workdays = config::ServiceConfig{}.workdays;
+  if (config_given) {
+    auto config = load_or_report(file);
+    if (!config) return 1;
+    workdays = config->service.workdays;
+  }
+  auto days = calendar::vietnam_holidays(year, workdays);
+  if (format == "json") {
+    nlohmann::ordered_json json = nlohmann::ordered_json::array();
+    for (const auto& d : days) {
+      nlohmann::ordered_json item = {{"date", date::format("%F", d.date)},
+                                     {"name", d.name},
+                                     {"kind", calendar::to_string(d.kind)},
+                                     {"source", d.source}};
+      if (!d.lunar.empty()) item["lunar"] = d.lunar;
+      json.push_back(std::move(item));
+    }
+    std::cout << json.dump(2) << '\n';
+  } else {
+    for (const auto& d : days) {
+      std::cout << message::vn_date(d.date) << "  " << d.name << "  ["
+                << calendar::to_string(d.kind) << "; " << d.source << "]\n";
+    }
+  }
+  return 0;
+}
+
 int do_send_test(const std::string& file, const std::string& unit_id) {
   auto config = load_or_report(file);
   if (!config) return 1;
@@ -186,6 +215,18 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   send_test->add_option("--unit", unit, "Unit id")->required();
 
+  int year = 0;
+  std::string holidays_format = "text";
+  auto* holidays = app.add_subcommand(
+      "holidays", "List the public holidays and compensatory days of a year (Vietnamese law)");
+  auto* holidays_config =
+      holidays->add_option("-c,--config", config_file, "Main configuration file (for workdays)");
+  holidays->add_option("--year", year, "Solar year, 1901-2099")
+      ->required()
+      ->check(CLI::Range(1901, 2099));
+  holidays->add_option("--format", holidays_format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+
   CLI11_PARSE(app, argc, argv);
 
   setup_logging(log_level);
@@ -200,6 +241,8 @@ int main(int argc, char** argv) {
       rc = do_preview(config_file, from, to, format);
     else if (send_test->parsed())
       rc = do_send_test(config_file, unit);
+    else if (holidays->parsed())
+      rc = do_holidays(config_file, holidays_config->count() > 0, year, holidays_format);
   } catch (const std::exception& e) {
     spdlog::critical("fatal: {}", e.what());
   }

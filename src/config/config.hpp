@@ -68,6 +68,8 @@ struct ServiceConfig {
   std::chrono::minutes day_end{17 * 60};
   /// Indexed by date::weekday::c_encoding(): 0 = Sunday.
   std::array<bool, 7> workdays{false, true, true, true, true, true, false};
+  /// Vietnamese public holidays by law (and their compensatory days) are not working days.
+  bool vietnam_holidays = true;
   std::vector<Lead> leads;
   std::string monitor;  ///< unit id of the Office; empty when none is configured.
   Seconds retry_initial{30};

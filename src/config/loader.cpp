@@ -505,6 +505,14 @@ class Loader {
       }
     }
 
+    if (auto rules = r.string("holiday_rules")) {
+      if (*rules == "none") {
+        s.vietnam_holidays = false;
+      } else if (*rules != "vietnam") {
+        r.reporter().error(table->get("holiday_rules")->source(),
+                           "unknown holiday_rules '" + *rules + "': use \"vietnam\" or \"none\"");
+      }
+    }
     if (table->contains("leads")) {
       s.leads = read_leads(r);
     } else {

@@ -19,6 +19,26 @@ date::local_days local_day_of(const config::Config& config, SysSeconds instant) 
   return date::floor<date::days>(config.service.zone->to_local(instant));
 }
 
+calendar::WorkCalendar calendar_of(const config::Config& config) {
+  return calendar::WorkCalendar(config.service.workdays, config.service.vietnam_holidays);
+}
+
+SysSeconds deadline_in(const config::Config& config, const calendar::WorkCalendar& calendar,
+                       const config::Task& task) {
+  const config::DueSpec& due = task.due;
+  switch (due.kind) {
+    case config::DueSpec::Kind::offset_datetime:
+      return due.instant;
+    case config::DueSpec::Kind::local_datetime:
+      return local_to_sys(config, due.local_time);
+    case config::DueSpec::Kind::date:
+      return local_to_sys(config, due.day + config.service.day_end);
+    case config::DueSpec::Kind::before:
+      return local_to_sys(config, calendar.previous_working_day(due.day) + config.service.day_end);
+  }
+  return due.instant;
+}
+
 /// When a lead's reminder goes out for a deadline.
 SysSeconds reminder_time(const config::Config& config, const calendar::WorkCalendar& calendar,
                          const Lead& lead, SysSeconds due) {
@@ -34,7 +54,7 @@ SysSeconds reminder_time(const config::Config& config, const calendar::WorkCalen
 void add_task_reminders(const config::Config& config, const calendar::WorkCalendar& calendar,
                         const config::Plan& plan, const config::Task& task,
                         std::vector<Reminder>& out) {
-  SysSeconds due = deadline_of(config, task);
+  SysSeconds due = deadline_in(config, calendar, task);
   std::string occurrence = occurrence_id(local_day_of(config, due));
   std::vector<std::pair<SysSeconds, const Lead*>> stages;
   for (const Lead& lead : task.leads) {
@@ -87,23 +107,11 @@ std::string occurrence_id(date::local_days day) {
 }
 
 SysSeconds deadline_of(const config::Config& config, const config::Task& task) {
-  const config::DueSpec& due = task.due;
-  calendar::WorkCalendar calendar(config.service.workdays);
-  switch (due.kind) {
-    case config::DueSpec::Kind::offset_datetime:
-      return due.instant;
-    case config::DueSpec::Kind::local_datetime:
-      return local_to_sys(config, due.local_time);
-    case config::DueSpec::Kind::date:
-      return local_to_sys(config, due.day + config.service.day_end);
-    case config::DueSpec::Kind::before:
-      return local_to_sys(config, calendar.previous_working_day(due.day) + config.service.day_end);
-  }
-  return due.instant;
+  return deadline_in(config, calendar_of(config), task);
 }
 
 std::vector<Reminder> all_reminders(const config::Config& config) {
-  calendar::WorkCalendar calendar(config.service.workdays);
+  const calendar::WorkCalendar calendar = calendar_of(config);
   std::vector<Reminder> out;
   for (const config::Plan& plan : config.plans) {
     for (const config::Task& task : plan.tasks)

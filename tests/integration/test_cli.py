@@ -147,6 +147,40 @@ class CliTest(DaemonTestCase):
             ats.append(at)
         self.assertEqual(ats, sorted(ats), "sorted by at")
 
+    # -- holidays
+
+    def test_holidays_json(self):
+        r = harness.run_cli(["holidays", "--year", "2026", "--format", "json"])
+        self.assertEqual(r.returncode, 0, r.stderr.decode(errors="replace"))
+        days = json.loads(r.stdout)
+        by_date = {d["date"]: d for d in days}
+        self.assertEqual(by_date["2026-02-17"]["lunar"], "1/1")
+        self.assertEqual(by_date["2026-02-17"]["kind"], "holiday")
+        self.assertEqual(by_date["2026-04-26"]["lunar"], "10/3")
+        self.assertEqual(by_date["2026-04-27"]["kind"], "compensatory")
+        for d in days:
+            self.assertLessEqual({"date", "name", "kind", "source"}, set(d), d)
+            self.assertIn(d["kind"], {"holiday", "compensatory", "swap_off", "swap_work"})
+
+    def test_preview_moves_reminders_off_tet(self):
+        """A deadline right after Tết 2026 (16-20/02): no reminder lands on a holiday."""
+        self.ws.write_config(harness.main_config_text(
+            service=harness.service_section(),
+            email_={"transport": "maildir", "from": FROM_HEADER, "maildir": "outbox"},
+            units={"van-phong": {"name": "Văn phòng Sở", "email": [FROM_ADDR]},
+                   "phong-a": {"name": "Phòng A", "email": ["a@stnmt.example.gov.vn"]}}))
+        self.ws.write_plan("p1.toml", harness.plan_text(
+            harness.default_plan("p1"),
+            [{"id": "sau-tet", "title": "Báo cáo sau Tết", "responsible": ["phong-a"],
+              "due": dt.date(2026, 2, 24), "leads": ["7d", "3wd", "1wd"]}]))
+        r = harness.run_cli(["preview", "--config", self.ws.config_path, "--from", "2026-02-01",
+                             "--to", "2026-02-28", "--format", "json"])
+        self.assertEqual(r.returncode, 0, r.stderr.decode(errors="replace"))
+        got = [(i["stage"], i["at"]) for i in json.loads(r.stdout)]
+        self.assertEqual(got, [("3wd", "2026-02-12T08:00:00+07:00"),
+                               ("7d", "2026-02-13T08:00:00+07:00"),
+                               ("1wd", "2026-02-23T08:00:00+07:00")])
+
     # -- send-test
 
     def test_send_test_email(self):
