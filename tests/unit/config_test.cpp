@@ -316,3 +316,21 @@ TEST_CASE("secrets from systemd credentials", "[config]") {
         "main.toml:19:21: error: 'secret_credential' needs systemd's LoadCredential= "
         "(CREDENTIALS_DIRECTORY is not set)");
 }
+
+TEST_CASE("holiday rules are Vietnamese by default and can be switched off", "[config]") {
+  TempDir dir;
+  dir.write("plans/p.toml", k_plan_head);
+  std::string main = k_main;
+  auto good = load_config(dir.write("main.toml", main));
+  REQUIRE(good.config);
+  CHECK(good.config->service.vietnam_holidays);
+  main.replace(main.find("monitor = \"vp\""), 14, "monitor = \"vp\"\nholiday_rules = \"none\"");
+  auto none = load_config(dir.write("main.toml", main));
+  REQUIRE(none.config);
+  CHECK_FALSE(none.config->service.vietnam_holidays);
+  main.replace(main.find("\"none\""), 6, "\"china\"");
+  CHECK(load_errors(main, k_plan_head) ==
+        std::vector<std::string>{
+            "main.toml:4:17: error: unknown holiday_rules 'china': use \"vietnam\" or \"none\"",
+            "plans/p.toml:1:1: warning: plan 'p' has no [[task]]"});
+}
