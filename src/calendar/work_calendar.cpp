@@ -27,6 +27,20 @@ date::local_days WorkCalendar::previous_working_day(date::local_days day) const 
   return day;
 }
 
+date::local_days WorkCalendar::next_working_day(date::local_days day) const {
+  do {
+    day += date::days{1};
+  } while (!is_working_day(day));
+  return day;
+}
+
+long WorkCalendar::working_days_after(date::local_days from, date::local_days to) const {
+  long count = 0;
+  for (auto day = from + date::days{1}; day <= to; day += date::days{1})
+    count += is_working_day(day);
+  return count;
+}
+
 date::local_days WorkCalendar::on_or_before(date::local_days day) const {
   return is_working_day(day) ? day : previous_working_day(day);
 }

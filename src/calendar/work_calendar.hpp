@@ -24,6 +24,12 @@ class WorkCalendar {
   /// `day` if it is a working day, else the last working day before it.
   date::local_days on_or_before(date::local_days day) const;
 
+  /// The next working day strictly after `day`.
+  date::local_days next_working_day(date::local_days day) const;
+
+  /// How many working days d there are with from < d <= to.
+  long working_days_after(date::local_days from, date::local_days to) const;
+
   /// The n-th working day before `day`, counting only working days strictly before it;
   /// n = 0 gives on_or_before(day).
   date::local_days working_days_before(date::local_days day, long n) const;

@@ -117,6 +117,9 @@ struct Task {
   std::vector<std::string> coordinating;
   std::string report_to;  ///< whom the units report to; empty means the monitor unit
   DueSpec due;
+  /// A date-only deadline on a non-working day ends at day_end of the next working day (Civil
+  /// Code 2015 Art. 148(5)); false keeps it on that day.
+  bool move_off_non_working_day = true;
   std::vector<Lead> leads;  ///< effective leads: the task's, else the plan's, else the service's
   SourcePos where;
 };

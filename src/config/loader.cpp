@@ -886,6 +886,14 @@ class Loader {
       r.wrong_type(*before, "before", "a date");
     }
 
+    if (auto rule = r.string("non_working_day")) {
+      if (*rule == "keep") {
+        task.move_off_non_working_day = false;
+      } else if (*rule != "next") {
+        reporter.error(t.get("non_working_day")->source(),
+                       "unknown non_working_day '" + *rule + "': use \"next\" or \"keep\"");
+      }
+    }
     task.leads = t.contains("leads") ? read_leads(r) : plan_leads;
     r.finish();
     if (error_count() != errors_before) return std::nullopt;

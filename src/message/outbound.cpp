@@ -24,10 +24,11 @@ std::string time_left(const Config& config, const Reminder& r) {
   auto left = r.due - r.at;
   if (left >= std::chrono::hours{24}) {
     const auto* zone = config.service.zone;
-    auto days = (date::floor<date::days>(zone->to_local(r.due)) -
-                 date::floor<date::days>(zone->to_local(r.at)))
-                    .count();
-    return "còn " + std::to_string(days) + " ngày";
+    auto from = date::floor<date::days>(zone->to_local(r.at));
+    auto to = date::floor<date::days>(zone->to_local(r.due));
+    long working = schedule::calendar_of(config).working_days_after(from, to);
+    return "còn " + std::to_string((to - from).count()) + " ngày, trong đó " +
+           std::to_string(working) + " ngày làm việc";
   }
   auto hours = std::chrono::duration_cast<std::chrono::hours>(left);
   auto minutes = std::chrono::duration_cast<std::chrono::minutes>(left - hours);

@@ -19,10 +19,6 @@ date::local_days local_day_of(const config::Config& config, SysSeconds instant) 
   return date::floor<date::days>(config.service.zone->to_local(instant));
 }
 
-calendar::WorkCalendar calendar_of(const config::Config& config) {
-  return calendar::WorkCalendar(config.service.workdays, config.service.vietnam_holidays);
-}
-
 SysSeconds deadline_in(const config::Config& config, const calendar::WorkCalendar& calendar,
                        const config::Task& task) {
   const config::DueSpec& due = task.due;
@@ -31,8 +27,13 @@ SysSeconds deadline_in(const config::Config& config, const calendar::WorkCalenda
       return due.instant;
     case config::DueSpec::Kind::local_datetime:
       return local_to_sys(config, due.local_time);
-    case config::DueSpec::Kind::date:
-      return local_to_sys(config, due.day + config.service.day_end);
+    case config::DueSpec::Kind::date: {
+      date::local_days day = due.day;
+      if (task.move_off_non_working_day && !calendar.is_working_day(day)) {
+        day = calendar.next_working_day(day);
+      }
+      return local_to_sys(config, day + config.service.day_end);
+    }
     case config::DueSpec::Kind::before:
       return local_to_sys(config, calendar.previous_working_day(due.day) + config.service.day_end);
   }
@@ -97,6 +98,10 @@ void sort_by_time(std::vector<Reminder>& reminders) {
 }
 
 }  // namespace
+
+calendar::WorkCalendar calendar_of(const config::Config& config) {
+  return calendar::WorkCalendar(config.service.workdays, config.service.vietnam_holidays);
+}
 
 std::string Reminder::key() const {
   return plan->id + '.' + task->id + '.' + occurrence + '.' + lead->text + '.' + unit->id;

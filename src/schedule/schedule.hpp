@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "calendar/work_calendar.hpp"
 #include "config/config.hpp"
 
 namespace deadlined::schedule {
@@ -55,6 +56,9 @@ struct Agenda {
 };
 
 Agenda agenda_at(const config::Config& config, SysSeconds now, std::chrono::seconds grace);
+
+/// The working-day calendar of a config: its workdays, less public holidays when enabled.
+calendar::WorkCalendar calendar_of(const config::Config& config);
 
 /// Formats a local day as YYYYMMDD.
 std::string occurrence_id(date::local_days day);

@@ -334,3 +334,19 @@ TEST_CASE("holiday rules are Vietnamese by default and can be switched off", "[c
             "main.toml:4:17: error: unknown holiday_rules 'china': use \"vietnam\" or \"none\"",
             "plans/p.toml:1:1: warning: plan 'p' has no [[task]]"});
 }
+
+TEST_CASE("a task may keep a deadline on a non-working day", "[config]") {
+  TempDir dir;
+  std::string task = k_plan_head +
+                     "[[task]]\nid = \"t\"\ntitle = \"x\"\nresponsible = [\"a\"]\n"
+                     "due = 2020-11-07\nnon_working_day = \"keep\"\n";
+  dir.write("plans/p.toml", task);
+  auto kept = load_config(dir.write("main.toml", k_main));
+  REQUIRE(kept.config);
+  CHECK_FALSE(kept.config->plans[0].tasks[0].move_off_non_working_day);
+  task.replace(task.find("\"keep\""), 6, "\"later\"");
+  CHECK(
+      load_errors(k_main, task) ==
+      std::vector<std::string>{
+          "plans/p.toml:10:19: error: unknown non_working_day 'later': use \"next\" or \"keep\""});
+}

@@ -150,7 +150,9 @@ TEST_CASE("an email reminder has the headers, the stable Message-ID and a Vietna
   CHECK(body.find("Kế hoạch số 12/KH-STNMT") != std::string::npos);
   CHECK(body.find("căn cứ Kế hoạch số 354/KH-BCTNCT ngày 24/6/2020") != std::string::npos);
   CHECK(body.find("được giao chủ trì thực hiện nhiệm vụ") != std::string::npos);
-  CHECK(body.find("Thời hạn: trước 17:00 ngày 09/10/2020 (còn 3 ngày).") != std::string::npos);
+  CHECK(
+      body.find("Thời hạn: trước 17:00 ngày 09/10/2020 (còn 3 ngày, trong đó 3 ngày làm việc).") !=
+      std::string::npos);
   CHECK(body.find("Báo cáo kết quả về: Văn phòng Sở.") != std::string::npos);
 
   // The Message-ID depends only on the key: a later render (a retry) keeps it.

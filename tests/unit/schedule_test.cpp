@@ -121,8 +121,8 @@ TEST_CASE("reminders that would fall on a weekend move to the previous working d
 TEST_CASE("working days count only working days strictly before the due day", "[schedule]") {
   Config c = make_config();
   using namespace date::literals;
-  // Due Saturday 07/11/2020 (a date-only deadline): 1wd is Friday, 5wd is Monday 02/11.
-  add_task(c, "t", on_date(2020_y / 11 / 7), {"5wd", "1wd"});
+  // Due Saturday 07/11/2020, kept on that day: 1wd is Friday, 5wd is Monday 02/11.
+  add_task(c, "t", on_date(2020_y / 11 / 7), {"5wd", "1wd"}).move_off_non_working_day = false;
   CHECK(times(c, schedule::all_reminders(c)) == std::vector<std::string>{
                                                     "2020-11-02T08:00:00+07:00 5wd a",
                                                     "2020-11-06T08:00:00+07:00 1wd a",
@@ -223,4 +223,29 @@ TEST_CASE("after the deadline, the latest stage stays a candidate until give_up_
   CHECK(
       schedule::agenda_at(c, utc(2020, 11, 4, 11), std::chrono::seconds{60}).past_deadline.size() ==
       1);
+}
+
+TEST_CASE("a date deadline on a non-working day ends on the next working day", "[schedule]") {
+  Config c = make_config();
+  using namespace date::literals;
+  // Saturday 07/11/2020 -> Monday 09/11 at day_end (Civil Code 2015 Art. 148(5)).
+  auto& weekend = add_task(c, "weekend", on_date(2020_y / 11 / 7), {"1wd"});
+  CHECK(message::iso8601(c.service.zone, schedule::deadline_of(c, weekend)) ==
+        "2020-11-09T17:00:00+07:00");
+  // Tết 2026 (16-20/02): a deadline on mùng 1, 17/02, moves to Monday 23/02.
+  auto& tet = add_task(c, "tet", on_date(2026_y / 2 / 17), {"1wd"});
+  CHECK(message::iso8601(c.service.zone, schedule::deadline_of(c, tet)) ==
+        "2026-02-23T17:00:00+07:00");
+  auto all = schedule::all_reminders(c);
+  REQUIRE(all.size() == 2);
+  CHECK(all[1].key() == "p.tet.20260223.1wd.a");
+  CHECK(message::iso8601(c.service.zone, all[1].at) == "2026-02-13T08:00:00+07:00");
+  // The task may keep its day; without holiday rules only the weekend counts.
+  tet.move_off_non_working_day = false;
+  CHECK(message::iso8601(c.service.zone, schedule::deadline_of(c, tet)) ==
+        "2026-02-17T17:00:00+07:00");
+  c.service.vietnam_holidays = false;
+  tet.move_off_non_working_day = true;
+  CHECK(message::iso8601(c.service.zone, schedule::deadline_of(c, tet)) ==
+        "2026-02-17T17:00:00+07:00");
 }
