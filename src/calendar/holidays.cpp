@@ -12,6 +12,10 @@ constexpr const char* k_fallback =
     "Bộ luật Lao động 2019, Điều 112 (quy tắc dự phòng của deadlined)";
 constexpr const char* k_compensatory = "Bộ luật Lao động 2019, Điều 111";
 
+// The lunar calendar is computed, and checked, for 1900-2100 only.
+constexpr int k_first_year = 1901;
+constexpr int k_last_year = 2099;
+
 date::local_days ymd(int y, unsigned m, unsigned d) {
   return date::local_days{date::year{y} / date::month{m} / date::day{d}};
 }
@@ -35,6 +39,7 @@ std::string_view to_string(SpecialDay::Kind kind) {
 std::vector<SpecialDay> vietnam_holidays(int year, const std::array<bool, 7>& workdays) {
   using Kind = SpecialDay::Kind;
   std::vector<SpecialDay> days;
+  if (year < k_first_year || year > k_last_year) return days;
   auto add = [&](date::local_days day, std::string name, const char* source,
                  std::string lunar = {}) {
     days.push_back({day, std::move(name), Kind::holiday, source, std::move(lunar)});

@@ -25,7 +25,8 @@ std::string_view to_string(SpecialDay::Kind kind);
 /// sorted by date. Where the law leaves the span to a yearly decision, the fallback rules are:
 /// Tết is the last day of the lunar year and the first four days of the new one; the day
 /// joined to Quốc khánh (2/9) is 1/9 when 2/9 is a Tuesday, Wednesday, Friday or Saturday,
-/// else 3/9. `workdays` is indexed by weekday (0 = Sunday).
+/// else 3/9. `workdays` is indexed by weekday (0 = Sunday). Years outside 1901-2099, where
+/// the lunar calendar is not computed, have no holidays.
 std::vector<SpecialDay> vietnam_holidays(int year, const std::array<bool, 7>& workdays);
 
 }  // namespace deadlined::calendar

@@ -87,3 +87,9 @@ TEST_CASE("working-day arithmetic skips Tết", "[calendar][holidays]") {
   CHECK(vietnam.is_working_day(ymd(2026, 2, 23)));
   CHECK_FALSE(vietnam.is_working_day(ymd(2026, 4, 27)));  // nghỉ bù for Giỗ Tổ on Sunday
 }
+
+TEST_CASE("years outside 1901-2099 have no holidays", "[calendar][holidays]") {
+  CHECK(vietnam_holidays(1, k_mon_fri).empty());
+  CHECK(vietnam_holidays(9999, k_mon_fri).empty());
+  CHECK(WorkCalendar(k_mon_fri, true).is_working_day(ymd(9999, 1, 1)));  // a Friday
+}
