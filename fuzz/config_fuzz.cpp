@@ -28,8 +28,8 @@ const std::filesystem::path& work_dir() {
 }
 
 void write(const std::filesystem::path& path, std::string_view text) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc).write(text.data(),
-                                                                static_cast<std::streamsize>(text.size()));
+  std::ofstream(path, std::ios::binary | std::ios::trunc)
+      .write(text.data(), static_cast<std::streamsize>(text.size()));
 }
 
 }  // namespace
@@ -39,13 +39,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   constexpr std::string_view k_separator = "\n#--plan--\n";
   auto split = input.find(k_separator);
   std::string_view main = input.substr(0, split);
-  std::string_view plan =
-      split == std::string_view::npos ? std::string_view{} : input.substr(split + k_separator.size());
+  std::string_view plan = split == std::string_view::npos
+                              ? std::string_view{}
+                              : input.substr(split + k_separator.size());
   write(work_dir() / "main.toml", main);
   write(work_dir() / "plans" / "plan.toml", plan);
 
   auto result = deadlined::config::load_config(work_dir() / "main.toml");
-  for (const auto& d : result.diagnostics) (void)d.to_string();
+  for (const auto& d : result.diagnostics)
+    (void)d.to_string();
   if (!result.config) return 0;
   const auto& config = *result.config;
   auto reminders = deadlined::schedule::all_reminders(config);
