@@ -240,6 +240,33 @@ def plan_text(plan: dict, tasks: list) -> str:
     return "\n".join(parts)
 
 
+def write_webhook_only_config(ws, webhooks: dict, units: dict, due, *,
+                              task: str = "dong-loat",
+                              title: str = "Báo cáo đồng loạt") -> None:
+    """Writes a main config with the given webhooks and units (Maildir email, no monitor,
+    retries after 1 s capped at 4 s) and plan p1 whose one task, with a "2h" lead and
+    deadline `due`, is for every unit."""
+    ws.write_config(main_config_text(
+        service=service_section(monitor=None, retry_initial="1s", retry_max="4s"),
+        email_={"transport": "maildir", "from": FROM_HEADER, "maildir": "outbox"},
+        webhooks=webhooks, units=units))
+    ws.write_plan("p1.toml", plan_text(
+        default_plan("p1"),
+        [{"id": task, "title": title, "responsible": sorted(units), "due": due,
+          "leads": ["2h"]}]))
+
+
+def write_webhook_burst_config(ws, sink, n: int, due) -> dict:
+    """n units w00.. each with its own webhook h00.. to `sink`, all due at once; returns
+    {reminder key: webhook name}."""
+    webhooks = {f"h{i:02d}": {"url": sink.url(f"/hook/{i:02d}"), "timeout": "10s"}
+                for i in range(n)}
+    units = {f"w{i:02d}": {"name": f"Đơn vị {i:02d}", "webhooks": [f"h{i:02d}"]}
+             for i in range(n)}
+    write_webhook_only_config(ws, webhooks, units, due)
+    return {reminder_key("p1", "dong-loat", due, "2h", u): f"h{u[1:]}" for u in units}
+
+
 def default_plan(pid: str = "p1", **overrides: Any) -> dict:
     values = {
         "id": pid,

@@ -13,11 +13,10 @@ Type=notify-reload requires) followed by READY=1, in that order, and the log say
 was done; every journal row ends 'delivered' with attempts == 1.
 """
 
-import time
 from collections import Counter
 
 import harness
-from harness import FROM_HEADER, DaemonTestCase
+from harness import DaemonTestCase
 
 N = 40
 RECEIVER_DELAY = 1.0
@@ -26,21 +25,7 @@ RECEIVER_DELAY = 1.0
 class SighupBurstTest(DaemonTestCase):
 
     def write_config(self, sink, due):
-        webhooks = {f"h{i:02d}": {"url": sink.url(f"/hook/{i:02d}"), "timeout": "10s"}
-                    for i in range(N)}
-        units = {f"w{i:02d}": {"name": f"Đơn vị {i:02d}", "webhooks": [f"h{i:02d}"]}
-                 for i in range(N)}
-        self.ws.write_config(harness.main_config_text(
-            service=harness.service_section(monitor=None, retry_initial="1s",
-                                            retry_max="4s"),
-            email_={"transport": "maildir", "from": FROM_HEADER, "maildir": "outbox"},
-            webhooks=webhooks, units=units))
-        self.ws.write_plan("p1.toml", harness.plan_text(
-            harness.default_plan("p1"),
-            [{"id": "dong-loat", "title": "Báo cáo đồng loạt", "responsible": sorted(units),
-              "due": due, "leads": ["2h"]}]))
-        return {harness.reminder_key("p1", "dong-loat", due, "2h", u): f"h{u[1:]}"
-                for u in units}
+        return harness.write_webhook_burst_config(self.ws, sink, N, due)
 
     def test_sighup_during_burst(self):
         sink = self.http_sink(delay=RECEIVER_DELAY)

@@ -23,7 +23,7 @@ import time
 from typing import Optional
 
 import harness
-from harness import FROM_HEADER, DaemonTestCase
+from harness import DaemonTestCase
 
 HUGE = 20 * 1024 * 1024
 CHUNK = 64 * 1024
@@ -234,15 +234,8 @@ class WebhookResponsesTest(DaemonTestCase):
         return r
 
     def write_config(self, webhooks, units, due):
-        self.ws.write_config(harness.main_config_text(
-            service=harness.service_section(monitor=None, retry_initial="1s",
-                                            retry_max="4s"),
-            email_={"transport": "maildir", "from": FROM_HEADER, "maildir": "outbox"},
-            webhooks=webhooks, units=units))
-        self.ws.write_plan("p1.toml", harness.plan_text(
-            harness.default_plan("p1"),
-            [{"id": "tra-loi", "title": "Báo cáo thử máy nhận", "responsible": sorted(units),
-              "due": due, "leads": ["2h"]}]))
+        harness.write_webhook_only_config(self.ws, webhooks, units, due, task="tra-loi",
+                                          title="Báo cáo thử máy nhận")
 
     def test_huge_response_body(self):
         big = self.receiver("huge")
