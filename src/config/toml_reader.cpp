@@ -1,0 +1,227 @@
+#include "config/toml_reader.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <tuple>
+
+namespace deadlined::config::detail {
+namespace {
+
+constexpr std::uintmax_t k_max_file_size = 16 * 1024 * 1024;
+
+}  // namespace
+
+namespace fs = std::filesystem;
+
+std::string_view type_name(toml::node_type type) {
+  switch (type) {
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    default:
+      return "nothing";
+  }
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+bool valid_id(std::string_view id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
+  });
+}
+
+bool valid_email(std::string_view address) {
+  auto at = address.find('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 >= address.size()) return false;
+  if (address.find('@', at + 1) != std::string_view::npos) return false;
+  return std::none_of(address.begin(), address.end(), [](char c) {
+    return static_cast<unsigned char>(c) <= ' ' || c == '<' || c == '>' || c == ',' || c == '"' ||
+           c == '(' || c == ')' || c == ';' || c == '\\' || c == 0x7f;
+  });
+}
+
+bool has_userinfo(std::string_view url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) return false;
+  auto authority = url.substr(scheme + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  return authority.find('@') != std::string_view::npos;
+}
+
+std::string trim(std::string_view s) {
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && is_space(s.front()))
+    s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back()))
+    s.remove_suffix(1);
+  return std::string(s);
+}
+
+std::optional<std::string> read_text_file(const fs::path& path, std::string& error) {
+  std::error_code ec;
+  auto status = fs::status(path, ec);
+  if (ec) {
+    error = ec.message();
+    return std::nullopt;
+  }
+  if (fs::is_directory(status)) {
+    error = "is a directory";
+    return std::nullopt;
+  }
+  auto size = fs::file_size(path, ec);
+  if (!ec && size > k_max_file_size) {
+    error = "file is too large (" + std::to_string(size) + " bytes; the limit is 16 MiB)";
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = std::strerror(errno);
+    return std::nullopt;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  std::string text = buffer.str();
+  if (text.find('\0') != std::string::npos) {
+    error = "is a binary file, not TOML";
+    return std::nullopt;
+  }
+  return text;
+}
+
+fs::path resolve_against(const fs::path& base, const fs::path& path) {
+  return path.is_absolute() || base.empty() ? path : base / path;
+}
+
+Secret read_secret(TableReader& reader, const std::string& prefix, const fs::path& base_dir) {
+  auto file = reader.string(prefix + "_file");
+  auto env = reader.string(prefix + "_env");
+  auto credential = reader.string(prefix + "_credential");
+  const toml::node* file_node = reader.table().get(prefix + "_file");
+  const toml::node* env_node = reader.table().get(prefix + "_env");
+  const toml::node* credential_node = reader.table().get(prefix + "_credential");
+  if (int{file.has_value()} + int{env.has_value()} + int{credential.has_value()} > 1) {
+    reader.reporter().error((credential_node ? credential_node : env_node)->source(),
+                            "give only one of '" + prefix + "_file', '" + prefix + "_env' and '" +
+                                prefix + "_credential' in " + reader.context());
+    return {};
+  }
+  if (credential) {
+    const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+    if (!dir || !*dir) {
+      reader.reporter().error(credential_node->source(),
+                              "'" + prefix +
+                                  "_credential' needs systemd's LoadCredential= "
+                                  "(CREDENTIALS_DIRECTORY is not set)");
+      return {};
+    }
+    if (credential->empty() || credential->find('/') != std::string::npos) {
+      reader.reporter().error(credential_node->source(),
+                              "invalid credential name '" + *credential + "'");
+      return {};
+    }
+    file = (fs::path(dir) / *credential).string();
+    file_node = credential_node;
+  }
+  if (file) {
+    fs::path path = resolve_against(base_dir, *file);
+    std::string error;
+    auto text = read_text_file(path, error);
+    if (!text) {
+      reader.reporter().error(file_node->source(),
+                              "cannot read " + prefix + "_file '" + path.string() + "': " + error);
+      return {};
+    }
+    Secret secret{trim(*text)};
+    if (secret.empty()) {
+      reader.reporter().error(file_node->source(),
+                              prefix + "_file '" + path.string() + "' is empty");
+    }
+    return secret;
+  }
+  if (env) {
+    const char* value = std::getenv(env->c_str());
+    if (!value || !*value) {
+      reader.reporter().error(env_node->source(), "environment variable '" + *env + "' named by " +
+                                                      prefix + "_env is not set or empty");
+      return {};
+    }
+    return Secret{trim(value)};
+  }
+  return {};
+}
+
+std::vector<Diagnostic> in_reading_order(std::vector<Diagnostic> diagnostics) {
+  std::vector<std::string> files;
+  for (const auto& d : diagnostics) {
+    if (std::find(files.begin(), files.end(), d.where.file) == files.end())
+      files.push_back(d.where.file);
+  }
+  auto rank = [&](const Diagnostic& d) {
+    auto file = std::find(files.begin(), files.end(), d.where.file) - files.begin();
+    return std::tuple(file, d.where.line, d.where.column);
+  };
+  std::stable_sort(diagnostics.begin(), diagnostics.end(),
+                   [&](const Diagnostic& a, const Diagnostic& b) { return rank(a) < rank(b); });
+  return diagnostics;
+}
+
+LocalDays to_local_days(const toml::date& d) {
+  return LocalDays{date::year{d.year} / date::month{d.month} / date::day{d.day}};
+}
+
+Seconds to_seconds(const toml::time& t) {
+  return std::chrono::hours{t.hour} + std::chrono::minutes{t.minute} + Seconds{t.second};
+}
+
+std::optional<toml::table> parse_file(const fs::path& path, std::vector<Diagnostic>& diagnostics) {
+  Reporter reporter(path.string(), diagnostics);
+  std::string error;
+  auto text = read_text_file(path, error);
+  if (!text) {
+    reporter.error(reporter.file_pos(), "cannot read file: " + error);
+    return std::nullopt;
+  }
+  try {
+    return toml::parse(*text, path.string());
+  } catch (const toml::parse_error& e) {
+    reporter.error(e.source(), std::string(e.description()));
+    return std::nullopt;
+  }
+}
+
+}  // namespace deadlined::config::detail

@@ -1,0 +1,188 @@
+#pragma once
+
+// Reading TOML with positions: shared by the loaders of the main file, plan files and
+// holiday files. Internal to config/.
+
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "config/config.hpp"
+#include "config/diagnostic.hpp"
+#include "config/lead.hpp"
+
+namespace deadlined::config::detail {
+
+std::string_view type_name(toml::node_type type);
+std::size_t edit_distance(std::string_view a, std::string_view b);
+bool valid_id(std::string_view id);
+bool valid_email(std::string_view address);
+/// True when a url carries "user:password@" before its host; such urls end up in logs.
+bool has_userinfo(std::string_view url);
+std::string trim(std::string_view s);
+
+/// Collects diagnostics for one file.
+class Reporter {
+ public:
+  Reporter(std::string file, std::vector<Diagnostic>& out) : file_(std::move(file)), out_(out) {}
+
+  SourcePos pos(const toml::source_region& region) const {
+    return {file_, region.begin.line, region.begin.column};
+  }
+  SourcePos file_pos() const { return {file_, 0, 0}; }
+  const std::string& file() const { return file_; }
+
+  void error(const toml::source_region& region, std::string message) {
+    error(pos(region), std::move(message));
+  }
+  void error(SourcePos where, std::string message) {
+    out_.push_back({std::move(where), Diagnostic::Severity::error, std::move(message)});
+  }
+  void warning(SourcePos where, std::string message) {
+    out_.push_back({std::move(where), Diagnostic::Severity::warning, std::move(message)});
+  }
+
+ private:
+  std::string file_;
+  std::vector<Diagnostic>& out_;
+};
+
+/// Reads the keys of one table and reports unknown, missing and mistyped ones.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string context, Reporter& reporter)
+      : table_(table), context_(std::move(context)), reporter_(reporter) {}
+
+  const toml::table& table() const { return table_; }
+  Reporter& reporter() { return reporter_; }
+  const std::string& context() const { return context_; }
+
+  /// The node for `key`, marking it known; reports it when required and absent.
+  const toml::node* node(std::string_view key, bool required = false) {
+    known_.insert(std::string(key));
+    const toml::node* found = table_.get(key);
+    if (!found && required) {
+      reporter_.error(table_.source(),
+                      "missing required key '" + std::string(key) + "' in " + context_);
+    }
+    return found;
+  }
+
+  std::optional<std::string> string(std::string_view key, bool required = false) {
+    const toml::node* n = node(key, required);
+    if (!n) return std::nullopt;
+    if (auto v = n->value_exact<std::string>()) return *v;
+    wrong_type(*n, key, "a string");
+    return std::nullopt;
+  }
+
+  std::optional<bool> boolean(std::string_view key) {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    if (auto v = n->value_exact<bool>()) return *v;
+    wrong_type(*n, key, "a boolean");
+    return std::nullopt;
+  }
+
+  /// An array of strings, each with its position.
+  std::optional<std::vector<std::pair<std::string, SourcePos>>> strings(std::string_view key,
+                                                                        bool required = false) {
+    const toml::node* n = node(key, required);
+    if (!n) return std::nullopt;
+    const toml::array* array = n->as_array();
+    if (!array) {
+      wrong_type(*n, key, "an array of strings");
+      return std::nullopt;
+    }
+    std::vector<std::pair<std::string, SourcePos>> out;
+    bool ok = true;
+    for (const toml::node& element : *array) {
+      if (auto v = element.value_exact<std::string>()) {
+        out.emplace_back(*v, reporter_.pos(element.source()));
+      } else {
+        reporter_.error(element.source(), "'" + std::string(key) + "' in " + context_ +
+                                              " must contain only strings, not " +
+                                              std::string(type_name(element.type())));
+        ok = false;
+      }
+    }
+    if (!ok) return std::nullopt;
+    return out;
+  }
+
+  /// A duration given as a string ("30s", "10m") or as whole seconds.
+  std::optional<Seconds> duration(std::string_view key) {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    if (auto v = n->value_exact<std::int64_t>()) {
+      if (*v > 0 && *v <= 86400 * 366) return Seconds{*v};
+    } else if (auto s = n->value_exact<std::string>()) {
+      if (auto d = parse_duration(*s); d && d->count() > 0) return d;
+    } else {
+      wrong_type(*n, key, "a duration such as \"30s\"");
+      return std::nullopt;
+    }
+    reporter_.error(n->source(), "invalid duration for '" + std::string(key) + "' in " + context_ +
+                                     ": expected a positive number followed by "
+                                     "s, m, h or d, such as \"30s\"");
+    return std::nullopt;
+  }
+
+  void wrong_type(const toml::node& n, std::string_view key, std::string_view expected) {
+    reporter_.error(n.source(), "'" + std::string(key) + "' in " + context_ + " must be " +
+                                    std::string(expected) + ", not " +
+                                    std::string(type_name(n.type())));
+  }
+
+  /// Reports every key that no reader asked for.
+  void finish() {
+    for (auto&& [key, value] : table_) {
+      if (known_.count(std::string(key.str()))) continue;
+      std::string message = "unknown key '" + std::string(key.str()) + "' in " + context_;
+      std::string best;
+      std::size_t best_distance = 3;
+      for (const auto& candidate : known_) {
+        std::size_t d = edit_distance(key.str(), candidate);
+        if (d < best_distance) best_distance = d, best = candidate;
+      }
+      if (!best.empty()) message += "; did you mean '" + best + "'?";
+      reporter_.error(key.source().begin.line ? key.source() : value.source(), message);
+    }
+  }
+
+ private:
+  const toml::table& table_;
+  std::string context_;
+  Reporter& reporter_;
+  std::set<std::string> known_;
+};
+
+/// The text of a file, refusing directories, binary files and files over 16 MiB.
+std::optional<std::string> read_text_file(const std::filesystem::path& path, std::string& error);
+
+/// `path` if absolute, else `base / path` (just `path` when base is empty, as for "main.toml").
+std::filesystem::path resolve_against(const std::filesystem::path& base,
+                                      const std::filesystem::path& path);
+
+/// Reads a secret from a file, an environment variable or a systemd credential, named by
+/// `<prefix>_file`, `<prefix>_env` or `<prefix>_credential`.
+Secret read_secret(TableReader& reader, const std::string& prefix,
+                   const std::filesystem::path& base_dir);
+
+/// Files in the order they were read, and within a file by position.
+std::vector<Diagnostic> in_reading_order(std::vector<Diagnostic> diagnostics);
+
+/// Parses a TOML file, reporting an unreadable file or a syntax error.
+std::optional<toml::table> parse_file(const std::filesystem::path& path,
+                                      std::vector<Diagnostic>& diagnostics);
+
+LocalDays to_local_days(const toml::date& d);
+Seconds to_seconds(const toml::time& t);
+
+}  // namespace deadlined::config::detail
