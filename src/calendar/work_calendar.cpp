@@ -5,19 +5,25 @@
 namespace deadlined::calendar {
 
 bool WorkCalendar::is_working_day(date::local_days day) const {
-  if (!workdays_[date::weekday{day}.c_encoding()]) return false;
-  if (!vietnam_holidays_) return true;
-  return days_off(static_cast<int>(date::year_month_day{day}.year())).count(day) == 0;
+  bool by_pattern = workdays_[date::weekday{day}.c_encoding()];
+  if (!vietnam_holidays_) return by_pattern;
+  const auto& found = exceptions(static_cast<int>(date::year_month_day{day}.year()));
+  auto it = found.find(day);
+  return it == found.end() ? by_pattern : it->second;
 }
 
-const std::set<date::local_days>& WorkCalendar::days_off(int year) const {
-  auto it = days_off_.find(year);
-  if (it != days_off_.end()) return it->second;
-  std::set<date::local_days> off;
-  for (const SpecialDay& d : vietnam_holidays(year, workdays_)) {
-    if (d.kind != SpecialDay::Kind::swap_work) off.insert(d.date);
-  }
-  return days_off_.emplace(year, std::move(off)).first->second;
+std::vector<SpecialDay> WorkCalendar::special_days(int year) const {
+  if (!vietnam_holidays_) return {};
+  return vietnam_holidays(year, workdays_, decisions_);
+}
+
+const std::map<date::local_days, bool>& WorkCalendar::exceptions(int year) const {
+  auto it = exceptions_.find(year);
+  if (it != exceptions_.end()) return it->second;
+  std::map<date::local_days, bool> found;
+  for (const SpecialDay& d : special_days(year))
+    found[d.date] = d.kind == SpecialDay::Kind::swap_work;
+  return exceptions_.emplace(year, std::move(found)).first->second;
 }
 
 date::local_days WorkCalendar::previous_working_day(date::local_days day) const {

@@ -3,18 +3,28 @@
 #include <array>
 #include <map>
 #include <set>
+#include <vector>
 
 #include <date/date.h>
+
+#include "calendar/holidays.hpp"
 
 namespace deadlined::calendar {
 
 /// Which local days are working days: a weekly pattern, less the Vietnamese public holidays
-/// and their compensatory days when `vietnam_holidays` is set.
+/// and their compensatory days when `vietnam_holidays` is set, as arranged by the yearly
+/// `decisions` (days off swapped for worked rest days).
 class WorkCalendar {
  public:
   /// `workdays` is indexed by date::weekday::c_encoding() (0 = Sunday); at least one is true.
-  explicit WorkCalendar(std::array<bool, 7> workdays, bool vietnam_holidays = false)
-      : workdays_(workdays), vietnam_holidays_(vietnam_holidays) {}
+  explicit WorkCalendar(std::array<bool, 7> workdays, bool vietnam_holidays = false,
+                        std::vector<Decision> decisions = {})
+      : workdays_(workdays),
+        vietnam_holidays_(vietnam_holidays),
+        decisions_(std::move(decisions)) {}
+
+  /// The special days of `year` (see vietnam_holidays); empty when holidays are off.
+  std::vector<SpecialDay> special_days(int year) const;
 
   bool is_working_day(date::local_days day) const;
 
@@ -35,11 +45,13 @@ class WorkCalendar {
   date::local_days working_days_before(date::local_days day, long n) const;
 
  private:
-  const std::set<date::local_days>& days_off(int year) const;
+  /// The days of `year` whose status differs from the weekly pattern: true when worked.
+  const std::map<date::local_days, bool>& exceptions(int year) const;
 
   std::array<bool, 7> workdays_;
   bool vietnam_holidays_;
-  mutable std::map<int, std::set<date::local_days>> days_off_;  // by year, computed on demand
+  std::vector<Decision> decisions_;
+  mutable std::map<int, std::map<date::local_days, bool>> exceptions_;  // by year, on demand
 };
 
 }  // namespace deadlined::calendar

@@ -49,6 +49,28 @@ std::shared_ptr<const config::Config> load_or_report(const std::string& file) {
   return loaded.config;
 }
 
+/// Warns when the current or the next year has no holiday decision entered: its days off
+/// then follow the fallback rules, which the Government's decision may not.
+void warn_missing_decisions(const config::Config& config, config::SysSeconds now) {
+  const auto& service = config.service;
+  if (!service.vietnam_holidays) return;
+  auto today = date::year_month_day{date::floor<date::days>(service.zone->to_local(now))};
+  int this_year = static_cast<int>(today.year());
+  for (int year : {this_year, this_year + 1}) {
+    bool decided = std::any_of(service.decisions.begin(), service.decisions.end(),
+                               [&](const auto& d) { return d.year == year; });
+    if (decided) continue;
+    config::Diagnostic warning{
+        service.holiday_globs.empty() ? config::SourcePos{config.file.string(), 0, 0}
+                                      : service.holidays_where,
+        config::Diagnostic::Severity::warning,
+        "no holiday decision is entered for " + std::to_string(year) +
+            "; its days off follow the fallback rules (docs/CALENDAR.md) until the "
+            "Government's decision is added to a holidays file"};
+    std::cerr << warning.to_string() << '\n';
+  }
+}
+
 int do_check(const std::string& file) {
   auto config = load_or_report(file);
   if (!config) return 1;
@@ -56,6 +78,7 @@ int do_check(const std::string& file) {
   for (const auto& plan : config->plans)
     tasks += plan.tasks.size();
   auto now = scheduler::system_now();
+  warn_missing_decisions(*config, now);
   auto agenda = schedule::agenda_at(*config, now, std::chrono::seconds{0});
   std::cout << file << ": OK\n"
             << "  units: " << config->units.size() << "\n"
@@ -123,13 +146,14 @@ int do_preview(const std::string& file, const std::string& from_text, const std:
 }
 
 int do_holidays(const std::string& file, bool config_given, int year, const std::string& format) {
-  std::array<bool, 7> workdays = config::ServiceConfig{}.workdays;
+  std::vector<calendar::SpecialDay> days;
   if (config_given) {
     auto config = load_or_report(file);
     if (!config) return 1;
-    workdays = config->service.workdays;
+    days = schedule::calendar_of(*config).special_days(year);
+  } else {
+    days = calendar::vietnam_holidays(year, config::ServiceConfig{}.workdays);
   }
-  auto days = calendar::vietnam_holidays(year, workdays);
   if (format == "json") {
     nlohmann::ordered_json json = nlohmann::ordered_json::array();
     for (const auto& d : days) {

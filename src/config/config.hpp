@@ -13,6 +13,8 @@
 #include <date/date.h>
 #include <date/tz.h>
 
+#include "calendar/holidays.hpp"
+
 namespace deadlined::config {
 
 using Seconds = std::chrono::seconds;
@@ -70,6 +72,11 @@ struct ServiceConfig {
   std::array<bool, 7> workdays{false, true, true, true, true, true, false};
   /// Vietnamese public holidays by law (and their compensatory days) are not working days.
   bool vietnam_holidays = true;
+  /// The `holidays` globs (files of yearly decisions), as written, and where.
+  std::vector<std::string> holiday_globs;
+  SourcePos holidays_where;
+  /// The yearly decisions read from those files.
+  std::vector<calendar::Decision> decisions;
   std::vector<Lead> leads;
   std::string monitor;  ///< unit id of the Office; empty when none is configured.
   Seconds retry_initial{30};

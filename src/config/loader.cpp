@@ -14,6 +14,7 @@
 #include <toml++/toml.h>
 
 #include "codec/base64.hpp"
+#include "config/holiday_file.hpp"
 #include "config/lead.hpp"
 #include "config/toml_reader.hpp"
 
@@ -73,6 +74,7 @@ class Loader {
     Reporter reporter(file_.string(), diagnostics_);
     TableReader top(root, "the main file", reporter);
     load_service(top, config);
+    load_holidays(config.service);
     load_email(top, config);
     load_webhooks(top, config);
     load_units(top, config);
@@ -167,6 +169,11 @@ class Loader {
         r.reporter().error(table->get("holiday_rules")->source(),
                            "unknown holiday_rules '" + *rules + "': use \"vietnam\" or \"none\"");
       }
+    }
+    if (auto globs = r.strings("holidays")) {
+      s.holidays_where = r.reporter().pos(table->get("holidays")->source());
+      for (auto& [glob, where] : *globs)
+        s.holiday_globs.push_back(glob), holiday_glob_pos_.push_back(where);
     }
     if (table->contains("leads")) {
       s.leads = read_leads(r);
@@ -382,33 +389,65 @@ class Loader {
     }
   }
 
-  void load_plans(Config& config) {
+  /// The files a glob from the main file names, sorted, each once across all globs in
+  /// `seen`; reports a glob that matches nothing or cannot be read.
+  std::vector<fs::path> expand(const std::string& pattern, const SourcePos& where,
+                               std::string_view what, std::set<fs::path>& seen) {
     Reporter reporter(file_.string(), diagnostics_);
+    fs::path full = resolve(pattern);
+    glob_t matches{};
+    int rc = ::glob(full.c_str(), GLOB_ERR, nullptr, &matches);
+    std::vector<fs::path> files;
+    for (std::size_t m = 0; rc == 0 && m < matches.gl_pathc; ++m)
+      files.emplace_back(matches.gl_pathv[m]);
+    globfree(&matches);
+    if (rc == GLOB_ABORTED) {
+      reporter.error(where,
+                     "cannot read the folder of " + std::string(what) + " glob '" + pattern + "'");
+      return {};
+    }
+    if (files.empty()) {
+      reporter.warning(where, std::string(what) + " glob '" + pattern + "' matches no file");
+      return {};
+    }
+    std::sort(files.begin(), files.end());
+    std::vector<fs::path> out;
+    for (const fs::path& file : files) {
+      std::error_code ec;
+      fs::path canonical = fs::weakly_canonical(file, ec);
+      if (seen.insert(ec ? file : canonical).second) out.push_back(file);
+    }
+    return out;
+  }
+
+  void load_plans(Config& config) {
     std::set<fs::path> seen_files;
     std::map<std::string, SourcePos> plan_ids;
     for (std::size_t i = 0; i < config.service.plan_globs.size(); ++i) {
-      const std::string& pattern = config.service.plan_globs[i];
-      fs::path full = resolve(pattern);
-      glob_t matches{};
-      int rc = ::glob(full.c_str(), GLOB_ERR, nullptr, &matches);
-      std::vector<fs::path> files;
-      for (std::size_t m = 0; rc == 0 && m < matches.gl_pathc; ++m)
-        files.emplace_back(matches.gl_pathv[m]);
-      globfree(&matches);
-      if (rc == GLOB_ABORTED) {
-        reporter.error(plan_glob_pos_[i], "cannot read the folder of plans glob '" + pattern + "'");
-        continue;
-      }
-      if (files.empty()) {
-        reporter.warning(plan_glob_pos_[i], "plans glob '" + pattern + "' matches no file");
-        continue;
-      }
-      std::sort(files.begin(), files.end());
-      for (const fs::path& file : files) {
-        std::error_code ec;
-        fs::path canonical = fs::weakly_canonical(file, ec);
-        if (!seen_files.insert(ec ? file : canonical).second) continue;
+      for (const fs::path& file :
+           expand(config.service.plan_globs[i], plan_glob_pos_[i], "plans", seen_files))
         load_plan_file(file, config, plan_ids);
+    }
+  }
+
+  void load_holidays(ServiceConfig& service) {
+    std::set<fs::path> seen_files;
+    DecisionPlaces places;
+    for (std::size_t i = 0; i < service.holiday_globs.size(); ++i) {
+      for (const fs::path& file :
+           expand(service.holiday_globs[i], holiday_glob_pos_[i], "holidays", seen_files))
+        load_holiday_file(file, service, places, diagnostics_);
+    }
+    // A holiday fixed by law on a rest day needs a compensatory day in its decision.
+    for (const auto& [key, where] : places) {
+      for (const auto& day :
+           calendar::uncompensated_holidays(key.first, service.workdays, service.decisions)) {
+        if (day.occasion != key.second) continue;
+        Reporter(where.file, diagnostics_)
+            .warning(where, day.name + " (" + date::format("%d/%m/%Y", day.date) +
+                                ") falls on a weekly rest day, and this decision gives no day "
+                                "off in the week after it (nghỉ bù, Labor Code 2019 Art. 111); "
+                                "list it under 'compensatory'");
       }
     }
   }
@@ -564,6 +603,7 @@ class Loader {
   fs::path file_;
   std::vector<Diagnostic> diagnostics_;
   std::vector<SourcePos> plan_glob_pos_;
+  std::vector<SourcePos> holiday_glob_pos_;
   SourcePos monitor_pos_;
 };
 

@@ -100,7 +100,8 @@ void sort_by_time(std::vector<Reminder>& reminders) {
 }  // namespace
 
 calendar::WorkCalendar calendar_of(const config::Config& config) {
-  return calendar::WorkCalendar(config.service.workdays, config.service.vietnam_holidays);
+  return calendar::WorkCalendar(config.service.workdays, config.service.vietnam_holidays,
+                                config.service.decisions);
 }
 
 std::string Reminder::key() const {

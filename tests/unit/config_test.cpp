@@ -350,3 +350,92 @@ TEST_CASE("a task may keep a deadline on a non-working day", "[config]") {
       std::vector<std::string>{
           "plans/p.toml:10:19: error: unknown non_working_day 'later': use \"next\" or \"keep\""});
 }
+
+TEST_CASE("holiday decisions load from the files the holidays globs name", "[config]") {
+  TempDir dir;
+  dir.write("plans/p.toml", k_plan_head +
+                                "[[task]]\nid = \"t\"\ntitle = \"x\"\n"
+                                "responsible = [\"a\"]\ndue = 2025-05-05\n");
+  dir.write("holidays/2025.toml",
+            "[[decision]]\n"
+            "year = 2025\n"
+            "occasion = \"30-4-1-5\"\n"
+            "source = \"Thông báo 2025\"\n"
+            "swap_off = [2025-05-02]\n"
+            "work = [2025-04-26]\n"
+            "\n"
+            "[[decision]]\n"
+            "year = 2025\n"
+            "occasion = \"tet-nguyen-dan\"\n"
+            "source = \"Thông báo Tết 2025\"\n"
+            "off = [{ from = 2025-01-25, to = 2025-02-02 }]\n");
+  std::string main = k_main;
+  main.replace(main.find("monitor = \"vp\""), 14,
+               "monitor = \"vp\"\nholidays = [\"holidays/*.toml\"]");
+  auto loaded = load_config(dir.write("main.toml", main));
+  REQUIRE(loaded.config);
+  const auto& decisions = loaded.config->service.decisions;
+  REQUIRE(decisions.size() == 2);
+  CHECK(decisions[0].occasion == deadlined::calendar::Occasion::victory_labour);
+  CHECK(decisions[0].source == "Thông báo 2025");
+  CHECK(decisions[0].work.size() == 1);
+  CHECK(decisions[1].off.size() == 9);
+  CHECK(loaded.config->service.holidays_where.line == 4);
+}
+
+TEST_CASE("holiday files: every mistake is reported where it is", "[config]") {
+  TempDir dir;
+  dir.write("plans/p.toml", k_plan_head +
+                                "[[task]]\nid = \"t\"\ntitle = \"x\"\n"
+                                "responsible = [\"a\"]\ndue = 2025-05-05\n");
+  dir.write("holidays/a.toml",
+            "[[decision]]\n"                                                         // 1
+            "year = 2025\n"                                                          // 2
+            "occasion = \"tet\"\n"                                                   // 3
+            "source = \"x\"\n"                                                       // 4
+            "\n"                                                                     // 5
+            "[[decision]]\n"                                                         // 6
+            "year = 2025\n"                                                          // 7
+            "occasion = \"30-4-1-5\"\n"                                              // 8
+            "source = \"x\"\n"                                                       // 9
+            "off = [2024-12-31, { from = 2025-05-03, to = 2025-05-01 }, \"2/5\"]\n"  // 10
+            "work = [2025-04-28]\n"                                                  // 11
+            "wrok = []\n"                                                            // 12
+            "\n"                                                                     // 13
+            "[[decision]]\n"                                                         // 14
+            "year = 2025\n"                                                          // 15
+            "occasion = \"30-4-1-5\"\n"                                              // 16
+            "source = \"again\"\n"                                                   // 17
+            "\n"                                                                     // 18
+            "[[decision]]\n"                                                         // 19
+            "year = 2026\n"                                                          // 20
+            "occasion = \"gio-to\"\n"                                                // 21
+            "source = \"forgot the nghỉ bù\"\n");                                    // 22
+  std::string main = k_main;
+  main.replace(main.find("monitor = \"vp\""), 14,
+               "monitor = \"vp\"\nholidays = [\"holidays/*.toml\", \"holidays/*.txt\"]");
+  dir.write("main.toml", main);
+  auto result = load_config(dir.path() / "main.toml");
+  CHECK_FALSE(result.config);
+  CHECK(messages(result.diagnostics, dir) ==
+        std::vector<std::string>{
+            "holidays/a.toml:3:12: error: unknown occasion 'tet': use one of \"tet-duong-lich\", "
+            "\"tet-nguyen-dan\", \"gio-to\", \"30-4-1-5\", \"quoc-khanh\"",
+            "holidays/a.toml:10:8: error: 2024-12-31 in 'off' in [[decision]] is not in the "
+            "decision's year 2025",
+            "holidays/a.toml:10:20: error: this range of 'off' in [[decision]] ends before it "
+            "starts",
+            "holidays/a.toml:10:60: error: 'off' in [[decision]] must contain dates or { from = "
+            "..., to = ... } ranges, not a string",
+            "holidays/a.toml:11:8: error: 2025-04-28 in 'work' is already a working day; 'work' "
+            "lists weekly rest days that are worked (làm bù)",
+            "holidays/a.toml:12:1: error: unknown key 'wrok' in [[decision]]; did you mean "
+            "'work'?",
+            "holidays/a.toml:14:1: error: a decision for '30-4-1-5' in 2025 was already given at " +
+                (dir.path() / "holidays/a.toml").string() + ":6:1",
+            "holidays/a.toml:19:1: warning: Giỗ Tổ Hùng Vương (26/04/2026) falls on a weekly rest "
+            "day, and this decision gives no day off in the week after it (nghỉ bù, Labor Code "
+            "2019 Art. 111); list it under 'compensatory'",
+            "main.toml:4:32: warning: holidays glob 'holidays/*.txt' matches no file",
+        });
+}

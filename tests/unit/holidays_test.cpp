@@ -3,6 +3,8 @@
 #include "calendar/holidays.hpp"
 #include "calendar/work_calendar.hpp"
 
+using deadlined::calendar::Decision;
+using deadlined::calendar::Occasion;
 using deadlined::calendar::SpecialDay;
 using deadlined::calendar::vietnam_holidays;
 using deadlined::calendar::WorkCalendar;
@@ -16,13 +18,31 @@ date::local_days ymd(int y, unsigned m, unsigned d) {
 }
 
 /// "dd/mm kind" for each special day, to compare whole years at once.
-std::vector<std::string> summary(int year) {
+std::vector<std::string> summary(int year, const std::vector<Decision>& decisions = {}) {
   std::vector<std::string> out;
-  for (const auto& d : vietnam_holidays(year, k_mon_fri)) {
+  for (const auto& d : vietnam_holidays(year, k_mon_fri, decisions)) {
     out.push_back(date::format("%d/%m ", d.date) + std::string(to_string(d.kind)) +
                   (d.lunar.empty() ? "" : " " + d.lunar));
   }
   return out;
+}
+
+std::vector<date::local_days> range(date::local_days from, date::local_days to) {
+  std::vector<date::local_days> out;
+  for (auto d = from; d <= to; d += date::days{1})
+    out.push_back(d);
+  return out;
+}
+
+/// The decisions for 2025 as announced: Tết 25/01-02/02 (a Saturday to a Sunday), and 2/5
+/// swapped for Saturday 26/4.
+std::vector<Decision> decisions_2025() {
+  Decision tet{2025, Occasion::lunar_new_year, "Tết 2025", {}, {}, {}, {}};
+  tet.off = range(ymd(2025, 1, 25), ymd(2025, 2, 2));
+  Decision may{2025, Occasion::victory_labour, "30/4 2025", {}, {}, {}, {}};
+  may.swap_off = {ymd(2025, 5, 2)};
+  may.work = {ymd(2025, 4, 26)};
+  return {tet, may};
 }
 
 }  // namespace
@@ -92,4 +112,68 @@ TEST_CASE("years outside 1901-2099 have no holidays", "[calendar][holidays]") {
   CHECK(vietnam_holidays(1, k_mon_fri).empty());
   CHECK(vietnam_holidays(9999, k_mon_fri).empty());
   CHECK(WorkCalendar(k_mon_fri, true).is_working_day(ymd(9999, 1, 1)));  // a Friday
+}
+
+TEST_CASE("a yearly decision replaces the fallback rules of its occasion", "[calendar][holidays]") {
+  // By the rules alone Tết 2025 is 28/01-01/02; 01/02 is a Saturday, so Monday 03/02 is off.
+  auto by_rules = summary(2025);
+  CHECK(std::find(by_rules.begin(), by_rules.end(), "03/02 compensatory") != by_rules.end());
+  // Decided: the five days of Tết are 27-31/01 and no day after it; 2/5 is swapped for 26/4.
+  // Weekend days inside the decided span stay plain weekends; the other occasions keep the
+  // rules (2/9 is a Tuesday, so 1/9 joins it).
+  CHECK(summary(2025, decisions_2025()) == std::vector<std::string>{
+                                               "01/01 holiday",
+                                               "27/01 holiday",
+                                               "28/01 holiday",
+                                               "29/01 holiday 1/1",
+                                               "30/01 holiday",
+                                               "31/01 holiday",
+                                               "07/04 holiday 10/3",
+                                               "26/04 swap_work",
+                                               "30/04 holiday",
+                                               "01/05 holiday",
+                                               "02/05 swap_off",
+                                               "01/09 holiday",
+                                               "02/09 holiday",
+                                           });
+  auto days = vietnam_holidays(2025, k_mon_fri, decisions_2025());
+  auto swap = std::find_if(days.begin(), days.end(),
+                           [](const SpecialDay& d) { return d.date == ymd(2025, 5, 2); });
+  REQUIRE(swap != days.end());
+  CHECK(swap->source == "30/4 2025");
+  CHECK(swap->name == "Nghỉ hoán đổi dịp Ngày Chiến thắng và Quốc tế Lao động");
+}
+
+TEST_CASE("working days follow the decision: worked Saturdays, swapped days, no extra day",
+          "[calendar][holidays]") {
+  WorkCalendar decided(k_mon_fri, true, decisions_2025());
+  WorkCalendar rules(k_mon_fri, true);
+  CHECK(decided.is_working_day(ymd(2025, 4, 26)));  // Saturday, worked
+  CHECK_FALSE(rules.is_working_day(ymd(2025, 4, 26)));
+  CHECK_FALSE(decided.is_working_day(ymd(2025, 5, 2)));  // Friday, swapped off
+  CHECK(rules.is_working_day(ymd(2025, 5, 2)));
+  CHECK_FALSE(decided.is_working_day(ymd(2025, 1, 27)));  // 28 Tết, decided
+  CHECK(rules.is_working_day(ymd(2025, 1, 27)));
+  CHECK(decided.is_working_day(ymd(2025, 2, 3)));  // no nghỉ bù after the decided span
+  CHECK_FALSE(rules.is_working_day(ymd(2025, 2, 3)));
+  // Three working days before Monday 05/05/2025: Tuesday 29/04, Monday 28/04, Saturday 26/04.
+  CHECK(decided.working_days_before(ymd(2025, 5, 5), 3) == ymd(2025, 4, 26));
+  // Across Tết: the working day before Monday 03/02 is Friday 24/01.
+  CHECK(decided.previous_working_day(ymd(2025, 2, 3)) == ymd(2025, 1, 24));
+}
+
+TEST_CASE("a decided occasion without its nghỉ bù is flagged", "[calendar][holidays]") {
+  // Giỗ Tổ 2026 is Sunday 26/04: a decision for it must give a day off in the week after.
+  Decision gio_to{2026, Occasion::hung_kings, "Giỗ Tổ 2026", {}, {}, {}, {}};
+  auto missing = deadlined::calendar::uncompensated_holidays(2026, k_mon_fri, {gio_to});
+  REQUIRE(missing.size() == 1);
+  CHECK(missing.front().date == ymd(2026, 4, 26));
+  // The decided occasion adds no compensatory day by itself...
+  CHECK_FALSE(WorkCalendar(k_mon_fri, true).is_working_day(ymd(2026, 4, 27)));
+  CHECK(WorkCalendar(k_mon_fri, true, {gio_to}).is_working_day(ymd(2026, 4, 27)));
+  // ...so the decision lists it.
+  gio_to.compensatory = {ymd(2026, 4, 27)};
+  CHECK(deadlined::calendar::uncompensated_holidays(2026, k_mon_fri, {gio_to}).empty());
+  CHECK_FALSE(WorkCalendar(k_mon_fri, true, {gio_to}).is_working_day(ymd(2026, 4, 27)));
+  CHECK(summary(2026, {gio_to})[7] == "27/04 compensatory");
 }

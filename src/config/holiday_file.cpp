@@ -1,0 +1,177 @@
+#include "config/holiday_file.hpp"
+
+#include <algorithm>
+
+#include "config/toml_reader.hpp"
+
+namespace deadlined::config::detail {
+namespace {
+
+/// The longest range a decision may give in one entry.
+constexpr date::days k_max_range{31};
+constexpr int k_first_year = 1901;
+constexpr int k_last_year = 2099;
+
+int year_of(LocalDays day) {
+  return static_cast<int>(date::year_month_day{day}.year());
+}
+
+std::optional<LocalDays> read_date(TableReader& reader, std::string_view key) {
+  const toml::node* n = reader.node(key, true);
+  if (!n) return std::nullopt;
+  if (auto d = n->value_exact<toml::date>()) return to_local_days(*d);
+  reader.wrong_type(*n, key, "a date");
+  return std::nullopt;
+}
+
+/// Reads `key`: an array of dates and { from = ..., to = ... } ranges, all within `year`.
+void read_days(TableReader& reader, std::string_view key, int year, std::vector<LocalDays>& out) {
+  const toml::node* n = reader.node(key);
+  if (!n) return;
+  const toml::array* array = n->as_array();
+  std::string what = "'" + std::string(key) + "' in " + reader.context();
+  if (!array) return reader.wrong_type(*n, key, "an array of dates and { from, to } ranges");
+  Reporter& reporter = reader.reporter();
+  for (const toml::node& element : *array) {
+    std::optional<LocalDays> from;
+    std::optional<LocalDays> to;
+    if (auto d = element.value_exact<toml::date>()) {
+      from = to = to_local_days(*d);
+    } else if (const toml::table* table = element.as_table()) {
+      TableReader range(*table, "a range of " + what, reporter);
+      from = read_date(range, "from");
+      to = read_date(range, "to");
+      range.finish();
+      if (!from || !to) continue;
+      if (*to < *from) {
+        reporter.error(element.source(), "this range of " + what + " ends before it starts");
+        continue;
+      }
+      if (*to - *from >= k_max_range) {
+        reporter.error(element.source(),
+                       "this range of " + what + " is longer than 31 days; split it");
+        continue;
+      }
+    } else {
+      reporter.error(element.source(), what +
+                                           " must contain dates or { from = ..., to = ... } "
+                                           "ranges, not " +
+                                           std::string(type_name(element.type())));
+      continue;
+    }
+    if (year_of(*from) != year || year_of(*to) != year) {
+      reporter.error(element.source(), date::format("%F", *from) + " in " + what +
+                                           " is not in the decision's year " +
+                                           std::to_string(year));
+      continue;
+    }
+    for (LocalDays day = *from; day <= *to; day += date::days{1})
+      out.push_back(day);
+  }
+}
+
+std::string occasion_list() {
+  std::string out;
+  for (auto occasion : {calendar::Occasion::new_year, calendar::Occasion::lunar_new_year,
+                        calendar::Occasion::hung_kings, calendar::Occasion::victory_labour,
+                        calendar::Occasion::national_day}) {
+    out += (out.empty() ? "\"" : ", \"") + std::string(calendar::to_string(occasion)) + "\"";
+  }
+  return out;
+}
+
+std::size_t errors_in(const std::vector<Diagnostic>& diagnostics) {
+  return static_cast<std::size_t>(
+      std::count_if(diagnostics.begin(), diagnostics.end(),
+                    [](const Diagnostic& d) { return d.severity == Diagnostic::Severity::error; }));
+}
+
+std::optional<calendar::Decision> read_decision(const toml::table& table, ServiceConfig& service,
+                                                DecisionPlaces& places, Reporter& reporter) {
+  TableReader r(table, "[[decision]]", reporter);
+  calendar::Decision decision;
+  bool year_ok = false;
+  if (const toml::node* n = r.node("year", true)) {
+    if (auto y = n->value_exact<std::int64_t>(); y && *y >= k_first_year && *y <= k_last_year) {
+      decision.year = static_cast<int>(*y);
+      year_ok = true;
+    } else {
+      reporter.error(n->source(), "'year' in [[decision]] must be a year from 1901 to 2099");
+    }
+  }
+  std::optional<calendar::Occasion> occasion;
+  if (auto text = r.string("occasion", true)) {
+    occasion = calendar::occasion_from_string(*text);
+    if (occasion) {
+      decision.occasion = *occasion;
+    } else {
+      reporter.error(table.get("occasion")->source(),
+                     "unknown occasion '" + *text + "': use one of " + occasion_list());
+    }
+  }
+  if (auto source = r.string("source", true)) {
+    decision.source = trim(*source);
+    if (decision.source.empty()) {
+      reporter.error(table.get("source")->source(),
+                     "'source' in [[decision]] must name the decision (number, date, issuer)");
+    }
+  }
+  if (year_ok && occasion) {
+    SourcePos where = reporter.pos(table.source());
+    if (auto [it, inserted] = places.emplace(std::pair{decision.year, *occasion}, where);
+        !inserted) {
+      reporter.error(where, "a decision for '" + std::string(calendar::to_string(*occasion)) +
+                                "' in " + std::to_string(decision.year) + " was already given at " +
+                                it->second.file + ":" + std::to_string(it->second.line) + ":" +
+                                std::to_string(it->second.column));
+    }
+  }
+  if (year_ok) {
+    read_days(r, "off", decision.year, decision.off);
+    read_days(r, "swap_off", decision.year, decision.swap_off);
+    read_days(r, "compensatory", decision.year, decision.compensatory);
+    read_days(r, "work", decision.year, decision.work);
+  }
+  for (LocalDays day : decision.work) {
+    const toml::node* where = table.get("work");
+    if (service.workdays[date::weekday{day}.c_encoding()]) {
+      reporter.error(where->source(), date::format("%F", day) +
+                                          " in 'work' is already a working day; 'work' lists "
+                                          "weekly rest days that are worked (làm bù)");
+    }
+    for (const auto* list : {&decision.off, &decision.swap_off, &decision.compensatory}) {
+      if (std::find(list->begin(), list->end(), day) != list->end()) {
+        reporter.error(where->source(),
+                       date::format("%F", day) + " is both a day off and a worked day");
+      }
+    }
+  }
+  r.finish();
+  return decision;
+}
+
+}  // namespace
+
+void load_holiday_file(const std::filesystem::path& file, ServiceConfig& service,
+                       DecisionPlaces& places, std::vector<Diagnostic>& diagnostics) {
+  auto root = parse_file(file, diagnostics);
+  if (!root) return;
+  Reporter reporter(file.string(), diagnostics);
+  TableReader top(*root, "the holidays file", reporter);
+  if (const toml::node* node = top.node("decision", true)) {
+    const toml::array* decisions = node->as_array();
+    if (!decisions || !decisions->is_array_of_tables()) {
+      top.wrong_type(*node, "decision", "an array of tables ([[decision]])");
+    } else {
+      for (const toml::node& element : *decisions) {
+        std::size_t errors_before = errors_in(diagnostics);
+        auto decision = read_decision(*element.as_table(), service, places, reporter);
+        if (decision && errors_in(diagnostics) == errors_before)
+          service.decisions.push_back(std::move(*decision));
+      }
+    }
+  }
+  top.finish();
+}
+
+}  // namespace deadlined::config::detail
