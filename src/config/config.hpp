@@ -47,6 +47,43 @@ struct Secret {
   bool empty() const { return value.empty(); }
 };
 
+/// How a task recurs. Periods are calendar months, quarters, halves and years, or, with the
+/// reporting regime of Decree 09/2019 (`nd09`), the same periods with the data cut-off on
+/// the 14th: a month runs from the 15th of the month before to the 14th.
+struct Recurrence {
+  enum class Kind {
+    none,          ///< a one-off task
+    monthly,       ///< tháng M/YYYY
+    quarterly,     ///< quý I-IV
+    half_yearly,   ///< 6 tháng đầu năm / 6 tháng cuối năm
+    nine_monthly,  ///< 9 tháng đầu năm (January to September)
+    yearly,        ///< năm YYYY
+    every_days,    ///< every `every` days (weeks are 7 days) from `from`
+    every_months,  ///< every `every` months from `from`
+  };
+  Kind kind = Kind::none;
+  int every = 1;
+  bool nd09 = false;
+  std::optional<LocalDays> from;   ///< periods ending before it do not occur; the anchor of every_*
+  std::optional<LocalDays> until;  ///< periods ending after it do not occur
+};
+
+/// A deadline computed per occurrence: from its period, or from another task's deadline.
+struct DueRule {
+  enum class Kind {
+    day_of_month,  ///< day `day` of the period's last month (+ `month_offset`), or of `month`
+    after_end,     ///< `offset` after the period's last day (the data cut-off)
+    before_task,   ///< `offset` before the deadline of `task` in the same plan
+  };
+  Kind kind = Kind::day_of_month;
+  int day = 0;
+  int month_offset = 0;  ///< 0: the period's last month; 1: the month after it
+  int month = 0;         ///< 1-12: that month of the year the period ends in; 0: unused
+  Lead offset;           ///< calendar or working days
+  std::string task;
+  std::string text;  ///< as written
+};
+
 /// The deadline of a task, as written.
 struct DueSpec {
   enum class Kind {
@@ -54,11 +91,14 @@ struct DueSpec {
     local_datetime,   ///< `due = 2020-11-03T10:00:00`: in the service time zone.
     offset_datetime,  ///< `due = 2020-11-03T10:00:00+07:00`: an absolute instant.
     before,           ///< `before = 2020-11-04`: end of the last working day before it.
+    rule,             ///< `due = "day 20 of next month"`: computed per occurrence.
   };
   Kind kind = Kind::date;
   LocalDays day{};            ///< for `date` and `before`
   LocalSeconds local_time{};  ///< for `local_datetime`
   SysSeconds instant{};       ///< for `offset_datetime`
+  DueRule rule;               ///< for `rule`
+  bool rule_before = false;   ///< `before = "<rule>"`: the last working day before that day
 };
 
 struct ServiceConfig {
@@ -128,7 +168,9 @@ struct Task {
   /// Code 2015 Art. 148(5)); false keeps it on that day.
   bool move_off_non_working_day = true;
   std::vector<Lead> leads;  ///< effective leads: the task's, else the plan's, else the service's
+  Recurrence recurrence;
   SourcePos where;
+  SourcePos due_where;  ///< of `due` or `before`
 };
 
 struct Plan {
@@ -139,6 +181,8 @@ struct Plan {
   std::string basis;
   std::vector<Task> tasks;
   SourcePos where;
+
+  const Task* find_task(const std::string& task_id) const;
 };
 
 /// A validated configuration; immutable once loaded.

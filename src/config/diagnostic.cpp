@@ -25,3 +25,14 @@ const Unit* Config::find_unit(const std::string& id) const {
 }
 
 }  // namespace deadlined::config
+
+namespace deadlined::config {
+
+const Task* Plan::find_task(const std::string& task_id) const {
+  for (const Task& task : tasks) {
+    if (task.id == task_id) return &task;
+  }
+  return nullptr;
+}
+
+}  // namespace deadlined::config

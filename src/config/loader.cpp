@@ -16,6 +16,7 @@
 #include "codec/base64.hpp"
 #include "config/holiday_file.hpp"
 #include "config/lead.hpp"
+#include "config/recurrence.hpp"
 #include "config/toml_reader.hpp"
 
 namespace deadlined::config {
@@ -502,6 +503,7 @@ class Loader {
             plan.tasks.push_back(std::move(*task));
           }
         }
+        check_dependencies(plan, task_ids, reporter);
       } else {
         top.wrong_type(*node, "task", "an array of tables ([[task]])");
       }
@@ -510,6 +512,156 @@ class Loader {
     }
     top.finish();
     config.plans.push_back(std::move(plan));
+  }
+
+  /// `recur`, `from` and `until`.
+  void read_recurrence(TableReader& r, const toml::table& t, const std::string& label, Task& task) {
+    Reporter& reporter = r.reporter();
+    Recurrence& recurrence = task.recurrence;
+    if (auto text = r.string("recur")) {
+      if (auto parsed = parse_recurrence(*text)) {
+        recurrence = *parsed;
+      } else {
+        reporter.error(t.get("recur")->source(),
+                       "malformed recur '" + *text +
+                           "': use monthly, quarterly, 6-monthly, 9-monthly or yearly (after "
+                           "\"nd09 \" for the periods of Decree 09/2019), or \"every N days\", "
+                           "\"every N weeks\", \"every N months\"");
+      }
+    }
+    for (auto [key, target] : {std::pair{"from", &recurrence.from}, {"until", &recurrence.until}}) {
+      const toml::node* n = r.node(key);
+      if (!n) continue;
+      if (auto d = n->value_exact<toml::date>()) {
+        *target = to_local_days(*d);
+      } else {
+        r.wrong_type(*n, key, "a date");
+      }
+      if (!t.contains("recur")) {
+        reporter.error(n->source(), "'" + std::string(key) + "' applies to recurring tasks; " +
+                                        label + " has no 'recur'");
+      }
+    }
+    bool every = recurrence.kind == Recurrence::Kind::every_days ||
+                 recurrence.kind == Recurrence::Kind::every_months;
+    if (every && !recurrence.from) {
+      reporter.error(t.get("recur")->source(),
+                     label +
+                         " recurs every N days, weeks or months and needs 'from', the first "
+                         "day of its first period");
+    }
+    if (recurrence.from && recurrence.until && *recurrence.until < *recurrence.from) {
+      reporter.error(t.get("until")->source(), "'until' is before 'from' in " + label);
+    }
+  }
+
+  /// `due` or `before`: a date, a date-time, or a rule computed per occurrence.
+  void read_deadline(TableReader& r, const toml::table& t, const std::string& label, Task& task) {
+    Reporter& reporter = r.reporter();
+    const toml::node* due = r.node("due");
+    const toml::node* before = r.node("before");
+    bool recurring = task.recurrence.kind != Recurrence::Kind::none;
+    if (due && before) {
+      return reporter.error(before->source(),
+                            label + " has both 'due' and 'before'; give exactly one");
+    }
+    if (!due && !before) {
+      if (recurring && task.recurrence.nd09) {
+        task.due.kind = DueSpec::Kind::rule;
+        task.due.rule = nd09_due_rule();
+        return;
+      }
+      return reporter.error(t.source(), label + " needs a deadline: 'due' or 'before'");
+    }
+    const toml::node& node = due ? *due : *before;
+    std::string key = due ? "due" : "before";
+    task.due_where = reporter.pos(node.source());
+    if (auto text = node.value_exact<std::string>()) {
+      auto rule = parse_due_rule(*text);
+      if (!rule) {
+        return reporter.error(node.source(),
+                              "malformed " + key + " rule '" + *text +
+                                  "': use \"day D\", \"day D of next month\", \"day D of month "
+                                  "M\", \"N days after end\", \"Nwd after end\" or \"Nwd before "
+                                  "TASK\"");
+      }
+      bool from_task = rule->kind == DueRule::Kind::before_task;
+      if (from_task && recurring) {
+        return reporter.error(
+            t.get("recur")->source(),
+            label + " takes its occurrences from task '" + rule->task + "'; remove 'recur'");
+      }
+      if (from_task && before) {
+        return reporter.error(node.source(), "write '" + *text + "' as due, not before");
+      }
+      if (!from_task && !recurring) {
+        return reporter.error(node.source(), key + " rule '" + *text +
+                                                 "' counts from the period of a recurring "
+                                                 "task, and " +
+                                                 label + " has no 'recur'");
+      }
+      task.due.kind = DueSpec::Kind::rule;
+      task.due.rule = std::move(*rule);
+      task.due.rule_before = before != nullptr;
+      return;
+    }
+    if (recurring) {
+      return r.wrong_type(node, key, "a rule such as \"day 20 of next month\" in a recurring task");
+    }
+    if (before) {
+      if (auto d = before->value_exact<toml::date>()) {
+        task.due.kind = DueSpec::Kind::before;
+        task.due.day = to_local_days(*d);
+      } else {
+        r.wrong_type(*before, "before", "a date");
+      }
+      return;
+    }
+    if (auto d = due->value_exact<toml::date>()) {
+      task.due.kind = DueSpec::Kind::date;
+      task.due.day = to_local_days(*d);
+    } else if (auto dt = due->value_exact<toml::date_time>()) {
+      LocalSeconds local{to_local_days(dt->date).time_since_epoch() + to_seconds(dt->time)};
+      if (dt->offset) {
+        task.due.kind = DueSpec::Kind::offset_datetime;
+        task.due.instant =
+            SysSeconds{local.time_since_epoch() - std::chrono::minutes{dt->offset->minutes}};
+      } else {
+        task.due.kind = DueSpec::Kind::local_datetime;
+        task.due.local_time = local;
+      }
+    } else {
+      r.wrong_type(*due, "due", "a date, a date-time or a rule such as \"3wd before report\"");
+    }
+  }
+
+  /// Each "before TASK" rule names a task of the plan, and no chain of them loops.
+  void check_dependencies(const Plan& plan, const std::map<std::string, SourcePos>& task_ids,
+                          Reporter& reporter) {
+    for (const Task& task : plan.tasks) {
+      if (task.due.kind != DueSpec::Kind::rule || task.due.rule.kind != DueRule::Kind::before_task)
+        continue;
+      const std::string& target = task.due.rule.task;
+      if (!task_ids.count(target)) {
+        reporter.error(task.due_where, "task '" + task.id + "' is due before unknown task '" +
+                                           target + "' of plan '" + plan.id + "'");
+        continue;
+      }
+      const Task* step = &task;
+      for (std::size_t i = 0; step && i <= plan.tasks.size(); ++i) {
+        if (step->due.kind != DueSpec::Kind::rule ||
+            step->due.rule.kind != DueRule::Kind::before_task) {
+          step = nullptr;
+        } else {
+          step = plan.find_task(step->due.rule.task);
+          if (step == &task) break;
+        }
+      }
+      if (step == &task) {
+        reporter.error(task.due_where,
+                       "task '" + task.id + "' depends on its own deadline through 'before'");
+      }
+    }
   }
 
   std::optional<Task> load_task(const toml::table& t, Reporter& reporter, const Config& config,
@@ -550,35 +702,8 @@ class Loader {
     units("responsible", true, task.responsible);
     units("coordinating", false, task.coordinating);
 
-    const toml::node* due = r.node("due");
-    const toml::node* before = r.node("before");
-    if (due && before) {
-      reporter.error(before->source(), label + " has both 'due' and 'before'; give exactly one");
-    } else if (!due && !before) {
-      reporter.error(t.source(), label + " needs a deadline: 'due' or 'before'");
-    } else if (due) {
-      if (auto d = due->value_exact<toml::date>()) {
-        task.due.kind = DueSpec::Kind::date;
-        task.due.day = to_local_days(*d);
-      } else if (auto dt = due->value_exact<toml::date_time>()) {
-        LocalSeconds local{to_local_days(dt->date).time_since_epoch() + to_seconds(dt->time)};
-        if (dt->offset) {
-          task.due.kind = DueSpec::Kind::offset_datetime;
-          task.due.instant =
-              SysSeconds{local.time_since_epoch() - std::chrono::minutes{dt->offset->minutes}};
-        } else {
-          task.due.kind = DueSpec::Kind::local_datetime;
-          task.due.local_time = local;
-        }
-      } else {
-        r.wrong_type(*due, "due", "a date or a date-time");
-      }
-    } else if (auto d = before->value_exact<toml::date>()) {
-      task.due.kind = DueSpec::Kind::before;
-      task.due.day = to_local_days(*d);
-    } else {
-      r.wrong_type(*before, "before", "a date");
-    }
+    read_recurrence(r, t, label, task);
+    read_deadline(r, t, label, task);
 
     if (auto rule = r.string("non_working_day")) {
       if (*rule == "keep") {

@@ -87,6 +87,11 @@ std::vector<Outbound> per_channel(const Config& config, const config::Unit& unit
   return out;
 }
 
+/// The task's title, followed for a recurring task by its period: "Báo cáo tháng 8/2026".
+std::string title_of(const Reminder& r) {
+  return r.occurrence_name.empty() ? r.task->title : r.task->title + " " + r.occurrence_name;
+}
+
 }  // namespace
 
 std::string join_list(const std::vector<std::string>& items) {
@@ -99,7 +104,7 @@ std::string join_list(const std::vector<std::string>& items) {
 std::string subject_of(const Config& config, const Reminder& r) {
   const auto* zone = config.service.zone;
   std::string subject = r.late ? "[Gửi muộn] " : "";
-  subject += "Nhắc việc: " + r.task->title + " (hạn " + vn_time(zone, r.due) + " ngày " +
+  subject += "Nhắc việc: " + title_of(r) + " (hạn " + vn_time(zone, r.due) + " ngày " +
              vn_date(zone, r.due) + ")";
   return subject;
 }
@@ -116,7 +121,7 @@ std::string text_of(const Config& config, const Reminder& r) {
   text += ", " + r.unit->name +
           (r.role == schedule::Role::responsible ? " được giao chủ trì thực hiện nhiệm vụ:\n\n"
                                                  : " được giao phối hợp thực hiện nhiệm vụ:\n\n");
-  text += "    " + r.task->title + "\n";
+  text += "    " + title_of(r) + "\n";
   if (!r.task->detail.empty()) text += "    " + r.task->detail + "\n";
   text += "\nThời hạn: trước " + vn_time(zone, r.due) + " ngày " + vn_date(zone, r.due) + " (" +
           time_left(config, r) + ").\n";
@@ -167,6 +172,7 @@ std::string render_webhook(const Config& config, const Reminder& r) {
       {"task", r.task->id},
       {"task_title", r.task->title},
       {"occurrence", r.occurrence},
+      {"occurrence_name", r.occurrence_name},
       {"unit", r.unit->id},
       {"unit_name", r.unit->name},
       {"role", r.role == schedule::Role::responsible ? "responsible" : "coordinating"},

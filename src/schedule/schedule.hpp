@@ -21,26 +21,34 @@ struct Reminder {
   const config::Unit* unit = nullptr;
   const config::Lead* lead = nullptr;
   Role role = Role::responsible;
-  SysSeconds at{};         ///< when it is to be sent
-  SysSeconds due{};        ///< the deadline instant
-  std::string occurrence;  ///< the due day in the service zone, YYYYMMDD
-  bool late = false;       ///< sent after its time because the daemon was not running
+  SysSeconds at{};              ///< when it is to be sent
+  SysSeconds due{};             ///< the deadline instant
+  std::string occurrence;       ///< a one-off task's due day (YYYYMMDD), or the period's id
+  std::string occurrence_name;  ///< the period's name ("tháng 8/2026"); empty for one-off tasks
+  bool late = false;            ///< sent after its time because the daemon was not running
 
   /// The stable idempotency key: plan.task.occurrence.stage.unit.
   std::string key() const;
 };
 
-/// The deadline instant of a task in the service time zone (see DESIGN: a date-only deadline
-/// ends at day_end; `before` X ends at day_end of the last working day before X).
+/// The deadline instant of a one-off task in the service time zone (see DESIGN: a date-only
+/// deadline ends at day_end; `before` X ends at day_end of the last working day before X);
+/// of a recurring task, that of its first occurrence. `task` must belong to `config`.
 SysSeconds deadline_of(const config::Config& config, const config::Task& task);
 
-/// Every reminder of every task, ordered by time then key. Stages that would fall after the
-/// deadline are dropped; stages of one unit that fall on the same instant are sent once.
-std::vector<Reminder> all_reminders(const config::Config& config);
-
-/// The reminders with `from <= at < to`, ordered by time then key.
+/// The reminders with `from <= at < to`, ordered by time then key. Stages that would fall
+/// after the deadline are dropped; stages of one unit that fall on the same instant are sent
+/// once. Recurring tasks contribute the occurrences that fall in the window.
 std::vector<Reminder> reminders_between(const config::Config& config, SysSeconds from,
                                         SysSeconds to);
+
+/// An occurrence of a recurring task not computed yet, and when it must be.
+struct Pending {
+  const config::Plan* plan = nullptr;
+  const config::Task* task = nullptr;
+  long index = 0;
+  SysSeconds at{};  ///< its first stage
+};
 
 /// What the daemon must do when it (re)loads a config at `now`.
 struct Agenda {
@@ -53,9 +61,16 @@ struct Agenda {
   /// give_up_after, the latest stage (marked late): retried only if an attempt of it is
   /// unfinished in the journal, so that a restart after the deadline drops no retry.
   std::vector<Reminder> past_deadline;
+  /// For each recurring task, its next occurrence, computed when its first stage comes:
+  /// only the current occurrences are held, so a recurring task costs O(1) memory.
+  std::vector<Pending> later;
 };
 
 Agenda agenda_at(const config::Config& config, SysSeconds now, std::chrono::seconds grace);
+
+/// The agenda of one pending occurrence at `now` (and, in `later`, of the one after it).
+Agenda agenda_of(const config::Config& config, const Pending& pending, SysSeconds now,
+                 std::chrono::seconds grace);
 
 /// The working-day calendar of a config: its workdays, less public holidays when enabled.
 calendar::WorkCalendar calendar_of(const config::Config& config);

@@ -58,14 +58,11 @@ void Scheduler::push(Job job) {
   queue_.push(std::move(job));
 }
 
-void Scheduler::load(std::shared_ptr<const config::Config> config,
-                     std::shared_ptr<const delivery::ChannelSet> channels) {
-  SysSeconds now = clock_();
-  schedule::Agenda agenda = schedule::agenda_at(*config, now, k_late_grace);
-
-  // Read the journal before touching the queue: if it fails, the running schedule stays.
+std::vector<schedule::Reminder> Scheduler::still_to_send(
+    schedule::Agenda& agenda, const std::shared_ptr<const config::Config>& config,
+    const std::shared_ptr<const delivery::ChannelSet>& channels, SysSeconds now) const {
   auto any_delivery = [&](const schedule::Reminder& r, auto&& predicate) {
-    Job probe{now, 0, config, channels, r, std::nullopt};
+    Job probe{now, 0, config, channels, r, std::nullopt, std::nullopt};
     for (const Delivery& d : deliveries_of(probe, now)) {
       if (predicate(journal_.state_of(d.record.key))) return true;
     }
@@ -73,15 +70,44 @@ void Scheduler::load(std::shared_ptr<const config::Config> config,
   };
   auto unsent = [](std::optional<journal::State> s) { return !s || s == journal::State::pending; };
   auto unfinished = [](std::optional<journal::State> s) { return s == journal::State::pending; };
-  std::vector<schedule::Reminder> catch_up;
+  std::vector<schedule::Reminder> out;
   for (schedule::Reminder& r : agenda.catch_up) {
-    if (any_delivery(r, unsent)) catch_up.push_back(std::move(r));
+    if (any_delivery(r, unsent)) out.push_back(std::move(r));
   }
   // After the deadline only an attempt cut short by a stop or a crash is taken up again.
   for (schedule::Reminder& r : agenda.past_deadline) {
-    if (any_delivery(r, unfinished)) catch_up.push_back(std::move(r));
+    if (any_delivery(r, unfinished)) out.push_back(std::move(r));
   }
+  return out;
+}
 
+void Scheduler::enqueue(schedule::Agenda& agenda, std::vector<schedule::Reminder> catch_up,
+                        const std::shared_ptr<const config::Config>& config,
+                        const std::shared_ptr<const delivery::ChannelSet>& channels,
+                        SysSeconds now) {
+  for (schedule::Reminder& r : agenda.upcoming) {
+    push(Job{r.at, 0, config, channels, std::move(r), std::nullopt, std::nullopt});
+  }
+  for (schedule::Reminder& r : catch_up) {
+    if (r.late) {
+      spdlog::info("catch-up: {} was due at {}; sending now, marked late", r.key(),
+                   message::iso8601(config->service.zone, r.at));
+    }
+    push(Job{now, 0, config, channels, std::move(r), std::nullopt, std::nullopt});
+  }
+  for (const schedule::Pending& pending : agenda.later) {
+    push(Job{pending.at, 0, config, channels, {}, std::nullopt, pending});
+  }
+}
+
+void Scheduler::load(std::shared_ptr<const config::Config> config,
+                     std::shared_ptr<const delivery::ChannelSet> channels) {
+  SysSeconds now = clock_();
+  schedule::Agenda agenda = schedule::agenda_at(*config, now, k_late_grace);
+  // Read the journal before touching the queue: if it fails, the running schedule stays.
+  std::vector<schedule::Reminder> catch_up = still_to_send(agenda, config, channels, now);
+
+  // Retries and reports carry their message and stay; the rest is replaced.
   std::vector<Job> kept;
   while (!queue_.empty()) {
     if (queue_.top().delivery) kept.push_back(queue_.top());
@@ -89,19 +115,23 @@ void Scheduler::load(std::shared_ptr<const config::Config> config,
   }
   for (Job& job : kept)
     push(std::move(job));
-  for (schedule::Reminder& r : agenda.upcoming) {
-    push(Job{r.at, 0, config, channels, std::move(r), std::nullopt});
-  }
-  for (schedule::Reminder& r : catch_up) {
-    if (r.late) {
-      spdlog::info("catch-up: {} was due at {}; sending now, marked late", r.key(),
-                   message::iso8601(config->service.zone, r.at));
-    }
-    push(Job{now, 0, config, channels, std::move(r), std::nullopt});
-  }
-  spdlog::info("schedule loaded: {} upcoming reminders, {} to catch up, {} retries pending",
-               agenda.upcoming.size(), catch_up.size(), kept.size());
+  std::size_t upcoming = agenda.upcoming.size();
+  std::size_t caught_up = catch_up.size();
+  enqueue(agenda, std::move(catch_up), config, channels, now);
+  spdlog::info(
+      "schedule loaded: {} upcoming reminders, {} to catch up, {} retries pending, {} recurring "
+      "tasks waiting for their next occurrence",
+      upcoming, caught_up, kept.size(), agenda.later.size());
   arm();
+}
+
+void Scheduler::materialise(const Job& job, SysSeconds now) {
+  schedule::Agenda agenda = schedule::agenda_of(*job.config, *job.pending, now, k_late_grace);
+  std::vector<schedule::Reminder> catch_up = still_to_send(agenda, job.config, job.channels, now);
+  spdlog::debug("{}.{}: occurrence {} scheduled, {} reminders", job.pending->plan->id,
+                job.pending->task->id, job.pending->index,
+                agenda.upcoming.size() + catch_up.size());
+  enqueue(agenda, std::move(catch_up), job.config, job.channels, now);
 }
 
 void Scheduler::stop(std::function<void()> on_idle) {
@@ -148,8 +178,11 @@ void Scheduler::on_timer(bool reached) {
       // try again later rather than send unrecorded or drop the reminder.
       auto delay = job.config->service.retry_initial;
       spdlog::error("cannot dispatch {}: {}; trying again in {}s",
-                    job.delivery ? job.delivery->record.key : job.reminder.key(), e.what(),
-                    delay.count());
+                    job.delivery ? job.delivery->record.key
+                    : job.pending
+                        ? job.pending->plan->id + "." + job.pending->task->id + " (next occurrence)"
+                        : job.reminder.key(),
+                    e.what(), delay.count());
       job.at = now + delay;
       push(std::move(job));
     }
@@ -188,6 +221,7 @@ std::vector<Scheduler::Delivery> Scheduler::deliveries_of(const Job& job, SysSec
 }
 
 void Scheduler::dispatch(const Job& job, SysSeconds now) {
+  if (job.pending) return materialise(job, now);
   if (job.delivery) return start(job, now);
   for (Delivery& d : deliveries_of(job, now)) {
     Job one = job;
@@ -346,7 +380,7 @@ void Scheduler::report_failure(const Job& job, const delivery::Outcome& outcome,
       report.unit_name = monitor->name;
       report.outbound = outbound;
       spdlog::info("reporting the failure of {} to {} as {}", address, monitor->id, report_id);
-      push(Job{now, 0, job.config, job.channels, {}, std::move(report)});
+      push(Job{now, 0, job.config, job.channels, {}, std::move(report), std::nullopt});
     }
   }
 }

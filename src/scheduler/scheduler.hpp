@@ -83,7 +83,8 @@ class Scheduler {
     std::shared_ptr<const config::Config> config;  // keeps the reminder's pointers alive
     std::shared_ptr<const delivery::ChannelSet> channels;
     schedule::Reminder reminder;
-    std::optional<Delivery> delivery;  // set: a retry or a report, sent as it is
+    std::optional<Delivery> delivery;          // set: a retry or a report, sent as it is
+    std::optional<schedule::Pending> pending;  // set: compute this occurrence now
   };
   struct Later {
     bool operator()(const Job& a, const Job& b) const {
@@ -97,6 +98,16 @@ class Scheduler {
   };
 
   void push(Job job);
+  /// The catch-up and past-deadline reminders of `agenda` that the journal says are still
+  /// to send; reads the journal, so it may throw.
+  std::vector<schedule::Reminder> still_to_send(
+      schedule::Agenda& agenda, const std::shared_ptr<const config::Config>& config,
+      const std::shared_ptr<const delivery::ChannelSet>& channels, SysSeconds now) const;
+  /// Queues the upcoming reminders of `agenda`, `catch_up` now, and its pending occurrences.
+  void enqueue(schedule::Agenda& agenda, std::vector<schedule::Reminder> catch_up,
+               const std::shared_ptr<const config::Config>& config,
+               const std::shared_ptr<const delivery::ChannelSet>& channels, SysSeconds now);
+  void materialise(const Job& job, SysSeconds now);
   void arm();
   void on_timer(bool reached);
   void dispatch(const Job& job, SysSeconds now);

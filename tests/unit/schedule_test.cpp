@@ -72,6 +72,11 @@ date::sys_seconds utc(int y, unsigned m, unsigned d, int hh, int mm = 0) {
          std::chrono::minutes{mm};
 }
 
+/// Every reminder of the config's (one-off) tasks.
+std::vector<schedule::Reminder> all_reminders(const Config& c) {
+  return schedule::reminders_between(c, utc(1990, 1, 1, 0), utc(2100, 1, 1, 0));
+}
+
 }  // namespace
 
 TEST_CASE("'before' ends at day_end of the last working day before the date", "[schedule]") {
@@ -93,7 +98,7 @@ TEST_CASE("lead kinds: calendar days, working days, the due morning", "[schedule
   Config c = make_config();
   using namespace date::literals;
   add_task(c, "t", on_date(2020_y / 11 / 4, DueSpec::Kind::before), {"7d", "3wd", "1d", "0d"});
-  CHECK(times(c, schedule::all_reminders(c)) == std::vector<std::string>{
+  CHECK(times(c, all_reminders(c)) == std::vector<std::string>{
                                                     "2020-10-27T08:00:00+07:00 7d a",
                                                     "2020-10-29T08:00:00+07:00 3wd a",
                                                     "2020-11-02T08:00:00+07:00 1d a",
@@ -107,12 +112,12 @@ TEST_CASE("reminders that would fall on a weekend move to the previous working d
   // Due Monday 09/11/2020: 1d is Sunday -> Friday 06/11; 2d is Saturday -> Friday too, and
   // two stages on one instant are sent once (the first listed).
   add_task(c, "t", on_date(2020_y / 11 / 9), {"2d", "1d", "0d"});
-  CHECK(times(c, schedule::all_reminders(c)) == std::vector<std::string>{
+  CHECK(times(c, all_reminders(c)) == std::vector<std::string>{
                                                     "2020-11-06T08:00:00+07:00 2d a",
                                                     "2020-11-09T08:00:00+07:00 0d a",
                                                 });
   c.service.workdays = {false, true, true, true, true, true, true};  // Saturdays worked
-  CHECK(times(c, schedule::all_reminders(c)) == std::vector<std::string>{
+  CHECK(times(c, all_reminders(c)) == std::vector<std::string>{
                                                     "2020-11-07T08:00:00+07:00 2d a",
                                                     "2020-11-09T08:00:00+07:00 0d a",
                                                 });
@@ -123,7 +128,7 @@ TEST_CASE("working days count only working days strictly before the due day", "[
   using namespace date::literals;
   // Due Saturday 07/11/2020, kept on that day: 1wd is Friday, 5wd is Monday 02/11.
   add_task(c, "t", on_date(2020_y / 11 / 7), {"5wd", "1wd"}).move_off_non_working_day = false;
-  CHECK(times(c, schedule::all_reminders(c)) == std::vector<std::string>{
+  CHECK(times(c, all_reminders(c)) == std::vector<std::string>{
                                                     "2020-11-02T08:00:00+07:00 5wd a",
                                                     "2020-11-06T08:00:00+07:00 1wd a",
                                                 });
@@ -141,7 +146,7 @@ TEST_CASE("exact offsets count back from the due instant, stages after it are dr
   early.local_time = date::local_days{date::year{2020} / 11 / 5} + std::chrono::hours{7};
   add_task(c, "early", early, {"0d", "30m"});
   // 0d falls on the same instant as 2h (listed first): one reminder.
-  CHECK(times(c, schedule::all_reminders(c)) == std::vector<std::string>{
+  CHECK(times(c, all_reminders(c)) == std::vector<std::string>{
                                                     "2020-11-03T08:00:00+07:00 2h a",
                                                     "2020-11-03T08:30:00+07:00 90m a",
                                                     "2020-11-03T09:59:15+07:00 45s a",
@@ -155,7 +160,7 @@ TEST_CASE("local times follow the configured zone, daylight saving included", "[
   // Berlin leaves summer time on 25/10/2020: 7d before 30/10 is 23/10 at 08:00 +02:00,
   // the due morning 08:00 +01:00.
   add_task(c, "t", on_date(2020_y / 10 / 30), {"7d", "0d"});
-  auto all = schedule::all_reminders(c);
+  auto all = all_reminders(c);
   REQUIRE(all.size() == 2);
   CHECK(all[0].at == utc(2020, 10, 23, 6));
   CHECK(all[1].at == utc(2020, 10, 30, 7));
@@ -168,7 +173,7 @@ TEST_CASE("responsible and coordinating units each get reminders, keyed and orde
   using namespace date::literals;
   auto& t = add_task(c, "t", on_date(2020_y / 11 / 4, DueSpec::Kind::before), {"1d"}, {"b", "a"});
   t.coordinating = {"vp", "a"};  // a is already responsible: reminded once, as responsible
-  auto all = schedule::all_reminders(c);
+  auto all = all_reminders(c);
   REQUIRE(all.size() == 3);
   CHECK(all[0].key() == "p.t.20201103.1d.a");
   CHECK(all[0].role == schedule::Role::responsible);
@@ -236,7 +241,7 @@ TEST_CASE("a date deadline on a non-working day ends on the next working day", "
   auto& tet = add_task(c, "tet", on_date(2026_y / 2 / 17), {"1wd"});
   CHECK(message::iso8601(c.service.zone, schedule::deadline_of(c, tet)) ==
         "2026-02-23T17:00:00+07:00");
-  auto all = schedule::all_reminders(c);
+  auto all = all_reminders(c);
   REQUIRE(all.size() == 2);
   CHECK(all[1].key() == "p.tet.20260223.1wd.a");
   CHECK(message::iso8601(c.service.zone, all[1].at) == "2026-02-13T08:00:00+07:00");
