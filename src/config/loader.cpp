@@ -594,7 +594,7 @@ class Loader {
       if (from_task && before) {
         return reporter.error(node.source(), "write '" + *text + "' as due, not before");
       }
-      if (!from_task && !recurring) {
+      if (!from_task && !recurring && !t.contains("recur")) {
         return reporter.error(node.source(), key + " rule '" + *text +
                                                  "' counts from the period of a recurring "
                                                  "task, and " +
