@@ -89,6 +89,23 @@ std::map<std::string, int> messages_by_stage(const std::filesystem::path& maildi
   return count;
 }
 
+/// How many messages the Maildir holds per reminder key.
+std::map<std::string, int> messages_by_key(const std::filesystem::path& maildir_new) {
+  std::map<std::string, int> count;
+  if (!std::filesystem::exists(maildir_new)) return count;
+  for (const auto& entry : std::filesystem::directory_iterator(maildir_new)) {
+    std::ifstream in(entry.path());
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind("X-Deadlined-Key: ", 0) == 0) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        ++count[line.substr(17)];
+      }
+    }
+  }
+  return count;
+}
+
 }  // namespace
 
 TEST_CASE("wall-clock steps forward and back neither lose nor duplicate reminders",
@@ -197,4 +214,65 @@ TEST_CASE("the real wall timer fires at its instant, at once for the past, never
   timer.cancel();
   io.run_for(std::chrono::milliseconds{1500});
   CHECK(fired == 2);
+}
+
+TEST_CASE("a recurring task's occurrences are computed one at a time, each sent once",
+          "[scheduler][clock][recurrence]") {
+  test::TempDir dir;
+  SimulatedClock clock;
+  // Simulated time starts 2 s before 08:00 UTC on a day D: D's reminder is 2 s away.
+  const date::sys_days day_d = date::floor<date::days>(clock.now()) + date::days{3};
+  clock.offset = (day_d + std::chrono::hours{8} - seconds{2}) - scheduler::system_now();
+  dir.write("plans/p.toml",
+            "[plan]\nid = \"p\"\ntitle = \"Kế hoạch\"\n\n[[task]]\nid = \"t\"\n"
+            "title = \"Báo cáo ngày\"\nresponsible = [\"a\"]\nrecur = \"every 1 day\"\n"
+            "from = " +
+                date::format("%F", day_d - date::days{30}) +
+                "\ndue = \"0 days after end\"\nleads = [\"0d\"]\n");
+  auto main = dir.write(
+      "main.toml",
+      "[service]\nplans = [\"plans/*.toml\"]\ntimezone = \"UTC\"\nholiday_rules = \"none\"\n"
+      "workdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]\n\n"
+      "[email]\ntransport = \"maildir\"\nfrom = \"Văn phòng <vp@example.org>\"\n\n"
+      "[units.a]\nname = \"Phòng A\"\nemail = [\"a@example.org\"]\n");
+  auto loaded = config::load_config(main);
+  REQUIRE(loaded.config);
+  auto config = loaded.config;
+  std::atomic<bool> abort{false};
+  auto channels = std::make_shared<delivery::ChannelSet>(*config, abort);
+  journal::Journal journal(config->service.state_dir / "journal.sqlite");
+  boost::asio::io_context io;
+  auto timer = std::make_unique<SimulatedTimer>(io, clock);
+  SimulatedTimer& simulated = *timer;
+  scheduler::Scheduler scheduler(
+      io, journal, [&] { return clock.now(); }, std::move(timer));
+  const auto maildir = config->service.state_dir / "outbox" / "new";
+  auto key_of = [&](date::sys_days day) { return "p.t." + date::format("%Y%m%d", day) + ".0d.a"; };
+
+  scheduler.load(config, channels);
+  // Thirty days of history hold nothing: D's reminder and D+1, computed later, are queued.
+  CHECK(scheduler.queued() == 2);
+  io.run_for(std::chrono::milliseconds{3000});
+  CHECK(messages_by_key(maildir) == std::map<std::string, int>{{key_of(day_d), 1}});
+
+  // Each day forward sends that day's reminder once; occurrences are computed two at a time,
+  // when the first stage of the earlier one comes.
+  for (int i = 1; i <= 3; ++i) {
+    clock.offset += std::chrono::hours{24};
+    simulated.step();
+    io.run_for(std::chrono::milliseconds{1500});
+    // The next day's reminder and the occurrence after it, or only the latter: never more.
+    CHECK(scheduler.queued() <= 2);
+    CHECK(scheduler.queued() >= 1);
+  }
+  CHECK(messages_by_key(maildir) == std::map<std::string, int>{{key_of(day_d), 1},
+                                                               {key_of(day_d + date::days{1}), 1},
+                                                               {key_of(day_d + date::days{2}), 1},
+                                                               {key_of(day_d + date::days{3}), 1}});
+  // A reload recomputes the same occurrences; nothing goes out twice.
+  scheduler.load(config, channels);
+  io.run_for(std::chrono::milliseconds{1500});
+  CHECK(messages_by_key(maildir).size() == 4);
+  scheduler.stop([] {});
+  io.run_for(std::chrono::milliseconds{200});
 }

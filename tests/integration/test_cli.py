@@ -147,6 +147,38 @@ class CliTest(DaemonTestCase):
             ats.append(at)
         self.assertEqual(ats, sorted(ats), "sorted by at")
 
+    def test_shipped_plan_is_annual_and_previews_2020(self):
+        """The seed plan recurs yearly: the 2020 instance as in the seed, then each year."""
+        rel = harness.SHIPPED_CONFIG.relative_to(harness.REPO_ROOT)
+
+        def preview(start: str, end: str) -> list:
+            r = harness.run_cli(["preview", "--config", str(rel), "--from", start, "--to", end,
+                                 "--format", "json"], cwd=harness.REPO_ROOT)
+            self.assertEqual(r.returncode, 0, r.stderr.decode(errors="replace"))
+            return json.loads(r.stdout)
+
+        def dues(items: list, task: str) -> set:
+            return {i["due"] for i in items if i["task"] == task}
+
+        y2020 = preview("2020-09-20", "2020-11-05")
+        # "trước ngày 04/11/2020": the end of Tuesday 03/11/2020.
+        self.assertEqual(dues(y2020, "bao-cao-ket-qua"), {"2020-11-03T17:00:00+07:00"})
+        # The units' results: 2 working days before the Office's report, Friday 30/10/2020.
+        self.assertEqual(dues(y2020, "bao-cao-don-vi"), {"2020-10-30T17:00:00+07:00"})
+        self.assertEqual(dues(y2020, "dang-tai-tin-bai"), {"2020-10-09T17:00:00+07:00"})
+        self.assertEqual(dues(y2020, "tuyen-truyen-van-dong"), {"2020-10-30T17:00:00+07:00"})
+        office = [i for i in y2020 if i["task"] == "bao-cao-ket-qua"]
+        self.assertTrue(all(i["id"].startswith("thang-hanh-dong-nct.bao-cao-ket-qua.2020.")
+                            for i in office), office)
+        self.assertTrue(all("Việt Nam năm 2020" in i["subject"] for i in y2020), y2020[0])
+        units = {i["unit"] for i in y2020 if i["task"] == "bao-cao-don-vi"}
+        self.assertEqual(len(units), 9)
+        self.assertNotIn("van-phong", units)
+        # The next year: 04/11/2021 is a Thursday, so the report is due Wednesday 03/11/2021.
+        y2021 = preview("2021-09-20", "2021-11-05")
+        self.assertEqual(dues(y2021, "bao-cao-ket-qua"), {"2021-11-03T17:00:00+07:00"})
+        self.assertTrue(all("năm 2021" in i["subject"] for i in y2021), y2021[0])
+
     # -- holidays
 
     def test_holidays_json(self):
