@@ -14,6 +14,7 @@
 #include "app/notify.hpp"
 #include "config/loader.hpp"
 #include "delivery/channel.hpp"
+#include "http/server.hpp"
 #include "journal/journal.hpp"
 #include "message/time_format.hpp"
 #include "scheduler/scheduler.hpp"
@@ -60,7 +61,7 @@ std::string monotonic_usec() {
   return std::to_string(static_cast<long long>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000);
 }
 
-class Daemon {
+class Daemon final : public http::Backend {
  public:
   explicit Daemon(std::filesystem::path config_file) : config_file_(std::move(config_file)) {}
 
@@ -85,6 +86,16 @@ class Daemon {
     scheduler_->load(config_, std::make_shared<delivery::ChannelSet>(*config_, abort_));
     spdlog::info("deadlined started: {} plans, {} units, journal {}; {}", config_->plans.size(),
                  config_->units.size(), journal_->path().string(), status());
+    if (config_->http.enabled) {
+      const auto& h = config_->http;
+      try {
+        http_ = std::make_unique<http::Server>(io_, *this, h.host, h.port);
+      } catch (const std::exception& e) {
+        spdlog::critical("cannot listen on {}:{}: {}", h.host, h.port, e.what());
+        return 1;
+      }
+      spdlog::info("http: listening on {}:{}; links use {}", h.host, http_->port(), h.public_url);
+    }
 
     signals_.async_wait([this](auto ec, int signal) { on_signal(ec, signal); });
     start_watchdog();
@@ -97,6 +108,26 @@ class Daemon {
   }
 
  private:
+  // http::Backend
+  std::shared_ptr<const config::Config> config() override { return config_; }
+  journal::Journal& journal() override { return *journal_; }
+  config::SysSeconds now() override { return scheduler::system_now(); }
+  http::Metrics metrics() override {
+    http::Metrics m;
+    for (const auto& [channel, s] : scheduler_->stats())
+      m.channels[channel] = {s.delivered, s.failed, s.retries};
+    m.queued = scheduler_->queued();
+    m.in_flight = scheduler_->in_flight();
+    m.next_event = scheduler_->next_event();
+    m.reloads_ok = reloads_ok_;
+    m.reloads_failed = reloads_failed_;
+    m.last_reload_ok = last_reload_ok_;
+    std::error_code ec;
+    auto size = std::filesystem::file_size(journal_->path(), ec);
+    m.journal_bytes = ec ? 0 : size;
+    return m;
+  }
+
   std::string status() const {
     auto next = scheduler_->next_event();
     if (!next) return "idle: no reminder scheduled";
@@ -127,6 +158,8 @@ class Daemon {
     if (!loaded.config) {
       spdlog::error("reload rejected: {} error(s); keeping the running configuration",
                     error_count(loaded.diagnostics));
+      ++reloads_failed_;
+      last_reload_ok_ = false;
       notify("READY=1\nSTATUS=reload rejected; " + status());
       return;
     }
@@ -139,10 +172,19 @@ class Daemon {
                        std::make_shared<delivery::ChannelSet>(*loaded.config, abort_));
     } catch (const std::exception& e) {
       spdlog::error("reload failed: {}; keeping the running schedule", e.what());
+      ++reloads_failed_;
+      last_reload_ok_ = false;
       notify("READY=1\nSTATUS=reload failed; " + status());
       return;
     }
+    const auto& before = config_->http;
+    const auto& after = loaded.config->http;
+    if (before.enabled != after.enabled || before.host != after.host || before.port != after.port) {
+      spdlog::warn("[http] listen changed; it takes effect at the next start");
+    }
     config_ = loaded.config;
+    ++reloads_ok_;
+    last_reload_ok_ = true;
     warn_insecure(*config_);
     spdlog::info("reload done: {} plans, {} units", config_->plans.size(), config_->units.size());
     notify("READY=1\nSTATUS=" + status());
@@ -158,6 +200,7 @@ class Daemon {
       spdlog::warn("shutdown grace elapsed: abandoning deliveries in flight (they stay pending)");
       abort_ = true;
     });
+    if (http_) http_->stop();
     scheduler_->stop([this] {
       shutdown_timer_.cancel();
       watchdog_timer_.cancel();
@@ -191,6 +234,10 @@ class Daemon {
   std::shared_ptr<const config::Config> config_;
   std::unique_ptr<journal::Journal> journal_;
   std::unique_ptr<scheduler::Scheduler> scheduler_;
+  std::unique_ptr<http::Server> http_;
+  std::uint64_t reloads_ok_ = 0;
+  std::uint64_t reloads_failed_ = 0;
+  bool last_reload_ok_ = true;
   bool stopping_ = false;
 };
 

@@ -12,6 +12,7 @@
 
 #include "app/daemon.hpp"
 #include "calendar/holidays.hpp"
+#include "cli/ack.hpp"
 #include "cli/when.hpp"
 #include "config/loader.hpp"
 #include "delivery/channel.hpp"
@@ -251,6 +252,24 @@ int main(int argc, char** argv) {
   holidays->add_option("--format", holidays_format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
 
+  AckArgs ack_args;
+  auto add_target = [&](CLI::App* command) {
+    command->add_option("-c,--config", config_file, "Main configuration file")
+        ->capture_default_str();
+    command->add_option("--plan", ack_args.plan, "Plan id")->required();
+    command->add_option("--task", ack_args.task, "Task id")->required();
+    command
+        ->add_option("--occurrence", ack_args.occurrence,
+                     "Due day YYYYMMDD of a one-off task, or the period (2026-08, 2026-Q3)")
+        ->required();
+    command->add_option("--unit", ack_args.unit, "Unit id")->required();
+    command->add_option("--note", ack_args.note, "Kept in the audit trail");
+  };
+  auto* ack = app.add_subcommand("ack", "Record that a unit has done a task (no more reminders)");
+  add_target(ack);
+  auto* reopen = app.add_subcommand("reopen", "Undo a confirmation: the unit is reminded again");
+  add_target(reopen);
+
   CLI11_PARSE(app, argc, argv);
 
   setup_logging(log_level);
@@ -265,6 +284,8 @@ int main(int argc, char** argv) {
       rc = do_preview(config_file, from, to, format);
     else if (send_test->parsed())
       rc = do_send_test(config_file, unit);
+    else if (ack->parsed() || reopen->parsed())
+      rc = do_ack(config_file, ack_args, ack->parsed());
     else if (holidays->parsed())
       rc = do_holidays(config_file, holidays_config->count() > 0, year, holidays_format);
   } catch (const std::exception& e) {

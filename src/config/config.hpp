@@ -148,6 +148,18 @@ struct WebhookConfig {
   bool insecure_skip_verify = false;
 };
 
+/// The daemon's HTTP service: confirmation links, status page, metrics.
+struct HttpConfig {
+  bool enabled = false;  ///< an [http] section is present
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8765;
+  std::string public_url;  ///< the base of links in messages, without a trailing '/'
+  Secret secret;           ///< signs confirmation links
+  Secret admin_token;      ///< `Authorization: Bearer` of the status page; empty: no status page
+  Seconds link_grace{30 * 86400};  ///< links stay valid this long after the deadline
+  bool trust_proxy = false;        ///< take the client address from X-Forwarded-For
+};
+
 struct Unit {
   std::string id;
   std::string name;
@@ -191,6 +203,7 @@ struct Config {
   ServiceConfig service;
   EmailConfig email;
   std::map<std::string, WebhookConfig> webhooks;
+  HttpConfig http;
   std::map<std::string, Unit> units;
   std::vector<Plan> plans;
 

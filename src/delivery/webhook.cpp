@@ -1,9 +1,8 @@
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <chrono>
 
 #include "codec/base64.hpp"
+#include "codec/hmac.hpp"
 #include "delivery/channels.hpp"
 #include "delivery/curl_handle.hpp"
 
@@ -38,12 +37,7 @@ std::string webhook_signature(std::string_view key, std::string_view id, std::in
   std::string signed_content;
   signed_content.reserve(id.size() + body.size() + 24);
   signed_content.append(id).append(".").append(std::to_string(timestamp)).append(".").append(body);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(signed_content.data()), signed_content.size(), digest,
-       &length);
-  return "v1," + codec::base64_encode(std::string_view(reinterpret_cast<char*>(digest), length));
+  return "v1," + codec::base64_encode(codec::hmac_sha256(key, signed_content));
 }
 
 Outcome classify_http_status(long status) {

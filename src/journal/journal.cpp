@@ -9,7 +9,7 @@
 namespace deadlined::journal {
 namespace {
 
-constexpr int k_schema_version = 1;
+constexpr int k_schema_version = 2;
 
 struct StatementDeleter {
   void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
@@ -78,6 +78,17 @@ void Journal::create_schema() {
       " first_attempt_at INTEGER, last_attempt_at INTEGER, delivered_at INTEGER,"
       " last_error TEXT)");
   exec("CREATE INDEX IF NOT EXISTS deliveries_by_state ON deliveries(state)");
+  // Version 2: the audit trail of confirmations.
+  exec(
+      "CREATE TABLE IF NOT EXISTS confirmations ("
+      " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+      " plan TEXT NOT NULL, task TEXT NOT NULL, occurrence TEXT NOT NULL, unit TEXT NOT NULL,"
+      " action TEXT NOT NULL CHECK (action IN ('confirm','reopen')),"
+      " at INTEGER NOT NULL, actor TEXT NOT NULL, origin TEXT NOT NULL,"
+      " note TEXT NOT NULL DEFAULT '')");
+  exec(
+      "CREATE INDEX IF NOT EXISTS confirmations_by_target"
+      " ON confirmations(plan, task, occurrence, unit, id)");
   exec(("PRAGMA user_version=" + std::to_string(k_schema_version)).c_str());
 }
 
@@ -171,6 +182,70 @@ std::size_t Journal::count(State state) {
   return sqlite3_step(s.get()) == SQLITE_ROW
              ? static_cast<std::size_t>(sqlite3_column_int64(s.get(), 0))
              : 0;
+}
+
+void Journal::record(const Confirmation& c) {
+  Statement s(prepare(
+      "INSERT INTO confirmations (plan, task, occurrence, unit, action, at, actor, origin, note)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+  bind(s.get(), 1, c.target.plan);
+  bind(s.get(), 2, c.target.task);
+  bind(s.get(), 3, c.target.occurrence);
+  bind(s.get(), 4, c.target.unit);
+  bind(s.get(), 5, std::string(c.confirmed ? "confirm" : "reopen"));
+  sqlite3_bind_int64(s.get(), 6, seconds(c.at));
+  bind(s.get(), 7, c.actor);
+  bind(s.get(), 8, c.origin);
+  bind(s.get(), 9, c.note);
+  if (sqlite3_step(s.get()) != SQLITE_DONE) fail("record a confirmation");
+}
+
+std::vector<Confirmation> Journal::history(const Target& target) {
+  Statement s(
+      prepare("SELECT action, at, actor, origin, note FROM confirmations"
+              " WHERE plan = ?1 AND task = ?2 AND occurrence = ?3 AND unit = ?4 ORDER BY id"));
+  bind(s.get(), 1, target.plan);
+  bind(s.get(), 2, target.task);
+  bind(s.get(), 3, target.occurrence);
+  bind(s.get(), 4, target.unit);
+  std::vector<Confirmation> out;
+  auto text = [&](int column) {
+    const unsigned char* value = sqlite3_column_text(s.get(), column);
+    return value ? std::string(reinterpret_cast<const char*>(value)) : std::string();
+  };
+  int rc = 0;
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+    Confirmation c;
+    c.target = target;
+    c.confirmed = text(0) == "confirm";
+    c.at = SysSeconds{std::chrono::seconds{sqlite3_column_int64(s.get(), 1)}};
+    c.actor = text(2);
+    c.origin = text(3);
+    c.note = text(4);
+    out.push_back(std::move(c));
+  }
+  if (rc != SQLITE_DONE) fail("read confirmations");
+  return out;
+}
+
+std::optional<Confirmation> Journal::latest(const Target& target) {
+  auto all = history(target);
+  if (all.empty()) return std::nullopt;
+  return std::move(all.back());
+}
+
+bool Journal::is_confirmed(const Target& target) {
+  Statement s(
+      prepare("SELECT action FROM confirmations"
+              " WHERE plan = ?1 AND task = ?2 AND occurrence = ?3 AND unit = ?4"
+              " ORDER BY id DESC LIMIT 1"));
+  bind(s.get(), 1, target.plan);
+  bind(s.get(), 2, target.task);
+  bind(s.get(), 3, target.occurrence);
+  bind(s.get(), 4, target.unit);
+  if (sqlite3_step(s.get()) != SQLITE_ROW) return false;
+  return std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0))) ==
+         "confirm";
 }
 
 }  // namespace deadlined::journal

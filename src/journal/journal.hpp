@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <date/date.h>
 
@@ -27,6 +28,21 @@ struct DeliveryRecord {
   bool late = false;
 };
 
+/// Identifies one unit's part in one occurrence of one task.
+struct Target {
+  std::string plan, task, occurrence, unit;
+};
+
+/// One entry of the confirmation audit trail: a unit's task confirmed done, or reopened.
+struct Confirmation {
+  Target target;
+  bool confirmed = true;  ///< false: reopened
+  SysSeconds at{};
+  std::string actor;   ///< "link", or "cli" and the operator's login
+  std::string origin;  ///< the client address for a link, "cli" otherwise
+  std::string note;    ///< e.g. the number of the report sent
+};
+
 /// Durable record of deliveries in SQLite (WAL, synchronous=FULL): a delivery is marked
 /// pending before each attempt and delivered or failed after it, so that a restart neither
 /// loses nor silently repeats a reminder. Not thread-safe: use from one thread.
@@ -49,6 +65,15 @@ class Journal {
 
   int attempts(const std::string& key);
   std::size_t count(State state);
+
+  /// Appends to the audit trail of confirmations (never updated or deleted).
+  void record(const Confirmation& confirmation);
+  /// The latest confirmation entry of `target`, if any.
+  std::optional<Confirmation> latest(const Target& target);
+  /// Whether `target` is confirmed now (its latest entry confirms).
+  bool is_confirmed(const Target& target);
+  /// The whole trail of `target`, oldest first.
+  std::vector<Confirmation> history(const Target& target);
 
   const std::filesystem::path& path() const { return path_; }
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "codec/base64.hpp"
+#include "codec/token.hpp"
 #include "message/mime.hpp"
 #include "message/time_format.hpp"
 
@@ -101,6 +102,14 @@ std::string join_list(const std::vector<std::string>& items) {
   return out;
 }
 
+std::optional<std::string> confirmation_url(const Config& config, const Reminder& r) {
+  const config::HttpConfig& http = config.http;
+  if (!http.enabled || http.secret.empty()) return std::nullopt;
+  codec::AckClaim claim{r.plan->id, r.task->id, r.occurrence, r.unit->id,
+                        (r.due + http.link_grace).time_since_epoch().count()};
+  return http.public_url + "/ack/" + codec::sign_ack(http.secret.value, claim);
+}
+
 std::string subject_of(const Config& config, const Reminder& r) {
   const auto* zone = config.service.zone;
   std::string subject = r.late ? "[Gửi muộn] " : "";
@@ -130,6 +139,12 @@ std::string text_of(const Config& config, const Reminder& r) {
   if (r.late) {
     text += "\nLưu ý: thư nhắc này được gửi muộn so với lịch (" + vn_time(zone, r.at) + " ngày " +
             vn_date(zone, r.at) + ") do hệ thống tạm ngừng hoạt động.\n";
+  }
+  if (auto url = confirmation_url(config, r)) {
+    text +=
+        "\nKhi đã hoàn thành, đề nghị xác nhận tại địa chỉ sau (mở trang, rồi bấm nút "
+        "xác nhận):\n" +
+        *url + "\n";
   }
   if (monitor && monitor->id != r.unit->id) {
     text += "\nĐồng gửi: " + monitor->name + " (theo dõi, đôn đốc).\n";
@@ -181,6 +196,7 @@ std::string render_webhook(const Config& config, const Reminder& r) {
       {"subject", subject_of(config, r)},
       {"text", text_of(config, r)},
   };
+  if (auto url = confirmation_url(config, r)) body["confirm_url"] = *url;
   return body.dump();
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 
 namespace deadlined::schedule {
 namespace {
@@ -171,6 +172,24 @@ std::optional<Occurrence> Occurrences::at(long index) const {
   if (recurrence.until && period.end > *recurrence.until) return std::nullopt;
   SysSeconds due = due_of(task_, index, period);
   return Occurrence{index, std::move(period.id), std::move(period.name), due};
+}
+
+std::optional<Occurrence> Occurrences::find(std::string_view id) const {
+  if (!recurring()) {
+    auto only = at(0);
+    if (only && only->id == id) return only;
+    return std::nullopt;
+  }
+  // Every period id starts with the year its period ends in, or (every-N) starts in.
+  int year = 0;
+  if (id.size() < 4 || std::from_chars(id.data(), id.data() + 4, year).ec != std::errc{})
+    return std::nullopt;
+  const Recurrence& recurrence = root_->recurrence;
+  long first = period_index_near(recurrence, date::local_days{date::year{year} / 1 / 1}) - 2;
+  for (long index = first; index < first + 400; ++index) {
+    if (period_of(recurrence, index).id == id) return at(index);
+  }
+  return std::nullopt;
 }
 
 std::optional<Occurrence> Occurrences::first_due_from(SysSeconds t) const {

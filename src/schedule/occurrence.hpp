@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "calendar/work_calendar.hpp"
 #include "config/config.hpp"
@@ -46,6 +47,9 @@ class Occurrences {
   /// Occurrence `index`; nullopt when there is none (outside from/until, or not 0 for a
   /// one-off task).
   std::optional<Occurrence> at(long index) const;
+
+  /// The occurrence whose id is `id` (as in keys), if there is one.
+  std::optional<Occurrence> find(std::string_view id) const;
 
   /// The first occurrence whose deadline is at or after `t`.
   std::optional<Occurrence> first_due_from(SysSeconds t) const;

@@ -107,9 +107,11 @@ std::string occurrence_id(date::local_days day) {
 SysSeconds deadline_of(const config::Config& config, const config::Task& task) {
   const calendar::WorkCalendar calendar = calendar_of(config);
   for (const config::Plan& plan : config.plans) {
-    if (plan.tasks.empty() || &task < &plan.tasks.front() || &task > &plan.tasks.back()) continue;
-    Occurrences occurrences(config, calendar, plan, task);
-    if (auto first = occurrences.first_due_from(SysSeconds{})) return first->due;
+    for (const config::Task& candidate : plan.tasks) {
+      if (&candidate != &task) continue;
+      Occurrences occurrences(config, calendar, plan, task);
+      if (auto first = occurrences.first_due_from(SysSeconds{})) return first->due;
+    }
   }
   return SysSeconds{};
 }

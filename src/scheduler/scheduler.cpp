@@ -222,6 +222,13 @@ std::vector<Scheduler::Delivery> Scheduler::deliveries_of(const Job& job, SysSec
 
 void Scheduler::dispatch(const Job& job, SysSeconds now) {
   if (job.pending) return materialise(job, now);
+  if (const schedule::Reminder& r = job.reminder;
+      r.plan && !(job.delivery && job.delivery->is_report)) {
+    if (journal_.is_confirmed({r.plan->id, r.task->id, r.occurrence, r.unit->id})) {
+      spdlog::info("skip {}: {} has confirmed the task done", r.key(), r.unit->id);
+      return;
+    }
+  }
   if (job.delivery) return start(job, now);
   for (Delivery& d : deliveries_of(job, now)) {
     Job one = job;
@@ -313,7 +320,9 @@ void Scheduler::record_outcome(Job job, delivery::Outcome outcome) {
   const std::string& key = d.record.key;
   std::string to = message::join_list(d.recipients.empty() ? d.outbound.to : d.recipients);
   using Kind = delivery::Outcome::Kind;
+  ChannelStats& stats = stats_[d.outbound.channel];
   if (outcome.kind == Kind::delivered) {
+    ++stats.delivered;
     journal_.mark_delivered(key, now);
     spdlog::info("delivered {} via {} to {}: {}", d.outbound.id, d.outbound.channel, to,
                  outcome.detail);
@@ -330,6 +339,7 @@ void Scheduler::record_outcome(Job job, delivery::Outcome outcome) {
     auto delay = std::min(backoff(*job.config, attempts),
                           std::chrono::duration_cast<std::chrono::seconds>(d.give_up_at - now));
     journal_.mark_failed(key, now, outcome.detail, false);
+    ++stats.retries;
     spdlog::warn("attempt {} of {} via {} to {} failed: {}; retrying in {}s", attempts,
                  d.outbound.id, d.outbound.channel, to, outcome.detail, delay.count());
     job.at = now + delay;
@@ -337,6 +347,7 @@ void Scheduler::record_outcome(Job job, delivery::Outcome outcome) {
     return;
   }
   bool gave_up = outcome.kind == Kind::retryable;
+  ++stats.failed;
   journal_.mark_failed(key, now, outcome.detail, true);
   spdlog::error("{} {} via {} to {}: {}", gave_up ? "giving up on" : "permanent failure of",
                 d.outbound.id, d.outbound.channel, to, outcome.detail);

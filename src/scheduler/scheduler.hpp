@@ -59,6 +59,14 @@ class Scheduler {
   /// Waits for the worker threads; call after the io_context has stopped.
   void join();
 
+  /// Outcomes since start, per channel name.
+  struct ChannelStats {
+    std::uint64_t delivered = 0;
+    std::uint64_t failed = 0;
+    std::uint64_t retries = 0;
+  };
+  const std::map<std::string, ChannelStats>& stats() const { return stats_; }
+
   std::optional<SysSeconds> next_event() const;
   std::size_t in_flight() const { return in_flight_.size(); }
   std::size_t queued() const { return queue_.size(); }
@@ -128,6 +136,7 @@ class Scheduler {
   std::map<std::string, Lane> lanes_;  // by channel name
   std::set<std::string> in_flight_;    // journal keys running or waiting in a lane
   std::set<std::string> reported_;     // failure report ids sent by this process
+  std::map<std::string, ChannelStats> stats_;
   std::uint64_t sequence_ = 0;
   bool stopping_ = false;
   /// stopping_ as seen by the workers: a send queued in the pool does not start after stop().

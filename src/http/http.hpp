@@ -1,0 +1,68 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "config/config.hpp"
+#include "journal/journal.hpp"
+
+namespace deadlined::http {
+
+using config::SysSeconds;
+
+struct Request {
+  std::string method;
+  std::string target;  ///< path and query, as sent
+  std::string body;
+  std::string remote;                          ///< the peer's address
+  std::map<std::string, std::string> headers;  ///< names in lower case
+
+  /// The value of header `name` (lower case), or "".
+  std::string header(const std::string& name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "text/html; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+/// Figures of the running daemon, for /metrics.
+struct Metrics {
+  struct Channel {
+    std::uint64_t delivered = 0;
+    std::uint64_t failed = 0;
+    std::uint64_t retries = 0;
+  };
+  std::map<std::string, Channel> channels;
+  std::size_t queued = 0;
+  std::size_t in_flight = 0;
+  std::optional<SysSeconds> next_event;
+  std::uint64_t reloads_ok = 0;
+  std::uint64_t reloads_failed = 0;
+  bool last_reload_ok = true;
+  std::uintmax_t journal_bytes = 0;
+};
+
+/// What the endpoints need from the daemon. Called on the io_context's thread only.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::shared_ptr<const config::Config> config() = 0;
+  virtual journal::Journal& journal() = 0;
+  virtual SysSeconds now() = 0;
+  virtual Metrics metrics() = 0;
+};
+
+/// Answers one request: /healthz, /metrics, /ack/TOKEN (GET shows, POST confirms). Every
+/// response carries security headers; all user data in pages is escaped.
+Response handle(Backend& backend, const Request& request);
+
+}  // namespace deadlined::http

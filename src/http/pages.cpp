@@ -1,0 +1,59 @@
+#include "http/pages.hpp"
+
+namespace deadlined::http {
+
+std::string escape_html(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string page(std::string_view title, std::string_view body_html) {
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<meta name=\"robots\" content=\"noindex\">\n<title>";
+  out += escape_html(title);
+  out +=
+      "</title>\n<style>\n"
+      "body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;"
+      "color:#1a1a1a;line-height:1.5}\n"
+      "h1{font-size:1.4rem}table{border-collapse:collapse;width:100%}\n"
+      "th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #ddd;"
+      "vertical-align:top}\n"
+      ".ok{color:#11632b;font-weight:600}.warn{color:#8a1c1c;font-weight:600}\n"
+      "button{font-size:1rem;padding:.5rem 1.2rem;background:#11632b;color:#fff;border:0;"
+      "border-radius:4px;cursor:pointer}\n"
+      "textarea{width:100%;min-height:4rem}.muted{color:#666;font-size:.9rem}\n"
+      "</style>\n</head>\n<body>\n";
+  out += body_html;
+  out += "\n</body>\n</html>\n";
+  return out;
+}
+
+std::string message_page(std::string_view title, std::string_view message) {
+  return page(title, "<h1>" + escape_html(title) + "</h1>\n<p>" + escape_html(message) + "</p>");
+}
+
+}  // namespace deadlined::http

@@ -1,0 +1,300 @@
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <variant>
+
+#include "codec/hmac.hpp"
+#include "codec/token.hpp"
+#include "http/http.hpp"
+#include "http/pages.hpp"
+#include "message/time_format.hpp"
+#include "schedule/occurrence.hpp"
+#include "schedule/schedule.hpp"
+
+namespace deadlined::http {
+namespace {
+
+/// The longest note kept with a confirmation, in bytes.
+constexpr std::size_t k_max_note = 500;
+
+Response html(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+Response text(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = std::move(body);
+  return r;
+}
+
+void add_security_headers(Response& r) {
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r.headers.emplace_back("X-Frame-Options", "DENY");
+  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  r.headers.emplace_back("Cache-Control", "no-store");
+  r.headers.emplace_back("Content-Security-Policy",
+                         "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+                         "frame-ancestors 'none'; base-uri 'none'");
+}
+
+/// "scheme://host[:port]" of an absolute url.
+std::string origin_of(std::string_view url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) return std::string(url);
+  auto end = url.find('/', scheme + 3);
+  return std::string(url.substr(0, end));
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/// application/x-www-form-urlencoded; malformed escapes are kept as written.
+std::map<std::string, std::string> parse_form(std::string_view body) {
+  std::map<std::string, std::string> out;
+  auto decode = [](std::string_view s) {
+    std::string d;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == '+') {
+        d += ' ';
+      } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
+                 hex_value(s[i + 2]) >= 0) {
+        d += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+        i += 2;
+      } else {
+        d += s[i];
+      }
+    }
+    return d;
+  };
+  while (!body.empty()) {
+    auto amp = body.find('&');
+    std::string_view pair = body.substr(0, amp);
+    auto eq = pair.find('=');
+    out[decode(pair.substr(0, eq))] =
+        eq == std::string_view::npos ? std::string() : decode(pair.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    body.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+/// The note as kept: no control characters but newlines, at most k_max_note bytes, cut on a
+/// UTF-8 character boundary.
+std::string clean_note(std::string_view note) {
+  std::string out;
+  for (char c : note) {
+    auto u = static_cast<unsigned char>(c);
+    if (u == '\n' || u >= 0x20) out += c == '\x7f' ? ' ' : c;
+  }
+  if (out.size() > k_max_note) {
+    std::size_t cut = k_max_note;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80)
+      --cut;
+    out.resize(cut);
+  }
+  return out;
+}
+
+std::string client_of(const Request& request, bool trust_proxy) {
+  if (trust_proxy) {
+    std::string forwarded = request.header("x-forwarded-for");
+    if (!forwarded.empty()) {
+      std::string first = forwarded.substr(0, forwarded.find(','));
+      first.erase(0, first.find_first_not_of(' '));
+      first.erase(first.find_last_not_of(' ') + 1);
+      if (!first.empty() && first.size() <= 64) return first;
+    }
+  }
+  return request.remote;
+}
+
+Response ack(Backend& backend, const Request& request, std::string_view token) {
+  auto config = backend.config();
+  const config::HttpConfig& http = config->http;
+  const SysSeconds now = backend.now();
+  auto verified = codec::verify_ack(http.secret.value, token, now.time_since_epoch().count());
+  if (const auto* error = std::get_if<codec::TokenError>(&verified)) {
+    if (*error == codec::TokenError::expired) {
+      return html(410, message_page("Liên kết đã hết hạn",
+                                    "Liên kết xác nhận này đã hết hạn. Xin liên hệ Văn phòng để "
+                                    "được ghi nhận trực tiếp."));
+    }
+    return html(404, message_page("Liên kết không hợp lệ",
+                                  "Liên kết xác nhận không đúng hoặc đã bị thay đổi. Xin mở lại "
+                                  "đúng liên kết trong thư nhắc việc."));
+  }
+  const codec::AckClaim& claim = std::get<codec::AckClaim>(verified);
+  auto gone = [] {
+    return html(404, message_page("Không tìm thấy nhiệm vụ",
+                                  "Nhiệm vụ này không còn trong kế hoạch đang theo dõi."));
+  };
+  auto plan = std::find_if(config->plans.begin(), config->plans.end(),
+                           [&](const config::Plan& p) { return p.id == claim.plan; });
+  if (plan == config->plans.end()) return gone();
+  const config::Task* task = plan->find_task(claim.task);
+  const config::Unit* unit = config->find_unit(claim.unit);
+  if (!task || !unit) return gone();
+  auto calendar = schedule::calendar_of(*config);
+  schedule::Occurrences occurrences(*config, calendar, *plan, *task);
+  auto occurrence = occurrences.find(claim.occurrence);
+  if (!occurrence) return gone();
+  journal::Target target{claim.plan, claim.task, claim.occurrence, claim.unit};
+  journal::Journal& journal = backend.journal();
+
+  if (request.method == "POST") {
+    std::string origin = request.header("origin");
+    auto form = parse_form(request.body);
+    bool same_origin = origin.empty() || origin == origin_of(http.public_url);
+    bool csrf_ok = codec::constant_time_equal(
+        form["csrf"], codec::derived_token(http.secret.value, "csrf", token));
+    if (!same_origin || !csrf_ok) {
+      return html(403, message_page("Không thể xác nhận",
+                                    "Yêu cầu xác nhận không đến từ trang xác nhận. Xin mở lại "
+                                    "liên kết trong thư nhắc việc rồi bấm nút xác nhận."));
+    }
+    if (!journal.is_confirmed(target)) {
+      std::string client = client_of(request, http.trust_proxy);
+      journal.record({target, true, now, "link", client, clean_note(form["note"])});
+      spdlog::info("{}.{}.{}: {} confirmed the task done (link, from {})", claim.plan, claim.task,
+                   claim.occurrence, claim.unit, client);
+    }
+    Response r = html(303, message_page("Đã xác nhận", "Đã ghi nhận xác nhận."));
+    r.headers.emplace_back("Location", http.public_url + "/ack/" + std::string(token));
+    return r;
+  }
+
+  const auto* zone = config->service.zone;
+  std::string title = task->title + (occurrence->name.empty() ? "" : " " + occurrence->name);
+  std::string body = "<h1>Xác nhận hoàn thành nhiệm vụ</h1>\n<table>\n";
+  auto row = [&](std::string_view label, const std::string& value) {
+    body += "<tr><th>" + escape_html(label) + "</th><td>" + escape_html(value) + "</td></tr>\n";
+  };
+  row("Kế hoạch", (plan->number.empty() ? "" : plan->number + ": ") + plan->title);
+  row("Nhiệm vụ", title);
+  row("Đơn vị", unit->name);
+  row("Thời hạn",
+      message::vn_time(zone, occurrence->due) + " ngày " + message::vn_date(zone, occurrence->due));
+  body += "</table>\n";
+  auto latest = journal.latest(target);
+  if (latest && latest->confirmed) {
+    body += "<p class=\"ok\">Đã xác nhận hoàn thành lúc " +
+            escape_html(message::vn_time(zone, latest->at) + " ngày " +
+                        message::vn_date(zone, latest->at)) +
+            ".</p>\n";
+    if (!latest->note.empty()) body += "<p>Ghi chú: " + escape_html(latest->note) + "</p>\n";
+    body += "<p class=\"muted\">Đơn vị sẽ không nhận thêm thư nhắc cho nhiệm vụ này.</p>\n";
+  } else {
+    if (latest) {
+      body +=
+          "<p class=\"warn\">Văn phòng đã mở lại nhiệm vụ này; xin xác nhận lại khi hoàn "
+          "thành.</p>\n";
+    }
+    body +=
+        "<form method=\"post\">\n<input type=\"hidden\" name=\"csrf\" value=\"" +
+        escape_html(codec::derived_token(http.secret.value, "csrf", token)) +
+        "\">\n<p><label for=\"note\">Ghi chú (không bắt buộc), ví dụ số văn bản báo cáo đã "
+        "gửi:</label><br>\n<textarea id=\"note\" name=\"note\" maxlength=\"500\"></textarea></p>\n"
+        "<p><button type=\"submit\">Xác nhận đã hoàn thành</button></p>\n</form>\n";
+  }
+  return html(200, page("Xác nhận hoàn thành: " + title, body));
+}
+
+std::string label_value(std::string_view value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+Response metrics(Backend& backend) {
+  Metrics m = backend.metrics();
+  std::string out;
+  auto family = [&](const char* name, const char* type, const char* help) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+  };
+  family("deadlined_deliveries_total", "counter",
+         "Deliveries finished since start, by channel and outcome.");
+  for (const auto& [channel, c] : m.channels) {
+    out += "deadlined_deliveries_total{channel=\"" + label_value(channel) +
+           "\",outcome=\"delivered\"} " + std::to_string(c.delivered) + "\n";
+    out += "deadlined_deliveries_total{channel=\"" + label_value(channel) +
+           "\",outcome=\"failed\"} " + std::to_string(c.failed) + "\n";
+  }
+  family("deadlined_retries_total", "counter", "Failed attempts scheduled again, by channel.");
+  for (const auto& [channel, c] : m.channels) {
+    out += "deadlined_retries_total{channel=\"" + label_value(channel) + "\"} " +
+           std::to_string(c.retries) + "\n";
+  }
+  family("deadlined_queue_size", "gauge", "Reminders, retries and reports waiting.");
+  out += "deadlined_queue_size " + std::to_string(m.queued) + "\n";
+  family("deadlined_in_flight", "gauge", "Sends running or waiting for their channel.");
+  out += "deadlined_in_flight " + std::to_string(m.in_flight) + "\n";
+  if (m.next_event) {
+    family("deadlined_next_event_timestamp_seconds", "gauge",
+           "When the next reminder or retry is due (Unix time).");
+    out += "deadlined_next_event_timestamp_seconds " +
+           std::to_string(m.next_event->time_since_epoch().count()) + "\n";
+  }
+  family("deadlined_config_reloads_total", "counter", "Configuration reloads, by result.");
+  out +=
+      "deadlined_config_reloads_total{result=\"success\"} " + std::to_string(m.reloads_ok) + "\n";
+  out += "deadlined_config_reloads_total{result=\"failure\"} " + std::to_string(m.reloads_failed) +
+         "\n";
+  family("deadlined_config_last_reload_success", "gauge",
+         "1 when the last reload (or the start) succeeded.");
+  out += "deadlined_config_last_reload_success " + std::string(m.last_reload_ok ? "1" : "0") + "\n";
+  family("deadlined_journal_size_bytes", "gauge", "Size of the journal file.");
+  out += "deadlined_journal_size_bytes " + std::to_string(m.journal_bytes) + "\n";
+  Response r = text(200, std::move(out));
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  return r;
+}
+
+Response route(Backend& backend, const Request& request) {
+  std::string_view path = request.target;
+  path = path.substr(0, path.find('?'));
+  bool get = request.method == "GET";
+  auto method_not_allowed = [](const char* allow) {
+    Response r = text(405, "Phương thức không được hỗ trợ.\n");
+    r.headers.emplace_back("Allow", allow);
+    return r;
+  };
+  if (path == "/healthz") return get ? text(200, "ok\n") : method_not_allowed("GET");
+  if (path == "/metrics") return get ? metrics(backend) : method_not_allowed("GET");
+  constexpr std::string_view k_ack = "/ack/";
+  if (path.substr(0, k_ack.size()) == k_ack) {
+    if (!get && request.method != "POST") return method_not_allowed("GET, POST");
+    return ack(backend, request, path.substr(k_ack.size()));
+  }
+  return html(404, message_page("Không tìm thấy", "Không có trang này."));
+}
+
+}  // namespace
+
+std::string Request::header(const std::string& name) const {
+  auto it = headers.find(name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+Response handle(Backend& backend, const Request& request) {
+  Response response = route(backend, request);
+  add_security_headers(response);
+  return response;
+}
+
+}  // namespace deadlined::http

@@ -1,0 +1,160 @@
+#include "http/server.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace deadlined::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+constexpr std::size_t k_header_limit = 8 * 1024;
+constexpr std::size_t k_body_limit = 16 * 1024;
+constexpr std::chrono::seconds k_request_time{10};
+constexpr std::size_t k_max_connections = 64;
+
+}  // namespace
+
+struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
+  Impl(asio::io_context& io, Backend& b) : acceptor(io), backend(b) {}
+
+  void accept() {
+    acceptor.async_accept([self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
+      if (!ec) {
+        if (self->connections >= k_max_connections) {
+          beast::error_code ignored;
+          socket.close(ignored);
+        } else {
+          std::make_shared<Session>(self, std::move(socket))->read();
+        }
+      }
+      self->accept();
+    });
+  }
+
+  /// One connection: reads one request within the limits, answers it, closes.
+  struct Session : std::enable_shared_from_this<Session> {
+    Session(std::shared_ptr<Impl> s, tcp::socket socket)
+        : server(std::move(s)), stream(std::move(socket)) {
+      ++server->connections;
+      beast::error_code ec;
+      auto endpoint = stream.socket().remote_endpoint(ec);
+      if (!ec) remote = endpoint.address().to_string();
+    }
+    ~Session() { --server->connections; }
+
+    void read() {
+      parser.header_limit(k_header_limit);
+      parser.body_limit(k_body_limit);
+      stream.expires_after(k_request_time);
+      bhttp::async_read(
+          stream, buffer, parser,
+          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    }
+
+    void on_read(beast::error_code ec) {
+      if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit) {
+        return reply(413, "Yêu cầu quá lớn.\n");
+      }
+      if (ec) return close();
+      const auto& message = parser.get();
+      Request request;
+      request.method = std::string(message.method_string());
+      request.target = std::string(message.target());
+      request.body = message.body();
+      request.remote = remote;
+      for (const auto& field : message) {
+        std::string name(field.name_string());
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        request.headers[name] = std::string(field.value());
+      }
+      Response response;
+      try {
+        response = handle(server->backend, request);
+      } catch (const std::exception& e) {
+        spdlog::error("http: {} {}: {}", request.method, request.target.substr(0, 8), e.what());
+        response.status = 500;
+        response.content_type = "text/plain; charset=utf-8";
+        response.body = "Lỗi máy chủ; xin thử lại sau.\n";
+      }
+      send(std::move(response));
+    }
+
+    void reply(int status, std::string text) {
+      Response response;
+      response.status = status;
+      response.content_type = "text/plain; charset=utf-8";
+      response.body = std::move(text);
+      send(std::move(response));
+    }
+
+    void send(Response response) {
+      auto out = std::make_shared<bhttp::response<bhttp::string_body>>();
+      out->version(11);
+      out->result(static_cast<unsigned>(response.status));
+      out->set(bhttp::field::server, "deadlined");
+      out->set(bhttp::field::content_type, response.content_type);
+      for (const auto& [name, value] : response.headers)
+        out->set(name, value);
+      out->keep_alive(false);
+      out->body() = std::move(response.body);
+      out->prepare_payload();
+      stream.expires_after(k_request_time);
+      bhttp::async_write(
+          stream, *out,
+          [self = shared_from_this(), out](beast::error_code, std::size_t) { self->close(); });
+    }
+
+    void close() {
+      beast::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      stream.close();
+    }
+
+    std::shared_ptr<Impl> server;
+    beast::tcp_stream stream;
+    beast::flat_buffer buffer;
+    bhttp::request_parser<bhttp::string_body> parser;
+    std::string remote;
+  };
+
+  tcp::acceptor acceptor;
+  Backend& backend;
+  std::size_t connections = 0;
+};
+
+Server::Server(asio::io_context& io, Backend& backend, const std::string& host, std::uint16_t port)
+    : impl_(std::make_shared<Impl>(io, backend)) {
+  tcp::endpoint endpoint(asio::ip::make_address(host), port);
+  impl_->acceptor.open(endpoint.protocol());
+  impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
+  impl_->acceptor.bind(endpoint);
+  impl_->acceptor.listen(asio::socket_base::max_listen_connections);
+  impl_->accept();
+}
+
+Server::~Server() {
+  stop();
+}
+
+void Server::stop() {
+  beast::error_code ignored;
+  impl_->acceptor.close(ignored);
+}
+
+std::uint16_t Server::port() const {
+  beast::error_code ec;
+  return impl_->acceptor.local_endpoint(ec).port();
+}
+
+}  // namespace deadlined::http

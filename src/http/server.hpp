@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "http/http.hpp"
+
+namespace deadlined::http {
+
+/// An HTTP/1.1 server (Boost.Beast) on `io`'s thread: one request per connection, headers
+/// up to 8 KiB, bodies up to 16 KiB, 10 s to send a request, at most 64 connections.
+class Server {
+ public:
+  /// Binds HOST:PORT; throws std::system_error when it cannot.
+  Server(boost::asio::io_context& io, Backend& backend, const std::string& host,
+         std::uint16_t port);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  /// Stops accepting; open connections finish or time out.
+  void stop();
+  std::uint16_t port() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace deadlined::http
