@@ -172,7 +172,8 @@ TEST_CASE("deadline, lead and type problems", "[config]") {
             "plans/p.toml:11:22: error: duplicate lead '7d'",
             "plans/p.toml:13:1: error: task 't1' needs a deadline: 'due' or 'before'",
             "plans/p.toml:14:6: error: duplicate task id 't1' (first defined at line 6)",
-            "plans/p.toml:22:7: error: 'due' in [[task]] must be a date, a date-time or a rule such as "
+            "plans/p.toml:22:7: error: 'due' in [[task]] must be a date, a date-time or a rule "
+            "such as "
             "\"3wd before report\", not a time",
         });
 }

@@ -74,3 +74,34 @@ TEST_CASE("a journal that cannot be opened is an error naming the path", "[journ
     CHECK(std::string(e.what()).find((dir.path() / "file").string()) != std::string::npos);
   }
 }
+
+TEST_CASE("confirmations are an append-only audit trail; the latest entry decides",
+          "[journal][ack]") {
+  test::TempDir dir;
+  auto path = dir.path() / "state" / "journal.sqlite";
+  journal::Target a{"p", "t", "2026-08", "a"};
+  journal::Target b{"p", "t", "2026-08", "b"};
+  {
+    journal::Journal j(path);
+    CHECK_FALSE(j.is_confirmed(a));
+    CHECK_FALSE(j.latest(a));
+    j.record({a, true, at(100), "link", "192.0.2.7", "Số 12/BC-STNMT"});
+  }
+  journal::Journal j(path);  // durable across reopening
+  CHECK(j.is_confirmed(a));
+  CHECK_FALSE(j.is_confirmed(b));
+  j.record({a, false, at(200), "cli:lan", "cli", "thiếu phụ lục"});
+  CHECK_FALSE(j.is_confirmed(a));
+  j.record({a, true, at(300), "link", "192.0.2.7", ""});
+  CHECK(j.is_confirmed(a));
+  auto trail = j.history(a);
+  REQUIRE(trail.size() == 3);
+  CHECK(trail[0].note == "Số 12/BC-STNMT");
+  CHECK(trail[0].origin == "192.0.2.7");
+  CHECK_FALSE(trail[1].confirmed);
+  CHECK(trail[1].actor == "cli:lan");
+  CHECK(trail[2].at == at(300));
+  CHECK(j.latest(a)->at == at(300));
+  // Another occurrence of the same task and unit is a different target.
+  CHECK_FALSE(j.is_confirmed({"p", "t", "2026-09", "a"}));
+}

@@ -99,11 +99,11 @@ TEST_CASE("lead kinds: calendar days, working days, the due morning", "[schedule
   using namespace date::literals;
   add_task(c, "t", on_date(2020_y / 11 / 4, DueSpec::Kind::before), {"7d", "3wd", "1d", "0d"});
   CHECK(times(c, all_reminders(c)) == std::vector<std::string>{
-                                                    "2020-10-27T08:00:00+07:00 7d a",
-                                                    "2020-10-29T08:00:00+07:00 3wd a",
-                                                    "2020-11-02T08:00:00+07:00 1d a",
-                                                    "2020-11-03T08:00:00+07:00 0d a",
-                                                });
+                                          "2020-10-27T08:00:00+07:00 7d a",
+                                          "2020-10-29T08:00:00+07:00 3wd a",
+                                          "2020-11-02T08:00:00+07:00 1d a",
+                                          "2020-11-03T08:00:00+07:00 0d a",
+                                      });
 }
 
 TEST_CASE("reminders that would fall on a weekend move to the previous working day", "[schedule]") {
@@ -113,14 +113,14 @@ TEST_CASE("reminders that would fall on a weekend move to the previous working d
   // two stages on one instant are sent once (the first listed).
   add_task(c, "t", on_date(2020_y / 11 / 9), {"2d", "1d", "0d"});
   CHECK(times(c, all_reminders(c)) == std::vector<std::string>{
-                                                    "2020-11-06T08:00:00+07:00 2d a",
-                                                    "2020-11-09T08:00:00+07:00 0d a",
-                                                });
+                                          "2020-11-06T08:00:00+07:00 2d a",
+                                          "2020-11-09T08:00:00+07:00 0d a",
+                                      });
   c.service.workdays = {false, true, true, true, true, true, true};  // Saturdays worked
   CHECK(times(c, all_reminders(c)) == std::vector<std::string>{
-                                                    "2020-11-07T08:00:00+07:00 2d a",
-                                                    "2020-11-09T08:00:00+07:00 0d a",
-                                                });
+                                          "2020-11-07T08:00:00+07:00 2d a",
+                                          "2020-11-09T08:00:00+07:00 0d a",
+                                      });
 }
 
 TEST_CASE("working days count only working days strictly before the due day", "[schedule]") {
@@ -129,9 +129,9 @@ TEST_CASE("working days count only working days strictly before the due day", "[
   // Due Saturday 07/11/2020, kept on that day: 1wd is Friday, 5wd is Monday 02/11.
   add_task(c, "t", on_date(2020_y / 11 / 7), {"5wd", "1wd"}).move_off_non_working_day = false;
   CHECK(times(c, all_reminders(c)) == std::vector<std::string>{
-                                                    "2020-11-02T08:00:00+07:00 5wd a",
-                                                    "2020-11-06T08:00:00+07:00 1wd a",
-                                                });
+                                          "2020-11-02T08:00:00+07:00 5wd a",
+                                          "2020-11-06T08:00:00+07:00 1wd a",
+                                      });
 }
 
 TEST_CASE("exact offsets count back from the due instant, stages after it are dropped",
@@ -147,11 +147,11 @@ TEST_CASE("exact offsets count back from the due instant, stages after it are dr
   add_task(c, "early", early, {"0d", "30m"});
   // 0d falls on the same instant as 2h (listed first): one reminder.
   CHECK(times(c, all_reminders(c)) == std::vector<std::string>{
-                                                    "2020-11-03T08:00:00+07:00 2h a",
-                                                    "2020-11-03T08:30:00+07:00 90m a",
-                                                    "2020-11-03T09:59:15+07:00 45s a",
-                                                    "2020-11-05T06:30:00+07:00 30m a",
-                                                });
+                                          "2020-11-03T08:00:00+07:00 2h a",
+                                          "2020-11-03T08:30:00+07:00 90m a",
+                                          "2020-11-03T09:59:15+07:00 45s a",
+                                          "2020-11-05T06:30:00+07:00 30m a",
+                                      });
 }
 
 TEST_CASE("local times follow the configured zone, daylight saving included", "[schedule]") {

@@ -1,0 +1,175 @@
+#include <catch2/catch.hpp>
+
+#include "codec/token.hpp"
+#include "config/loader.hpp"
+#include "http/http.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace deadlined;
+
+namespace {
+
+/// A daemon as the HTTP endpoints see it: a loaded config, a real journal, a fixed clock.
+class FakeBackend final : public http::Backend {
+ public:
+  FakeBackend() {
+    dir_.write("secret", "a-signing-key-of-enough-length\n");
+    dir_.write("plans/p.toml",
+               "[plan]\nid = \"p\"\ntitle = \"Kế hoạch\"\n\n[[task]]\nid = \"t\"\n"
+               "title = \"Báo cáo <b>\\\"quý\\\"</b>\"\nresponsible = [\"a\"]\n"
+               "coordinating = [\"b\"]\nrecur = \"quarterly\"\ndue = \"day 20 of next month\"\n");
+    auto loaded = config::load_config(
+        dir_.write("main.toml",
+                   "[service]\nplans = [\"plans/*.toml\"]\n\n[email]\ntransport = \"maildir\"\n"
+                   "from = \"Văn phòng <vp@example.org>\"\n\n[http]\npublic_url = "
+                   "\"https://deadlined.example.gov.vn/\"\nsecret_file = \"secret\"\n\n"
+                   "[units.a]\nname = \"Phòng <A>\"\nemail = [\"a@example.org\"]\n\n"
+                   "[units.b]\nname = \"Phòng B\"\nemail = [\"b@example.org\"]\n"));
+    REQUIRE(loaded.config);
+    config_ = loaded.config;
+    journal_ = std::make_unique<journal::Journal>(dir_.path() / "journal.sqlite");
+  }
+
+  std::shared_ptr<const config::Config> config() override { return config_; }
+  journal::Journal& journal() override { return *journal_; }
+  config::SysSeconds now() override { return now_; }
+  http::Metrics metrics() override {
+    http::Metrics m;
+    m.channels["email"] = {5, 1, 2};
+    m.queued = 3;
+    m.journal_bytes = 4096;
+    return m;
+  }
+
+  std::string token(const std::string& unit, std::int64_t expires = 1900000000) const {
+    return codec::sign_ack(config_->http.secret.value, {"p", "t", "2026-Q3", unit, expires});
+  }
+
+  config::SysSeconds now_{std::chrono::seconds{1790000000}};  // 2026-09-21
+
+ private:
+  test::TempDir dir_;
+  std::shared_ptr<const config::Config> config_;
+  std::unique_ptr<journal::Journal> journal_;
+};
+
+http::Response get(FakeBackend& backend, const std::string& target) {
+  http::Request request;
+  request.method = "GET";
+  request.target = target;
+  request.remote = "192.0.2.1";
+  return http::handle(backend, request);
+}
+
+http::Response post(FakeBackend& backend, const std::string& target, const std::string& body,
+                    const std::string& origin = {}) {
+  http::Request request;
+  request.method = "POST";
+  request.target = target;
+  request.body = body;
+  request.remote = "192.0.2.1";
+  request.headers["content-type"] = "application/x-www-form-urlencoded";
+  if (!origin.empty()) request.headers["origin"] = origin;
+  return http::handle(backend, request);
+}
+
+std::string header(const http::Response& r, const std::string& name) {
+  for (const auto& [n, v] : r.headers) {
+    if (n == name) return v;
+  }
+  return {};
+}
+
+std::string csrf_of(const std::string& page) {
+  auto at = page.find("name=\"csrf\" value=\"");
+  REQUIRE(at != std::string::npos);
+  at += 19;
+  return page.substr(at, page.find('"', at) - at);
+}
+
+const journal::Target k_a{"p", "t", "2026-Q3", "a"};
+
+}  // namespace
+
+TEST_CASE("the confirmation page shows the task, escaped, and changes nothing", "[http][ack]") {
+  FakeBackend backend;
+  auto r = get(backend, "/ack/" + backend.token("a"));
+  CHECK(r.status == 200);
+  CHECK(r.body.find("Báo cáo &lt;b&gt;&quot;quý&quot;&lt;/b&gt; quý III/2026") !=
+        std::string::npos);
+  CHECK(r.body.find("<b>") == std::string::npos);
+  CHECK(r.body.find("Phòng &lt;A&gt;") != std::string::npos);
+  CHECK(r.body.find("<form method=\"post\">") != std::string::npos);
+  CHECK(header(r, "X-Frame-Options") == "DENY");
+  CHECK(header(r, "X-Content-Type-Options") == "nosniff");
+  CHECK(header(r, "Content-Security-Policy").find("default-src 'none'") != std::string::npos);
+  CHECK(header(r, "Cache-Control") == "no-store");
+  CHECK(backend.journal().history(k_a).empty());
+}
+
+TEST_CASE("a POST with the page's CSRF token confirms exactly its own task and unit",
+          "[http][ack]") {
+  FakeBackend backend;
+  std::string target = "/ack/" + backend.token("a");
+  std::string csrf = csrf_of(get(backend, target).body);
+  auto r = post(backend, target, "csrf=" + csrf + "&note=S%E1%BB%91+12%2FBC%0Ax%01y",
+                "https://deadlined.example.gov.vn");
+  CHECK(r.status == 303);
+  CHECK(header(r, "Location") == "https://deadlined.example.gov.vn" + target);
+  auto trail = backend.journal().history(k_a);
+  REQUIRE(trail.size() == 1);
+  CHECK(trail[0].confirmed);
+  CHECK(trail[0].actor == "link");
+  CHECK(trail[0].origin == "192.0.2.1");
+  CHECK(trail[0].note == "Số 12/BC\nxy");
+  CHECK_FALSE(backend.journal().is_confirmed({"p", "t", "2026-Q3", "b"}));
+  CHECK_FALSE(backend.journal().is_confirmed({"p", "t", "2026-Q2", "a"}));
+  // The page now says so; a second POST adds nothing.
+  CHECK(get(backend, target).body.find("Đã xác nhận hoàn thành") != std::string::npos);
+  CHECK(post(backend, target, "csrf=" + csrf).status == 303);
+  CHECK(backend.journal().history(k_a).size() == 1);
+}
+
+TEST_CASE("forged, cross-unit, expired and cross-site requests are refused", "[http][ack]") {
+  FakeBackend backend;
+  std::string token_a = backend.token("a");
+  std::string token_b = backend.token("b");
+  std::string mac_a = token_a.substr(token_a.rfind('.'));
+  std::string b_with_a_mac = token_b.substr(0, token_b.rfind('.')) + mac_a;
+  CHECK(get(backend, "/ack/" + b_with_a_mac).status == 404);
+  CHECK(get(backend, "/ack/" + token_a + "x").status == 404);
+  CHECK(get(backend, "/ack/p.t.2026-Q3.a").status == 404);
+  CHECK(get(backend, "/ack/" + backend.token("a", 1780000000)).status == 410);
+  CHECK(get(backend, "/ack/" + backend.token("nobody")).status == 404);
+  std::string target = "/ack/" + token_a;
+  std::string csrf = csrf_of(get(backend, target).body);
+  CHECK(post(backend, target, "note=x").status == 403);
+  CHECK(post(backend, target, "csrf=" + csrf_of(get(backend, "/ack/" + token_b).body)).status ==
+        403);
+  CHECK(post(backend, target, "csrf=" + csrf, "https://evil.example").status == 403);
+  CHECK(post(backend, "/ack/" + b_with_a_mac, "csrf=" + csrf).status == 404);
+  CHECK(backend.journal().history(k_a).empty());
+  CHECK(backend.journal().history({"p", "t", "2026-Q3", "b"}).empty());
+}
+
+TEST_CASE("health, metrics, unknown paths and methods", "[http]") {
+  FakeBackend backend;
+  CHECK(get(backend, "/healthz").body == "ok\n");
+  auto metrics = get(backend, "/metrics");
+  CHECK(metrics.status == 200);
+  CHECK(metrics.body.find(
+            "deadlined_deliveries_total{channel=\"email\",outcome=\"delivered\"} 5\n") !=
+        std::string::npos);
+  CHECK(metrics.body.find("deadlined_retries_total{channel=\"email\"} 2\n") != std::string::npos);
+  CHECK(metrics.body.find("deadlined_queue_size 3\n") != std::string::npos);
+  CHECK(metrics.body.find("# TYPE deadlined_journal_size_bytes gauge\n") != std::string::npos);
+  CHECK(get(backend, "/../../etc/passwd").status == 404);
+  CHECK(get(backend, "/").status == 404);
+  http::Request put;
+  put.method = "PUT";
+  put.target = "/ack/x";
+  auto r = http::handle(backend, put);
+  CHECK(r.status == 405);
+  CHECK(header(r, "Allow") == "GET, POST");
+  CHECK(post(backend, "/metrics", "").status == 405);
+}
