@@ -91,7 +91,7 @@ int do_check(const std::string& file) {
   } else {
     const auto& r = agenda.upcoming.front();
     std::cout << "  next reminder: " << message::iso8601(config->service.zone, r.at) << " "
-              << r.plan->id << "/" << r.task->id << " (" << r.lead->text << ") to " << r.unit->id
+              << r.plan->id << "/" << r.task->id << " (" << r.stage << ") to " << r.unit->id
               << "\n";
   }
   return 0;
@@ -119,7 +119,10 @@ int do_preview(const std::string& file, const std::string& from_text, const std:
             {"plan", r.plan->id},
             {"task", r.task->id},
             {"due", message::iso8601(zone, r.due)},
-            {"stage", r.lead->text},
+            {"stage", r.stage},
+            {"kind", r.kind == schedule::Reminder::Kind::reminder  ? "reminder"
+                     : r.kind == schedule::Reminder::Kind::overdue ? "overdue"
+                                                                   : "escalation"},
             {"unit", r.unit->id},
             {"role", r.role == schedule::Role::responsible ? "responsible" : "coordinating"},
             {"channel", out.kind == message::Outbound::Kind::email ? "email" : "webhook"},
@@ -131,8 +134,8 @@ int do_preview(const std::string& file, const std::string& from_text, const std:
         json.push_back(std::move(item));
       } else {
         std::cout << message::vn_time(zone, r.at) << " " << message::vn_date(zone, r.at) << "  "
-                  << r.plan->id << "/" << r.task->id << "  mốc " << r.lead->text << "  → "
-                  << r.unit->name << " [" << out.channel << ": " << message::join_list(out.to)
+                  << r.plan->id << "/" << r.task->id << "  mốc " << r.stage << "  → "
+                  << r.addressee().name << " [" << out.channel << ": " << message::join_list(out.to)
                   << (out.cc.empty() ? "" : "; cc " + message::join_list(out.cc)) << "]\n"
                   << "      " << out.subject << "\n";
       }

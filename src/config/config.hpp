@@ -101,6 +101,17 @@ struct DueSpec {
   bool rule_before = false;   ///< `before = "<rule>"`: the last working day before that day
 };
 
+/// Chasing after the deadline (theo dõi, đôn đốc): overdue notices to each responsible unit
+/// that has not confirmed, repeated on working days, and escalations to leadership units.
+struct Chase {
+  bool enabled = false;    ///< by default on when [http] (confirmation links) is configured
+  Seconds delay{0};        ///< the first notice goes out at the deadline plus this
+  int every = 2;           ///< then every this many working days at send_time; 0: no repeat
+  int escalate_after = 0;  ///< working days overdue before escalating; 0: never
+  std::vector<std::string> escalate_to;  ///< leadership unit ids
+  int until = 20;  ///< no notice later than this many working days past the deadline
+};
+
 struct ServiceConfig {
   std::string timezone = "Asia/Ho_Chi_Minh";
   const date::time_zone* zone = nullptr;
@@ -119,6 +130,7 @@ struct ServiceConfig {
   std::vector<calendar::Decision> decisions;
   std::vector<Lead> leads;
   std::string monitor;  ///< unit id of the Office; empty when none is configured.
+  Chase chase;          ///< the default of plans and tasks
   Seconds retry_initial{30};
   Seconds retry_max{30 * 60};
   Seconds give_up_after{24 * 3600};  ///< retryable failures are retried until deadline + this
@@ -180,6 +192,7 @@ struct Task {
   /// Code 2015 Art. 148(5)); false keeps it on that day.
   bool move_off_non_working_day = true;
   std::vector<Lead> leads;  ///< effective leads: the task's, else the plan's, else the service's
+  Chase chase;              ///< effective: the task's keys over the plan's over the service's
   Recurrence recurrence;
   SourcePos where;
   SourcePos due_where;  ///< of `due` or `before`

@@ -37,6 +37,12 @@ class Loader {
     auto root = parse(file_);
     if (root) load_main(*root, *config);
     if (root) load_plans(*config);
+    for (const auto& [unit, where] : escalate_refs_) {
+      if (!config->find_unit(unit)) {
+        Reporter(where.file, diagnostics_)
+            .error(where, "escalate_to names unknown unit '" + unit + "'");
+      }
+    }
     LoadResult result;
     result.diagnostics = in_reading_order(std::move(diagnostics_));
     if (!has_errors(result.diagnostics)) result.config = std::move(config);
@@ -81,6 +87,7 @@ class Loader {
     load_http(top, config);
     load_units(top, config);
     top.finish();
+    if (!overdue_set_) config.service.chase.enabled = config.http.enabled;
 
     if (!config.service.monitor.empty() && !config.find_unit(config.service.monitor)) {
       reporter.error(monitor_pos_, "monitor names unknown unit '" + config.service.monitor + "'");
@@ -187,6 +194,7 @@ class Loader {
       s.monitor = *monitor;
       monitor_pos_ = r.reporter().pos(table->get("monitor")->source());
     }
+    read_chase(r, s.chase);
     if (auto d = r.duration("retry_initial")) s.retry_initial = *d;
     if (auto d = r.duration("retry_max")) s.retry_max = *d;
     if (auto d = r.duration("give_up_after")) s.give_up_after = *d;
@@ -523,6 +531,7 @@ class Loader {
     Plan plan;
     plan.where = reporter.file_pos();
     std::vector<Lead> plan_leads = config.service.leads;
+    Chase plan_chase = config.service.chase;
     if (const toml::node* node = top.node("plan", true)) {
       if (const toml::table* t = node->as_table()) {
         TableReader r(*t, "[plan]", reporter);
@@ -551,6 +560,7 @@ class Loader {
             r.wrong_type(*d, "date", "a date such as 2020-07-15");
         }
         if (t->contains("leads")) plan_leads = read_leads(r);
+        read_chase(r, plan_chase);
         r.finish();
       } else {
         top.wrong_type(*node, "plan", "a table");
@@ -560,7 +570,8 @@ class Loader {
       if (const toml::array* tasks = node->as_array(); tasks && tasks->is_array_of_tables()) {
         std::map<std::string, SourcePos> task_ids;
         for (const toml::node& element : *tasks) {
-          if (auto task = load_task(*element.as_table(), reporter, config, plan_leads, task_ids)) {
+          if (auto task = load_task(*element.as_table(), reporter, config, plan_leads, plan_chase,
+                                    task_ids)) {
             plan.tasks.push_back(std::move(*task));
           }
         }
@@ -573,6 +584,45 @@ class Loader {
     }
     top.finish();
     config.plans.push_back(std::move(plan));
+  }
+
+  /// The chase keys of a [service], [plan] or [[task]] table over `chase` (the inherited
+  /// values). Unit ids in escalate_to are checked once the units are known.
+  void read_chase(TableReader& r, Chase& chase) {
+    if (auto b = r.boolean("overdue")) chase.enabled = *b, overdue_set_ = true;
+    if (const toml::node* d = r.node("overdue_delay")) {
+      auto text = d->value_exact<std::string>();
+      auto zero = text ? parse_duration(*text) : std::nullopt;
+      if (zero && zero->count() == 0) {
+        chase.delay = Seconds{0};  // "0s": at the deadline itself
+      } else if (auto delay = r.duration("overdue_delay")) {
+        chase.delay = *delay;
+      }
+    }
+    auto working_days = [&](std::string_view key, int& target, bool zero_ok) {
+      const toml::node* n = r.node(key);
+      if (!n) return;
+      auto text = n->value_exact<std::string>();
+      auto lead = text ? parse_lead(*text) : std::nullopt;
+      if (!lead || lead->kind != Lead::Kind::working_days || (!zero_ok && lead->amount == 0) ||
+          lead->amount > 366) {
+        r.reporter().error(n->source(), "'" + std::string(key) + "' in " + r.context() +
+                                            " must be a number of working days such as \"" +
+                                            (zero_ok ? "2wd" : "5wd") + "\"");
+        return;
+      }
+      target = static_cast<int>(lead->amount);
+    };
+    working_days("overdue_every", chase.every, true);
+    working_days("escalate_after", chase.escalate_after, true);
+    working_days("overdue_until", chase.until, false);
+    if (auto units = r.strings("escalate_to")) {
+      chase.escalate_to.clear();
+      for (auto& [unit, where] : *units) {
+        chase.escalate_to.push_back(unit);
+        escalate_refs_.emplace_back(unit, where);
+      }
+    }
   }
 
   /// `recur`, `from` and `until`.
@@ -726,7 +776,7 @@ class Loader {
   }
 
   std::optional<Task> load_task(const toml::table& t, Reporter& reporter, const Config& config,
-                                const std::vector<Lead>& plan_leads,
+                                const std::vector<Lead>& plan_leads, const Chase& plan_chase,
                                 std::map<std::string, SourcePos>& task_ids) {
     TableReader r(t, "[[task]]", reporter);
     Task task;
@@ -775,6 +825,8 @@ class Loader {
       }
     }
     task.leads = t.contains("leads") ? read_leads(r) : plan_leads;
+    task.chase = plan_chase;
+    read_chase(r, task.chase);
     r.finish();
     if (error_count() != errors_before) return std::nullopt;
     return task;
@@ -790,6 +842,8 @@ class Loader {
   std::vector<Diagnostic> diagnostics_;
   std::vector<SourcePos> plan_glob_pos_;
   std::vector<SourcePos> holiday_glob_pos_;
+  std::vector<std::pair<std::string, SourcePos>> escalate_refs_;
+  bool overdue_set_ = false;
   SourcePos monitor_pos_;
 };
 

@@ -88,6 +88,24 @@ std::vector<Outbound> per_channel(const Config& config, const config::Unit& unit
   return out;
 }
 
+/// "quá hạn 3 ngày làm việc", or "quá hạn" on the day of the deadline itself.
+std::string overdue_text(const Reminder& r) {
+  if (r.overdue_days <= 0) return "quá hạn";
+  return "quá hạn " + std::to_string(r.overdue_days) + " ngày làm việc";
+}
+
+std::string_view kind_name(Reminder::Kind kind) {
+  switch (kind) {
+    case Reminder::Kind::overdue:
+      return "overdue";
+    case Reminder::Kind::escalation:
+      return "escalation";
+    case Reminder::Kind::reminder:
+      break;
+  }
+  return "reminder";
+}
+
 /// The task's title, followed for a recurring task by its period: "Báo cáo tháng 8/2026".
 std::string title_of(const Reminder& r) {
   return r.occurrence_name.empty() ? r.task->title : r.task->title + " " + r.occurrence_name;
@@ -113,8 +131,17 @@ std::optional<std::string> confirmation_url(const Config& config, const Reminder
 std::string subject_of(const Config& config, const Reminder& r) {
   const auto* zone = config.service.zone;
   std::string subject = r.late ? "[Gửi muộn] " : "";
-  subject += "Nhắc việc: " + title_of(r) + " (hạn " + vn_time(zone, r.due) + " ngày " +
-             vn_date(zone, r.due) + ")";
+  std::string deadline = "hạn " + vn_time(zone, r.due) + " ngày " + vn_date(zone, r.due);
+  switch (r.kind) {
+    case Reminder::Kind::reminder:
+      return subject + "Nhắc việc: " + title_of(r) + " (" + deadline + ")";
+    case Reminder::Kind::overdue:
+      return subject + "[Quá hạn] Nhắc việc: " + title_of(r) + " (" + deadline + "; " +
+             overdue_text(r) + ")";
+    case Reminder::Kind::escalation:
+      return subject + "[Quá hạn] " + r.unit->name + " chưa hoàn thành: " + title_of(r) + " (" +
+             overdue_text(r) + ")";
+  }
   return subject;
 }
 
@@ -123,30 +150,56 @@ std::string text_of(const Config& config, const Reminder& r) {
   const config::Unit* monitor = config.monitor_unit();
   std::string report_to = r.task->report_to;
   if (report_to.empty()) report_to = monitor ? monitor->name : std::string("đơn vị theo dõi");
+  const std::string& unit = r.unit->name;
+  bool escalation = r.kind == Reminder::Kind::escalation;
+  std::string assigned = r.role == schedule::Role::responsible
+                             ? " được giao chủ trì thực hiện nhiệm vụ:\n\n"
+                             : " được giao phối hợp thực hiện nhiệm vụ:\n\n";
 
-  std::string text = "Kính gửi: " + r.unit->name + "\n\n";
-  text += "Thực hiện " + plan_reference(*r.plan);
-  if (!r.plan->basis.empty()) text += " (căn cứ " + r.plan->basis + ")";
-  text += ", " + r.unit->name +
-          (r.role == schedule::Role::responsible ? " được giao chủ trì thực hiện nhiệm vụ:\n\n"
-                                                 : " được giao phối hợp thực hiện nhiệm vụ:\n\n");
+  std::string text = "Kính gửi: " + r.addressee().name + "\n\n";
+  if (escalation) {
+    text += "Theo dõi việc thực hiện " + plan_reference(*r.plan);
+    if (!r.plan->basis.empty()) text += " (căn cứ " + r.plan->basis + ")";
+    text += ", " + (monitor ? monitor->name : std::string("đơn vị theo dõi")) +
+            " kính báo cáo: " + unit + assigned;
+  } else {
+    text += "Thực hiện " + plan_reference(*r.plan);
+    if (!r.plan->basis.empty()) text += " (căn cứ " + r.plan->basis + ")";
+    text += ", " + unit + assigned;
+  }
   text += "    " + title_of(r) + "\n";
   if (!r.task->detail.empty()) text += "    " + r.task->detail + "\n";
-  text += "\nThời hạn: trước " + vn_time(zone, r.due) + " ngày " + vn_date(zone, r.due) + " (" +
-          time_left(config, r) + ").\n";
-  text += "Báo cáo kết quả về: " + report_to + ".\n\n";
-  text += "Đề nghị " + r.unit->name + " khẩn trương triển khai và báo cáo đúng thời hạn.\n";
+  std::string deadline = vn_time(zone, r.due) + " ngày " + vn_date(zone, r.due);
+  switch (r.kind) {
+    case Reminder::Kind::reminder:
+      text += "\nThời hạn: trước " + deadline + " (" + time_left(config, r) + ").\n";
+      text += "Báo cáo kết quả về: " + report_to + ".\n\n";
+      text += "Đề nghị " + unit + " khẩn trương triển khai và báo cáo đúng thời hạn.\n";
+      break;
+    case Reminder::Kind::overdue:
+      text += "\nThời hạn: trước " + deadline + ". Đến nay nhiệm vụ đã " + overdue_text(r) +
+              " và " + unit + " chưa xác nhận hoàn thành.\n";
+      text += "Báo cáo kết quả về: " + report_to + ".\n\n";
+      text += "Đề nghị " + unit + " khẩn trương hoàn thành, báo cáo và xác nhận hoàn thành.\n";
+      break;
+    case Reminder::Kind::escalation:
+      text += "\nThời hạn: trước " + deadline + ". Đến nay nhiệm vụ đã " + overdue_text(r) + ", " +
+              unit + " chưa xác nhận hoàn thành.\n\n";
+      text += "Kính đề nghị " + r.addressee().name + " chỉ đạo, đôn đốc " + unit +
+              " khẩn trương hoàn thành.\n";
+      break;
+  }
   if (r.late) {
-    text += "\nLưu ý: thư nhắc này được gửi muộn so với lịch (" + vn_time(zone, r.at) + " ngày " +
+    text += "\nLưu ý: thư này được gửi muộn so với lịch (" + vn_time(zone, r.at) + " ngày " +
             vn_date(zone, r.at) + ") do hệ thống tạm ngừng hoạt động.\n";
   }
-  if (auto url = confirmation_url(config, r)) {
+  if (auto url = confirmation_url(config, r); url && !escalation) {
     text +=
         "\nKhi đã hoàn thành, đề nghị xác nhận tại địa chỉ sau (mở trang, rồi bấm nút "
         "xác nhận):\n" +
         *url + "\n";
   }
-  if (monitor && monitor->id != r.unit->id) {
+  if (monitor && monitor->id != r.addressee().id) {
     text += "\nĐồng gửi: " + monitor->name + " (theo dõi, đôn đốc).\n";
   }
   text += "\n--\nThư nhắc việc tự động. Mã nhắc việc: " + r.key() + "\n";
@@ -178,8 +231,8 @@ std::string render_webhook(const Config& config, const Reminder& r) {
   const auto* zone = config.service.zone;
   nlohmann::ordered_json body = {
       {"id", r.key()},
-      {"type", "reminder"},
-      {"stage", r.lead->text},
+      {"type", kind_name(r.kind)},
+      {"stage", r.stage},
       {"late", r.late},
       {"plan", r.plan->id},
       {"plan_number", r.plan->number},
@@ -193,10 +246,13 @@ std::string render_webhook(const Config& config, const Reminder& r) {
       {"role", r.role == schedule::Role::responsible ? "responsible" : "coordinating"},
       {"at", iso8601(zone, r.at)},
       {"due", iso8601(zone, r.due)},
+      {"overdue_days", r.overdue_days},
       {"subject", subject_of(config, r)},
       {"text", text_of(config, r)},
   };
-  if (auto url = confirmation_url(config, r)) body["confirm_url"] = *url;
+  if (r.recipient) body["recipient"] = r.recipient->id;
+  if (auto url = confirmation_url(config, r); url && r.kind != Reminder::Kind::escalation)
+    body["confirm_url"] = *url;
   return body.dump();
 }
 
@@ -204,11 +260,12 @@ std::vector<Outbound> outbound_for(const Config& config, const Reminder& r, conf
                                    bool render) {
   std::string id = r.key();
   std::string subject = subject_of(config, r);
+  const config::Unit& addressee = r.addressee();
   if (!render)
-    return per_channel(config, *r.unit, id, subject, monitor_copy(config, *r.unit), {}, {});
+    return per_channel(config, addressee, id, subject, monitor_copy(config, addressee), {}, {});
   std::string text = text_of(config, r);
   return per_channel(
-      config, *r.unit, id, subject, monitor_copy(config, *r.unit),
+      config, addressee, id, subject, monitor_copy(config, addressee),
       [&](const Outbound& m) { return render_email(config, id, m.to, m.cc, subject, text, now); },
       [&] { return render_webhook(config, r); });
 }

@@ -26,12 +26,13 @@ struct Outbound {
 /// "a, b, c": addresses or urls as one line.
 std::string join_list(const std::vector<std::string>& items);
 
-/// The human-readable subject and plain-text body of a reminder, in Vietnamese.
 /// The one-click confirmation link of a reminder's (task, occurrence, unit), valid until the
 /// deadline plus [http] link_grace; none without an [http] section.
 std::optional<std::string> confirmation_url(const config::Config& config,
                                             const schedule::Reminder& reminder);
 
+/// The human-readable subject and plain-text body of a reminder, an overdue notice or an
+/// escalation, in Vietnamese.
 std::string subject_of(const config::Config& config, const schedule::Reminder& reminder);
 std::string text_of(const config::Config& config, const schedule::Reminder& reminder);
 

@@ -32,6 +32,70 @@ SysSeconds reminder_time(const config::Config& config, const calendar::WorkCalen
   return local_to_sys(config, day + config.service.send_time);
 }
 
+/// The overdue notices and escalations of an occurrence: for each responsible unit, a notice
+/// at the deadline plus the delay, then one every `every` working days at send_time, up to
+/// `until` working days past the deadline; and, after `escalate_after` working days, one
+/// escalation to each leadership unit. Each is obsolete (`until`) once the next one is due.
+void add_chase(const config::Config& config, const calendar::WorkCalendar& calendar,
+               const config::Plan& plan, const config::Task& task, const Occurrence& occurrence,
+               std::vector<Reminder>& out) {
+  const config::Chase& chase = task.chase;
+  if (!chase.enabled) return;
+  const SysSeconds due = occurrence.due;
+  const date::local_days due_day = local_day_of(config, due);
+  auto working_day_after = [&](int n) {
+    date::local_days day = due_day;
+    for (int i = 0; i < n; ++i)
+      day = calendar.next_working_day(day);
+    return day;
+  };
+  const SysSeconds last =
+      local_to_sys(config, working_day_after(chase.until) + config.service.day_end);
+  auto overdue_days = [&](SysSeconds at) {
+    return static_cast<int>(calendar.working_days_after(due_day, local_day_of(config, at)));
+  };
+  std::vector<SysSeconds> notices{due + chase.delay};
+  for (int n = chase.every; chase.every > 0 && n <= chase.until; n += chase.every) {
+    SysSeconds at = local_to_sys(config, working_day_after(n) + config.service.send_time);
+    if (at > notices.back()) notices.push_back(at);
+  }
+  SysSeconds escalation{};
+  if (chase.escalate_after > 0 && chase.escalate_after <= chase.until) {
+    escalation =
+        local_to_sys(config, working_day_after(chase.escalate_after) + config.service.send_time);
+  }
+  auto make = [&](Reminder::Kind kind, const config::Unit* unit, SysSeconds at) {
+    Reminder r;
+    r.kind = kind;
+    r.plan = &plan;
+    r.task = &task;
+    r.unit = unit;
+    r.at = at;
+    r.due = due;
+    r.until = last;
+    r.overdue_days = overdue_days(at);
+    r.occurrence = occurrence.id;
+    r.occurrence_name = occurrence.name;
+    return r;
+  };
+  for (const std::string& id : task.responsible) {
+    const config::Unit* unit = config.find_unit(id);
+    for (std::size_t i = 0; i < notices.size() && notices[i] <= last; ++i) {
+      Reminder r = make(Reminder::Kind::overdue, unit, notices[i]);
+      r.stage = "overdue-" + std::to_string(i + 1);
+      if (i + 1 < notices.size()) r.until = std::min(notices[i + 1], last);
+      out.push_back(std::move(r));
+    }
+    if (escalation == SysSeconds{}) continue;
+    for (const std::string& leader : chase.escalate_to) {
+      Reminder r = make(Reminder::Kind::escalation, unit, escalation);
+      r.recipient = config.find_unit(leader);
+      r.stage = "escalate-" + leader;
+      out.push_back(std::move(r));
+    }
+  }
+}
+
 /// The reminders of one occurrence of a task.
 std::vector<Reminder> occurrence_reminders(const config::Config& config,
                                            const calendar::WorkCalendar& calendar,
@@ -59,10 +123,11 @@ std::vector<Reminder> occurrence_reminders(const config::Config& config,
         r.plan = &plan;
         r.task = &task;
         r.unit = unit;
-        r.lead = lead;
+        r.stage = lead->text;
         r.role = role;
         r.at = at;
         r.due = due;
+        r.until = due;
         r.occurrence = occurrence.id;
         r.occurrence_name = occurrence.name;
         out.push_back(std::move(r));
@@ -71,6 +136,7 @@ std::vector<Reminder> occurrence_reminders(const config::Config& config,
   };
   add_units(task.responsible, Role::responsible);
   add_units(task.coordinating, Role::coordinating);
+  add_chase(config, calendar, plan, task, occurrence, out);
   return out;
 }
 
@@ -97,7 +163,7 @@ calendar::WorkCalendar calendar_of(const config::Config& config) {
 }
 
 std::string Reminder::key() const {
-  return plan->id + '.' + task->id + '.' + occurrence + '.' + lead->text + '.' + unit->id;
+  return plan->id + '.' + task->id + '.' + occurrence + '.' + stage + '.' + unit->id;
 }
 
 std::string occurrence_id(date::local_days day) {
@@ -123,7 +189,9 @@ std::vector<Reminder> reminders_between(const config::Config& config, SysSeconds
   for (const config::Plan& plan : config.plans) {
     for (const config::Task& task : plan.tasks) {
       Occurrences occurrences(config, calendar, plan, task);
-      for (auto o = occurrences.first_due_from(from); o; o = occurrences.at(o->index + 1)) {
+      SysSeconds start = from;
+      if (task.chase.enabled) start -= task.chase.delay + date::days{2 * task.chase.until + 21};
+      for (auto o = occurrences.first_due_from(start); o; o = occurrences.at(o->index + 1)) {
         auto reminders = occurrence_reminders(config, calendar, plan, task, *o);
         for (Reminder& r : reminders) {
           if (r.at >= from && r.at < to) out.push_back(std::move(r));
@@ -186,20 +254,21 @@ class AgendaBuilder {
   }
 
  private:
-  using Id = std::tuple<const config::Task*, std::string, const config::Unit*>;
+  using Id = std::tuple<const config::Task*, std::string, const config::Unit*, Reminder::Kind,
+                        const config::Unit*>;
 
   void add(Reminder r) {
     if (r.at > now_) {
       agenda_.upcoming.push_back(std::move(r));
-    } else if (r.due > now_) {
+    } else if (r.until > now_) {
       keep_latest(latest_passed_, std::move(r));
-    } else if (r.due + config_.service.give_up_after > now_) {
+    } else if (r.until + config_.service.give_up_after > now_) {
       keep_latest(latest_past_deadline_, std::move(r));
     }
   }
 
   static void keep_latest(std::map<Id, Reminder>& latest, Reminder r) {
-    auto id = std::make_tuple(r.task, r.occurrence, r.unit);
+    auto id = std::make_tuple(r.task, r.occurrence, r.unit, r.kind, r.recipient);
     auto it = latest.find(id);
     if (it == latest.end()) {
       latest.emplace(id, std::move(r));
@@ -222,12 +291,15 @@ class AgendaBuilder {
 Agenda agenda_at(const config::Config& config, SysSeconds now, std::chrono::seconds grace) {
   const calendar::WorkCalendar calendar = calendar_of(config);
   AgendaBuilder builder(config, calendar, now, grace);
-  // Occurrences whose deadline passed more than give_up_after ago have nothing left to do.
+  // Occurrences whose deadline passed more than give_up_after ago (and, when chased, the
+  // chase too, counted generously in calendar days) have nothing left to do.
   SysSeconds horizon = now - config.service.give_up_after + std::chrono::seconds{1};
   for (const config::Plan& plan : config.plans) {
     for (const config::Task& task : plan.tasks) {
+      SysSeconds from = horizon;
+      if (task.chase.enabled) from -= task.chase.delay + date::days{2 * task.chase.until + 21};
       Occurrences occurrences(config, calendar, plan, task);
-      builder.add(plan, task, occurrences, occurrences.first_due_from(horizon));
+      builder.add(plan, task, occurrences, occurrences.first_due_from(from));
     }
   }
   return builder.finish();

@@ -16,16 +16,26 @@ enum class Role { responsible, coordinating };
 /// One reminder to one unit at one stage of one task occurrence. Points into the Config it
 /// was computed from, which must outlive it.
 struct Reminder {
+  /// A reminder before the deadline; an overdue notice to the unit after it; an escalation
+  /// about the unit to a leadership unit.
+  enum class Kind { reminder, overdue, escalation };
+  Kind kind = Kind::reminder;
   const config::Plan* plan = nullptr;
   const config::Task* task = nullptr;
-  const config::Unit* unit = nullptr;
-  const config::Lead* lead = nullptr;
+  const config::Unit* unit = nullptr;       ///< the unit whose part it is
+  const config::Unit* recipient = nullptr;  ///< escalation: the leadership unit; else null
+  std::string stage;  ///< the lead ("3wd"), "overdue-N" or "escalate-UNIT": part of the key
   Role role = Role::responsible;
   SysSeconds at{};              ///< when it is to be sent
   SysSeconds due{};             ///< the deadline instant
+  SysSeconds until{};           ///< obsolete after this: the deadline, or the next overdue notice
+  int overdue_days = 0;         ///< working days past the deadline, for overdue and escalation
   std::string occurrence;       ///< a one-off task's due day (YYYYMMDD), or the period's id
   std::string occurrence_name;  ///< the period's name ("tháng 8/2026"); empty for one-off tasks
   bool late = false;            ///< sent after its time because the daemon was not running
+
+  /// Who receives it: the recipient of an escalation, else the unit.
+  const config::Unit& addressee() const { return recipient ? *recipient : *unit; }
 
   /// The stable idempotency key: plan.task.occurrence.stage.unit.
   std::string key() const;

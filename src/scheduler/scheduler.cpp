@@ -20,7 +20,7 @@ journal::DeliveryRecord reminder_record(const schedule::Reminder& r) {
   record.plan = r.plan->id;
   record.task = r.task->id;
   record.occurrence = r.occurrence;
-  record.stage = r.lead->text;
+  record.stage = r.stage;
   record.unit = r.unit->id;
   record.scheduled_at = r.at;
   record.due_at = r.due;
@@ -210,7 +210,7 @@ std::vector<Scheduler::Delivery> Scheduler::deliveries_of(const Job& job, SysSec
       d.record.channel = outbound.channel;
       d.record.key = outbound.journal_key + (channel->per_recipient() ? ":" + group.front() : "");
       d.recipients = std::move(group);
-      d.give_up_at = r.due + job.config->service.give_up_after;
+      d.give_up_at = r.until + job.config->service.give_up_after;
       d.unit_id = r.unit->id;
       d.unit_name = r.unit->name;
       d.outbound = outbound;

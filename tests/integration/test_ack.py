@@ -71,7 +71,7 @@ class AckTest(DaemonTestCase):
         units = {"vp": {"name": "Văn phòng Sở", "email": [OFFICE]}}
         units.update({u: {"name": NAMES[u], "email": [ADDR[u]]} for u in ADDR})
         http_cfg = {"listen": f"127.0.0.1:{self.port}", "secret_file": str(secret_file)}
-        http_cfg.update(http_extra or {})
+        http_cfg.update({k: v.format(port=self.port) for k, v in (http_extra or {}).items()})
         self.public = http_cfg.get("public_url", f"http://127.0.0.1:{self.port}")
         self.ws.write_config(harness.main_config_text(
             service=harness.service_section(monitor="vp"),
@@ -169,7 +169,7 @@ class AckTest(DaemonTestCase):
         self.assertEqual(url, f"{self.public}/ack/{token}", "link = public_url/ack/TOKEN")
         self.assertEqual(token, sign(self.key, "p1", "bao-cao", self.occ, "phong-a", expires),
                          "token signed as specified (default link_grace 30d)")
-        b_url, b_token = self.link_of(self.mails_to("phong-b")[0])
+        _, b_token = self.link_of(self.mails_to("phong-b")[0])
         self.assertNotEqual(b_token, token, "each unit has its own link")
         path = f"/ack/{token}"
 
@@ -217,9 +217,11 @@ class AckTest(DaemonTestCase):
         d.stop()
 
     def test_forged_expired_and_csrf(self):
-        d = self.setup_daemon([4], http_extra={"link_grace": "2d"})
+        d = self.setup_daemon([4], http_extra={"link_grace": "2d",
+                                               "public_url": "http://localhost:{port}"})
         self.wait_mails("phong-a", 1, 20, d)
         url, token = self.link_of(self.mails_to("phong-a")[0])
+        self.assertEqual(url, f"http://localhost:{self.port}/ack/{token}", "public_url is the base")
         expires = int(self.due.timestamp()) + 2 * 86400
         self.assertEqual(token, sign(self.key, "p1", "bao-cao", self.occ, "phong-a", expires),
                          "expires = deadline + link_grace")
@@ -255,10 +257,14 @@ class AckTest(DaemonTestCase):
         self.post_form(path, {"csrf": csrf[:-1] + ("x" if csrf[-1] != "x" else "y")}, 403)
         self.post_form(path, {"csrf": ""}, 403)
         self.post_form(path, {"csrf": csrf}, 403, origin="http://evil.example")
-        self.post_form(path, {"csrf": csrf}, 403, origin=f"http://127.0.0.1:{self.port + 1}")
+        self.post_form(path, {"csrf": csrf}, 403, origin=f"http://localhost:{self.port + 1}")
+        self.post_form(path, {"csrf": csrf}, 403, origin=f"http://127.0.0.1:{self.port}")
         self.assertEqual(confirmations(self.ws.state_dir), [], "nothing recorded")
         self.checked("GET", path, 200)
         self.assertEqual(confirmations(self.ws.state_dir), [], "still nothing after GETs")
+        # The same csrf from the public origin does confirm (so the 403s above were real).
+        self.post_form(path, {"csrf": csrf, "note": "x"}, 303, origin=self.public)
+        self.assertEqual([r["action"] for r in confirmations(self.ws.state_dir)], ["confirm"])
         d.stop()
 
     def test_healthz_metrics_and_errors(self):

@@ -72,7 +72,7 @@ struct Fixture {
     r.plan = &plan;
     r.task = &task;
     r.unit = config.find_unit(unit);
-    r.lead = &lead;
+    r.stage = lead.text;
     r.at = date::sys_days{date::year{2020} / 10 / 6} + std::chrono::hours{1};    // 08:00 +07
     r.due = date::sys_days{date::year{2020} / 10 / 9} + std::chrono::hours{10};  // 17:00 +07
     r.occurrence = "20201009";

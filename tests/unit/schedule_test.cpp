@@ -62,7 +62,7 @@ DueSpec on_date(date::year_month_day day, DueSpec::Kind kind = DueSpec::Kind::da
 std::vector<std::string> times(const Config& c, const std::vector<schedule::Reminder>& reminders) {
   std::vector<std::string> out;
   for (const auto& r : reminders) {
-    out.push_back(message::iso8601(c.service.zone, r.at) + " " + r.lead->text + " " + r.unit->id);
+    out.push_back(message::iso8601(c.service.zone, r.at) + " " + r.stage + " " + r.unit->id);
   }
   return out;
 }
@@ -195,7 +195,7 @@ TEST_CASE("on (re)load only the latest missed stage before the deadline is caugh
   // Saturday 31/10 noon: 7d and 3wd of "t" have passed, "over" is past its deadline.
   auto agenda = schedule::agenda_at(c, utc(2020, 10, 31, 5), std::chrono::seconds{60});
   REQUIRE(agenda.catch_up.size() == 1);
-  CHECK(agenda.catch_up[0].lead->text == "3wd");
+  CHECK(agenda.catch_up[0].stage == "3wd");
   CHECK(agenda.catch_up[0].late);
   CHECK(times(c, agenda.upcoming) == std::vector<std::string>{
                                          "2020-11-02T08:00:00+07:00 1d a",
@@ -205,7 +205,7 @@ TEST_CASE("on (re)load only the latest missed stage before the deadline is caugh
   auto just = schedule::agenda_at(c, utc(2020, 11, 2, 1) + std::chrono::seconds{30},
                                   std::chrono::seconds{60});
   REQUIRE(just.catch_up.size() == 1);
-  CHECK(just.catch_up[0].lead->text == "1d");
+  CHECK(just.catch_up[0].stage == "1d");
   CHECK_FALSE(just.catch_up[0].late);
   // After the deadline nothing is caught up (overdue handling is a separate rule).
   CHECK(schedule::agenda_at(c, utc(2020, 11, 3, 11), std::chrono::seconds{60}).catch_up.empty());
@@ -220,7 +220,7 @@ TEST_CASE("after the deadline, the latest stage stays a candidate until give_up_
   auto after = schedule::agenda_at(c, utc(2020, 11, 3, 12), std::chrono::seconds{60});
   CHECK(after.catch_up.empty());
   REQUIRE(after.past_deadline.size() == 1);
-  CHECK(after.past_deadline[0].lead->text == "1d");
+  CHECK(after.past_deadline[0].stage == "1d");
   CHECK(after.past_deadline[0].late);
   CHECK(
       schedule::agenda_at(c, utc(2020, 11, 4, 11), std::chrono::seconds{60}).past_deadline.empty());
