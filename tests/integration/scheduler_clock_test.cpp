@@ -276,3 +276,77 @@ TEST_CASE("a recurring task's occurrences are computed one at a time, each sent 
   scheduler.stop([] {});
   io.run_for(std::chrono::milliseconds{200});
 }
+
+TEST_CASE("overdue notices and escalations go out on their working days until the unit confirms",
+          "[scheduler][clock][chase]") {
+  test::TempDir dir;
+  SimulatedClock clock;
+  // Day D starts 3 days from now; the simulated clock starts 2 s before D's 17:00 deadline.
+  const date::sys_days day_d = date::floor<date::days>(clock.now()) + date::days{3};
+  auto set_clock = [&](date::sys_seconds at) { clock.offset = at - scheduler::system_now(); };
+  set_clock(day_d + std::chrono::hours{17} - seconds{2});
+  dir.write("plans/p.toml",
+            "[plan]\nid = \"p\"\ntitle = \"Kế hoạch\"\n\n[[task]]\nid = \"t\"\n"
+            "title = \"Báo cáo\"\nresponsible = [\"a\", \"b\"]\nleads = [\"0d\"]\ndue = " +
+                date::format("%F", day_d) +
+                "\noverdue_every = \"1wd\"\nescalate_after = \"2wd\"\n"
+                "escalate_to = [\"ld\"]\n");
+  auto main = dir.write(
+      "main.toml",
+      "[service]\nplans = [\"plans/*.toml\"]\ntimezone = \"UTC\"\nholiday_rules = \"none\"\n"
+      "workdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]\n"
+      "overdue = true\n\n[email]\ntransport = \"maildir\"\n"
+      "from = \"Văn phòng <vp@example.org>\"\n\n"
+      "[units.a]\nname = \"Phòng A\"\nemail = [\"a@example.org\"]\n"
+      "[units.b]\nname = \"Phòng B\"\nemail = [\"b@example.org\"]\n"
+      "[units.ld]\nname = \"Lãnh đạo\"\nemail = [\"ld@example.org\"]\n");
+  auto loaded = config::load_config(main);
+  REQUIRE(loaded.config);
+  auto config = loaded.config;
+  std::atomic<bool> abort{false};
+  auto channels = std::make_shared<delivery::ChannelSet>(*config, abort);
+  journal::Journal journal(config->service.state_dir / "journal.sqlite");
+  boost::asio::io_context io;
+  auto timer = std::make_unique<SimulatedTimer>(io, clock);
+  SimulatedTimer& simulated = *timer;
+  scheduler::Scheduler scheduler(
+      io, journal, [&] { return clock.now(); }, std::move(timer));
+  const auto maildir = config->service.state_dir / "outbox" / "new";
+  const std::string occurrence = date::format("%Y%m%d", day_d);
+  auto key = [&](const std::string& stage, const std::string& unit) {
+    return "p.t." + occurrence + "." + stage + "." + unit;
+  };
+
+  // The due morning's reminders are caught up at once (late), then the deadline passes.
+  scheduler.load(config, channels);
+  io.run_for(std::chrono::milliseconds{3000});
+  CHECK(messages_by_key(maildir) == std::map<std::string, int>{{key("0d", "a"), 1},
+                                                               {key("0d", "b"), 1},
+                                                               {key("overdue-1", "a"), 1},
+                                                               {key("overdue-1", "b"), 1}});
+
+  // Unit a confirms; the next working morning only b is chased.
+  journal.record({{"p", "t", occurrence, "a"}, true, clock.now(), "link", "192.0.2.1", ""});
+  set_clock(day_d + date::days{1} + std::chrono::hours{8} - seconds{1});
+  simulated.step();
+  io.run_for(std::chrono::milliseconds{2500});
+  CHECK(messages_by_key(maildir) == std::map<std::string, int>{{key("0d", "a"), 1},
+                                                               {key("0d", "b"), 1},
+                                                               {key("overdue-1", "a"), 1},
+                                                               {key("overdue-1", "b"), 1},
+                                                               {key("overdue-2", "b"), 1}});
+
+  // Two working days late: b's notice, and the escalation about b (not a) to the leadership.
+  set_clock(day_d + date::days{2} + std::chrono::hours{8} - seconds{1});
+  simulated.step();
+  io.run_for(std::chrono::milliseconds{2500});
+  auto all = messages_by_key(maildir);
+  CHECK(all.count(key("overdue-3", "b")) == 1);
+  CHECK(all.count(key("escalate-ld", "b")) == 1);
+  CHECK(all.count(key("escalate-ld", "a")) == 0);
+  CHECK(all.count(key("overdue-2", "a")) == 0);
+  CHECK(all.count(key("overdue-3", "a")) == 0);
+  CHECK(all.size() == 7);
+  scheduler.stop([] {});
+  io.run_for(std::chrono::milliseconds{200});
+}

@@ -1,0 +1,149 @@
+#include <catch2/catch.hpp>
+
+#include "config/loader.hpp"
+#include "message/outbound.hpp"
+#include "message/time_format.hpp"
+#include "schedule/schedule.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace deadlined;
+
+namespace {
+
+/// Loads a config whose plan file is `plan` (units a, b, the Office vp and leadership ld).
+std::shared_ptr<const config::Config> load(const std::string& plan,
+                                           const std::string& service_extra = "") {
+  static test::TempDir dir;
+  dir.write("plans/p.toml", plan);
+  auto loaded = config::load_config(
+      dir.write("main.toml",
+                "[service]\nplans = [\"plans/*.toml\"]\nmonitor = \"vp\"\n" + service_extra +
+                    "\n[email]\ntransport = \"maildir\"\nfrom = \"Văn phòng <vp@example.org>\"\n\n"
+                    "[units.vp]\nname = \"Văn phòng\"\nemail = [\"vp@example.org\"]\n"
+                    "[units.ld]\nname = \"Lãnh đạo Sở\"\nemail = [\"ld@example.org\"]\n"
+                    "[units.a]\nname = \"Phòng A\"\nemail = [\"a@example.org\"]\n"
+                    "[units.b]\nname = \"Phòng B\"\nemail = [\"b@example.org\"]\n"));
+  for (const auto& d : loaded.diagnostics)
+    UNSCOPED_INFO(d.to_string());
+  REQUIRE(loaded.config);
+  return loaded.config;
+}
+
+const std::string k_plan =
+    "[plan]\nid = \"p\"\ntitle = \"Kế hoạch\"\nescalate_to = [\"ld\"]\n"
+    "escalate_after = \"5wd\"\n\n"
+    "[[task]]\nid = \"t\"\ntitle = \"Báo cáo\"\nresponsible = [\"a\"]\ncoordinating = [\"b\"]\n"
+    // Thursday 12/02/2026, the last working day before Tết 2026 (16-20/02 and weekends).
+    "due = 2026-02-12\nleads = [\"1d\"]\n";
+
+/// "local time kind stage to" of each reminder between the dates.
+std::vector<std::string> lines(const config::Config& c, int from_day, int to_day) {
+  auto from = date::sys_days{date::year{2026} / 2 / from_day} - std::chrono::hours{7};
+  auto to = date::sys_days{date::year{2026} / 3 / to_day} - std::chrono::hours{7};
+  std::vector<std::string> out;
+  for (const auto& r : schedule::reminders_between(c, from, to)) {
+    out.push_back(message::iso8601(c.service.zone, r.at).substr(0, 16) + " " + r.stage + " " +
+                  r.addressee().id + " " + std::to_string(r.overdue_days));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("overdue notices follow working days across Tết, then escalate, then stop", "[chase]") {
+  auto c = load(k_plan, "overdue = true\n");
+  // Default: at the deadline, then every 2 working days up to 20; escalation after 5.
+  // Working days after Thursday 12/02: 13/02, then 23, 24, 25, 26, 27/02, 02/03, ...
+  auto all = lines(*c, 10, 31);
+  std::vector<std::string> expected{
+      "2026-02-11T08:00 1d a 0",        "2026-02-11T08:00 1d b 0",
+      "2026-02-12T17:00 overdue-1 a 0", "2026-02-23T08:00 overdue-2 a 2",
+      "2026-02-25T08:00 overdue-3 a 4", "2026-02-26T08:00 escalate-ld ld 5",
+      "2026-02-27T08:00 overdue-4 a 6", "2026-03-03T08:00 overdue-5 a 8",
+  };
+  REQUIRE(all.size() >= expected.size());
+  CHECK(std::vector<std::string>(all.begin(), all.begin() + 8) == expected);
+  // The coordinating unit is not chased; the last notice is 20 working days late.
+  CHECK(std::none_of(all.begin(), all.end(), [](const std::string& l) {
+    return l.find("overdue") != std::string::npos && l.find(" b ") != std::string::npos;
+  }));
+  CHECK(all.back() == "2026-03-19T08:00 overdue-11 a 20");
+}
+
+TEST_CASE("chasing is off without [http] unless asked, and keys override per task", "[chase]") {
+  CHECK(lines(*load(k_plan), 10, 31).size() == 2);
+  auto c =
+      load(k_plan + "overdue_delay = \"2h\"\noverdue_every = \"0wd\"\noverdue_until = \"3wd\"\n",
+           "overdue = true\n");
+  CHECK(lines(*c, 10, 31) == std::vector<std::string>{
+                                 "2026-02-11T08:00 1d a 0",
+                                 "2026-02-11T08:00 1d b 0",
+                                 "2026-02-12T19:00 overdue-1 a 0",
+                             });
+}
+
+TEST_CASE("after a restart only the latest missed notice is caught up", "[chase]") {
+  auto c = load(k_plan, "overdue = true\n");
+  // Wednesday 25/02 at noon: notices of 12/02 17:00, 23/02 and 25/02 08:00 have passed.
+  auto now = date::sys_days{date::year{2026} / 2 / 25} + std::chrono::hours{5};
+  auto agenda = schedule::agenda_at(*c, now, std::chrono::seconds{60});
+  REQUIRE(agenda.catch_up.size() == 1);
+  CHECK(agenda.catch_up[0].stage == "overdue-3");
+  CHECK(agenda.catch_up[0].late);
+  REQUIRE(!agenda.upcoming.empty());
+  CHECK(agenda.upcoming[0].stage == "escalate-ld");
+}
+
+TEST_CASE("overdue and escalation messages say so, to the right people", "[chase]") {
+  auto c = load(k_plan, "overdue = true\n");
+  auto all = schedule::reminders_between(*c, date::sys_days{date::year{2026} / 2 / 20},
+                                         date::sys_days{date::year{2026} / 2 / 27});
+  auto find = [&](const std::string& stage) {
+    auto it = std::find_if(all.begin(), all.end(), [&](auto& r) { return r.stage == stage; });
+    REQUIRE(it != all.end());
+    return *it;
+  };
+  auto overdue = find("overdue-2");
+  auto out = message::outbound_for(*c, overdue, overdue.at, false);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].to == std::vector<std::string>{"a@example.org"});
+  CHECK(out[0].cc == std::vector<std::string>{"vp@example.org"});
+  CHECK(out[0].subject ==
+        "[Quá hạn] Nhắc việc: Báo cáo (hạn 17:00 ngày 12/02/2026; quá hạn 2 ngày làm việc)");
+  CHECK(message::text_of(*c, overdue).find("chưa xác nhận hoàn thành") != std::string::npos);
+  auto escalation = find("escalate-ld");
+  out = message::outbound_for(*c, escalation, escalation.at, false);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].to == std::vector<std::string>{"ld@example.org"});
+  CHECK(out[0].id == "p.t.20260212.escalate-ld.a");
+  CHECK(out[0].subject == "[Quá hạn] Phòng A chưa hoàn thành: Báo cáo (quá hạn 5 ngày làm việc)");
+  std::string text = message::text_of(*c, escalation);
+  CHECK(text.find("Kính gửi: Lãnh đạo Sở") != std::string::npos);
+  CHECK(text.find("chỉ đạo, đôn đốc Phòng A") != std::string::npos);
+}
+
+TEST_CASE("chase keys are checked where they are written", "[chase]") {
+  test::TempDir dir;
+  dir.write("plans/p.toml",
+            "[plan]\nid = \"p\"\ntitle = \"x\"\nescalate_to = [\"nobody\"]\n\n"
+            "[[task]]\nid = \"t\"\ntitle = \"x\"\nresponsible = [\"a\"]\ndue = 2026-02-12\n"
+            "overdue_every = \"2d\"\noverdue_until = \"0wd\"\n");
+  auto loaded = config::load_config(
+      dir.write("main.toml",
+                "[service]\nplans = [\"plans/*.toml\"]\noverdue = \"yes\"\n\n[email]\n"
+                "transport = \"maildir\"\nfrom = \"V <v@example.org>\"\n\n"
+                "[units.a]\nname = \"A\"\nemail = [\"a@example.org\"]\n"));
+  CHECK_FALSE(loaded.config);
+  std::vector<std::string> texts;
+  for (const auto& d : loaded.diagnostics)
+    texts.push_back(d.to_string().substr(dir.path().string().size() + 1));
+  CHECK(texts ==
+        std::vector<std::string>{
+            "main.toml:3:11: error: 'overdue' in [service] must be a boolean, not a string",
+            "plans/p.toml:4:16: error: escalate_to names unknown unit 'nobody'",
+            "plans/p.toml:11:17: error: 'overdue_every' in [[task]] must be a number of "
+            "working days such as \"2wd\"",
+            "plans/p.toml:12:17: error: 'overdue_until' in [[task]] must be a number of "
+            "working days such as \"5wd\"",
+        });
+}
