@@ -131,6 +131,9 @@ struct ServiceConfig {
   std::vector<Lead> leads;
   std::string monitor;  ///< unit id of the Office; empty when none is configured.
   Chase chase;          ///< the default of plans and tasks
+  /// A morning digest to the monitor unit on working days (by default when chasing is on).
+  bool digest = false;
+  std::chrono::minutes digest_time{8 * 60};  ///< default: send_time
   Seconds retry_initial{30};
   Seconds retry_max{30 * 60};
   Seconds give_up_after{24 * 3600};  ///< retryable failures are retried until deadline + this

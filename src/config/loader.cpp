@@ -88,6 +88,10 @@ class Loader {
     load_units(top, config);
     top.finish();
     if (!overdue_set_) config.service.chase.enabled = config.http.enabled;
+    if (!digest_set_) config.service.digest = config.service.chase.enabled;
+    if (digest_set_ && config.service.digest && config.service.monitor.empty()) {
+      reporter.error(reporter.file_pos(), "digest = true needs a monitor unit in [service]");
+    }
 
     if (!config.service.monitor.empty() && !config.find_unit(config.service.monitor)) {
       reporter.error(monitor_pos_, "monitor names unknown unit '" + config.service.monitor + "'");
@@ -130,7 +134,10 @@ class Loader {
       for (auto& [glob, where] : *globs)
         s.plan_globs.push_back(glob), plan_glob_pos_.push_back(where);
     }
-    for (auto [key, target] : {std::pair{"send_time", &s.send_time}, {"day_end", &s.day_end}}) {
+    bool digest_time_set = table->contains("digest_time");
+    for (auto [key, target] : {std::pair{"send_time", &s.send_time},
+                               {"day_end", &s.day_end},
+                               {"digest_time", &s.digest_time}}) {
       const toml::node* n = r.node(key);
       if (!n) continue;
       if (auto text = n->value_exact<std::string>()) {
@@ -146,6 +153,8 @@ class Loader {
         r.wrong_type(*n, key, "a time such as \"08:00\"");
       }
     }
+    if (!digest_time_set) s.digest_time = s.send_time;
+    if (auto b = r.boolean("digest")) s.digest = *b, digest_set_ = true;
     if (s.send_time >= s.day_end) {
       r.reporter().error(table->source(), "send_time must be earlier than day_end in [service]");
     }
@@ -844,6 +853,7 @@ class Loader {
   std::vector<SourcePos> holiday_glob_pos_;
   std::vector<std::pair<std::string, SourcePos>> escalate_refs_;
   bool overdue_set_ = false;
+  bool digest_set_ = false;
   SourcePos monitor_pos_;
 };
 

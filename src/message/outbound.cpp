@@ -53,8 +53,38 @@ std::vector<std::string> monitor_copy(const Config& config, const config::Unit& 
   return monitor->emails;
 }
 
-/// One message per channel of `unit`: its email when it has addresses (and email is set up),
-/// and each of its webhooks. The content functions may be empty, leaving content empty.
+/// "quá hạn 3 ngày làm việc", or "quá hạn" on the day of the deadline itself.
+std::string overdue_text(const Reminder& r) {
+  if (r.overdue_days <= 0) return "quá hạn";
+  return "quá hạn " + std::to_string(r.overdue_days) + " ngày làm việc";
+}
+
+std::string_view kind_name(Reminder::Kind kind) {
+  switch (kind) {
+    case Reminder::Kind::overdue:
+      return "overdue";
+    case Reminder::Kind::escalation:
+      return "escalation";
+    case Reminder::Kind::reminder:
+      break;
+  }
+  return "reminder";
+}
+
+/// The task's title, followed for a recurring task by its period: "Báo cáo tháng 8/2026".
+std::string title_of(const Reminder& r) {
+  return r.occurrence_name.empty() ? r.task->title : r.task->title + " " + r.occurrence_name;
+}
+
+}  // namespace
+
+std::string join_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items)
+    out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
 std::vector<Outbound> per_channel(const Config& config, const config::Unit& unit,
                                   const std::string& id, const std::string& subject,
                                   std::vector<std::string> cc,
@@ -85,38 +115,6 @@ std::vector<Outbound> per_channel(const Config& config, const config::Unit& unit
     m.to = {config.webhooks.at(name).url};
     add(std::move(m));
   }
-  return out;
-}
-
-/// "quá hạn 3 ngày làm việc", or "quá hạn" on the day of the deadline itself.
-std::string overdue_text(const Reminder& r) {
-  if (r.overdue_days <= 0) return "quá hạn";
-  return "quá hạn " + std::to_string(r.overdue_days) + " ngày làm việc";
-}
-
-std::string_view kind_name(Reminder::Kind kind) {
-  switch (kind) {
-    case Reminder::Kind::overdue:
-      return "overdue";
-    case Reminder::Kind::escalation:
-      return "escalation";
-    case Reminder::Kind::reminder:
-      break;
-  }
-  return "reminder";
-}
-
-/// The task's title, followed for a recurring task by its period: "Báo cáo tháng 8/2026".
-std::string title_of(const Reminder& r) {
-  return r.occurrence_name.empty() ? r.task->title : r.task->title + " " + r.occurrence_name;
-}
-
-}  // namespace
-
-std::string join_list(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items)
-    out += (out.empty() ? "" : ", ") + item;
   return out;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,15 @@ struct Outbound {
   std::string subject;
   std::string content;  ///< the RFC 5322 message or the JSON body; empty unless rendered
 };
+
+/// One message per channel of `unit`: its email when it has addresses (and email is set up),
+/// and each of its webhooks, all with `id` and `subject`. The content functions may be
+/// empty, leaving content empty.
+std::vector<Outbound> per_channel(const config::Config& config, const config::Unit& unit,
+                                  const std::string& id, const std::string& subject,
+                                  std::vector<std::string> cc,
+                                  const std::function<std::string(const Outbound&)>& email_content,
+                                  const std::function<std::string()>& webhook_content);
 
 /// "a, b, c": addresses or urls as one line.
 std::string join_list(const std::vector<std::string>& items);
@@ -50,6 +60,31 @@ std::string render_email(const config::Config& config, const std::string& messag
 
 /// The webhook JSON body (see README for the fields).
 std::string render_webhook(const config::Config& config, const schedule::Reminder& reminder);
+
+/// One unit's state in the Office's digest.
+struct DigestUnit {
+  const config::Unit* unit = nullptr;
+  bool confirmed = false;
+  config::SysSeconds confirmed_at{};
+};
+
+/// One open occurrence in the digest, with its responsible units.
+struct DigestItem {
+  schedule::OpenOccurrence occurrence;
+  std::vector<DigestUnit> units;
+};
+
+/// The id of the day's digest: "digest.YYYYMMDD".
+std::string digest_id(const config::Config& config, config::SysSeconds now);
+
+/// Whether the digest has anything to say: some unit has not confirmed.
+bool digest_needed(const std::vector<DigestItem>& items);
+
+/// The morning digest to the monitor unit: per plan and task, who has confirmed, who is
+/// still within the deadline, who is overdue and by how many working days. One message per
+/// channel of the monitor unit.
+std::vector<Outbound> digest(const config::Config& config, const config::Unit& monitor,
+                             const std::vector<DigestItem>& items, config::SysSeconds now);
 
 /// A delivery that failed for good, as reported to the Office.
 struct FailedDelivery {

@@ -204,6 +204,38 @@ std::vector<Reminder> reminders_between(const config::Config& config, SysSeconds
   return out;
 }
 
+std::vector<OpenOccurrence> open_occurrences(const config::Config& config, SysSeconds now) {
+  const calendar::WorkCalendar calendar = calendar_of(config);
+  const date::local_days today = local_day_of(config, now);
+  std::vector<OpenOccurrence> out;
+  for (const config::Plan& plan : config.plans) {
+    for (const config::Task& task : plan.tasks) {
+      const config::Chase& chase = task.chase;
+      Occurrences occurrences(config, calendar, plan, task);
+      SysSeconds from = now - chase.delay - date::days{2 * chase.until + 21};
+      for (auto o = occurrences.first_due_from(from); o; o = occurrences.at(o->index + 1)) {
+        auto reminders = occurrence_reminders(config, calendar, plan, task, *o);
+        if (first_stage(reminders, o->due) > now) break;
+        date::local_days due_day = local_day_of(config, o->due);
+        date::local_days last = due_day;
+        for (int i = 0; i < chase.until; ++i)
+          last = calendar.next_working_day(last);
+        if (now <= local_to_sys(config, last + config.service.day_end)) {
+          OpenOccurrence open{&plan, &task, o->id, o->name, o->due, now > o->due, 0};
+          if (open.overdue)
+            open.overdue_days = static_cast<int>(calendar.working_days_after(due_day, today));
+          out.push_back(std::move(open));
+        }
+        if (!occurrences.recurring()) break;
+      }
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const OpenOccurrence& a, const OpenOccurrence& b) {
+    return a.plan != b.plan ? a.plan->id < b.plan->id : a.due < b.due;
+  });
+  return out;
+}
+
 namespace {
 
 /// Sorts the reminders of occurrences into an Agenda at `now`.

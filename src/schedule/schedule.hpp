@@ -82,6 +82,21 @@ Agenda agenda_at(const config::Config& config, SysSeconds now, std::chrono::seco
 Agenda agenda_of(const config::Config& config, const Pending& pending, SysSeconds now,
                  std::chrono::seconds grace);
 
+/// An occurrence the Office follows on a given day: its reminders have begun, and it is not
+/// more than the chase window (`overdue_until` working days) past its deadline.
+struct OpenOccurrence {
+  const config::Plan* plan = nullptr;
+  const config::Task* task = nullptr;
+  std::string occurrence;       ///< the id, as in keys
+  std::string occurrence_name;  ///< "tháng 8/2026"; empty for one-off tasks
+  SysSeconds due{};
+  bool overdue = false;  ///< the deadline has passed
+  int overdue_days = 0;  ///< working days past the deadline
+};
+
+/// The occurrences open at `now`, by plan then deadline: what the Office's digest reports.
+std::vector<OpenOccurrence> open_occurrences(const config::Config& config, SysSeconds now);
+
 /// The working-day calendar of a config: its workdays, less public holidays when enabled.
 calendar::WorkCalendar calendar_of(const config::Config& config);
 

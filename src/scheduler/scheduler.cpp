@@ -115,6 +115,12 @@ void Scheduler::load(std::shared_ptr<const config::Config> config,
   }
   for (Job& job : kept)
     push(std::move(job));
+  if (config->service.digest && config->monitor_unit()) {
+    Job digest{
+        next_digest(*config, now, false), 0, config, channels, {}, std::nullopt, std::nullopt};
+    digest.digest = true;
+    push(std::move(digest));
+  }
   std::size_t upcoming = agenda.upcoming.size();
   std::size_t caught_up = catch_up.size();
   enqueue(agenda, std::move(catch_up), config, channels, now);
@@ -222,6 +228,7 @@ std::vector<Scheduler::Delivery> Scheduler::deliveries_of(const Job& job, SysSec
 
 void Scheduler::dispatch(const Job& job, SysSeconds now) {
   if (job.pending) return materialise(job, now);
+  if (job.digest) return send_digest(job, now);
   if (const schedule::Reminder& r = job.reminder;
       r.plan && !(job.delivery && job.delivery->is_report)) {
     if (journal_.is_confirmed({r.plan->id, r.task->id, r.occurrence, r.unit->id})) {
@@ -367,32 +374,85 @@ void Scheduler::report_failure(const Job& job, const delivery::Outcome& outcome,
                                   d.unit_name, d.outbound.id,      outcome.detail};
   std::string report_id = message::failure_report_id(config, address, now);
   if (!reported_.insert(report_id).second) return;
+  spdlog::info("reporting the failure of {} to {} as {}", address, monitor->id, report_id);
   for (message::Outbound& outbound : message::failure_report(config, *monitor, failure, now)) {
-    const delivery::Channel* channel = job.channels->find(outbound.channel);
-    if (!channel) continue;
-    std::vector<std::string> everyone = outbound.to;
-    for (auto& group : delivery::recipient_groups(*channel, everyone)) {
-      Delivery report;
-      report.record.key =
-          outbound.journal_key + (channel->per_recipient() ? ":" + group.front() : "");
-      report.record.reminder_key = outbound.id;
-      report.record.channel = outbound.channel;
-      report.record.plan = "-";
-      report.record.task = "delivery-failure";
-      report.record.occurrence = report_id.substr(8, 8);
-      report.record.stage = "report";
-      report.record.unit = monitor->id;
-      report.record.scheduled_at = now;
-      report.record.due_at = now;
-      report.recipients = std::move(group);
-      report.give_up_at = now + k_report_lifetime;
-      report.is_report = true;
-      report.unit_id = monitor->id;
-      report.unit_name = monitor->name;
-      report.outbound = outbound;
-      spdlog::info("reporting the failure of {} to {} as {}", address, monitor->id, report_id);
-      push(Job{now, 0, job.config, job.channels, {}, std::move(report), std::nullopt});
+    queue_report(job.config, job.channels, *monitor, std::move(outbound), "delivery-failure",
+                 report_id.substr(8, 8), now, now + k_report_lifetime);
+  }
+}
+
+void Scheduler::queue_report(const std::shared_ptr<const config::Config>& config,
+                             const std::shared_ptr<const delivery::ChannelSet>& channels,
+                             const config::Unit& monitor, message::Outbound outbound,
+                             const std::string& kind, const std::string& day, SysSeconds now,
+                             SysSeconds give_up_at) {
+  const delivery::Channel* channel = channels->find(outbound.channel);
+  if (!channel) return;
+  for (auto& group : delivery::recipient_groups(*channel, outbound.to)) {
+    Delivery report;
+    report.record.key =
+        outbound.journal_key + (channel->per_recipient() ? ":" + group.front() : "");
+    report.record.reminder_key = outbound.id;
+    report.record.channel = outbound.channel;
+    report.record.plan = "-";
+    report.record.task = kind;
+    report.record.occurrence = day;
+    report.record.stage = "report";
+    report.record.unit = monitor.id;
+    report.record.scheduled_at = now;
+    report.record.due_at = now;
+    report.recipients = std::move(group);
+    report.give_up_at = give_up_at;
+    report.is_report = true;
+    report.unit_id = monitor.id;
+    report.unit_name = monitor.name;
+    report.outbound = outbound;
+    push(Job{now, 0, config, channels, {}, std::move(report), std::nullopt});
+  }
+}
+
+SysSeconds Scheduler::next_digest(const config::Config& config, SysSeconds now, bool after_today) {
+  const auto* zone = config.service.zone;
+  auto calendar = schedule::calendar_of(config);
+  auto today = date::floor<date::days>(zone->to_local(now));
+  auto at = [&](date::local_days day, std::chrono::minutes time) {
+    return zone->to_sys(day + time, date::choose::earliest);
+  };
+  // A digest missed while the daemon was stopped goes out when it starts, that same day.
+  if (!after_today && calendar.is_working_day(today) && now < at(today, config.service.day_end))
+    return std::max(now, at(today, config.service.digest_time));
+  return at(calendar.next_working_day(today), config.service.digest_time);
+}
+
+void Scheduler::send_digest(const Job& job, SysSeconds now) {
+  const config::Config& config = *job.config;
+  Job next{
+      next_digest(config, now, true), 0, job.config, job.channels, {}, std::nullopt, std::nullopt};
+  next.digest = true;
+  push(std::move(next));
+  const config::Unit* monitor = config.monitor_unit();
+  if (!monitor) return;
+  std::vector<message::DigestItem> items;
+  for (schedule::OpenOccurrence& open : schedule::open_occurrences(config, now)) {
+    message::DigestItem item{std::move(open), {}};
+    for (const std::string& id : item.occurrence.task->responsible) {
+      auto latest = journal_.latest(
+          {item.occurrence.plan->id, item.occurrence.task->id, item.occurrence.occurrence, id});
+      bool confirmed = latest && latest->confirmed;
+      item.units.push_back(
+          {config.find_unit(id), confirmed, confirmed ? latest->at : SysSeconds{}});
     }
+    items.push_back(std::move(item));
+  }
+  std::string id = message::digest_id(config, now);
+  if (!message::digest_needed(items)) {
+    spdlog::info("{}: every unit has confirmed its open tasks; no digest today", id);
+    return;
+  }
+  spdlog::info("sending {} to {}: {} open tasks", id, monitor->id, items.size());
+  for (message::Outbound& outbound : message::digest(config, *monitor, items, now)) {
+    queue_report(job.config, job.channels, *monitor, std::move(outbound), "digest", id.substr(7),
+                 now, now + k_report_lifetime);
   }
 }
 

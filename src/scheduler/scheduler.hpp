@@ -93,6 +93,7 @@ class Scheduler {
     schedule::Reminder reminder;
     std::optional<Delivery> delivery;          // set: a retry or a report, sent as it is
     std::optional<schedule::Pending> pending;  // set: compute this occurrence now
+    bool digest = false;                       // the Office's morning digest
   };
   struct Later {
     bool operator()(const Job& a, const Job& b) const {
@@ -125,6 +126,15 @@ class Scheduler {
   void on_sent(Job job, delivery::Outcome outcome);
   void record_outcome(Job job, delivery::Outcome outcome);
   void report_failure(const Job& job, const delivery::Outcome& outcome, SysSeconds now);
+  /// Queues a message to the monitor unit (failure report, digest), sent as it is.
+  void queue_report(const std::shared_ptr<const config::Config>& config,
+                    const std::shared_ptr<const delivery::ChannelSet>& channels,
+                    const config::Unit& monitor, message::Outbound outbound,
+                    const std::string& kind, const std::string& day, SysSeconds now,
+                    SysSeconds give_up_at);
+  /// When the next digest is due (see the .cpp).
+  static SysSeconds next_digest(const config::Config& config, SysSeconds now, bool after_today);
+  void send_digest(const Job& job, SysSeconds now);
   std::chrono::seconds backoff(const config::Config& config, int attempts);
 
   boost::asio::io_context& io_;

@@ -350,3 +350,69 @@ TEST_CASE("overdue notices and escalations go out on their working days until th
   scheduler.stop([] {});
   io.run_for(std::chrono::milliseconds{200});
 }
+
+TEST_CASE("the Office's digest goes out on working mornings while a unit has not confirmed",
+          "[scheduler][clock][digest]") {
+  test::TempDir dir;
+  SimulatedClock clock;
+  const date::sys_days day_d = date::floor<date::days>(clock.now()) + date::days{3};
+  auto set_clock = [&](date::sys_seconds at) { clock.offset = at - scheduler::system_now(); };
+  set_clock(day_d + std::chrono::hours{7} + std::chrono::minutes{30} - seconds{2});
+  // Due the day after D; reminding began two days before D.
+  dir.write("plans/p.toml",
+            "[plan]\nid = \"p\"\ntitle = \"Kế hoạch\"\n\n[[task]]\nid = \"t\"\n"
+            "title = \"Báo cáo\"\nresponsible = [\"a\", \"b\"]\nleads = [\"3d\"]\ndue = " +
+                date::format("%F", day_d + date::days{1}) + "\n");
+  auto main = dir.write(
+      "main.toml",
+      "[service]\nplans = [\"plans/*.toml\"]\ntimezone = \"UTC\"\nholiday_rules = \"none\"\n"
+      "workdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]\n"
+      "monitor = \"vp\"\ndigest = true\ndigest_time = \"07:30\"\n\n"
+      "[email]\ntransport = \"maildir\"\nfrom = \"Văn phòng <vp@example.org>\"\n\n"
+      "[units.vp]\nname = \"Văn phòng\"\nemail = [\"vp@example.org\"]\n"
+      "[units.a]\nname = \"Phòng A\"\nemail = [\"a@example.org\"]\n"
+      "[units.b]\nname = \"Phòng B\"\nemail = [\"b@example.org\"]\n");
+  auto loaded = config::load_config(main);
+  REQUIRE(loaded.config);
+  auto config = loaded.config;
+  std::atomic<bool> abort{false};
+  auto channels = std::make_shared<delivery::ChannelSet>(*config, abort);
+  journal::Journal journal(config->service.state_dir / "journal.sqlite");
+  boost::asio::io_context io;
+  auto timer = std::make_unique<SimulatedTimer>(io, clock);
+  SimulatedTimer& simulated = *timer;
+  scheduler::Scheduler scheduler(
+      io, journal, [&] { return clock.now(); }, std::move(timer));
+  const auto maildir = config->service.state_dir / "outbox" / "new";
+  const std::string occurrence = date::format("%Y%m%d", day_d + date::days{1});
+  auto digest_of = [&](date::sys_days day) { return "digest." + date::format("%Y%m%d", day); };
+
+  // a confirmed before the morning; the digest counts b as still to do.
+  journal.record({{"p", "t", occurrence, "a"}, true, clock.now(), "cli:test", "cli", ""});
+  scheduler.load(config, channels);
+  io.run_for(std::chrono::milliseconds{3000});
+  auto all = messages_by_key(maildir);
+  CHECK(all.count(digest_of(day_d)) == 1);
+  std::string text;
+  for (const auto& entry : std::filesystem::directory_iterator(maildir)) {
+    std::ifstream in(entry.path());
+    std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (raw.find("X-Deadlined-Key: " + digest_of(day_d)) != std::string::npos) text = raw;
+  }
+  CHECK(text.find("To: vp@example.org") != std::string::npos);
+  CHECK(text.find("X-Deadlined-Report: digest") != std::string::npos);
+
+  // A restart the same morning does not send it twice.
+  scheduler.load(config, channels);
+  io.run_for(std::chrono::milliseconds{1500});
+  CHECK(messages_by_key(maildir).count(digest_of(day_d)) == 1);
+
+  // b confirms too: the next morning there is nothing to report, so no digest.
+  journal.record({{"p", "t", occurrence, "b"}, true, clock.now(), "link", "192.0.2.1", ""});
+  set_clock(day_d + date::days{1} + std::chrono::hours{7} + std::chrono::minutes{30} - seconds{1});
+  simulated.step();
+  io.run_for(std::chrono::milliseconds{2500});
+  CHECK(messages_by_key(maildir).count(digest_of(day_d + date::days{1})) == 0);
+  scheduler.stop([] {});
+  io.run_for(std::chrono::milliseconds{200});
+}

@@ -147,3 +147,40 @@ TEST_CASE("chase keys are checked where they are written", "[chase]") {
             "working days such as \"5wd\"",
         });
 }
+
+TEST_CASE("the digest lists open tasks per plan: confirmed, within the deadline, overdue",
+          "[chase][digest]") {
+  auto c = load(k_plan +
+                "\n[[task]]\nid = \"u\"\ntitle = \"Số liệu\"\nresponsible = [\"a\", \"b\"]\n"
+                "due = 2026-02-27\nleads = [\"7d\"]\n");
+  // Tuesday 24/02/2026: t (due 12/02) is overdue; u (due 27/02) is open.
+  auto now = date::sys_days{date::year{2026} / 2 / 24} + std::chrono::hours{1};
+  auto open = schedule::open_occurrences(*c, now);
+  REQUIRE(open.size() == 2);
+  CHECK(open[0].task->id == "t");
+  CHECK(open[0].overdue);
+  CHECK(open[0].overdue_days == 3);  // 13/02, 23/02 and 24/02
+  CHECK(open[1].task->id == "u");
+  CHECK_FALSE(open[1].overdue);
+  std::vector<message::DigestItem> items;
+  for (const auto& o : open) {
+    message::DigestItem item{o, {}};
+    for (const auto& id : o.task->responsible)
+      item.units.push_back({c->find_unit(id), id == "b", {}});
+    items.push_back(item);
+  }
+  CHECK(message::digest_needed(items));
+  auto out = message::digest(*c, *c->find_unit("vp"), items, now);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].id == "digest.20260224");
+  CHECK(out[0].to == std::vector<std::string>{"vp@example.org"});
+  CHECK(out[0].subject ==
+        "Tổng hợp theo dõi nhiệm vụ ngày 24/02/2026: 1 đơn vị quá hạn, 1 đơn vị đang thực hiện");
+  // Long past the chase window, nothing is open; all confirmed means no digest.
+  CHECK(schedule::open_occurrences(*c, now + date::days{90}).empty());
+  for (auto& item : items) {
+    for (auto& u : item.units)
+      u.confirmed = true;
+  }
+  CHECK_FALSE(message::digest_needed(items));
+}

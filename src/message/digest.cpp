@@ -1,0 +1,113 @@
+#include <nlohmann/json.hpp>
+
+#include "message/outbound.hpp"
+#include "message/time_format.hpp"
+
+namespace deadlined::message {
+namespace {
+
+std::string names(const std::vector<const DigestUnit*>& units) {
+  std::string out;
+  for (const DigestUnit* u : units)
+    out += (out.empty() ? "" : ", ") + u->unit->name;
+  return out;
+}
+
+}  // namespace
+
+std::string digest_id(const config::Config& config, config::SysSeconds now) {
+  auto day = date::floor<date::days>(config.service.zone->to_local(now));
+  return "digest." + date::format("%Y%m%d", day);
+}
+
+bool digest_needed(const std::vector<DigestItem>& items) {
+  for (const DigestItem& item : items) {
+    for (const DigestUnit& u : item.units) {
+      if (!u.confirmed) return true;
+    }
+  }
+  return false;
+}
+
+std::vector<Outbound> digest(const config::Config& config, const config::Unit& monitor,
+                             const std::vector<DigestItem>& items, config::SysSeconds now) {
+  const auto* zone = config.service.zone;
+  std::size_t overdue = 0, pending = 0, confirmed = 0;
+  for (const DigestItem& item : items) {
+    for (const DigestUnit& u : item.units) {
+      if (u.confirmed)
+        ++confirmed;
+      else if (item.occurrence.overdue)
+        ++overdue;
+      else
+        ++pending;
+    }
+  }
+  std::string id = digest_id(config, now);
+  std::string subject = "Tổng hợp theo dõi nhiệm vụ ngày " + vn_date(zone, now) + ": " +
+                        std::to_string(overdue) + " đơn vị quá hạn, " + std::to_string(pending) +
+                        " đơn vị đang thực hiện";
+  std::string text = "Kính gửi: " + monitor.name + "\n\n";
+  text += "Tình hình thực hiện các nhiệm vụ đang theo dõi, đến " + vn_time(zone, now) + " ngày " +
+          vn_date(zone, now) + ": " + std::to_string(items.size()) + " nhiệm vụ; " +
+          std::to_string(overdue) + " lượt đơn vị quá hạn, " + std::to_string(pending) +
+          " lượt đơn vị đang thực hiện, " + std::to_string(confirmed) +
+          " lượt đơn vị đã xác nhận hoàn thành.\n";
+  nlohmann::ordered_json json_items = nlohmann::ordered_json::array();
+  const config::Plan* plan = nullptr;
+  int plan_number = 0;
+  for (const DigestItem& item : items) {
+    const schedule::OpenOccurrence& o = item.occurrence;
+    if (o.plan != plan) {
+      plan = o.plan;
+      text += "\n" + std::to_string(++plan_number) + ". " + plan->title +
+              (plan->number.empty() ? "" : " (" + plan->number + ")") + "\n";
+    }
+    std::string title = o.task->title + (o.occurrence_name.empty() ? "" : " " + o.occurrence_name);
+    std::vector<const DigestUnit*> done, waiting;
+    for (const DigestUnit& u : item.units)
+      (u.confirmed ? done : waiting).push_back(&u);
+    text += "   - " + title + " (hạn " + vn_time(zone, o.due) + " ngày " + vn_date(zone, o.due) +
+            "): " + std::to_string(done.size()) + "/" + std::to_string(item.units.size()) +
+            " đơn vị đã xác nhận hoàn thành.\n";
+    if (!waiting.empty()) {
+      text += o.overdue
+                  ? "     Quá hạn " +
+                        (o.overdue_days > 0 ? std::to_string(o.overdue_days) + " ngày làm việc"
+                                            : std::string("(hôm nay)")) +
+                        ": " + names(waiting) + "\n"
+                  : "     Chưa hoàn thành (còn hạn): " + names(waiting) + "\n";
+    }
+    if (!done.empty()) text += "     Đã xác nhận: " + names(done) + "\n";
+    nlohmann::ordered_json units = nlohmann::ordered_json::array();
+    for (const DigestUnit& u : item.units) {
+      units.push_back({{"unit", u.unit->id},
+                       {"state", u.confirmed ? "confirmed"
+                                 : o.overdue ? "overdue"
+                                             : "pending"}});
+    }
+    json_items.push_back({{"plan", o.plan->id},
+                          {"task", o.task->id},
+                          {"occurrence", o.occurrence},
+                          {"due", iso8601(zone, o.due)},
+                          {"overdue_days", o.overdue_days},
+                          {"units", std::move(units)}});
+  }
+  text += "\n--\nThư tổng hợp tự động của hệ thống nhắc việc. Mã: " + id + "\n";
+  return per_channel(
+      config, monitor, id, subject, {},
+      [&](const Outbound& m) {
+        return render_email(config, id, m.to, {}, subject, text, now,
+                            "X-Deadlined-Report: digest\r\n");
+      },
+      [&] {
+        return nlohmann::ordered_json{{"id", id},
+                                      {"type", "digest"},
+                                      {"items", json_items},
+                                      {"subject", subject},
+                                      {"text", text}}
+            .dump();
+      });
+}
+
+}  // namespace deadlined::message
