@@ -56,4 +56,19 @@ std::string message_page(std::string_view title, std::string_view message) {
   return page(title, "<h1>" + escape_html(title) + "</h1>\n<p>" + escape_html(message) + "</p>");
 }
 
+Response html_response(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+Response text_response(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = std::move(body);
+  return r;
+}
+
 }  // namespace deadlined::http

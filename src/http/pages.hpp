@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+#include "http/http.hpp"
+
 namespace deadlined::http {
 
 /// `text` with &, <, >, " and ' replaced by entities: safe in element content and in quoted
@@ -14,5 +16,14 @@ std::string page(std::string_view title, std::string_view body_html);
 
 /// A short page with one message (escaped).
 std::string message_page(std::string_view title, std::string_view message);
+
+Response html_response(int status, std::string body);
+Response text_response(int status, std::string body);
+
+/// The status page (Authorization: Bearer or Basic with the admin token).
+Response status_page(Backend& backend, const Request& request);
+
+/// The iCalendar feed of one unit: /calendar/UNIT.ics?token=TOKEN.
+Response calendar_feed(Backend& backend, const Request& request, std::string_view file);
 
 }  // namespace deadlined::http

@@ -18,18 +18,11 @@ namespace {
 constexpr std::size_t k_max_note = 500;
 
 Response html(int status, std::string body) {
-  Response r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
+  return html_response(status, std::move(body));
 }
 
 Response text(int status, std::string body) {
-  Response r;
-  r.status = status;
-  r.content_type = "text/plain; charset=utf-8";
-  r.body = std::move(body);
-  return r;
+  return text_response(status, std::move(body));
 }
 
 void add_security_headers(Response& r) {
@@ -276,6 +269,12 @@ Response route(Backend& backend, const Request& request) {
   };
   if (path == "/healthz") return get ? text(200, "ok\n") : method_not_allowed("GET");
   if (path == "/metrics") return get ? metrics(backend) : method_not_allowed("GET");
+  if (path == "/status") return get ? status_page(backend, request) : method_not_allowed("GET");
+  constexpr std::string_view k_calendar = "/calendar/";
+  if (path.substr(0, k_calendar.size()) == k_calendar) {
+    if (!get) return method_not_allowed("GET");
+    return calendar_feed(backend, request, path.substr(k_calendar.size()));
+  }
   constexpr std::string_view k_ack = "/ack/";
   if (path.substr(0, k_ack.size()) == k_ack) {
     if (!get && request.method != "POST") return method_not_allowed("GET, POST");

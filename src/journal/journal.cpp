@@ -184,6 +184,35 @@ std::size_t Journal::count(State state) {
              : 0;
 }
 
+std::vector<Journal::Row> Journal::recent(std::size_t limit) {
+  Statement s(
+      prepare("SELECT reminder_key, channel, unit, state, attempts, last_attempt_at, last_error"
+              " FROM deliveries ORDER BY last_attempt_at DESC, key LIMIT ?1"));
+  sqlite3_bind_int64(s.get(), 1, static_cast<sqlite3_int64>(limit));
+  auto text = [&](int column) {
+    const unsigned char* value = sqlite3_column_text(s.get(), column);
+    return value ? std::string(reinterpret_cast<const char*>(value)) : std::string();
+  };
+  std::vector<Row> out;
+  int rc = 0;
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+    Row row;
+    row.reminder_key = text(0);
+    row.channel = text(1);
+    row.unit = text(2);
+    std::string state = text(3);
+    row.state = state == "delivered" ? State::delivered
+                : state == "failed"  ? State::failed
+                                     : State::pending;
+    row.attempts = sqlite3_column_int(s.get(), 4);
+    row.last_attempt_at = SysSeconds{std::chrono::seconds{sqlite3_column_int64(s.get(), 5)}};
+    row.last_error = text(6);
+    out.push_back(std::move(row));
+  }
+  if (rc != SQLITE_DONE) fail("read recent deliveries");
+  return out;
+}
+
 void Journal::record(const Confirmation& c) {
   Statement s(prepare(
       "INSERT INTO confirmations (plan, task, occurrence, unit, action, at, actor, origin, note)"

@@ -66,6 +66,17 @@ class Journal {
   int attempts(const std::string& key);
   std::size_t count(State state);
 
+  /// A delivery as the status page shows it.
+  struct Row {
+    std::string reminder_key, channel, unit;
+    State state = State::pending;
+    int attempts = 0;
+    SysSeconds last_attempt_at{};
+    std::string last_error;
+  };
+  /// The `limit` deliveries attempted most recently, newest first.
+  std::vector<Row> recent(std::size_t limit);
+
   /// Appends to the audit trail of confirmations (never updated or deleted).
   void record(const Confirmation& confirmation);
   /// The latest confirmation entry of `target`, if any.

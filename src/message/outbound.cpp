@@ -126,6 +126,13 @@ std::optional<std::string> confirmation_url(const Config& config, const Reminder
   return http.public_url + "/ack/" + codec::sign_ack(http.secret.value, claim);
 }
 
+std::optional<std::string> calendar_url(const Config& config, const config::Unit& unit) {
+  const config::HttpConfig& http = config.http;
+  if (!http.enabled || http.secret.empty()) return std::nullopt;
+  return http.public_url + "/calendar/" + unit.id +
+         ".ics?token=" + codec::derived_token(http.secret.value, "ics", unit.id);
+}
+
 std::string subject_of(const Config& config, const Reminder& r) {
   const auto* zone = config.service.zone;
   std::string subject = r.late ? "[Gửi muộn] " : "";
@@ -196,6 +203,10 @@ std::string text_of(const Config& config, const Reminder& r) {
         "\nKhi đã hoàn thành, đề nghị xác nhận tại địa chỉ sau (mở trang, rồi bấm nút "
         "xác nhận):\n" +
         *url + "\n";
+  }
+  if (auto url = calendar_url(config, *r.unit); url && !escalation) {
+    text += "\nLịch các hạn của " + unit +
+            " (iCalendar, để thêm vào Outlook, Thunderbird hoặc điện thoại):\n" + *url + "\n";
   }
   if (monitor && monitor->id != r.addressee().id) {
     text += "\nĐồng gửi: " + monitor->name + " (theo dõi, đôn đốc).\n";

@@ -41,6 +41,9 @@ std::string join_list(const std::vector<std::string>& items);
 std::optional<std::string> confirmation_url(const config::Config& config,
                                             const schedule::Reminder& reminder);
 
+/// The iCalendar feed of a unit's pending deadlines (token-protected); none without [http].
+std::optional<std::string> calendar_url(const config::Config& config, const config::Unit& unit);
+
 /// The human-readable subject and plain-text body of a reminder, an overdue notice or an
 /// escalation, in Vietnamese.
 std::string subject_of(const config::Config& config, const schedule::Reminder& reminder);

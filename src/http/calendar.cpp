@@ -1,0 +1,154 @@
+#include <algorithm>
+
+#include "codec/hmac.hpp"
+#include "codec/token.hpp"
+#include "http/pages.hpp"
+#include "message/outbound.hpp"
+#include "schedule/occurrence.hpp"
+#include "schedule/schedule.hpp"
+
+namespace deadlined::http {
+namespace {
+
+/// Deadlines this far ahead are in the feed.
+constexpr date::days k_horizon{400};
+/// RFC 5545 3.1: lines of at most 75 octets.
+constexpr std::size_t k_line_octets = 75;
+
+/// TEXT escaping of RFC 5545 3.3.11.
+std::string escape_text(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\\' || c == ';' || c == ',') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c != '\r') {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/// One content line, folded at 75 octets without splitting a UTF-8 character, CRLF-ended.
+std::string line(std::string_view content) {
+  std::string out;
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < content.size();) {
+    std::size_t length = 1;
+    auto lead = static_cast<unsigned char>(content[i]);
+    if (lead >= 0xF0) {
+      length = 4;
+    } else if (lead >= 0xE0) {
+      length = 3;
+    } else if (lead >= 0xC0) {
+      length = 2;
+    }
+    length = std::min(length, content.size() - i);
+    if (width + length > k_line_octets) {
+      out += "\r\n ";
+      width = 1;
+    }
+    out.append(content.substr(i, length));
+    width += length;
+    i += length;
+  }
+  return out + "\r\n";
+}
+
+std::string utc(config::SysSeconds t) {
+  return date::format("%Y%m%dT%H%M%SZ", t);
+}
+
+std::string query_value(std::string_view target, std::string_view name) {
+  auto q = target.find('?');
+  if (q == std::string_view::npos) return {};
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    if (pair.substr(0, name.size()) == name && pair.size() > name.size() &&
+        pair[name.size()] == '=') {
+      return std::string(pair.substr(name.size() + 1));
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return {};
+}
+
+}  // namespace
+
+Response calendar_feed(Backend& backend, const Request& request, std::string_view file) {
+  auto config = backend.config();
+  const std::string& secret = config->http.secret.value;
+  auto not_found = [] {
+    return html_response(404, message_page("Không tìm thấy", "Không có lịch này."));
+  };
+  constexpr std::string_view k_suffix = ".ics";
+  if (file.size() <= k_suffix.size() || file.substr(file.size() - k_suffix.size()) != k_suffix)
+    return not_found();
+  std::string unit_id(file.substr(0, file.size() - k_suffix.size()));
+  std::string token = query_value(request.target, "token");
+  if (!codec::constant_time_equal(token, codec::derived_token(secret, "ics", unit_id)))
+    return not_found();
+  const config::Unit* unit = config->find_unit(unit_id);
+  if (!unit) return not_found();
+
+  const config::SysSeconds now = backend.now();
+  const auto calendar = schedule::calendar_of(*config);
+  journal::Journal& journal = backend.journal();
+  std::string out = line("BEGIN:VCALENDAR") + line("VERSION:2.0") +
+                    line("PRODID:-//deadlined//nhac viec//VI") + line("CALSCALE:GREGORIAN") +
+                    line("METHOD:PUBLISH") +
+                    line("X-WR-CALNAME:" + escape_text("Hạn nhiệm vụ: " + unit->name)) +
+                    line("X-WR-TIMEZONE:" + config->service.timezone);
+  for (const config::Plan& plan : config->plans) {
+    for (const config::Task& task : plan.tasks) {
+      bool responsible = std::count(task.responsible.begin(), task.responsible.end(), unit_id) > 0;
+      bool coordinating =
+          std::count(task.coordinating.begin(), task.coordinating.end(), unit_id) > 0;
+      if (!responsible && !coordinating) continue;
+      schedule::Occurrences occurrences(*config, calendar, plan, task);
+      // Overdue deadlines stay in the feed while they are chased.
+      auto from = now - task.chase.delay - date::days{2 * task.chase.until + 21};
+      for (auto o = occurrences.first_due_from(from); o && o->due <= now + k_horizon;
+           o = occurrences.at(o->index + 1)) {
+        if (!journal.is_confirmed({plan.id, task.id, o->id, unit_id})) {
+          std::string title = task.title + (o->name.empty() ? "" : " " + o->name);
+          schedule::Reminder r;
+          r.plan = &plan;
+          r.task = &task;
+          r.unit = unit;
+          r.due = o->due;
+          r.occurrence = o->id;
+          std::string description = "Kế hoạch: " + plan.title + "\n" +
+                                    (responsible ? "Chủ trì thực hiện" : "Phối hợp thực hiện") +
+                                    (task.detail.empty() ? "" : "\n" + task.detail);
+          auto url = message::confirmation_url(*config, r);
+          if (url) description += "\nXác nhận hoàn thành: " + *url;
+          out += line("BEGIN:VEVENT");
+          out +=
+              line("UID:" + plan.id + "." + task.id + "." + o->id + "." + unit_id + "@deadlined");
+          out += line("DTSTAMP:" + utc(now));
+          out += line("DTSTART:" + utc(o->due - std::chrono::minutes{30}));
+          out += line("DTEND:" + utc(o->due));
+          out += line("SUMMARY:" + escape_text("Hạn: " + title));
+          out += line("DESCRIPTION:" + escape_text(description));
+          if (url) out += line("URL:" + *url);
+          out += line("TRANSP:TRANSPARENT");
+          out += line("END:VEVENT");
+        }
+        if (!occurrences.recurring()) break;
+      }
+    }
+  }
+  out += line("END:VCALENDAR");
+  Response r;
+  r.content_type = "text/calendar; charset=utf-8";
+  r.body = std::move(out);
+  return r;
+}
+
+}  // namespace deadlined::http

@@ -1,0 +1,146 @@
+#include <algorithm>
+
+#include "codec/base64.hpp"
+#include "codec/hmac.hpp"
+#include "http/pages.hpp"
+#include "message/time_format.hpp"
+#include "schedule/schedule.hpp"
+
+namespace deadlined::http {
+namespace {
+
+constexpr std::size_t k_upcoming_shown = 50;
+constexpr std::size_t k_recent_shown = 30;
+
+/// `Authorization: Bearer TOKEN`, or Basic with TOKEN as the password (any user name), so
+/// that a browser can ask for it.
+bool authorized(const std::string& header, const std::string& token) {
+  constexpr std::string_view k_bearer = "Bearer ";
+  constexpr std::string_view k_basic = "Basic ";
+  if (header.rfind(k_bearer, 0) == 0) {
+    return codec::constant_time_equal(std::string_view(header).substr(k_bearer.size()), token);
+  }
+  if (header.rfind(k_basic, 0) == 0) {
+    auto decoded = codec::base64_decode(std::string_view(header).substr(k_basic.size()));
+    if (!decoded) return false;
+    auto colon = decoded->find(':');
+    if (colon == std::string::npos) return false;
+    return codec::constant_time_equal(std::string_view(*decoded).substr(colon + 1), token);
+  }
+  return false;
+}
+
+std::string when(const config::Config& config, config::SysSeconds t) {
+  return message::vn_time(config.service.zone, t) + " " + message::vn_date(config.service.zone, t);
+}
+
+std::string cell(const std::string& text, const char* css = nullptr) {
+  return std::string("<td") + (css ? std::string(" class=\"") + css + "\"" : "") + ">" +
+         escape_html(text) + "</td>";
+}
+
+}  // namespace
+
+Response status_page(Backend& backend, const Request& request) {
+  auto config = backend.config();
+  const std::string& token = config->http.admin_token.value;
+  if (token.empty()) {
+    return html_response(404, message_page("Không tìm thấy",
+                                           "Trang theo dõi chưa được bật: đặt admin_token_file "
+                                           "trong mục [http] của cấu hình."));
+  }
+  if (!authorized(request.header("authorization"), token)) {
+    Response r = html_response(401, message_page("Cần đăng nhập",
+                                                 "Trang theo dõi dành cho Văn phòng; xin "
+                                                 "đăng nhập bằng mã quản trị."));
+    r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"deadlined\", charset=\"UTF-8\"");
+    return r;
+  }
+  const config::SysSeconds now = backend.now();
+  journal::Journal& journal = backend.journal();
+  std::string body = "<h1>Theo dõi, đôn đốc thực hiện nhiệm vụ</h1>\n<p class=\"muted\">Cập nhật " +
+                     escape_html(when(*config, now)) + ".</p>\n";
+
+  // Open tasks, per unit.
+  auto open = schedule::open_occurrences(*config, now);
+  body += "<h2>Nhiệm vụ đang theo dõi</h2>\n";
+  if (open.empty()) {
+    body += "<p>Không có nhiệm vụ nào đang trong kỳ nhắc.</p>\n";
+  } else {
+    body +=
+        "<table id=\"open\">\n<tr><th>Kế hoạch</th><th>Nhiệm vụ</th><th>Hạn</th><th>Đơn "
+        "vị</th><th>Tình trạng</th></tr>\n";
+    for (const auto& o : open) {
+      std::string title =
+          o.task->title + (o.occurrence_name.empty() ? "" : " " + o.occurrence_name);
+      for (const std::string& id : o.task->responsible) {
+        const config::Unit* unit = config->find_unit(id);
+        auto latest = journal.latest({o.plan->id, o.task->id, o.occurrence, id});
+        std::string state;
+        const char* css = nullptr;
+        if (latest && latest->confirmed) {
+          state = "Đã xác nhận " + when(*config, latest->at);
+          css = "ok";
+        } else if (o.overdue) {
+          state = "Quá hạn" + (o.overdue_days > 0
+                                   ? " " + std::to_string(o.overdue_days) + " ngày làm việc"
+                                   : std::string());
+          css = "warn";
+        } else {
+          state = "Đang thực hiện";
+        }
+        body += "<tr>" + cell(o.plan->title) + cell(title) + cell(when(*config, o.due)) +
+                cell(unit ? unit->name : id) + cell(state, css) + "</tr>\n";
+      }
+    }
+    body += "</table>\n";
+  }
+
+  // What comes next.
+  auto upcoming = schedule::reminders_between(*config, now, now + date::days{30});
+  body += "<h2>Nhắc việc sắp tới (30 ngày)</h2>\n";
+  if (upcoming.empty()) {
+    body += "<p>Không có.</p>\n";
+  } else {
+    body +=
+        "<table id=\"upcoming\">\n<tr><th>Lúc</th><th>Nhiệm vụ</th><th>Mốc</th><th>Gửi "
+        "tới</th></tr>\n";
+    for (std::size_t i = 0; i < upcoming.size() && i < k_upcoming_shown; ++i) {
+      const auto& r = upcoming[i];
+      std::string title =
+          r.task->title + (r.occurrence_name.empty() ? "" : " " + r.occurrence_name);
+      body += "<tr>" + cell(when(*config, r.at)) + cell(title) + cell(r.stage) +
+              cell(r.addressee().name) + "</tr>\n";
+    }
+    body += "</table>\n";
+    if (upcoming.size() > k_upcoming_shown) {
+      body += "<p class=\"muted\">… và " + std::to_string(upcoming.size() - k_upcoming_shown) +
+              " thư nữa.</p>\n";
+    }
+  }
+
+  // What went out, and what failed.
+  auto recent = journal.recent(k_recent_shown);
+  body += "<h2>Gửi gần đây</h2>\n";
+  if (recent.empty()) {
+    body += "<p>Chưa gửi thư nào.</p>\n";
+  } else {
+    body +=
+        "<table id=\"recent\">\n<tr><th>Lúc</th><th>Mã nhắc việc</th><th>Kênh</th><th>Kết "
+        "quả</th></tr>\n";
+    for (const auto& row : recent) {
+      std::string outcome = row.state == journal::State::delivered ? "Đã gửi"
+                            : row.state == journal::State::failed
+                                ? "Không gửi được: " + row.last_error
+                                : "Đang gửi lại (" + std::to_string(row.attempts) + " lần)" +
+                                      (row.last_error.empty() ? "" : ": " + row.last_error);
+      const char* css = row.state == journal::State::delivered ? nullptr : "warn";
+      body += "<tr>" + cell(when(*config, row.last_attempt_at)) + cell(row.reminder_key) +
+              cell(row.channel) + cell(outcome, css) + "</tr>\n";
+    }
+    body += "</table>\n";
+  }
+  return html_response(200, page("Theo dõi nhiệm vụ", body));
+}
+
+}  // namespace deadlined::http
