@@ -111,11 +111,12 @@ Response calendar_feed(Backend& backend, const Request& request, std::string_vie
           std::count(task.coordinating.begin(), task.coordinating.end(), unit_id) > 0;
       if (!responsible && !coordinating) continue;
       schedule::Occurrences occurrences(*config, calendar, plan, task);
-      // Overdue deadlines stay in the feed while they are chased.
+      // Overdue deadlines stay in the feed while they are chased (see chase_end).
       auto from = now - task.chase.delay - date::days{2 * task.chase.until + 21};
       for (auto o = occurrences.first_due_from(from); o && o->due <= now + k_horizon;
            o = occurrences.at(o->index + 1)) {
-        if (!journal.is_confirmed({plan.id, task.id, o->id, unit_id})) {
+        bool chased = now <= schedule::chase_end(*config, calendar, task, o->due);
+        if (chased && !journal.is_confirmed({plan.id, task.id, o->id, unit_id})) {
           std::string title = task.title + (o->name.empty() ? "" : " " + o->name);
           schedule::Reminder r;
           r.plan = &plan;

@@ -28,7 +28,8 @@ Response text(int status, std::string body) {
 void add_security_headers(Response& r) {
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   r.headers.emplace_back("X-Frame-Options", "DENY");
-  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  // Not "no-referrer": under it browsers send "Origin: null" with the confirmation form.
+  r.headers.emplace_back("Referrer-Policy", "same-origin");
   r.headers.emplace_back("Cache-Control", "no-store");
   r.headers.emplace_back("Content-Security-Policy",
                          "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
@@ -146,7 +147,9 @@ Response ack(Backend& backend, const Request& request, std::string_view token) {
   if (request.method == "POST") {
     std::string origin = request.header("origin");
     auto form = parse_form(request.body);
-    bool same_origin = origin.empty() || origin == origin_of(http.public_url);
+    // Browsers that hide the origin send "null"; they still say where the request came from.
+    bool same_origin = origin.empty() || origin == origin_of(http.public_url) ||
+                       (origin == "null" && request.header("sec-fetch-site") == "same-origin");
     bool csrf_ok = codec::constant_time_equal(
         form["csrf"], codec::derived_token(http.secret.value, "csrf", token));
     if (!same_origin || !csrf_ok) {

@@ -204,6 +204,14 @@ std::vector<Reminder> reminders_between(const config::Config& config, SysSeconds
   return out;
 }
 
+SysSeconds chase_end(const config::Config& config, const calendar::WorkCalendar& calendar,
+                     const config::Task& task, SysSeconds due) {
+  date::local_days last = local_day_of(config, due);
+  for (int i = 0; i < task.chase.until; ++i)
+    last = calendar.next_working_day(last);
+  return local_to_sys(config, last + config.service.day_end);
+}
+
 std::vector<OpenOccurrence> open_occurrences(const config::Config& config, SysSeconds now) {
   const calendar::WorkCalendar calendar = calendar_of(config);
   const date::local_days today = local_day_of(config, now);
@@ -217,10 +225,7 @@ std::vector<OpenOccurrence> open_occurrences(const config::Config& config, SysSe
         auto reminders = occurrence_reminders(config, calendar, plan, task, *o);
         if (first_stage(reminders, o->due) > now) break;
         date::local_days due_day = local_day_of(config, o->due);
-        date::local_days last = due_day;
-        for (int i = 0; i < chase.until; ++i)
-          last = calendar.next_working_day(last);
-        if (now <= local_to_sys(config, last + config.service.day_end)) {
+        if (now <= chase_end(config, calendar, task, o->due)) {
           OpenOccurrence open{&plan, &task, o->id, o->name, o->due, now > o->due, 0};
           if (open.overdue)
             open.overdue_days = static_cast<int>(calendar.working_days_after(due_day, today));

@@ -94,6 +94,10 @@ struct OpenOccurrence {
   int overdue_days = 0;  ///< working days past the deadline
 };
 
+/// When the chase of a deadline ends: day_end of the `overdue_until`-th working day after it.
+SysSeconds chase_end(const config::Config& config, const calendar::WorkCalendar& calendar,
+                     const config::Task& task, SysSeconds due);
+
 /// The occurrences open at `now`, by plan then deadline: what the Office's digest reports.
 std::vector<OpenOccurrence> open_occurrences(const config::Config& config, SysSeconds now);
 

@@ -147,6 +147,7 @@ TEST_CASE("forged, cross-unit, expired and cross-site requests are refused", "[h
   CHECK(post(backend, target, "csrf=" + csrf_of(get(backend, "/ack/" + token_b).body)).status ==
         403);
   CHECK(post(backend, target, "csrf=" + csrf, "https://evil.example").status == 403);
+  CHECK(post(backend, target, "csrf=" + csrf, "null").status == 403);  // no Sec-Fetch-Site
   CHECK(post(backend, "/ack/" + b_with_a_mac, "csrf=" + csrf).status == 404);
   CHECK(backend.journal().history(k_a).empty());
   CHECK(backend.journal().history({"p", "t", "2026-Q3", "b"}).empty());
@@ -172,4 +173,23 @@ TEST_CASE("health, metrics, unknown paths and methods", "[http]") {
   CHECK(r.status == 405);
   CHECK(header(r, "Allow") == "GET, POST");
   CHECK(post(backend, "/metrics", "").status == 405);
+}
+
+TEST_CASE("a browser that hides the origin of a same-origin form can still confirm",
+          "[http][ack]") {
+  FakeBackend backend;
+  std::string target = "/ack/" + backend.token("a");
+  auto page = get(backend, target);
+  CHECK(header(page, "Referrer-Policy") == "same-origin");
+  http::Request request;
+  request.method = "POST";
+  request.target = target;
+  request.body = "csrf=" + csrf_of(page.body);
+  request.remote = "192.0.2.1";
+  request.headers["origin"] = "null";
+  request.headers["sec-fetch-site"] = "cross-site";
+  CHECK(http::handle(backend, request).status == 403);
+  request.headers["sec-fetch-site"] = "same-origin";
+  CHECK(http::handle(backend, request).status == 303);
+  CHECK(backend.journal().is_confirmed(k_a));
 }

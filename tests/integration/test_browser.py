@@ -1,0 +1,257 @@
+#!/usr/bin/python3
+"""The confirmation link and the status page in a real browser.
+
+Debian's headless Chromium (/usr/bin/chromium), driven by tests/browser/ack_and_status.mjs
+through playwright-core (`npm ci --prefix tests/browser`; Playwright's own browsers are never
+downloaded), opens unit a's confirmation link from its reminder, types a Vietnamese note,
+presses "Xác nhận đã hoàn thành", sees "Đã xác nhận hoàn thành" and the note, then logs in to
+/status with HTTP Basic (any user, the admin token) and finds a "Đã xác nhận …" and b
+"Đang thực hiện". No console errors, page errors, CSP violations or unexpected HTTP errors
+are allowed. Screenshots ack.png and status.png are kept in BUILD_DIR/test-artifacts/browser/
+(BUILD_DIR = the directory of --binary).
+
+Afterwards: the journal holds exactly one confirmation, a's, by "link" with the note; the next
+stage reaches b but not a.
+"""
+
+import base64
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import harness
+from harness import FROM_ADDR, FROM_HEADER, REPO_ROOT, VN_TZ, DaemonTestCase
+
+CHROMIUM = "/usr/bin/chromium"
+BROWSER_DIR = REPO_ROOT / "tests" / "browser"
+SCRIPT = BROWSER_DIR / "ack_and_status.mjs"
+PLAYWRIGHT = BROWSER_DIR / "node_modules" / "playwright-core" / "package.json"
+NODE_CANDIDATES = ("/usr/bin/node", "/usr/bin/nodejs")
+
+ADDR = {"phong-a": "a@stnmt.example.gov.vn", "phong-b": "b@stnmt.example.gov.vn"}
+NAMES = {"phong-a": "Phòng Kế hoạch – Tài chính", "phong-b": "Phòng Quản lý đất đai"}
+TITLE = 'Báo cáo <b>"quý I"</b> & số liệu thống kê đất đai'
+NOTE = "Đã gửi Báo cáo số 125/BC-PKHTC ngày 05/3; kèm phụ lục <i>biểu mẫu</i> – Nguyễn Thị Hằng"
+LINK = re.compile(r"^(https?://\S+/ack/(\S+))$", re.M)
+
+BROWSER_TIMEOUT = 60       # seconds for the whole node run
+STAGE2_AFTER = 30          # seconds from start to the second reminder stage
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MIN_PNG_BYTES = 5 * 1024
+
+
+def artifact_dir() -> Path:
+    """BUILD_DIR/test-artifacts/browser, BUILD_DIR being the directory of the binary under
+    test (build/ for build/deadlined, so REPO_ROOT/build/test-artifacts/browser)."""
+    return Path(harness.binary()).resolve().parent / "test-artifacts" / "browser"
+
+
+def node_binary():
+    for candidate in NODE_CANDIDATES:
+        if os.access(candidate, os.X_OK):
+            return candidate
+    return shutil.which("node")
+
+
+def node_major(node) -> int:
+    try:
+        out = subprocess.run([node, "--version"], capture_output=True, timeout=10).stdout
+        return int(out.decode().strip().lstrip("v").split(".")[0])
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return 0
+
+
+def confirmations(state_dir) -> list:
+    path = state_dir / "journal.sqlite"
+    if not path.exists():
+        return []
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    try:
+        con.row_factory = sqlite3.Row
+        return [dict(r) for r in con.execute("SELECT * FROM confirmations ORDER BY id")]
+    except sqlite3.OperationalError:  # table not created yet
+        return []
+    finally:
+        con.close()
+
+
+def png_size(path: Path) -> tuple:
+    """(width, height) from the IHDR chunk of a PNG file."""
+    data = path.read_bytes()[:24]
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+class BrowserTest(DaemonTestCase):
+
+    def setUp(self):
+        super().setUp()
+        missing = []
+        if not os.access(CHROMIUM, os.X_OK):
+            missing.append(f"{CHROMIUM} (apt-get install chromium)")
+        node = node_binary()
+        if node is None:
+            missing.append("Node.js 20 or later (/usr/bin/node)")
+        elif node_major(node) < 20:
+            missing.append(f"Node.js 20 or later for playwright-core ({node} is older)")
+        if not PLAYWRIGHT.is_file():
+            missing.append(f"{PLAYWRIGHT.parent} (run `npm ci --prefix tests/browser`)")
+        if missing:
+            self.fail("the browser test needs: " + "; ".join(missing))
+
+    # -- helpers
+
+    def mails_to(self, unit):
+        new = self.ws.state_dir / "outbox" / "new"
+        if not new.is_dir():
+            return []
+        out = []
+        for p in sorted(new.iterdir()):
+            if p.name.startswith("."):
+                continue
+            msg = harness.parse_mail(p.read_bytes())
+            if [a.addr_spec for a in msg["To"].addresses] == [ADDR[unit]]:
+                out.append(msg)
+        return out
+
+    def wait_mails(self, unit, n, timeout, d):
+        return harness.wait_until(lambda: len(self.mails_to(unit)) >= n, timeout,
+                                  desc=f"{n} reminder(s) to {unit}", daemons=[d])
+
+    def link_of(self, msg):
+        body = harness.text_body(msg).replace("\r\n", "\n")
+        links = LINK.findall(body)
+        self.assertEqual(len(links), 1, f"one bare link line in the body:\n{body}")
+        return links[0][0]
+
+    def skip_lines(self, d, unit):
+        return [l for l in harness.log_lines(d.log(), None, "skip", "has confirmed")
+                if unit in l]
+
+    def start(self):
+        """Units phong-a and phong-b responsible, van-phong the monitor; one task due in an
+        hour whose "2h" stage is caught up at start and whose second stage fires
+        STAGE2_AFTER seconds from now."""
+        self.port = harness.free_port()
+        secret_file = self.ws.write(
+            "link.key", base64.urlsafe_b64encode(os.urandom(30)).decode() + "\n")
+        self.admin_token = base64.urlsafe_b64encode(os.urandom(24)).decode()
+        token_file = self.ws.write("admin.token", self.admin_token + "\n")
+        now = int(time.time())
+        self.due = dt.datetime.fromtimestamp(now + 3600, dt.timezone.utc).astimezone(VN_TZ)
+        self.stage2_at = now + STAGE2_AFTER
+        leads = ["2h", f"{3600 - STAGE2_AFTER}s"]
+        units = {"van-phong": {"name": "Văn phòng Sở", "email": [FROM_ADDR]}}
+        units.update({u: {"name": NAMES[u], "email": [ADDR[u]]} for u in ADDR})
+        http_cfg = {"listen": f"127.0.0.1:{self.port}", "secret_file": str(secret_file),
+                    "admin_token_file": str(token_file)}
+        self.ws.write_config(harness.main_config_text(
+            service=harness.service_section(monitor="van-phong"),
+            email_={"transport": "maildir", "from": FROM_HEADER, "maildir": "outbox"},
+            units=units) + "\n" + harness.toml_table("http", http_cfg))
+        self.ws.write_plan("p1.toml", harness.plan_text(
+            harness.default_plan("p1"),
+            [{"id": "bao-cao", "title": TITLE, "responsible": sorted(ADDR), "due": self.due,
+              "leads": leads}]))
+        return self.start_daemon()
+
+    def run_browser(self, ack_url, shots):
+        env = dict(os.environ)
+        env.update({
+            "ACK_URL": ack_url,
+            "STATUS_URL": f"http://127.0.0.1:{self.port}/status",
+            "ADMIN_TOKEN": self.admin_token,
+            "NOTE": NOTE,
+            "SCREENSHOT_DIR": str(shots),
+            "TASK_TITLE": TITLE,
+            "UNIT_A": NAMES["phong-a"],
+            "UNIT_B": NAMES["phong-b"],
+            "CHROMIUM": CHROMIUM,
+        })
+        started = time.monotonic()
+        try:
+            r = subprocess.run([node_binary(), str(SCRIPT)], cwd=str(REPO_ROOT), env=env,
+                               stdin=subprocess.DEVNULL, capture_output=True,
+                               timeout=BROWSER_TIMEOUT)
+        except subprocess.TimeoutExpired as e:
+            self.fail(f"the browser script did not finish within {BROWSER_TIMEOUT}s\n"
+                      f"--- stdout ---\n{(e.stdout or b'').decode('utf-8', 'replace')}\n"
+                      f"--- stderr ---\n{(e.stderr or b'').decode('utf-8', 'replace')}")
+        elapsed = time.monotonic() - started
+        out = r.stdout.decode("utf-8", "replace")
+        err = r.stderr.decode("utf-8", "replace")
+        lines = [l for l in out.splitlines() if l.startswith("{")]
+        summary = json.loads(lines[-1]) if lines else None
+        self.assertEqual(r.returncode, 0,
+                         f"browser script exit {r.returncode} after {elapsed:.1f}s"
+                         + (f": {summary.get('error')}" if summary else "")
+                         + f"\n--- stdout ---\n{out}\n--- stderr ---\n{err}")
+        self.assertIsNotNone(summary, f"no JSON summary on stdout:\n{out}\n{err}")
+        self.assertIs(summary.get("ok"), True, out)
+        print(f"\n[browser] {elapsed:.1f}s, {summary.get('browser')}: "
+              f"ack={json.dumps(summary.get('ack'), ensure_ascii=False)} "
+              f"status.a={json.dumps(summary['status']['a']['state'], ensure_ascii=False)} "
+              f"status.b={json.dumps(summary['status']['b']['state'], ensure_ascii=False)}",
+              flush=True)
+        return summary
+
+    # -- the test
+
+    def test_confirm_in_browser_then_status_page(self):
+        shots = artifact_dir()
+        shots.mkdir(parents=True, exist_ok=True)
+        for old in list(shots.glob("*.png")):
+            old.unlink()
+
+        d = self.start()
+        self.wait_mails("phong-a", 1, 20, d)
+        self.wait_mails("phong-b", 1, 20, d)
+        ack_url = self.link_of(self.mails_to("phong-a")[0])
+        self.assertTrue(ack_url.startswith(f"http://127.0.0.1:{self.port}/ack/"), ack_url)
+        self.assertEqual(confirmations(self.ws.state_dir), [], "nothing confirmed yet")
+
+        self.run_browser(ack_url, shots)
+
+        for name in ("ack.png", "status.png"):
+            path = shots / name
+            self.assertTrue(path.is_file(), f"{path} missing")
+            with path.open("rb") as f:
+                self.assertEqual(f.read(8), PNG_SIGNATURE, f"{path} is not a PNG")
+            size = path.stat().st_size
+            self.assertGreater(size, MIN_PNG_BYTES, f"{path}: only {size} bytes")
+            width, height = png_size(path)
+            self.assertGreaterEqual(width, 200, f"{path}: {width}x{height}")
+            self.assertGreaterEqual(height, 200, f"{path}: {width}x{height}")
+
+        rows = confirmations(self.ws.state_dir)
+        self.assertEqual(len(rows), 1, f"exactly one confirmation: {rows}")
+        row = rows[0]
+        self.assertEqual((row["plan"], row["task"], row["occurrence"], row["unit"],
+                          row["action"], row["actor"], row["origin"], row["note"]),
+                         ("p1", "bao-cao", self.due.strftime("%Y%m%d"), "phong-a", "confirm",
+                          "link", "127.0.0.1", NOTE))
+        self.assertEqual([r for r in rows if r["unit"] == "phong-b"], [], "nothing for b")
+
+        # The second stage: b is reminded again, a (confirmed) is not.
+        if row["at"] >= self.stage2_at - 1:
+            print(f"[browser] warning: confirmation at {row['at']} is not before stage 2 at "
+                  f"{self.stage2_at}; the check of the second stage is skipped", flush=True)
+        else:
+            self.assertEqual(len(self.mails_to("phong-a")), 1, "a reminded once before stage 2")
+            self.wait_mails("phong-b", 2, STAGE2_AFTER + 15, d)
+            harness.wait_until(lambda: self.skip_lines(d, "phong-a"), 10,
+                               desc="skip line for phong-a", daemons=[d])
+            harness.assert_holds(lambda: len(self.mails_to("phong-a")) == 1, 2,
+                                 desc="no second reminder to phong-a")
+            self.assertEqual(self.skip_lines(d, "phong-b"), [], "no skip for phong-b")
+        self.assertEqual(len(confirmations(self.ws.state_dir)), 1, "still one confirmation")
+        d.stop()
+
+
+if __name__ == "__main__":
+    harness.main()
