@@ -75,7 +75,7 @@ TEST_CASE("a journal that cannot be opened is an error naming the path", "[journ
   }
 }
 
-TEST_CASE("confirmations are an append-only audit trail; the latest entry decides",
+TEST_CASE("confirmations are an append-only audit trail where the latest entry decides",
           "[journal][ack]") {
   test::TempDir dir;
   auto path = dir.path() / "state" / "journal.sqlite";
