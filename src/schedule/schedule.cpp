@@ -148,11 +148,14 @@ SysSeconds first_stage(const std::vector<Reminder>& reminders, SysSeconds due) {
   return first;
 }
 
+/// By time, then by the parts of the key (without building the key strings: sorting 400k
+/// reminders by key() made millions of allocations).
 void sort_by_time(std::vector<Reminder>& reminders) {
-  std::sort(reminders.begin(), reminders.end(), [](const Reminder& a, const Reminder& b) {
-    if (a.at != b.at) return a.at < b.at;
-    return a.key() < b.key();
-  });
+  auto parts = [](const Reminder& r) {
+    return std::tie(r.at, r.plan->id, r.task->id, r.occurrence, r.stage, r.unit->id);
+  };
+  std::sort(reminders.begin(), reminders.end(),
+            [&](const Reminder& a, const Reminder& b) { return parts(a) < parts(b); });
 }
 
 }  // namespace

@@ -46,7 +46,8 @@ struct Reminder {
 /// of a recurring task, that of its first occurrence. `task` must belong to `config`.
 SysSeconds deadline_of(const config::Config& config, const config::Task& task);
 
-/// The reminders with `from <= at < to`, ordered by time then key. Stages that would fall
+/// The reminders with `from <= at < to`, ordered by time, then plan, task, occurrence,
+/// stage and unit. Stages that would fall
 /// after the deadline are dropped; stages of one unit that fall on the same instant are sent
 /// once. Recurring tasks contribute the occurrences that fall in the window.
 std::vector<Reminder> reminders_between(const config::Config& config, SysSeconds from,
