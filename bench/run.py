@@ -30,15 +30,18 @@ HERE = Path(__file__).resolve().parent
 
 
 def timed(cmd, cwd=None):
-    """(wall seconds, peak RSS in KiB, stdout) of one run of cmd."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{cmd} failed with {status}")
-    return wall, usage.ru_maxrss, out
+    """(wall seconds, peak RSS in KiB, stdout) of one run of cmd. The peak RSS comes from
+    GNU time, which forks from a small process: the rusage of a child forked from this
+    Python interpreter would count the interpreter's pages too."""
+    with tempfile.NamedTemporaryFile("r") as report:
+        start = time.perf_counter()
+        proc = subprocess.run(["/usr/bin/time", "-o", report.name, "-f", "%M"] + list(cmd),
+                              cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        wall = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise SystemExit(f"{cmd} failed with {proc.returncode}")
+        rss = int(report.read().strip().splitlines()[-1])
+    return wall, rss, proc.stdout
 
 
 def median_run(cmd, runs, cwd=None):
