@@ -62,7 +62,7 @@ std::vector<schedule::Reminder> Scheduler::still_to_send(
     schedule::Agenda& agenda, const std::shared_ptr<const config::Config>& config,
     const std::shared_ptr<const delivery::ChannelSet>& channels, SysSeconds now) const {
   auto any_delivery = [&](const schedule::Reminder& r, auto&& predicate) {
-    Job probe{now, 0, config, channels, r, std::nullopt, std::nullopt};
+    Job probe{now, 0, config, channels, r, nullptr, std::nullopt};
     for (const Delivery& d : deliveries_of(probe, now)) {
       if (predicate(journal_.state_of(d.record.key))) return true;
     }
@@ -86,17 +86,17 @@ void Scheduler::enqueue(schedule::Agenda& agenda, std::vector<schedule::Reminder
                         const std::shared_ptr<const delivery::ChannelSet>& channels,
                         SysSeconds now) {
   for (schedule::Reminder& r : agenda.upcoming) {
-    push(Job{r.at, 0, config, channels, std::move(r), std::nullopt, std::nullopt});
+    push(Job{r.at, 0, config, channels, std::move(r), nullptr, std::nullopt});
   }
   for (schedule::Reminder& r : catch_up) {
     if (r.late) {
       spdlog::info("catch-up: {} was due at {}; sending now, marked late", r.key(),
                    message::iso8601(config->service.zone, r.at));
     }
-    push(Job{now, 0, config, channels, std::move(r), std::nullopt, std::nullopt});
+    push(Job{now, 0, config, channels, std::move(r), nullptr, std::nullopt});
   }
   for (const schedule::Pending& pending : agenda.later) {
-    push(Job{pending.at, 0, config, channels, {}, std::nullopt, pending});
+    push(Job{pending.at, 0, config, channels, {}, nullptr, pending});
   }
 }
 
@@ -116,8 +116,7 @@ void Scheduler::load(std::shared_ptr<const config::Config> config,
   for (Job& job : kept)
     push(std::move(job));
   if (config->service.digest && config->monitor_unit()) {
-    Job digest{
-        next_digest(*config, now, false), 0, config, channels, {}, std::nullopt, std::nullopt};
+    Job digest{next_digest(*config, now, false), 0, config, channels, {}, nullptr, std::nullopt};
     digest.digest = true;
     push(std::move(digest));
   }
@@ -239,7 +238,7 @@ void Scheduler::dispatch(const Job& job, SysSeconds now) {
   if (job.delivery) return start(job, now);
   for (Delivery& d : deliveries_of(job, now)) {
     Job one = job;
-    one.delivery = std::move(d);
+    one.delivery = std::make_shared<const Delivery>(std::move(d));
     start(std::move(one), now);
   }
 }
@@ -263,7 +262,7 @@ void Scheduler::start(Job job, SysSeconds now) {
 }
 
 void Scheduler::launch(Job job, SysSeconds now) {
-  Delivery& d = *job.delivery;
+  const Delivery& d = *job.delivery;
   delivery::Channel* channel = job.channels->find(d.outbound.channel);
   journal_.mark_attempt(d.record, now);
   ++lanes_[d.outbound.channel].active;
@@ -323,7 +322,7 @@ void Scheduler::on_sent(Job job, delivery::Outcome outcome) {
 
 void Scheduler::record_outcome(Job job, delivery::Outcome outcome) {
   SysSeconds now = clock_();
-  Delivery& d = *job.delivery;
+  const Delivery& d = *job.delivery;
   const std::string& key = d.record.key;
   std::string to = message::join_list(d.recipients.empty() ? d.outbound.to : d.recipients);
   using Kind = delivery::Outcome::Kind;
@@ -407,7 +406,13 @@ void Scheduler::queue_report(const std::shared_ptr<const config::Config>& config
     report.unit_id = monitor.id;
     report.unit_name = monitor.name;
     report.outbound = outbound;
-    push(Job{now, 0, config, channels, {}, std::move(report), std::nullopt});
+    push(Job{now,
+             0,
+             config,
+             channels,
+             {},
+             std::make_shared<const Delivery>(std::move(report)),
+             std::nullopt});
   }
 }
 
@@ -426,8 +431,7 @@ SysSeconds Scheduler::next_digest(const config::Config& config, SysSeconds now, 
 
 void Scheduler::send_digest(const Job& job, SysSeconds now) {
   const config::Config& config = *job.config;
-  Job next{
-      next_digest(config, now, true), 0, job.config, job.channels, {}, std::nullopt, std::nullopt};
+  Job next{next_digest(config, now, true), 0, job.config, job.channels, {}, nullptr, std::nullopt};
   next.digest = true;
   push(std::move(next));
   const config::Unit* monitor = config.monitor_unit();

@@ -91,7 +91,9 @@ class Scheduler {
     std::shared_ptr<const config::Config> config;  // keeps the reminder's pointers alive
     std::shared_ptr<const delivery::ChannelSet> channels;
     schedule::Reminder reminder;
-    std::optional<Delivery> delivery;          // set: a retry or a report, sent as it is
+    // Set: a retry or a report, sent as it is. Shared and immutable: most jobs are upcoming
+    // reminders without one, and an inline optional<Delivery> made every job ~1 KB.
+    std::shared_ptr<const Delivery> delivery;
     std::optional<schedule::Pending> pending;  // set: compute this occurrence now
     bool digest = false;                       // the Office's morning digest
   };
