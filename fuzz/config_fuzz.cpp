@@ -52,8 +52,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto& config = *result.config;
   // A window around the years the seeds use; recurring tasks add one occurrence per period.
   auto from = date::sys_days{date::year{2019} / 1 / 1};
-  auto reminders = deadlined::schedule::reminders_between(
-      config, from, date::sys_days{date::year{2028} / 1 / 1});
+  auto reminders = deadlined::schedule::reminders_between(config, from,
+                                                          date::sys_days{date::year{2028} / 1 / 1});
   (void)deadlined::schedule::agenda_at(config, from + date::days{400}, std::chrono::seconds{60});
   std::size_t rendered = 0;
   for (const auto& r : reminders) {
