@@ -4,6 +4,9 @@
 
 #include <atomic>
 #include <iostream>
+#include <optional>
+#include <set>
+#include <utility>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -81,18 +84,28 @@ int do_check(const std::string& file) {
   auto now = scheduler::system_now();
   warn_missing_decisions(*config, now);
   auto agenda = schedule::agenda_at(*config, now, std::chrono::seconds{0});
+  // The occurrences that have begun have their reminders in `upcoming`; the others are
+  // pending, and the first of them holds the next reminder when `upcoming` has none earlier.
+  std::set<std::pair<const config::Task*, std::string>> begun;
+  for (const auto& r : agenda.upcoming)
+    begun.emplace(r.task, r.occurrence);
+  std::optional<schedule::Reminder> next;
+  if (!agenda.upcoming.empty()) next = agenda.upcoming.front();
+  if (!agenda.later.empty() && (!next || agenda.later.front().at < next->at)) {
+    auto first = schedule::reminders_of(*config, agenda.later.front());
+    if (!first.empty()) next = first.front();
+  }
   std::cout << file << ": OK\n"
             << "  units: " << config->units.size() << "\n"
             << "  plans: " << config->plans.size() << "\n"
             << "  tasks: " << tasks << "\n"
-            << "  upcoming reminders: " << agenda.upcoming.size() << "\n";
-  if (agenda.upcoming.empty()) {
+            << "  upcoming deadlines: " << begun.size() + agenda.later.size() << "\n";
+  if (!next) {
     std::cout << "  next reminder: none\n";
   } else {
-    const auto& r = agenda.upcoming.front();
-    std::cout << "  next reminder: " << message::iso8601(config->service.zone, r.at) << " "
-              << r.plan->id << "/" << r.task->id << " (" << r.stage << ") to " << r.unit->id
-              << "\n";
+    std::cout << "  next reminder: " << message::iso8601(config->service.zone, next->at) << " "
+              << next->plan->id << "/" << next->task->id << " (" << next->stage << ") to "
+              << next->addressee().id << "\n";
   }
   return 0;
 }

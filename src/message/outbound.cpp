@@ -8,6 +8,7 @@
 #include "codec/token.hpp"
 #include "message/mime.hpp"
 #include "message/time_format.hpp"
+#include "schedule/occurrence.hpp"
 
 namespace deadlined::message {
 namespace {

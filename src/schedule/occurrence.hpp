@@ -11,6 +11,9 @@ namespace deadlined::schedule {
 
 using config::SysSeconds;
 
+/// Formats a local day as YYYYMMDD: the occurrence id of a one-off task.
+std::string occurrence_id(date::local_days day);
+
 /// One reporting period of a recurring task: its days (inclusive), its key and its name.
 struct Period {
   date::local_days start;

@@ -96,14 +96,13 @@ void add_chase(const config::Config& config, const calendar::WorkCalendar& calen
   }
 }
 
-/// The reminders of one occurrence of a task.
-std::vector<Reminder> occurrence_reminders(const config::Config& config,
-                                           const calendar::WorkCalendar& calendar,
-                                           const config::Plan& plan, const config::Task& task,
-                                           const Occurrence& occurrence) {
-  std::vector<Reminder> out;
-  SysSeconds due = occurrence.due;
-  std::vector<std::pair<SysSeconds, const Lead*>> stages;
+/// The instants of the stages of a deadline: one per lead, in the order of the leads, without
+/// those after the deadline or at the instant of an earlier lead.
+using Stages = std::vector<std::pair<SysSeconds, const Lead*>>;
+Stages stages_of(const config::Config& config, const calendar::WorkCalendar& calendar,
+                 const config::Task& task, SysSeconds due) {
+  Stages stages;
+  stages.reserve(task.leads.size());
   for (const Lead& lead : task.leads) {
     SysSeconds at = reminder_time(config, calendar, lead, due);
     if (at > due) continue;
@@ -111,6 +110,28 @@ std::vector<Reminder> occurrence_reminders(const config::Config& config,
         std::any_of(stages.begin(), stages.end(), [&](const auto& s) { return s.first == at; });
     if (!same_instant) stages.emplace_back(at, &lead);
   }
+  return stages;
+}
+
+/// When the first message of an occurrence goes out: its earliest stage, or its deadline
+/// (the chase begins at or after it). The earliest `at` of occurrence_reminders, without
+/// making them.
+SysSeconds first_stage(const config::Config& config, const calendar::WorkCalendar& calendar,
+                       const config::Task& task, SysSeconds due) {
+  SysSeconds first = due;
+  for (const auto& stage : stages_of(config, calendar, task, due))
+    first = std::min(first, stage.first);
+  return first;
+}
+
+/// The reminders of one occurrence of a task.
+std::vector<Reminder> occurrence_reminders(const config::Config& config,
+                                           const calendar::WorkCalendar& calendar,
+                                           const config::Plan& plan, const config::Task& task,
+                                           const Occurrence& occurrence) {
+  std::vector<Reminder> out;
+  SysSeconds due = occurrence.due;
+  const Stages stages = stages_of(config, calendar, task, due);
   auto add_units = [&](const std::vector<std::string>& ids, Role role) {
     for (const std::string& id : ids) {
       const config::Unit* unit = config.find_unit(id);
@@ -140,14 +161,6 @@ std::vector<Reminder> occurrence_reminders(const config::Config& config,
   return out;
 }
 
-/// When the first reminder of an occurrence goes out (its deadline when it has none).
-SysSeconds first_stage(const std::vector<Reminder>& reminders, SysSeconds due) {
-  SysSeconds first = due;
-  for (const Reminder& r : reminders)
-    first = std::min(first, r.at);
-  return first;
-}
-
 /// By time, then by the parts of the key (without building the key strings: sorting 400k
 /// reminders by key() made millions of allocations).
 void sort_by_time(std::vector<Reminder>& reminders) {
@@ -167,10 +180,6 @@ calendar::WorkCalendar calendar_of(const config::Config& config) {
 
 std::string Reminder::key() const {
   return plan->id + '.' + task->id + '.' + occurrence + '.' + stage + '.' + unit->id;
-}
-
-std::string occurrence_id(date::local_days day) {
-  return date::format("%Y%m%d", day);
 }
 
 SysSeconds deadline_of(const config::Config& config, const config::Task& task) {
@@ -195,11 +204,10 @@ std::vector<Reminder> reminders_between(const config::Config& config, SysSeconds
       SysSeconds start = from;
       if (task.chase.enabled) start -= task.chase.delay + date::days{2 * task.chase.until + 21};
       for (auto o = occurrences.first_due_from(start); o; o = occurrences.at(o->index + 1)) {
-        auto reminders = occurrence_reminders(config, calendar, plan, task, *o);
-        for (Reminder& r : reminders) {
+        if (first_stage(config, calendar, task, o->due) >= to) break;
+        for (Reminder& r : occurrence_reminders(config, calendar, plan, task, *o)) {
           if (r.at >= from && r.at < to) out.push_back(std::move(r));
         }
-        if (first_stage(reminders, o->due) >= to) break;
       }
     }
   }
@@ -225,8 +233,7 @@ std::vector<OpenOccurrence> open_occurrences(const config::Config& config, SysSe
       Occurrences occurrences(config, calendar, plan, task);
       SysSeconds from = now - chase.delay - date::days{2 * chase.until + 21};
       for (auto o = occurrences.first_due_from(from); o; o = occurrences.at(o->index + 1)) {
-        auto reminders = occurrence_reminders(config, calendar, plan, task, *o);
-        if (first_stage(reminders, o->due) > now) break;
+        if (first_stage(config, calendar, task, o->due) > now) break;
         date::local_days due_day = local_day_of(config, o->due);
         if (now <= chase_end(config, calendar, task, o->due)) {
           OpenOccurrence open{&plan, &task, o->id, o->name, o->due, now > o->due, 0};
@@ -253,26 +260,21 @@ class AgendaBuilder {
                 SysSeconds now, std::chrono::seconds grace)
       : config_(config), calendar_(calendar), now_(now), grace_(grace) {}
 
-  /// Adds `first` and the occurrences after it up to the first wholly in the future; the
-  /// one after that becomes pending.
+  /// Adds `first` and the occurrences after it that have begun (their first stage is not
+  /// after now); the next one, wholly in the future, becomes pending: its reminders are made
+  /// when its first stage comes, so a task in the future costs one small entry.
   void add(const config::Plan& plan, const config::Task& task, const Occurrences& occurrences,
            std::optional<Occurrence> first) {
     for (auto o = std::move(first); o;) {
-      auto reminders = occurrence_reminders(config_, calendar_, plan, task, *o);
-      SysSeconds first_at = first_stage(reminders, o->due);
-      for (Reminder& r : reminders)
-        add(std::move(r));
-      if (!occurrences.recurring()) return;
-      auto next = occurrences.at(o->index + 1);
+      SysSeconds first_at = first_stage(config_, calendar_, task, o->due);
       if (first_at > now_) {
-        if (next) {
-          auto next_reminders = occurrence_reminders(config_, calendar_, plan, task, *next);
-          agenda_.later.push_back(
-              {&plan, &task, next->index, first_stage(next_reminders, next->due)});
-        }
+        agenda_.later.push_back({&plan, &task, o->index, first_at});
         return;
       }
-      o = std::move(next);
+      for (Reminder& r : occurrence_reminders(config_, calendar_, plan, task, *o))
+        add(std::move(r));
+      if (!occurrences.recurring()) return;
+      o = occurrences.at(o->index + 1);
     }
   }
 
@@ -352,6 +354,17 @@ Agenda agenda_of(const config::Config& config, const Pending& pending, SysSecond
   Occurrences occurrences(config, calendar, *pending.plan, *pending.task);
   builder.add(*pending.plan, *pending.task, occurrences, occurrences.at(pending.index));
   return builder.finish();
+}
+
+std::vector<Reminder> reminders_of(const config::Config& config, const Pending& pending) {
+  const calendar::WorkCalendar calendar = calendar_of(config);
+  Occurrences occurrences(config, calendar, *pending.plan, *pending.task);
+  auto occurrence = occurrences.at(pending.index);
+  if (!occurrence) return {};
+  auto reminders =
+      occurrence_reminders(config, calendar, *pending.plan, *pending.task, *occurrence);
+  sort_by_time(reminders);
+  return reminders;
 }
 
 }  // namespace deadlined::schedule

@@ -53,7 +53,7 @@ SysSeconds deadline_of(const config::Config& config, const config::Task& task);
 std::vector<Reminder> reminders_between(const config::Config& config, SysSeconds from,
                                         SysSeconds to);
 
-/// An occurrence of a recurring task not computed yet, and when it must be.
+/// An occurrence of a task whose reminders are not computed yet, and when they must be.
 struct Pending {
   const config::Plan* plan = nullptr;
   const config::Task* task = nullptr;
@@ -66,14 +66,15 @@ struct Agenda {
   /// Per (task, occurrence, unit), the latest stage whose time has passed while the deadline
   /// has not; those older than `grace` are marked late.
   std::vector<Reminder> catch_up;
-  /// Reminders still to come, ordered by time.
+  /// Reminders still to come of the occurrences that have begun, ordered by time.
   std::vector<Reminder> upcoming;
   /// Per (task, occurrence, unit) whose deadline has passed but not by more than
   /// give_up_after, the latest stage (marked late): retried only if an attempt of it is
   /// unfinished in the journal, so that a restart after the deadline drops no retry.
   std::vector<Reminder> past_deadline;
-  /// For each recurring task, its next occurrence, computed when its first stage comes:
-  /// only the current occurrences are held, so a recurring task costs O(1) memory.
+  /// For each task, its next occurrence that has not begun, ordered by its first stage: its
+  /// reminders are computed when that stage comes (agenda_of), so a task in the future
+  /// costs one Pending and a recurring task O(1) memory.
   std::vector<Pending> later;
 };
 
@@ -82,6 +83,10 @@ Agenda agenda_at(const config::Config& config, SysSeconds now, std::chrono::seco
 /// The agenda of one pending occurrence at `now` (and, in `later`, of the one after it).
 Agenda agenda_of(const config::Config& config, const Pending& pending, SysSeconds now,
                  std::chrono::seconds grace);
+
+/// The reminders of a pending occurrence, ordered by time: what agenda_of schedules when
+/// its first stage comes.
+std::vector<Reminder> reminders_of(const config::Config& config, const Pending& pending);
 
 /// An occurrence the Office follows on a given day: its reminders have begun, and it is not
 /// more than the chase window (`overdue_until` working days) past its deadline.
@@ -104,8 +109,5 @@ std::vector<OpenOccurrence> open_occurrences(const config::Config& config, SysSe
 
 /// The working-day calendar of a config: its workdays, less public holidays when enabled.
 calendar::WorkCalendar calendar_of(const config::Config& config);
-
-/// Formats a local day as YYYYMMDD.
-std::string occurrence_id(date::local_days day);
 
 }  // namespace deadlined::schedule

@@ -62,8 +62,7 @@ std::vector<schedule::Reminder> Scheduler::still_to_send(
     schedule::Agenda& agenda, const std::shared_ptr<const config::Config>& config,
     const std::shared_ptr<const delivery::ChannelSet>& channels, SysSeconds now) const {
   auto any_delivery = [&](const schedule::Reminder& r, auto&& predicate) {
-    Job probe{now, 0, config, channels, r, nullptr, std::nullopt};
-    for (const Delivery& d : deliveries_of(probe, now)) {
+    for (const Delivery& d : deliveries_of(*config, *channels, r, now)) {
       if (predicate(journal_.state_of(d.record.key))) return true;
     }
     return false;
@@ -86,17 +85,19 @@ void Scheduler::enqueue(schedule::Agenda& agenda, std::vector<schedule::Reminder
                         const std::shared_ptr<const delivery::ChannelSet>& channels,
                         SysSeconds now) {
   for (schedule::Reminder& r : agenda.upcoming) {
-    push(Job{r.at, 0, config, channels, std::move(r), nullptr, std::nullopt});
+    push(Job{r.at, 0, config, channels, std::make_shared<const schedule::Reminder>(std::move(r)),
+             nullptr, std::nullopt});
   }
   for (schedule::Reminder& r : catch_up) {
     if (r.late) {
       spdlog::info("catch-up: {} was due at {}; sending now, marked late", r.key(),
                    message::iso8601(config->service.zone, r.at));
     }
-    push(Job{now, 0, config, channels, std::move(r), nullptr, std::nullopt});
+    push(Job{now, 0, config, channels, std::make_shared<const schedule::Reminder>(std::move(r)),
+             nullptr, std::nullopt});
   }
   for (const schedule::Pending& pending : agenda.later) {
-    push(Job{pending.at, 0, config, channels, {}, nullptr, pending});
+    push(Job{pending.at, 0, config, channels, nullptr, nullptr, pending});
   }
 }
 
@@ -116,7 +117,8 @@ void Scheduler::load(std::shared_ptr<const config::Config> config,
   for (Job& job : kept)
     push(std::move(job));
   if (config->service.digest && config->monitor_unit()) {
-    Job digest{next_digest(*config, now, false), 0, config, channels, {}, nullptr, std::nullopt};
+    Job digest{
+        next_digest(*config, now, false), 0, config, channels, nullptr, nullptr, std::nullopt};
     digest.digest = true;
     push(std::move(digest));
   }
@@ -124,9 +126,9 @@ void Scheduler::load(std::shared_ptr<const config::Config> config,
   std::size_t caught_up = catch_up.size();
   enqueue(agenda, std::move(catch_up), config, channels, now);
   spdlog::info(
-      "schedule loaded: {} upcoming reminders, {} to catch up, {} retries pending, {} recurring "
-      "tasks waiting for their next occurrence",
-      upcoming, caught_up, kept.size(), agenda.later.size());
+      "schedule loaded: {} deadlines waiting for their first reminder, {} upcoming reminders of "
+      "deadlines under way, {} to catch up, {} retries pending",
+      agenda.later.size(), upcoming, caught_up, kept.size());
   arm();
 }
 
@@ -186,7 +188,8 @@ void Scheduler::on_timer(bool reached) {
                     job.delivery ? job.delivery->record.key
                     : job.pending
                         ? job.pending->plan->id + "." + job.pending->task->id + " (next occurrence)"
-                        : job.reminder.key(),
+                    : job.reminder ? job.reminder->key()
+                                   : std::string("the digest"),
                     e.what(), delay.count());
       job.at = now + delay;
       push(std::move(job));
@@ -195,11 +198,13 @@ void Scheduler::on_timer(bool reached) {
   arm();
 }
 
-std::vector<Scheduler::Delivery> Scheduler::deliveries_of(const Job& job, SysSeconds now) const {
+std::vector<Scheduler::Delivery> Scheduler::deliveries_of(const config::Config& config,
+                                                          const delivery::ChannelSet& channels,
+                                                          const schedule::Reminder& r,
+                                                          SysSeconds now) const {
   std::vector<Delivery> out;
-  const schedule::Reminder& r = job.reminder;
-  for (message::Outbound& outbound : message::outbound_for(*job.config, r, now, true)) {
-    const delivery::Channel* channel = job.channels->find(outbound.channel);
+  for (message::Outbound& outbound : message::outbound_for(config, r, now, true)) {
+    const delivery::Channel* channel = channels.find(outbound.channel);
     if (!channel) {
       spdlog::error("no channel '{}' for {}; check the configuration", outbound.channel,
                     outbound.id);
@@ -215,7 +220,7 @@ std::vector<Scheduler::Delivery> Scheduler::deliveries_of(const Job& job, SysSec
       d.record.channel = outbound.channel;
       d.record.key = outbound.journal_key + (channel->per_recipient() ? ":" + group.front() : "");
       d.recipients = std::move(group);
-      d.give_up_at = r.until + job.config->service.give_up_after;
+      d.give_up_at = r.until + config.service.give_up_after;
       d.unit_id = r.unit->id;
       d.unit_name = r.unit->name;
       d.outbound = outbound;
@@ -228,15 +233,16 @@ std::vector<Scheduler::Delivery> Scheduler::deliveries_of(const Job& job, SysSec
 void Scheduler::dispatch(const Job& job, SysSeconds now) {
   if (job.pending) return materialise(job, now);
   if (job.digest) return send_digest(job, now);
-  if (const schedule::Reminder& r = job.reminder;
-      r.plan && !(job.delivery && job.delivery->is_report)) {
+  if (job.reminder && !(job.delivery && job.delivery->is_report)) {
+    const schedule::Reminder& r = *job.reminder;
     if (journal_.is_confirmed({r.plan->id, r.task->id, r.occurrence, r.unit->id})) {
       spdlog::info("skip {}: {} has confirmed the task done", r.key(), r.unit->id);
       return;
     }
   }
   if (job.delivery) return start(job, now);
-  for (Delivery& d : deliveries_of(job, now)) {
+  if (!job.reminder) return;
+  for (Delivery& d : deliveries_of(*job.config, *job.channels, *job.reminder, now)) {
     Job one = job;
     one.delivery = std::make_shared<const Delivery>(std::move(d));
     start(std::move(one), now);
@@ -406,12 +412,7 @@ void Scheduler::queue_report(const std::shared_ptr<const config::Config>& config
     report.unit_id = monitor.id;
     report.unit_name = monitor.name;
     report.outbound = outbound;
-    push(Job{now,
-             0,
-             config,
-             channels,
-             {},
-             std::make_shared<const Delivery>(std::move(report)),
+    push(Job{now, 0, config, channels, nullptr, std::make_shared<const Delivery>(std::move(report)),
              std::nullopt});
   }
 }
@@ -431,7 +432,8 @@ SysSeconds Scheduler::next_digest(const config::Config& config, SysSeconds now, 
 
 void Scheduler::send_digest(const Job& job, SysSeconds now) {
   const config::Config& config = *job.config;
-  Job next{next_digest(config, now, true), 0, job.config, job.channels, {}, nullptr, std::nullopt};
+  Job next{
+      next_digest(config, now, true), 0, job.config, job.channels, nullptr, nullptr, std::nullopt};
   next.digest = true;
   push(std::move(next));
   const config::Unit* monitor = config.monitor_unit();

@@ -90,9 +90,11 @@ class Scheduler {
     std::uint64_t sequence = 0;
     std::shared_ptr<const config::Config> config;  // keeps the reminder's pointers alive
     std::shared_ptr<const delivery::ChannelSet> channels;
-    schedule::Reminder reminder;
-    // Set: a retry or a report, sent as it is. Shared and immutable: most jobs are upcoming
-    // reminders without one, and an inline optional<Delivery> made every job ~1 KB.
+    // Set: a reminder (of an occurrence under way), or what a retry or report is about.
+    // Shared and immutable, like the delivery: jobs stay small (most are pending
+    // occurrences), and a retry or one delivery per channel copies the job cheaply.
+    std::shared_ptr<const schedule::Reminder> reminder;
+    // Set: a retry or a report, sent as it is.
     std::shared_ptr<const Delivery> delivery;
     std::optional<schedule::Pending> pending;  // set: compute this occurrence now
     bool digest = false;                       // the Office's morning digest
@@ -122,7 +124,9 @@ class Scheduler {
   void arm();
   void on_timer(bool reached);
   void dispatch(const Job& job, SysSeconds now);
-  std::vector<Delivery> deliveries_of(const Job& job, SysSeconds now) const;
+  std::vector<Delivery> deliveries_of(const config::Config& config,
+                                      const delivery::ChannelSet& channels,
+                                      const schedule::Reminder& reminder, SysSeconds now) const;
   void start(Job job, SysSeconds now);
   void launch(Job job, SysSeconds now);
   void on_sent(Job job, delivery::Outcome outcome);

@@ -254,3 +254,40 @@ TEST_CASE("a date deadline on a non-working day ends on the next working day", "
   CHECK(message::iso8601(c.service.zone, schedule::deadline_of(c, tet)) ==
         "2026-02-17T17:00:00+07:00");
 }
+
+TEST_CASE("a deadline whose first reminder is to come is held as one pending entry", "[schedule]") {
+  Config c = make_config();
+  using namespace date::literals;
+  add_task(c, "t", on_date(2020_y / 11 / 4, DueSpec::Kind::before), {"7d", "3wd", "1d", "0d"},
+           {"a", "b"});
+  add_task(c, "u", on_date(2020_y / 12 / 1), {"1d"});
+
+  // 01/10/2020: nothing has begun; each task is one pending entry at its first stage.
+  auto agenda = schedule::agenda_at(c, utc(2020, 10, 1, 0), std::chrono::seconds{60});
+  CHECK(agenda.upcoming.empty());
+  CHECK(agenda.catch_up.empty());
+  REQUIRE(agenda.later.size() == 2);
+  CHECK(agenda.later[0].task->id == "t");
+  CHECK(agenda.later[1].task->id == "u");
+  // Due Tuesday 03/11 (the last working day before 04/11); 7d before is Tuesday 27/10.
+  CHECK(message::iso8601(c.service.zone, agenda.later[0].at) == "2020-10-27T08:00:00+07:00");
+  // Its reminders, computed when that instant comes, are those the whole window lists.
+  auto pending = schedule::reminders_of(c, agenda.later[0]);
+  auto listed = schedule::reminders_between(c, utc(2020, 10, 1, 0), utc(2020, 11, 4, 0));
+  std::vector<std::string> pending_keys, listed_keys;
+  for (const auto& r : pending)
+    pending_keys.push_back(r.key());
+  for (const auto& r : listed)
+    listed_keys.push_back(r.key());
+  CHECK(pending_keys == listed_keys);
+  CHECK(pending.size() == 8);
+  CHECK(pending.front().at == agenda.later[0].at);
+
+  // At that instant its first stage is due now and the other three stages are upcoming.
+  auto now = schedule::agenda_of(c, agenda.later[0], agenda.later[0].at, std::chrono::seconds{60});
+  REQUIRE(now.catch_up.size() == 2);
+  CHECK(now.catch_up[0].stage == "7d");
+  CHECK_FALSE(now.catch_up[0].late);
+  CHECK(now.upcoming.size() == 6);
+  CHECK(now.later.empty());  // a one-off task has no occurrence after it
+}
