@@ -3,12 +3,17 @@
 #include <glob.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <fstream>
+#include <iterator>
+#include <mutex>
 #include <set>
 #include <sstream>
+#include <thread>
 #include <tuple>
 
 #include <toml++/toml.h>
@@ -26,6 +31,33 @@ namespace fs = std::filesystem;
 using namespace detail;
 
 const std::vector<std::string> k_default_leads = {"7d", "3wd", "1d", "0d"};
+
+/// Runs work(i) for every i below n on up to one thread per core, this one included; the
+/// first exception thrown is rethrown here once every thread has stopped.
+template <class Work>
+void parallel_for(std::size_t n, Work work) {
+  std::size_t threads = std::min<std::size_t>(n, std::max(1U, std::thread::hardware_concurrency()));
+  std::atomic<std::size_t> next{0};
+  std::mutex mutex;
+  std::exception_ptr failure;
+  auto run = [&] {
+    try {
+      for (std::size_t i = next++; i < n; i = next++)
+        work(i);
+    } catch (...) {
+      std::lock_guard lock(mutex);
+      if (!failure) failure = std::current_exception();
+      next = n;
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t)
+    pool.emplace_back(run);
+  run();
+  for (std::thread& thread : pool)
+    thread.join();
+  if (failure) std::rethrow_exception(failure);
+}
 
 class Loader {
  public:
@@ -499,13 +531,49 @@ class Loader {
     return out;
   }
 
+  /// What one plan file yields, loaded on its own so that files load in parallel.
+  struct PlanFile {
+    std::optional<Plan> plan;
+    std::optional<SourcePos> id_where;  ///< of a valid plan id, for the duplicate check
+    std::vector<Diagnostic> diagnostics;
+    std::vector<std::pair<std::string, SourcePos>> escalate_refs;
+  };
+
+  /// Plan files are parsed and read on every core, each by its own Loader; each toml++
+  /// document is freed once its plan is read, so memory holds the plans plus a document per
+  /// core, not every document. Plans, diagnostics and the duplicate-id check then follow
+  /// the files' order, as if read one by one.
   void load_plans(Config& config) {
     std::set<fs::path> seen_files;
-    std::map<std::string, SourcePos> plan_ids;
+    std::vector<fs::path> files;
     for (std::size_t i = 0; i < config.service.plan_globs.size(); ++i) {
-      for (const fs::path& file :
+      for (fs::path& file :
            expand(config.service.plan_globs[i], plan_glob_pos_[i], "plans", seen_files))
-        load_plan_file(file, config, plan_ids);
+        files.push_back(std::move(file));
+    }
+    std::vector<PlanFile> loaded(files.size());
+    parallel_for(files.size(), [&](std::size_t i) {
+      Loader one(file_);
+      PlanFile& out = loaded[i];
+      out.plan = one.load_plan_file(files[i], config, out.id_where);
+      out.diagnostics = std::move(one.diagnostics_);
+      out.escalate_refs = std::move(one.escalate_refs_);
+    });
+    std::map<std::string, SourcePos> plan_ids;
+    for (PlanFile& one : loaded) {
+      std::move(one.diagnostics.begin(), one.diagnostics.end(), std::back_inserter(diagnostics_));
+      std::move(one.escalate_refs.begin(), one.escalate_refs.end(),
+                std::back_inserter(escalate_refs_));
+      if (!one.plan) continue;
+      if (one.id_where) {
+        if (auto [it, inserted] = plan_ids.emplace(one.plan->id, *one.id_where); !inserted) {
+          Reporter(one.id_where->file, diagnostics_)
+              .error(*one.id_where, "duplicate plan id '" + one.plan->id + "' (first defined at " +
+                                        it->second.file + ":" + std::to_string(it->second.line) +
+                                        ":" + std::to_string(it->second.column) + ")");
+        }
+      }
+      config.plans.push_back(std::move(*one.plan));
     }
   }
 
@@ -531,10 +599,11 @@ class Loader {
     }
   }
 
-  void load_plan_file(const fs::path& file, Config& config,
-                      std::map<std::string, SourcePos>& plan_ids) {
+  /// One plan file; `id_where` is set to the position of a valid plan id.
+  std::optional<Plan> load_plan_file(const fs::path& file, const Config& config,
+                                     std::optional<SourcePos>& id_where) {
     auto root = parse(file);
-    if (!root) return;
+    if (!root) return std::nullopt;
     Reporter reporter(file.string(), diagnostics_);
     TableReader top(*root, "the plan file", reporter);
     Plan plan;
@@ -550,13 +619,8 @@ class Loader {
           if (!valid_id(*id)) {
             reporter.error(t->get("id")->source(),
                            "invalid plan id '" + *id + "': use letters, digits, '-' and '_'");
-          } else if (auto [it, inserted] =
-                         plan_ids.emplace(*id, reporter.pos(t->get("id")->source()));
-                     !inserted) {
-            reporter.error(t->get("id")->source(), "duplicate plan id '" + *id +
-                                                       "' (first defined at " + it->second.file +
-                                                       ":" + std::to_string(it->second.line) + ":" +
-                                                       std::to_string(it->second.column) + ")");
+          } else {
+            id_where = reporter.pos(t->get("id")->source());
           }
         }
         if (auto v = r.string("number")) plan.number = *v;
@@ -577,6 +641,7 @@ class Loader {
     }
     if (const toml::node* node = top.node("task")) {
       if (const toml::array* tasks = node->as_array(); tasks && tasks->is_array_of_tables()) {
+        plan.tasks.reserve(tasks->size());
         std::map<std::string, SourcePos> task_ids;
         for (const toml::node& element : *tasks) {
           if (auto task = load_task(*element.as_table(), reporter, config, plan_leads, plan_chase,
@@ -592,7 +657,7 @@ class Loader {
       reporter.warning(plan.where, "plan '" + plan.id + "' has no [[task]]");
     }
     top.finish();
-    config.plans.push_back(std::move(plan));
+    return plan;
   }
 
   /// The chase keys of a [service], [plan] or [[task]] table over `chase` (the inherited

@@ -1,11 +1,13 @@
 #include "config/toml_reader.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <tuple>
 
 namespace deadlined::config::detail {
@@ -93,29 +95,52 @@ std::string trim(std::string_view s) {
 }
 
 std::optional<std::string> read_text_file(const fs::path& path, std::string& error) {
-  std::error_code ec;
-  auto status = fs::status(path, ec);
-  if (ec) {
-    error = ec.message();
-    return std::nullopt;
-  }
-  if (fs::is_directory(status)) {
-    error = "is a directory";
-    return std::nullopt;
-  }
-  auto size = fs::file_size(path, ec);
-  if (!ec && size > k_max_file_size) {
-    error = "file is too large (" + std::to_string(size) + " bytes; the limit is 16 MiB)";
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  // One open, one fstat and reads straight into the string: an ifstream copied through a
+  // stringstream cost a tenth of loading 100k tasks.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     error = std::strerror(errno);
     return std::nullopt;
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  std::string text = buffer.str();
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    error = std::strerror(errno);
+    return std::nullopt;
+  }
+  if (S_ISDIR(info.st_mode)) {
+    error = "is a directory";
+    return std::nullopt;
+  }
+  auto too_large = [&](std::uintmax_t size) {
+    error = "file is too large (" + std::to_string(size) + " bytes; the limit is 16 MiB)";
+  };
+  if (S_ISREG(info.st_mode) && static_cast<std::uintmax_t>(info.st_size) > k_max_file_size) {
+    too_large(static_cast<std::uintmax_t>(info.st_size));
+    return std::nullopt;
+  }
+  std::string text;
+  std::size_t used = 0;
+  text.resize(S_ISREG(info.st_mode) ? static_cast<std::size_t>(info.st_size) + 1 : 65536);
+  for (;;) {
+    if (used == text.size()) text.resize(text.size() * 2);
+    ssize_t n = ::read(fd, text.data() + used, text.size() - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      error = std::strerror(errno);
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    used += static_cast<std::size_t>(n);
+    if (used > k_max_file_size) {
+      too_large(used);
+      return std::nullopt;
+    }
+  }
+  text.resize(used);
   if (text.find('\0') != std::string::npos) {
     error = "is a binary file, not TOML";
     return std::nullopt;

@@ -3,6 +3,7 @@
 // Reading TOML with positions: shared by the loaders of the main file, plan files and
 // holiday files. Internal to config/.
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -65,7 +66,7 @@ class TableReader {
 
   /// The node for `key`, marking it known; reports it when required and absent.
   const toml::node* node(std::string_view key, bool required = false) {
-    known_.insert(std::string(key));
+    if (std::find(known_.begin(), known_.end(), key) == known_.end()) known_.emplace_back(key);
     const toml::node* found = table_.get(key);
     if (!found && required) {
       reporter_.error(table_.source(),
@@ -143,7 +144,7 @@ class TableReader {
   /// Reports every key that no reader asked for.
   void finish() {
     for (auto&& [key, value] : table_) {
-      if (known_.count(std::string(key.str()))) continue;
+      if (std::find(known_.begin(), known_.end(), key.str()) != known_.end()) continue;
       std::string message = "unknown key '" + std::string(key.str()) + "' in " + context_;
       std::string best;
       std::size_t best_distance = 3;
@@ -160,7 +161,7 @@ class TableReader {
   const toml::table& table_;
   std::string context_;
   Reporter& reporter_;
-  std::set<std::string> known_;
+  std::vector<std::string> known_;  // a few short keys: a vector beats a set's nodes
 };
 
 /// The text of a file, refusing directories, binary files and files over 16 MiB.
