@@ -8,6 +8,7 @@
 
 #include "config/config.hpp"
 #include "delivery/channel.hpp"
+#include "delivery/curl_handle.hpp"
 
 namespace deadlined::delivery {
 
@@ -15,13 +16,14 @@ namespace deadlined::delivery {
 class SmtpChannel final : public Channel {
  public:
   SmtpChannel(config::EmailConfig config, const std::atomic<bool>& abort)
-      : config_(std::move(config)), abort_(abort) {}
+      : config_(std::move(config)),
+        pool_(static_cast<long>(config_.timeout.count()), config_.insecure_skip_verify, abort) {}
   Outcome send(const Envelope& envelope) override;
   bool per_recipient() const override { return true; }
 
  private:
   config::EmailConfig config_;
-  const std::atomic<bool>& abort_;
+  detail::EasyPool pool_;  // connections to the server, kept between messages
 };
 
 /// Email written to a Maildir folder (tmp/ then rename into new/), for setups without a server.
@@ -38,12 +40,13 @@ class MaildirChannel final : public Channel {
 class WebhookChannel final : public Channel {
  public:
   WebhookChannel(config::WebhookConfig config, const std::atomic<bool>& abort)
-      : config_(std::move(config)), abort_(abort) {}
+      : config_(std::move(config)),
+        pool_(static_cast<long>(config_.timeout.count()), config_.insecure_skip_verify, abort) {}
   Outcome send(const Envelope& envelope) override;
 
  private:
   config::WebhookConfig config_;
-  const std::atomic<bool>& abort_;
+  detail::EasyPool pool_;  // keep-alive connections to the receiver
 };
 
 /// "v1,<base64 HMAC-SHA256(key, id.timestamp.body)>", the Standard Webhooks signature.

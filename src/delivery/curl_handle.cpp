@@ -7,12 +7,9 @@ int on_progress(void* abort, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return static_cast<const std::atomic<bool>*>(abort)->load() ? 1 : 0;
 }
 
-}  // namespace
-
-Easy make_easy(long timeout_seconds, bool insecure, const std::atomic<bool>& abort) {
-  Easy easy(curl_easy_init());
-  if (!easy) return easy;
-  CURL* c = easy.get();
+/// Sets the options every transfer shares on a new or reset handle.
+void set_common_options(CURL* c, long timeout_seconds, bool insecure,
+                        const std::atomic<bool>& abort) {
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout_seconds);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, std::min(timeout_seconds, 30L));
@@ -23,7 +20,34 @@ Easy make_easy(long timeout_seconds, bool insecure, const std::atomic<bool>& abo
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
   }
-  return easy;
+}
+
+}  // namespace
+
+EasyPool::Lease EasyPool::acquire() {
+  Easy easy;
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      easy = std::move(idle_.back());
+      idle_.pop_back();
+    }
+  }
+  if (easy) {
+    // A reset clears the options of the last transfer and keeps its open connections.
+    curl_easy_reset(easy.get());
+  } else {
+    easy.reset(curl_easy_init());
+    if (!easy) return Lease(*this, nullptr);
+  }
+  set_common_options(easy.get(), timeout_seconds_, insecure_, abort_);
+  return Lease(*this, std::move(easy));
+}
+
+void EasyPool::give_back(Easy easy) {
+  if (!easy) return;
+  std::lock_guard lock(mutex_);
+  idle_.push_back(std::move(easy));
 }
 
 void append(List& list, const std::string& value) {

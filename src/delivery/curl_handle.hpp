@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "delivery/channel.hpp"
 
@@ -19,9 +21,44 @@ struct ListDeleter {
 using Easy = std::unique_ptr<CURL, EasyDeleter>;
 using List = std::unique_ptr<curl_slist, ListDeleter>;
 
-/// A fresh easy handle with the options every transfer shares: no signals, a total timeout,
-/// TLS verification unless `insecure`, and an abort check on progress.
-Easy make_easy(long timeout_seconds, bool insecure, const std::atomic<bool>& abort);
+/// The easy handles of one channel, kept between transfers: each keeps its connection open
+/// (HTTP keep-alive, the SMTP server's connection), so a burst of messages to one receiver
+/// does not pay a TCP (and TLS) handshake each. As many handles exist as transfers have run
+/// at once (the scheduler caps that per channel). Thread-safe.
+class EasyPool {
+ public:
+  EasyPool(long timeout_seconds, bool insecure, const std::atomic<bool>& abort)
+      : timeout_seconds_(timeout_seconds), insecure_(insecure), abort_(abort) {}
+
+  /// A handle lent for one transfer, with the shared options set; returned on destruction.
+  class Lease {
+   public:
+    Lease(EasyPool& pool, Easy easy) : pool_(pool), easy_(std::move(easy)) {}
+    ~Lease() { pool_.give_back(std::move(easy_)); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    CURL* get() const { return easy_.get(); }
+    explicit operator bool() const { return easy_ != nullptr; }
+
+   private:
+    EasyPool& pool_;
+    Easy easy_;
+  };
+
+  /// An idle handle reset to the options every transfer shares (no signals, a total timeout,
+  /// TLS verification unless `insecure`, an abort check on progress), or a new one; its
+  /// open connections stay.
+  Lease acquire();
+
+ private:
+  void give_back(Easy easy);
+
+  long timeout_seconds_;
+  bool insecure_;
+  const std::atomic<bool>& abort_;
+  std::mutex mutex_;
+  std::vector<Easy> idle_;
+};
 
 /// Appends to a list, keeping ownership in `list`.
 void append(List& list, const std::string& value);

@@ -48,8 +48,7 @@ Outcome classify_http_status(long status) {
 }
 
 Outcome WebhookChannel::send(const Envelope& envelope) {
-  auto easy = detail::make_easy(static_cast<long>(config_.timeout.count()),
-                                config_.insecure_skip_verify, abort_);
+  auto easy = pool_.acquire();
   if (!easy) return Outcome::retryable("cannot create a curl handle");
   CURL* c = easy.get();
   char error[CURL_ERROR_SIZE] = {};

@@ -11,10 +11,14 @@ namespace {
 
 constexpr int k_schema_version = 2;
 
-struct StatementDeleter {
-  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+/// A cached statement in use: reset (and its bindings cleared) when done, for the next call.
+struct StatementReset {
+  void operator()(sqlite3_stmt* s) const {
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+  }
 };
-using Statement = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
+using Statement = std::unique_ptr<sqlite3_stmt, StatementReset>;
 
 std::int64_t seconds(SysSeconds t) {
   return t.time_since_epoch().count();
@@ -93,7 +97,21 @@ void Journal::create_schema() {
 }
 
 Journal::~Journal() {
+  for (auto& [sql, statement] : statements_)
+    sqlite3_finalize(statement);
   sqlite3_close(db_);
+}
+
+void Journal::begin() {
+  exec("BEGIN IMMEDIATE");
+}
+
+void Journal::commit() {
+  exec("COMMIT");
+}
+
+void Journal::rollback() noexcept {
+  if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 void Journal::fail(const std::string& what) {
@@ -112,8 +130,13 @@ void Journal::exec(const char* sql) {
 }
 
 sqlite3_stmt* Journal::prepare(const char* sql) {
+  // Every caller passes a string literal: its address identifies the statement.
+  auto found = statements_.find(sql);
+  if (found != statements_.end()) return found->second;
   sqlite3_stmt* statement = nullptr;
-  if (sqlite3_prepare_v2(db_, sql, -1, &statement, nullptr) != SQLITE_OK) fail("prepare");
+  if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK)
+    fail("prepare");
+  statements_.emplace(sql, statement);
   return statement;
 }
 
@@ -229,10 +252,14 @@ void Journal::record(const Confirmation& c) {
   if (sqlite3_step(s.get()) != SQLITE_DONE) fail("record a confirmation");
 }
 
-std::vector<Confirmation> Journal::history(const Target& target) {
-  Statement s(
-      prepare("SELECT action, at, actor, origin, note FROM confirmations"
-              " WHERE plan = ?1 AND task = ?2 AND occurrence = ?3 AND unit = ?4 ORDER BY id"));
+std::vector<Confirmation> Journal::confirmations(const Target& target, bool latest_only) {
+  Statement s(prepare(
+      latest_only
+          ? "SELECT action, at, actor, origin, note FROM confirmations"
+            " WHERE plan = ?1 AND task = ?2 AND occurrence = ?3 AND unit = ?4"
+            " ORDER BY id DESC LIMIT 1"
+          : "SELECT action, at, actor, origin, note FROM confirmations"
+            " WHERE plan = ?1 AND task = ?2 AND occurrence = ?3 AND unit = ?4 ORDER BY id"));
   bind(s.get(), 1, target.plan);
   bind(s.get(), 2, target.task);
   bind(s.get(), 3, target.occurrence);
@@ -257,24 +284,19 @@ std::vector<Confirmation> Journal::history(const Target& target) {
   return out;
 }
 
+std::vector<Confirmation> Journal::history(const Target& target) {
+  return confirmations(target, false);
+}
+
 std::optional<Confirmation> Journal::latest(const Target& target) {
-  auto all = history(target);
-  if (all.empty()) return std::nullopt;
-  return std::move(all.back());
+  auto newest = confirmations(target, true);
+  if (newest.empty()) return std::nullopt;
+  return std::move(newest.front());
 }
 
 bool Journal::is_confirmed(const Target& target) {
-  Statement s(
-      prepare("SELECT action FROM confirmations"
-              " WHERE plan = ?1 AND task = ?2 AND occurrence = ?3 AND unit = ?4"
-              " ORDER BY id DESC LIMIT 1"));
-  bind(s.get(), 1, target.plan);
-  bind(s.get(), 2, target.task);
-  bind(s.get(), 3, target.occurrence);
-  bind(s.get(), 4, target.unit);
-  if (sqlite3_step(s.get()) != SQLITE_ROW) return false;
-  return std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0))) ==
-         "confirm";
+  auto newest = latest(target);
+  return newest && newest->confirmed;
 }
 
 }  // namespace deadlined::journal

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -88,14 +89,25 @@ class Journal {
 
   const std::filesystem::path& path() const { return path_; }
 
+  /// Groups the writes until commit() into one transaction, made durable by one sync: a
+  /// burst of deliveries costs one fsync, not two per message. Throws when it cannot start.
+  void begin();
+  /// Commits the writes since begin(); throws when it cannot (they are then lost).
+  void commit();
+  /// Abandons the writes since begin(), if a transaction is still open.
+  void rollback() noexcept;
+
  private:
   void create_schema();
   void exec(const char* sql);
+  /// The prepared statement of `sql`, a string literal, prepared once and kept.
   sqlite3_stmt* prepare(const char* sql);
   [[noreturn]] void fail(const std::string& what);
+  std::vector<Confirmation> confirmations(const Target& target, bool latest_only);
 
   std::filesystem::path path_;
   sqlite3* db_ = nullptr;
+  std::map<const char*, sqlite3_stmt*> statements_;
 };
 
 std::string_view to_string(State state);

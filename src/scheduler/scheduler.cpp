@@ -175,6 +175,11 @@ void Scheduler::arm() {
 void Scheduler::on_timer(bool reached) {
   SysSeconds now = clock_();
   if (!reached) spdlog::warn("the wall clock was set; re-planning from the new time");
+  in_batch([&] { dispatch_due(now); });
+  arm();
+}
+
+void Scheduler::dispatch_due(SysSeconds now) {
   while (!queue_.empty() && queue_.top().at <= now) {
     Job job = queue_.top();
     queue_.pop();
@@ -195,7 +200,44 @@ void Scheduler::on_timer(bool reached) {
       push(std::move(job));
     }
   }
-  arm();
+}
+
+void Scheduler::in_batch(const std::function<void()>& work) {
+  bool began = false;
+  try {
+    journal_.begin();
+    began = true;
+  } catch (const std::exception& e) {
+    spdlog::error("cannot begin a journal transaction: {}; writing without one", e.what());
+  }
+  in_batch_ = began;
+  bool committed = !began;
+  try {
+    work();
+    if (began) journal_.commit();
+    committed = true;
+  } catch (const std::exception& e) {
+    spdlog::error("cannot commit the journal: {}", e.what());
+  }
+  in_batch_ = false;
+  std::vector<Send> sends = std::move(unposted_);
+  unposted_.clear();
+  if (!committed) {
+    // The attempts were not recorded, so nothing of them was sent: queue them again. The
+    // outcomes of this batch stay pending in the journal; a restart sends those again.
+    journal_.rollback();
+    SysSeconds now = clock_();
+    for (Send& send : sends) {
+      const Delivery& d = *send.job.delivery;
+      in_flight_.erase(d.record.key);
+      --lanes_[d.outbound.channel].active;
+      send.job.at = now + send.job.config->service.retry_initial;
+      push(std::move(send.job));
+    }
+    return;
+  }
+  for (Send& send : sends)
+    post_send(std::move(send));
 }
 
 std::vector<Scheduler::Delivery> Scheduler::deliveries_of(const config::Config& config,
@@ -264,7 +306,13 @@ void Scheduler::start(Job job, SysSeconds now) {
     lane.waiting.push_back(std::move(job));
     return;
   }
-  launch(std::move(job), now);
+  std::string held = key;
+  try {
+    launch(std::move(job), now);
+  } catch (...) {
+    in_flight_.erase(held);  // not sent: the caller queues it again
+    throw;
+  }
 }
 
 void Scheduler::launch(Job job, SysSeconds now) {
@@ -276,15 +324,43 @@ void Scheduler::launch(Job job, SysSeconds now) {
       "sending {} via {} to {}", d.outbound.id, d.outbound.channel,
       d.recipients.size() == 1 ? d.recipients.front() : describe(d.outbound.to, d.outbound.cc));
   delivery::Envelope envelope{d.outbound.id, d.recipients, d.outbound.content};
-  boost::asio::post(workers_, [this, job = std::move(job), envelope = std::move(envelope),
-                               channel]() mutable {
+  Send send{std::move(job), std::move(envelope), channel};
+  if (in_batch_) {
+    unposted_.push_back(std::move(send));  // posted once the attempt is committed
+  } else {
+    post_send(std::move(send));
+  }
+}
+
+void Scheduler::post_send(Send send) {
+  boost::asio::post(workers_, [this, send = std::move(send)]() mutable {
     delivery::Outcome outcome = stop_requested_
                                     ? delivery::Outcome::retryable("not started: shutting down")
-                                    : channel->send(envelope);
-    boost::asio::post(io_, [this, job = std::move(job), outcome = std::move(outcome)]() mutable {
-      on_sent(std::move(job), std::move(outcome));
-    });
+                                    : send.channel->send(send.envelope);
+    boost::asio::post(io_,
+                      [this, job = std::move(send.job), outcome = std::move(outcome)]() mutable {
+                        // Outcomes that arrive together are recorded in one transaction.
+                        finished_.emplace_back(std::move(job), std::move(outcome));
+                        if (finished_.size() == 1)
+                          boost::asio::post(io_, [this] { record_finished(); });
+                      });
   });
+}
+
+void Scheduler::record_finished() {
+  auto finished = std::move(finished_);
+  finished_.clear();
+  in_batch([&] {
+    for (auto& [job, outcome] : finished)
+      on_sent(std::move(job), std::move(outcome));
+  });
+  if (stopping_ && in_flight_.empty() && on_idle_) {
+    auto on_idle = std::move(on_idle_);
+    on_idle_ = nullptr;
+    on_idle();
+    return;
+  }
+  arm();
 }
 
 std::chrono::seconds Scheduler::backoff(const config::Config& config, int attempts) {
@@ -308,22 +384,22 @@ void Scheduler::on_sent(Job job, delivery::Outcome outcome) {
     // The row stays pending, so the next start sends it again with the same key.
     spdlog::error("cannot record the outcome of a delivery in the journal: {}", e.what());
   }
-  if (stopping_ && in_flight_.empty() && on_idle_) {
-    auto on_idle = std::move(on_idle_);
-    on_idle_ = nullptr;
-    on_idle();
-    return;
-  }
   while (!stopping_ && !lane.waiting.empty() && lane.active < k_channel_concurrency) {
     Job next = std::move(lane.waiting.front());
     lane.waiting.pop_front();
+    SysSeconds now = clock_();
     try {
-      launch(std::move(next), clock_());
+      launch(next, now);
     } catch (const std::exception& e) {
-      spdlog::error("cannot record an attempt in the journal: {}", e.what());
+      // Nothing was sent: try again later, as for a dispatch that cannot be recorded.
+      auto delay = next.config->service.retry_initial;
+      spdlog::error("cannot record an attempt of {} in the journal: {}; trying again in {}s",
+                    next.delivery->record.key, e.what(), delay.count());
+      in_flight_.erase(next.delivery->record.key);
+      next.at = now + delay;
+      push(std::move(next));
     }
   }
-  arm();
 }
 
 void Scheduler::record_outcome(Job job, delivery::Outcome outcome) {

@@ -123,12 +123,27 @@ class Scheduler {
   void materialise(const Job& job, SysSeconds now);
   void arm();
   void on_timer(bool reached);
+  /// Dispatches the jobs whose time has come.
+  void dispatch_due(SysSeconds now);
+  /// Runs `work` with its journal writes in one transaction, then posts the sends it
+  /// launched: an attempt is durable before its message goes out, and a burst costs one
+  /// sync. If the transaction fails, those sends go back in the queue.
+  void in_batch(const std::function<void()>& work);
   void dispatch(const Job& job, SysSeconds now);
   std::vector<Delivery> deliveries_of(const config::Config& config,
                                       const delivery::ChannelSet& channels,
                                       const schedule::Reminder& reminder, SysSeconds now) const;
   void start(Job job, SysSeconds now);
   void launch(Job job, SysSeconds now);
+  /// A send whose attempt is recorded, to run on a worker.
+  struct Send {
+    Job job;
+    delivery::Envelope envelope;
+    delivery::Channel* channel = nullptr;
+  };
+  void post_send(Send send);
+  /// Records the outcomes the workers returned since the last call, in one transaction.
+  void record_finished();
   void on_sent(Job job, delivery::Outcome outcome);
   void record_outcome(Job job, delivery::Outcome outcome);
   void report_failure(const Job& job, const delivery::Outcome& outcome, SysSeconds now);
@@ -153,6 +168,9 @@ class Scheduler {
   std::set<std::string> in_flight_;    // journal keys running or waiting in a lane
   std::set<std::string> reported_;     // failure report ids sent by this process
   std::map<std::string, ChannelStats> stats_;
+  std::vector<Send> unposted_;  // launched in the current batch, posted when it commits
+  bool in_batch_ = false;
+  std::vector<std::pair<Job, delivery::Outcome>> finished_;  // sent, not recorded yet
   std::uint64_t sequence_ = 0;
   bool stopping_ = false;
   /// stopping_ as seen by the workers: a send queued in the pool does not start after stop().
