@@ -471,6 +471,7 @@ class ReceivedRequest:
     body: bytes
     status: int  # what we answered
     received_at: float
+    peer: tuple = ()  # the client's (address, port): one per connection
 
     def header(self, name: str) -> Optional[str]:
         name = name.lower()
@@ -496,13 +497,17 @@ class HttpSink:
 
     Answers `statuses[i]` to the i-th request while there are any, then `status`, after
     sleeping `delay` seconds (the request is recorded when it has been read, before the
-    sleep).
+    sleep). Closes each connection after its answer unless `keep_alive`. `on_request`, if
+    given, is called with each request before it is answered.
     """
 
     def __init__(self, status: int = 200, statuses: Iterable[int] = (),
-                 delay: float = 0.0) -> None:
+                 delay: float = 0.0, keep_alive: bool = False,
+                 on_request: Optional[Callable[["ReceivedRequest"], None]] = None) -> None:
         self.status = status
         self.delay = delay
+        self.keep_alive = keep_alive
+        self.on_request = on_request
         self._queue = list(statuses)
         self._lock = threading.Lock()
         self._requests: list = []
@@ -515,19 +520,23 @@ class HttpSink:
                 body = self._read_body()
                 with sink._lock:
                     status = sink._queue.pop(0) if sink._queue else sink.status
-                    sink._requests.append(ReceivedRequest(
+                    request = ReceivedRequest(
                         self.command, self.path, list(self.headers.items()), body, status,
-                        time.monotonic()))
+                        time.monotonic(), tuple(self.client_address))
+                    sink._requests.append(request)
+                if sink.on_request:
+                    sink.on_request(request)
                 if sink.delay:
                     time.sleep(sink.delay)
                 payload = json.dumps({"status": status}).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
-                self.send_header("Connection", "close")
+                if not sink.keep_alive:
+                    self.send_header("Connection", "close")
                 self.end_headers()
                 self.wfile.write(payload)
-                self.close_connection = True
+                self.close_connection = not sink.keep_alive
 
             def _read_body(self) -> bytes:
                 if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
@@ -1202,8 +1211,9 @@ class DaemonTestCase(unittest.TestCase, MailChecks):
         return sink
 
     def http_sink(self, status: int = 200, statuses: Iterable[int] = (),
-                  delay: float = 0.0) -> HttpSink:
-        sink = HttpSink(status, statuses, delay).start()
+                  delay: float = 0.0, keep_alive: bool = False,
+                  on_request: Optional[Callable[[ReceivedRequest], None]] = None) -> HttpSink:
+        sink = HttpSink(status, statuses, delay, keep_alive, on_request).start()
         self.addCleanup(sink.stop)
         return sink
 
