@@ -273,10 +273,11 @@ std::vector<Outbound> outbound_for(const Config& config, const Reminder& r, conf
   const config::Unit& addressee = r.addressee();
   if (!render)
     return per_channel(config, addressee, id, subject, monitor_copy(config, addressee), {}, {});
-  std::string text = text_of(config, r);
   return per_channel(
       config, addressee, id, subject, monitor_copy(config, addressee),
-      [&](const Outbound& m) { return render_email(config, id, m.to, m.cc, subject, text, now); },
+      [&](const Outbound& m) {
+        return render_email(config, id, m.to, m.cc, subject, text_of(config, r), now);
+      },
       [&] { return render_webhook(config, r); });
 }
 

@@ -263,11 +263,13 @@ class AgendaBuilder {
   /// Adds `first` and the occurrences after it that have begun (their first stage is not
   /// after now); the next one, wholly in the future, becomes pending: its reminders are made
   /// when its first stage comes, so a task in the future costs one small entry.
+  /// With `begun`, `first` is made whatever the time of its first stage (it is a pending
+  /// occurrence whose time has come).
   void add(const config::Plan& plan, const config::Task& task, const Occurrences& occurrences,
-           std::optional<Occurrence> first) {
-    for (auto o = std::move(first); o;) {
+           std::optional<Occurrence> first, bool begun = false) {
+    for (auto o = std::move(first); o; begun = false) {
       SysSeconds first_at = first_stage(config_, calendar_, task, o->due);
-      if (first_at > now_) {
+      if (first_at > now_ && !begun) {
         agenda_.later.push_back({&plan, &task, o->index, first_at});
         return;
       }
@@ -347,12 +349,14 @@ Agenda agenda_at(const config::Config& config, SysSeconds now, std::chrono::seco
   return builder.finish();
 }
 
-Agenda agenda_of(const config::Config& config, const Pending& pending, SysSeconds now,
-                 std::chrono::seconds grace) {
+Agenda agenda_of(const config::Config& config, const Pending& pending) {
   const calendar::WorkCalendar calendar = calendar_of(config);
-  AgendaBuilder builder(config, calendar, now, grace);
+  // As computed just before the first stage: every stage is upcoming, even one at the
+  // deadline itself or one whose time has passed while the daemon was busy.
+  AgendaBuilder builder(config, calendar, pending.at - std::chrono::seconds{1},
+                        std::chrono::seconds{0});
   Occurrences occurrences(config, calendar, *pending.plan, *pending.task);
-  builder.add(*pending.plan, *pending.task, occurrences, occurrences.at(pending.index));
+  builder.add(*pending.plan, *pending.task, occurrences, occurrences.at(pending.index), true);
   return builder.finish();
 }
 

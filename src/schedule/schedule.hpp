@@ -80,9 +80,11 @@ struct Agenda {
 
 Agenda agenda_at(const config::Config& config, SysSeconds now, std::chrono::seconds grace);
 
-/// The agenda of one pending occurrence at `now` (and, in `later`, of the one after it).
-Agenda agenda_of(const config::Config& config, const Pending& pending, SysSeconds now,
-                 std::chrono::seconds grace);
+/// The agenda of one pending occurrence when its first stage comes: all its reminders in
+/// `upcoming`, as if computed just before that stage (those whose time has come are sent at
+/// once; a stage at the deadline itself is not past it), and, in `later`, the occurrence
+/// after it.
+Agenda agenda_of(const config::Config& config, const Pending& pending);
 
 /// The reminders of a pending occurrence, ordered by time: what agenda_of schedules when
 /// its first stage comes.

@@ -1,5 +1,7 @@
 #include "scheduler/scheduler.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 
@@ -12,6 +14,13 @@ namespace {
 constexpr std::chrono::seconds k_late_grace{60};
 /// Concurrent sends per channel: a hanging server holds at most this many workers.
 constexpr std::size_t k_channel_concurrency = 4;
+/// Outcomes of sends are recorded together, this long after the first of them...
+constexpr std::chrono::milliseconds k_record_window{20};
+/// ...or as soon as this many have come.
+constexpr std::size_t k_record_batch = 256;
+/// Due jobs are dispatched (and their attempts committed) this many at a time, so that the
+/// first sends of a burst of thousands start at once.
+constexpr std::size_t k_dispatch_chunk = 512;
 /// Failure reports to the Office are retried for this long.
 constexpr std::chrono::hours k_report_lifetime{24};
 
@@ -133,12 +142,12 @@ void Scheduler::load(std::shared_ptr<const config::Config> config,
 }
 
 void Scheduler::materialise(const Job& job, SysSeconds now) {
-  schedule::Agenda agenda = schedule::agenda_of(*job.config, *job.pending, now, k_late_grace);
-  std::vector<schedule::Reminder> catch_up = still_to_send(agenda, job.config, job.channels, now);
+  // Its reminders whose time has come are queued for now; the journal skips those already
+  // delivered (after a reload at the same instant, say).
+  schedule::Agenda agenda = schedule::agenda_of(*job.config, *job.pending);
   spdlog::debug("{}.{}: occurrence {} scheduled, {} reminders", job.pending->plan->id,
-                job.pending->task->id, job.pending->index,
-                agenda.upcoming.size() + catch_up.size());
-  enqueue(agenda, std::move(catch_up), job.config, job.channels, now);
+                job.pending->task->id, job.pending->index, agenda.upcoming.size());
+  enqueue(agenda, {}, job.config, job.channels, now);
 }
 
 void Scheduler::stop(std::function<void()> on_idle) {
@@ -146,9 +155,13 @@ void Scheduler::stop(std::function<void()> on_idle) {
   stop_requested_ = true;
   timer_->cancel();
   for (auto& [name, lane] : lanes_) {
-    for (const Job& job : lane.waiting)
-      in_flight_.erase(job.delivery->record.key);
-    lane.waiting.clear();
+    std::deque<Send> abandoned;
+    {
+      std::lock_guard lock(lane.mutex);
+      abandoned.swap(lane.ready);
+    }
+    for (const Send& send : abandoned)
+      in_flight_.erase(send.job.delivery->record.key);
   }
   if (in_flight_.empty()) {
     on_idle();
@@ -173,32 +186,47 @@ void Scheduler::arm() {
 }
 
 void Scheduler::on_timer(bool reached) {
-  SysSeconds now = clock_();
   if (!reached) spdlog::warn("the wall clock was set; re-planning from the new time");
-  in_batch([&] { dispatch_due(now); });
+  dispatch_due();
+}
+
+void Scheduler::dispatch_due() {
+  SysSeconds now = clock_();
+  std::size_t left = k_dispatch_chunk;
+  in_batch([&] {
+    while (left > 0 && !queue_.empty() && queue_.top().at <= now) {
+      Job job = queue_.top();
+      queue_.pop();
+      dispatch_or_defer(std::move(job), now);
+      --left;
+    }
+  });
+  if (!stopping_ && !queue_.empty() && queue_.top().at <= now) {
+    // More are due: the sends of this chunk start, and finished ones are taken in, first.
+    boost::asio::post(io_, [this] {
+      if (!stopping_) dispatch_due();
+    });
+    return;
+  }
   arm();
 }
 
-void Scheduler::dispatch_due(SysSeconds now) {
-  while (!queue_.empty() && queue_.top().at <= now) {
-    Job job = queue_.top();
-    queue_.pop();
-    try {
-      dispatch(job, now);
-    } catch (const std::exception& e) {
-      // The journal could not record the attempt (disk full, I/O error): nothing was sent;
-      // try again later rather than send unrecorded or drop the reminder.
-      auto delay = job.config->service.retry_initial;
-      spdlog::error("cannot dispatch {}: {}; trying again in {}s",
-                    job.delivery ? job.delivery->record.key
-                    : job.pending
-                        ? job.pending->plan->id + "." + job.pending->task->id + " (next occurrence)"
-                    : job.reminder ? job.reminder->key()
-                                   : std::string("the digest"),
-                    e.what(), delay.count());
-      job.at = now + delay;
-      push(std::move(job));
-    }
+void Scheduler::dispatch_or_defer(Job job, SysSeconds now) {
+  try {
+    dispatch(job, now);
+  } catch (const std::exception& e) {
+    // The journal could not record the attempt (disk full, I/O error): nothing was sent;
+    // try again later rather than send unrecorded or drop the reminder.
+    auto delay = job.config->service.retry_initial;
+    spdlog::error("cannot dispatch {}: {}; trying again in {}s",
+                  job.delivery ? job.delivery->record.key
+                  : job.pending
+                      ? job.pending->plan->id + "." + job.pending->task->id + " (next occurrence)"
+                  : job.reminder ? job.reminder->key()
+                                 : std::string("the digest"),
+                  e.what(), delay.count());
+    job.at = now + delay;
+    push(std::move(job));
   }
 }
 
@@ -227,17 +255,17 @@ void Scheduler::in_batch(const std::function<void()>& work) {
     // outcomes of this batch stay pending in the journal; a restart sends those again.
     journal_.rollback();
     SysSeconds now = clock_();
-    for (Send& send : sends) {
-      const Delivery& d = *send.job.delivery;
-      in_flight_.erase(d.record.key);
-      --lanes_[d.outbound.channel].active;
-      send.job.at = now + send.job.config->service.retry_initial;
-      push(std::move(send.job));
-    }
+    auto again = [&](Job job) {
+      in_flight_.erase(job.delivery->record.key);
+      job.at = now + job.config->service.retry_initial;
+      push(std::move(job));
+    };
+    for (Send& send : sends)
+      again(std::move(send.job));
     return;
   }
   for (Send& send : sends)
-    post_send(std::move(send));
+    enqueue_send(std::move(send));
 }
 
 std::vector<Scheduler::Delivery> Scheduler::deliveries_of(const config::Config& config,
@@ -293,66 +321,98 @@ void Scheduler::dispatch(const Job& job, SysSeconds now) {
 
 void Scheduler::start(Job job, SysSeconds now) {
   if (stopping_) return;
-  const std::string& key = job.delivery->record.key;
+  const std::string key = job.delivery->record.key;
   if (in_flight_.count(key)) return;
   auto state = journal_.state_of(key);
   if (state == journal::State::delivered || state == journal::State::failed) {
     spdlog::debug("skip {}: already {} according to the journal", key, journal::to_string(*state));
     return;
   }
+  // The attempt is recorded before the send waits for its turn or starts (a throw leaves
+  // nothing held; the caller queues the job again): a restart takes up a send that was
+  // waiting as well as one cut short.
+  journal_.mark_attempt(job.delivery->record, now);
   in_flight_.insert(key);
-  Lane& lane = lanes_[job.delivery->outbound.channel];
-  if (lane.active >= k_channel_concurrency) {
-    lane.waiting.push_back(std::move(job));
-    return;
-  }
-  std::string held = key;
-  try {
-    launch(std::move(job), now);
-  } catch (...) {
-    in_flight_.erase(held);  // not sent: the caller queues it again
-    throw;
-  }
-}
-
-void Scheduler::launch(Job job, SysSeconds now) {
   const Delivery& d = *job.delivery;
-  delivery::Channel* channel = job.channels->find(d.outbound.channel);
-  journal_.mark_attempt(d.record, now);
-  ++lanes_[d.outbound.channel].active;
   spdlog::info(
       "sending {} via {} to {}", d.outbound.id, d.outbound.channel,
       d.recipients.size() == 1 ? d.recipients.front() : describe(d.outbound.to, d.outbound.cc));
+  delivery::Channel* channel = job.channels->find(d.outbound.channel);
   delivery::Envelope envelope{d.outbound.id, d.recipients, d.outbound.content};
   Send send{std::move(job), std::move(envelope), channel};
   if (in_batch_) {
-    unposted_.push_back(std::move(send));  // posted once the attempt is committed
+    unposted_.push_back(std::move(send));  // handed on once its attempt is committed
   } else {
-    post_send(std::move(send));
+    enqueue_send(std::move(send));
   }
 }
 
-void Scheduler::post_send(Send send) {
-  boost::asio::post(workers_, [this, send = std::move(send)]() mutable {
+void Scheduler::enqueue_send(Send send) {
+  Lane& lane = lanes_[send.job.delivery->outbound.channel];
+  bool start_worker = false;
+  {
+    std::lock_guard lock(lane.mutex);
+    lane.ready.push_back(std::move(send));
+    if (lane.workers < k_channel_concurrency) {
+      ++lane.workers;
+      start_worker = true;
+    }
+  }
+  if (start_worker) boost::asio::post(workers_, [this, &lane] { drain(lane); });
+}
+
+void Scheduler::drain(Lane& lane) {
+  for (;;) {
+    std::optional<Send> send;
+    {
+      std::lock_guard lock(lane.mutex);
+      if (lane.ready.empty()) {
+        --lane.workers;
+        return;
+      }
+      send.emplace(std::move(lane.ready.front()));
+      lane.ready.pop_front();
+    }
     delivery::Outcome outcome = stop_requested_
                                     ? delivery::Outcome::retryable("not started: shutting down")
-                                    : send.channel->send(send.envelope);
-    boost::asio::post(io_,
-                      [this, job = std::move(send.job), outcome = std::move(outcome)]() mutable {
-                        // Outcomes that arrive together are recorded in one transaction.
-                        finished_.emplace_back(std::move(job), std::move(outcome));
-                        if (finished_.size() == 1)
-                          boost::asio::post(io_, [this] { record_finished(); });
-                      });
-  });
+                                    : send->channel->send(send->envelope);
+    std::size_t waiting = 0;
+    {
+      std::lock_guard lock(finished_mutex_);
+      finished_.emplace_back(std::move(send->job), std::move(outcome));
+      waiting = finished_.size();
+    }
+    // Outcomes are recorded together, a little after the first of them (a sync blocks the
+    // event loop) or as soon as many have come.
+    if (waiting == 1) {
+      boost::asio::post(io_, [this] {
+        record_timer_.expires_after(k_record_window);
+        record_timer_.async_wait([this](boost::system::error_code) { record_finished(); });
+      });
+    } else if (waiting == k_record_batch) {
+      boost::asio::post(io_, [this] { record_timer_.cancel(); });
+    }
+  }
 }
 
 void Scheduler::record_finished() {
-  auto finished = std::move(finished_);
-  finished_.clear();
+  std::vector<std::pair<Job, delivery::Outcome>> finished;
+  {
+    std::lock_guard lock(finished_mutex_);
+    finished.swap(finished_);
+  }
+  if (finished.empty()) return;
   in_batch([&] {
-    for (auto& [job, outcome] : finished)
-      on_sent(std::move(job), std::move(outcome));
+    for (auto& [job, outcome] : finished) {
+      std::string key = job.delivery->record.key;
+      try {
+        record_outcome(std::move(job), std::move(outcome));
+      } catch (const std::exception& e) {
+        // The row stays pending, so the next start sends it again with the same key.
+        spdlog::error("cannot record the outcome of a delivery in the journal: {}", e.what());
+      }
+      in_flight_.erase(key);
+    }
   });
   if (stopping_ && in_flight_.empty() && on_idle_) {
     auto on_idle = std::move(on_idle_);
@@ -371,35 +431,6 @@ std::chrono::seconds Scheduler::backoff(const config::Config& config, int attemp
   // Up to a fifth of jitter, so that many failures do not retry in lockstep.
   std::uniform_int_distribution<std::int64_t> jitter(0, delay.count() / 5);
   return delay + std::chrono::seconds{jitter(random_)};
-}
-
-void Scheduler::on_sent(Job job, delivery::Outcome outcome) {
-  std::string channel_name = job.delivery->outbound.channel;
-  in_flight_.erase(job.delivery->record.key);
-  Lane& lane = lanes_[channel_name];
-  --lane.active;
-  try {
-    record_outcome(std::move(job), std::move(outcome));
-  } catch (const std::exception& e) {
-    // The row stays pending, so the next start sends it again with the same key.
-    spdlog::error("cannot record the outcome of a delivery in the journal: {}", e.what());
-  }
-  while (!stopping_ && !lane.waiting.empty() && lane.active < k_channel_concurrency) {
-    Job next = std::move(lane.waiting.front());
-    lane.waiting.pop_front();
-    SysSeconds now = clock_();
-    try {
-      launch(next, now);
-    } catch (const std::exception& e) {
-      // Nothing was sent: try again later, as for a dispatch that cannot be recorded.
-      auto delay = next.config->service.retry_initial;
-      spdlog::error("cannot record an attempt of {} in the journal: {}; trying again in {}s",
-                    next.delivery->record.key, e.what(), delay.count());
-      in_flight_.erase(next.delivery->record.key);
-      next.at = now + delay;
-      push(std::move(next));
-    }
-  }
 }
 
 void Scheduler::record_outcome(Job job, delivery::Outcome outcome) {

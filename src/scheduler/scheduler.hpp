@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <queue>
 #include <random>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include "config/config.hpp"
@@ -104,10 +106,19 @@ class Scheduler {
       return a.at != b.at ? a.at > b.at : a.sequence > b.sequence;
     }
   };
-  /// The sends of one channel: how many run, and those waiting for a turn.
+  /// A send whose attempt is recorded, to run on a worker.
+  struct Send {
+    Job job;
+    delivery::Envelope envelope;
+    delivery::Channel* channel = nullptr;
+  };
+  /// The sends of one channel whose attempts are committed. At most k_channel_concurrency
+  /// workers take them in turn, each sending one after another without a round trip through
+  /// the event loop. Shared with the workers, under its mutex.
   struct Lane {
-    std::size_t active = 0;
-    std::deque<Job> waiting;
+    std::mutex mutex;
+    std::deque<Send> ready;
+    std::size_t workers = 0;
   };
 
   void push(Job job);
@@ -123,10 +134,12 @@ class Scheduler {
   void materialise(const Job& job, SysSeconds now);
   void arm();
   void on_timer(bool reached);
-  /// Dispatches the jobs whose time has come.
-  void dispatch_due(SysSeconds now);
-  /// Runs `work` with its journal writes in one transaction, then posts the sends it
-  /// launched: an attempt is durable before its message goes out, and a burst costs one
+  /// Dispatches the jobs whose time has come, a chunk at a time.
+  void dispatch_due();
+  /// Dispatches one job; if the journal cannot record it, queues it again for later.
+  void dispatch_or_defer(Job job, SysSeconds now);
+  /// Runs `work` with its journal writes in one transaction, then hands on the sends it
+  /// started: an attempt is durable before its message goes out, and a burst costs one
   /// sync. If the transaction fails, those sends go back in the queue.
   void in_batch(const std::function<void()>& work);
   void dispatch(const Job& job, SysSeconds now);
@@ -134,17 +147,13 @@ class Scheduler {
                                       const delivery::ChannelSet& channels,
                                       const schedule::Reminder& reminder, SysSeconds now) const;
   void start(Job job, SysSeconds now);
-  void launch(Job job, SysSeconds now);
-  /// A send whose attempt is recorded, to run on a worker.
-  struct Send {
-    Job job;
-    delivery::Envelope envelope;
-    delivery::Channel* channel = nullptr;
-  };
-  void post_send(Send send);
-  /// Records the outcomes the workers returned since the last call, in one transaction.
+  /// Hands a send whose attempt is committed to its lane, starting a worker if the lane has
+  /// fewer than its cap.
+  void enqueue_send(Send send);
+  /// On a worker: sends what the lane holds, one after another, then returns.
+  void drain(Lane& lane);
+  /// Records the outcomes the workers left in `finished_`, in one transaction.
   void record_finished();
-  void on_sent(Job job, delivery::Outcome outcome);
   void record_outcome(Job job, delivery::Outcome outcome);
   void report_failure(const Job& job, const delivery::Outcome& outcome, SysSeconds now);
   /// Queues a message to the monitor unit (failure report, digest), sent as it is.
@@ -165,12 +174,14 @@ class Scheduler {
   boost::asio::thread_pool workers_{8};
   std::priority_queue<Job, std::vector<Job>, Later> queue_;
   std::map<std::string, Lane> lanes_;  // by channel name
-  std::set<std::string> in_flight_;    // journal keys running or waiting in a lane
+  std::set<std::string> in_flight_;    // journal keys started and not yet recorded
   std::set<std::string> reported_;     // failure report ids sent by this process
   std::map<std::string, ChannelStats> stats_;
-  std::vector<Send> unposted_;  // launched in the current batch, posted when it commits
+  std::vector<Send> unposted_;  // started in the current batch, handed on when it commits
   bool in_batch_ = false;
+  std::mutex finished_mutex_;  // guards finished_, which the workers fill
   std::vector<std::pair<Job, delivery::Outcome>> finished_;  // sent, not recorded yet
+  boost::asio::steady_timer record_timer_{io_};              // when to record them
   std::uint64_t sequence_ = 0;
   bool stopping_ = false;
   /// stopping_ as seen by the workers: a send queued in the pool does not start after stop().

@@ -283,6 +283,9 @@ class AckTest(DaemonTestCase):
 
         self.wait_mails("phong-a", 1, 20, d)
         self.wait_mails("phong-b", 1, 20, d)
+        # Outcomes are recorded (and counted) together, a moment after the sends.
+        harness.wait_until(lambda: metrics()[0]["deadlined_deliveries_total"], 5, daemons=[d],
+                           desc="the deliveries counted in /metrics")
         first, text = metrics()
         for name, value in first.items():
             self.assertIsNotNone(value, f"{name} in /metrics:\n{text}")

@@ -241,3 +241,23 @@ TEST_CASE("FNV-1a names are 16 stable hex digits", "[codec]") {
   CHECK(codec::fnv1a64_hex("") == "cbf29ce484222325");
   CHECK(codec::fnv1a64_hex("a") == "af63dc4c8601ec8c");
 }
+
+TEST_CASE("hand-written time formats agree with date::format in every kind of zone", "[message]") {
+  // Whole-hour, half-hour and 45-minute offsets, west and east, with and without DST.
+  for (const char* name : {"UTC", "Asia/Ho_Chi_Minh", "America/St_Johns", "Asia/Kathmandu",
+                           "Europe/Berlin", "Pacific/Kiritimati"}) {
+    const date::time_zone* zone = date::locate_zone(name);
+    // Every 27 hours 46 minutes 43 seconds over 1969-2040: all months, days and times.
+    for (date::sys_seconds t = date::sys_days{date::year{1969} / 1 / 1};
+         t < date::sys_days{date::year{2040} / 1 / 1}; t += std::chrono::seconds{100'003}) {
+      auto zoned = date::make_zoned(zone, t);
+      INFO(name << " " << t.time_since_epoch().count());
+      REQUIRE(message::iso8601(zone, t) == date::format("%FT%T%Ez", zoned));
+      REQUIRE(message::rfc5322_date(zone, t) == date::format("%a, %d %b %Y %T %z", zoned));
+      REQUIRE(message::vn_date(zone, t) == date::format("%d/%m/%Y", zoned));
+      REQUIRE(message::vn_time(zone, t) == date::format("%H:%M", zoned));
+      auto day = date::floor<date::days>(zoned.get_local_time());
+      REQUIRE(message::vn_date(day) == date::format("%d/%m/%Y", day));
+    }
+  }
+}

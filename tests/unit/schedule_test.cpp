@@ -283,11 +283,27 @@ TEST_CASE("a deadline whose first reminder is to come is held as one pending ent
   CHECK(pending.size() == 8);
   CHECK(pending.front().at == agenda.later[0].at);
 
-  // At that instant its first stage is due now and the other three stages are upcoming.
-  auto now = schedule::agenda_of(c, agenda.later[0], agenda.later[0].at, std::chrono::seconds{60});
-  REQUIRE(now.catch_up.size() == 2);
-  CHECK(now.catch_up[0].stage == "7d");
-  CHECK_FALSE(now.catch_up[0].late);
-  CHECK(now.upcoming.size() == 6);
+  // When that instant comes, all of them are upcoming, the first due at once.
+  auto now = schedule::agenda_of(c, agenda.later[0]);
+  CHECK(now.catch_up.empty());
+  REQUIRE(now.upcoming.size() == 8);
+  CHECK(now.upcoming[0].stage == "7d");
+  CHECK(now.upcoming[0].at == agenda.later[0].at);
   CHECK(now.later.empty());  // a one-off task has no occurrence after it
+}
+
+TEST_CASE("a stage at the deadline itself is sent when its occurrence is computed", "[schedule]") {
+  Config c = make_config("UTC");
+  DueSpec due;
+  due.kind = DueSpec::Kind::offset_datetime;
+  due.instant = utc(2020, 11, 3, 10);
+  add_task(c, "t", due, {"0s"});
+  auto agenda = schedule::agenda_at(c, utc(2020, 11, 1, 0), std::chrono::seconds{60});
+  REQUIRE(agenda.later.size() == 1);
+  CHECK(agenda.later[0].at == utc(2020, 11, 3, 10));
+  // Its one stage is at the deadline: computed then, it is still to send, not past.
+  auto then = schedule::agenda_of(c, agenda.later[0]);
+  REQUIRE(then.upcoming.size() == 1);
+  CHECK(then.upcoming[0].at == utc(2020, 11, 3, 10));
+  CHECK(then.past_deadline.empty());
 }
