@@ -273,12 +273,15 @@ std::vector<Outbound> outbound_for(const Config& config, const Reminder& r, conf
   const config::Unit& addressee = r.addressee();
   if (!render)
     return per_channel(config, addressee, id, subject, monitor_copy(config, addressee), {}, {});
-  return per_channel(
-      config, addressee, id, subject, monitor_copy(config, addressee),
-      [&](const Outbound& m) {
-        return render_email(config, id, m.to, m.cc, subject, text_of(config, r), now);
-      },
-      [&] { return render_webhook(config, r); });
+  auto render_one = [&](const Outbound& m) { return content_of(config, r, m, now); };
+  return per_channel(config, addressee, id, subject, monitor_copy(config, addressee), render_one,
+                     [&] { return render_webhook(config, r); });
+}
+
+std::string content_of(const Config& config, const Reminder& r, const Outbound& m,
+                       config::SysSeconds now) {
+  if (m.kind == Outbound::Kind::webhook) return render_webhook(config, r);
+  return render_email(config, m.id, m.to, m.cc, m.subject, text_of(config, r), now);
 }
 
 std::string failure_report_id(const Config& config, const std::string& address,

@@ -54,6 +54,11 @@ std::string text_of(const config::Config& config, const schedule::Reminder& remi
 std::vector<Outbound> outbound_for(const config::Config& config, const schedule::Reminder& reminder,
                                    config::SysSeconds now, bool render);
 
+/// The content of one message of outbound_for(..., false), as `render` would have filled it
+/// in. Pure and thread-safe: the scheduler renders on the thread that sends.
+std::string content_of(const config::Config& config, const schedule::Reminder& reminder,
+                       const Outbound& message, config::SysSeconds now);
+
 /// A complete RFC 5322 message with CRLF line ends; `extra_headers` are complete
 /// CRLF-terminated lines added as they are.
 std::string render_email(const config::Config& config, const std::string& message_id,

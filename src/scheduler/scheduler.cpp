@@ -273,7 +273,9 @@ std::vector<Scheduler::Delivery> Scheduler::deliveries_of(const config::Config& 
                                                           const schedule::Reminder& r,
                                                           SysSeconds now) const {
   std::vector<Delivery> out;
-  for (message::Outbound& outbound : message::outbound_for(config, r, now, true)) {
+  // The content is rendered by the worker that sends it (see drain): only keys, channels and
+  // recipients are needed here.
+  for (message::Outbound& outbound : message::outbound_for(config, r, now, false)) {
     const delivery::Channel* channel = channels.find(outbound.channel);
     if (!channel) {
       spdlog::error("no channel '{}' for {}; check the configuration", outbound.channel,
@@ -339,7 +341,9 @@ void Scheduler::start(Job job, SysSeconds now) {
       d.recipients.size() == 1 ? d.recipients.front() : describe(d.outbound.to, d.outbound.cc));
   delivery::Channel* channel = job.channels->find(d.outbound.channel);
   delivery::Envelope envelope{d.outbound.id, d.recipients, d.outbound.content};
-  Send send{std::move(job), std::move(envelope), channel};
+  // A reminder's message is rendered on the worker; a report comes rendered.
+  bool render = job.reminder && d.outbound.content.empty();
+  Send send{std::move(job), std::move(envelope), channel, render, now};
   if (in_batch_) {
     unposted_.push_back(std::move(send));  // handed on once its attempt is committed
   } else {
@@ -373,9 +377,15 @@ void Scheduler::drain(Lane& lane) {
       send.emplace(std::move(lane.ready.front()));
       lane.ready.pop_front();
     }
-    delivery::Outcome outcome = stop_requested_
-                                    ? delivery::Outcome::retryable("not started: shutting down")
-                                    : send->channel->send(send->envelope);
+    delivery::Outcome outcome = delivery::Outcome::retryable("not started: shutting down");
+    if (!stop_requested_) {
+      if (send->render) {
+        const Job& job = send->job;
+        send->envelope.content =
+            message::content_of(*job.config, *job.reminder, job.delivery->outbound, send->at);
+      }
+      outcome = send->channel->send(send->envelope);
+    }
     std::size_t waiting = 0;
     {
       std::lock_guard lock(finished_mutex_);

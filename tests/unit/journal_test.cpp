@@ -105,3 +105,34 @@ TEST_CASE("confirmations are an append-only audit trail where the latest entry d
   // Another occurrence of the same task and unit is a different target.
   CHECK_FALSE(j.is_confirmed({"p", "t", "2026-09", "a"}));
 }
+
+TEST_CASE("a batch of writes is seen by others only once committed, and a rollback drops it",
+          "[journal]") {
+  test::TempDir dir;
+  auto path = dir.path() / "state" / "journal.sqlite";
+  journal::Journal writer(path);
+  journal::Journal reader(path);  // another connection, as `deadlined ack` or a restart
+
+  writer.begin();
+  writer.mark_attempt(record("a"), at(100));
+  writer.mark_attempt(record("b"), at(100));
+  CHECK(writer.state_of("a/email") == State::pending);  // the writer sees its own writes
+  CHECK_FALSE(reader.state_of("a/email"));
+  writer.commit();
+  CHECK(reader.state_of("a/email") == State::pending);
+  CHECK(reader.state_of("b/email") == State::pending);
+
+  writer.begin();
+  writer.mark_delivered("a/email", at(101));
+  writer.rollback();
+  CHECK(reader.state_of("a/email") == State::pending);
+  CHECK(writer.state_of("a/email") == State::pending);
+  writer.rollback();  // nothing open: does nothing
+
+  // Statements are prepared once and reused: many writes in one batch stay correct.
+  writer.begin();
+  for (int i = 0; i < 200; ++i)
+    writer.mark_attempt(record("n" + std::to_string(i)), at(200));
+  writer.commit();
+  CHECK(reader.count(State::pending) == 202);
+}
