@@ -49,8 +49,7 @@ void add_chase(const config::Config& config, const calendar::WorkCalendar& calen
       day = calendar.next_working_day(day);
     return day;
   };
-  const SysSeconds last =
-      local_to_sys(config, working_day_after(chase.until) + config.service.day_end);
+  const SysSeconds last = chase_end(config, calendar, task, due);
   auto overdue_days = [&](SysSeconds at) {
     return static_cast<int>(calendar.working_days_after(due_day, local_day_of(config, at)));
   };
