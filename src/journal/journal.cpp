@@ -150,13 +150,16 @@ std::optional<State> Journal::state_of(const std::string& key) {
   return State::pending;
 }
 
-void Journal::mark_attempt(const DeliveryRecord& r, SysSeconds now) {
+bool Journal::mark_attempt(const DeliveryRecord& r, SysSeconds now) {
+  // One statement checks and records: the upsert leaves a finished row alone and then
+  // returns no row.
   Statement s(prepare(
       "INSERT INTO deliveries (key, reminder_key, channel, plan, task, occurrence, stage, unit,"
       " scheduled_at, due_at, late, state, attempts, first_attempt_at, last_attempt_at)"
       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'pending', 1, ?12, ?12)"
       " ON CONFLICT(key) DO UPDATE SET attempts = attempts + 1, last_attempt_at = ?12,"
-      " late = late OR ?11"));
+      " late = late OR ?11 WHERE state = 'pending'"
+      " RETURNING attempts"));
   bind(s.get(), 1, r.key);
   bind(s.get(), 2, r.reminder_key);
   bind(s.get(), 3, r.channel);
@@ -169,7 +172,10 @@ void Journal::mark_attempt(const DeliveryRecord& r, SysSeconds now) {
   sqlite3_bind_int64(s.get(), 10, seconds(r.due_at));
   sqlite3_bind_int(s.get(), 11, r.late ? 1 : 0);
   sqlite3_bind_int64(s.get(), 12, seconds(now));
-  if (sqlite3_step(s.get()) != SQLITE_DONE) fail("record attempt");
+  int rc = sqlite3_step(s.get());
+  if (rc == SQLITE_DONE) return false;
+  if (rc != SQLITE_ROW || sqlite3_step(s.get()) != SQLITE_DONE) fail("record attempt");
+  return true;
 }
 
 void Journal::mark_delivered(const std::string& key, SysSeconds now) {

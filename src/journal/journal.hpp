@@ -59,7 +59,8 @@ class Journal {
   std::optional<State> state_of(const std::string& key);
 
   /// Records an attempt about to be made: inserts the row or counts one more attempt.
-  void mark_attempt(const DeliveryRecord& record, SysSeconds now);
+  /// Returns false, changing nothing, when the delivery is already delivered or failed.
+  bool mark_attempt(const DeliveryRecord& record, SysSeconds now);
   void mark_delivered(const std::string& key, SysSeconds now);
   /// A failed attempt; `final` marks the delivery failed for good, else it stays pending.
   void mark_failed(const std::string& key, SysSeconds now, const std::string& reason, bool final);

@@ -325,15 +325,13 @@ void Scheduler::start(Job job, SysSeconds now) {
   if (stopping_) return;
   const std::string key = job.delivery->record.key;
   if (in_flight_.count(key)) return;
-  auto state = journal_.state_of(key);
-  if (state == journal::State::delivered || state == journal::State::failed) {
-    spdlog::debug("skip {}: already {} according to the journal", key, journal::to_string(*state));
-    return;
-  }
   // The attempt is recorded before the send waits for its turn or starts (a throw leaves
   // nothing held; the caller queues the job again): a restart takes up a send that was
   // waiting as well as one cut short.
-  journal_.mark_attempt(job.delivery->record, now);
+  if (!journal_.mark_attempt(job.delivery->record, now)) {
+    spdlog::debug("skip {}: already delivered or failed according to the journal", key);
+    return;
+  }
   in_flight_.insert(key);
   const Delivery& d = *job.delivery;
   spdlog::info(

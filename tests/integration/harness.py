@@ -940,6 +940,32 @@ def run_cli(args: list, *, cwd: Optional[Path] = None, env: Optional[dict] = Non
 # --------------------------------------------------------------------------
 # journal, log, clocks
 
+def confirmations(state_dir: Path) -> list:
+    """The audit trail of STATE_DIR/journal.sqlite (rows as dicts, oldest first); [] before
+    the journal or its table exists."""
+    path = Path(state_dir) / "journal.sqlite"
+    if not path.exists():
+        return []
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    try:
+        con.row_factory = sqlite3.Row
+        return [dict(r) for r in con.execute("SELECT * FROM confirmations ORDER BY id")]
+    except sqlite3.OperationalError:  # table not created yet
+        return []
+    finally:
+        con.close()
+
+
+def outbox_mails_to(state_dir: Path, address: str) -> list:
+    """Parsed messages in the Maildir outbox STATE_DIR/outbox/new whose To is exactly
+    `address`, by file name."""
+    new = Path(state_dir) / "outbox" / "new"
+    if not new.is_dir():
+        return []
+    msgs = [parse_mail(p.read_bytes()) for p in sorted(new.iterdir()) if p.name[0] != "."]
+    return [m for m in msgs if [a.addr_spec for a in m["To"].addresses] == [address]]
+
+
 def journal_rows(state_dir: Path) -> dict:
     """{key: row as dict} of STATE_DIR/journal.sqlite (read-only; fine while the daemon
     runs, the journal is in WAL mode). {} when there is no journal yet."""

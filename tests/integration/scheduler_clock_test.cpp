@@ -14,6 +14,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <tuple>
 
 #include "config/loader.hpp"
 #include "delivery/channel.hpp"
@@ -106,6 +108,42 @@ std::map<std::string, int> messages_by_key(const std::filesystem::path& maildir_
   return count;
 }
 
+std::shared_ptr<const config::Config> load_or_fail(const std::filesystem::path& main) {
+  auto loaded = config::load_config(main);
+  REQUIRE(loaded.config);
+  return loaded.config;
+}
+
+/// What every test here runs on: the config of `main`, its channels, the journal in its
+/// state folder, and the scheduler on `clock` with a simulated timer.
+struct Rig {
+  Rig(const std::filesystem::path& main, SimulatedClock& clock)
+      : config(load_or_fail(main)),
+        channels(std::make_shared<delivery::ChannelSet>(*config, abort)),
+        journal(config->service.state_dir / "journal.sqlite"),
+        scheduler(
+            io, journal, [&clock] { return clock.now(); }, make_timer(clock)),
+        maildir(config->service.state_dir / "outbox" / "new") {}
+
+  std::unique_ptr<SimulatedTimer> make_timer(SimulatedClock& clock) {
+    auto timer = std::make_unique<SimulatedTimer>(io, clock);
+    simulated = timer.get();
+    return timer;
+  }
+
+  /// References to the parts, for a structured binding.
+  auto parts() { return std::tie(config, channels, journal, io, *simulated, scheduler, maildir); }
+
+  std::shared_ptr<const config::Config> config;
+  std::atomic<bool> abort{false};
+  std::shared_ptr<delivery::ChannelSet> channels;
+  journal::Journal journal;
+  boost::asio::io_context io;
+  SimulatedTimer* simulated = nullptr;
+  scheduler::Scheduler scheduler;
+  std::filesystem::path maildir;  ///< the Maildir channel's new/
+};
+
 }  // namespace
 
 TEST_CASE("wall-clock steps forward and back neither lose nor duplicate reminders",
@@ -131,18 +169,8 @@ TEST_CASE("wall-clock steps forward and back neither lose nor duplicate reminder
                 "[service]\nplans = [\"plans/*.toml\"]\n\n[email]\ntransport = \"maildir\"\n"
                 "from = \"Văn phòng <vp@example.org>\"\n\n"
                 "[units.a]\nname = \"Phòng A\"\nemail = [\"a@example.org\"]\n");
-  auto loaded = config::load_config(main);
-  REQUIRE(loaded.config);
-  auto config = loaded.config;
-  std::atomic<bool> abort{false};
-  auto channels = std::make_shared<delivery::ChannelSet>(*config, abort);
-  journal::Journal journal(config->service.state_dir / "journal.sqlite");
-  boost::asio::io_context io;
-  auto timer = std::make_unique<SimulatedTimer>(io, clock);
-  SimulatedTimer& simulated = *timer;
-  scheduler::Scheduler scheduler(
-      io, journal, [&] { return clock.now(); }, std::move(timer));
-  const auto maildir = config->service.state_dir / "outbox" / "new";
+  Rig rig(main, clock);
+  auto [config, channels, journal, io, simulated, scheduler, maildir] = rig.parts();
   auto stage = [&](seconds after_start) {
     return lead(after_start).substr(1, lead(after_start).size() - 2);
   };
@@ -235,18 +263,8 @@ TEST_CASE("a recurring task's occurrences are computed one at a time, each sent 
       "workdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]\n\n"
       "[email]\ntransport = \"maildir\"\nfrom = \"Văn phòng <vp@example.org>\"\n\n"
       "[units.a]\nname = \"Phòng A\"\nemail = [\"a@example.org\"]\n");
-  auto loaded = config::load_config(main);
-  REQUIRE(loaded.config);
-  auto config = loaded.config;
-  std::atomic<bool> abort{false};
-  auto channels = std::make_shared<delivery::ChannelSet>(*config, abort);
-  journal::Journal journal(config->service.state_dir / "journal.sqlite");
-  boost::asio::io_context io;
-  auto timer = std::make_unique<SimulatedTimer>(io, clock);
-  SimulatedTimer& simulated = *timer;
-  scheduler::Scheduler scheduler(
-      io, journal, [&] { return clock.now(); }, std::move(timer));
-  const auto maildir = config->service.state_dir / "outbox" / "new";
+  Rig rig(main, clock);
+  auto [config, channels, journal, io, simulated, scheduler, maildir] = rig.parts();
   auto key_of = [&](date::sys_days day) { return "p.t." + date::format("%Y%m%d", day) + ".0d.a"; };
 
   scheduler.load(config, channels);
@@ -299,18 +317,8 @@ TEST_CASE("overdue notices and escalations go out on their working days until th
       "[units.a]\nname = \"Phòng A\"\nemail = [\"a@example.org\"]\n"
       "[units.b]\nname = \"Phòng B\"\nemail = [\"b@example.org\"]\n"
       "[units.ld]\nname = \"Lãnh đạo\"\nemail = [\"ld@example.org\"]\n");
-  auto loaded = config::load_config(main);
-  REQUIRE(loaded.config);
-  auto config = loaded.config;
-  std::atomic<bool> abort{false};
-  auto channels = std::make_shared<delivery::ChannelSet>(*config, abort);
-  journal::Journal journal(config->service.state_dir / "journal.sqlite");
-  boost::asio::io_context io;
-  auto timer = std::make_unique<SimulatedTimer>(io, clock);
-  SimulatedTimer& simulated = *timer;
-  scheduler::Scheduler scheduler(
-      io, journal, [&] { return clock.now(); }, std::move(timer));
-  const auto maildir = config->service.state_dir / "outbox" / "new";
+  Rig rig(main, clock);
+  auto [config, channels, journal, io, simulated, scheduler, maildir] = rig.parts();
   const std::string occurrence = date::format("%Y%m%d", day_d);
   auto key = [&](const std::string& stage, const std::string& unit) {
     return "p.t." + occurrence + "." + stage + "." + unit;
@@ -371,18 +379,8 @@ TEST_CASE("the Office's digest goes out on working mornings while a unit has not
       "[units.vp]\nname = \"Văn phòng\"\nemail = [\"vp@example.org\"]\n"
       "[units.a]\nname = \"Phòng A\"\nemail = [\"a@example.org\"]\n"
       "[units.b]\nname = \"Phòng B\"\nemail = [\"b@example.org\"]\n");
-  auto loaded = config::load_config(main);
-  REQUIRE(loaded.config);
-  auto config = loaded.config;
-  std::atomic<bool> abort{false};
-  auto channels = std::make_shared<delivery::ChannelSet>(*config, abort);
-  journal::Journal journal(config->service.state_dir / "journal.sqlite");
-  boost::asio::io_context io;
-  auto timer = std::make_unique<SimulatedTimer>(io, clock);
-  SimulatedTimer& simulated = *timer;
-  scheduler::Scheduler scheduler(
-      io, journal, [&] { return clock.now(); }, std::move(timer));
-  const auto maildir = config->service.state_dir / "outbox" / "new";
+  Rig rig(main, clock);
+  auto [config, channels, journal, io, simulated, scheduler, maildir] = rig.parts();
   const std::string occurrence = date::format("%Y%m%d", day_d + date::days{1});
   auto digest_of = [&](date::sys_days day) { return "digest." + date::format("%Y%m%d", day); };
 

@@ -17,7 +17,6 @@ import html
 import http.client
 import os
 import re
-import sqlite3
 import time
 import urllib.parse
 
@@ -37,20 +36,6 @@ def sign(key: bytes, plan, task, occurrence, unit, expires) -> str:
     payload = f"{plan}.{task}.{occurrence}.{unit}.{expires}"
     mac = hmac.new(key, b"ack:" + payload.encode(), hashlib.sha256).digest()[:16]
     return payload + "." + base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
-
-
-def confirmations(state_dir) -> list:
-    path = state_dir / "journal.sqlite"
-    if not path.exists():
-        return []
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-    try:
-        con.row_factory = sqlite3.Row
-        return [dict(r) for r in con.execute("SELECT * FROM confirmations ORDER BY id")]
-    except sqlite3.OperationalError:  # table not created yet
-        return []
-    finally:
-        con.close()
 
 
 class AckTest(DaemonTestCase):
@@ -123,18 +108,7 @@ class AckTest(DaemonTestCase):
     # -- mail helpers
 
     def mails_to(self, unit):
-        """Parsed reminders whose To is `unit`'s address, oldest first by name."""
-        new = self.ws.state_dir / "outbox" / "new"
-        if not new.is_dir():
-            return []
-        out = []
-        for p in sorted(new.iterdir()):
-            if p.name.startswith("."):
-                continue
-            msg = harness.parse_mail(p.read_bytes())
-            if [a.addr_spec for a in msg["To"].addresses] == [ADDR[unit]]:
-                out.append(msg)
-        return out
+        return harness.outbox_mails_to(self.ws.state_dir, ADDR[unit])
 
     def wait_mails(self, unit, n, timeout, d):
         return harness.wait_until(lambda: len(self.mails_to(unit)) >= n, timeout,
@@ -185,14 +159,14 @@ class AckTest(DaemonTestCase):
         self.assertNotIn("Đã xác nhận hoàn thành", text)
         csrf = self.csrf_of(page)
         self.checked("GET", path, 200)
-        self.assertEqual(confirmations(self.ws.state_dir), [], "a GET records nothing")
+        self.assertEqual(harness.confirmations(self.ws.state_dir), [], "a GET records nothing")
 
         note = "Đã nộp báo cáo <i>số 5</i> ngày hôm nay"
         # trust_proxy is off by default: X-Forwarded-For must not be believed.
         hdrs, _ = self.post_form(path, {"csrf": csrf, "note": note}, 303, origin=self.public,
                                  extra={"X-Forwarded-For": "203.0.113.9"})
         self.assertEqual(hdrs.get("location"), f"{self.public}/ack/{token}", "303 Location")
-        rows = confirmations(self.ws.state_dir)
+        rows = harness.confirmations(self.ws.state_dir)
         self.assertEqual(len(rows), 1, rows)
         row = rows[0]
         self.assertEqual((row["plan"], row["task"], row["occurrence"], row["unit"],
@@ -204,7 +178,8 @@ class AckTest(DaemonTestCase):
         self.assertIn(note, html.unescape(page), "the note is shown")
         self.assertIn("&lt;i&gt;", page, "the note is HTML-escaped")
         self.post_form(path, {"csrf": csrf, "note": "lần hai"}, 303, origin=self.public)
-        self.assertEqual(len(confirmations(self.ws.state_dir)), 1, "a second POST adds no row")
+        self.assertEqual(len(harness.confirmations(self.ws.state_dir)), 1,
+                         "a second POST adds no row")
 
         # Later stages: b is still reminded, a is not.
         self.assertEqual(len(self.mails_to("phong-a")), 1, "confirmed before stage 2")
@@ -259,12 +234,13 @@ class AckTest(DaemonTestCase):
         self.post_form(path, {"csrf": csrf}, 403, origin="http://evil.example")
         self.post_form(path, {"csrf": csrf}, 403, origin=f"http://localhost:{self.port + 1}")
         self.post_form(path, {"csrf": csrf}, 403, origin=f"http://127.0.0.1:{self.port}")
-        self.assertEqual(confirmations(self.ws.state_dir), [], "nothing recorded")
+        self.assertEqual(harness.confirmations(self.ws.state_dir), [], "nothing recorded")
         self.checked("GET", path, 200)
-        self.assertEqual(confirmations(self.ws.state_dir), [], "still nothing after GETs")
+        self.assertEqual(harness.confirmations(self.ws.state_dir), [], "still nothing after GETs")
         # The same csrf from the public origin does confirm (so the 403s above were real).
         self.post_form(path, {"csrf": csrf, "note": "x"}, 303, origin=self.public)
-        self.assertEqual([r["action"] for r in confirmations(self.ws.state_dir)], ["confirm"])
+        self.assertEqual([r["action"] for r in harness.confirmations(self.ws.state_dir)],
+                         ["confirm"])
         d.stop()
 
     def test_healthz_metrics_and_errors(self):
@@ -310,7 +286,7 @@ class AckTest(DaemonTestCase):
         except (ConnectionError, http.client.HTTPException) as e:
             status = f"closed ({type(e).__name__})"
         self.assertTrue(status == 413 or isinstance(status, str), f"oversized body: {status}")
-        self.assertEqual(confirmations(self.ws.state_dir), [])
+        self.assertEqual(harness.confirmations(self.ws.state_dir), [])
         self.assertEqual(self.try_get("/healthz"), 200, "still serving after the big body")
         d.stop()
 
@@ -331,13 +307,13 @@ class AckTest(DaemonTestCase):
         rc, out = cli("ack", "phong-b", "19990101")
         self.assertEqual(rc, 1, out)
         self.assertIn("error:", out)
-        self.assertEqual(confirmations(self.ws.state_dir), [], "errors record nothing")
+        self.assertEqual(harness.confirmations(self.ws.state_dir), [], "errors record nothing")
 
         note = "Văn phòng ghi nhận qua điện thoại"
         rc, out = cli("ack", "phong-b", self.occ, "--note", note)
         self.assertEqual(rc, 0, out)
         self.assertIn("confirmed", out)
-        rows = confirmations(self.ws.state_dir)
+        rows = harness.confirmations(self.ws.state_dir)
         self.assertEqual(len(rows), 1, rows)
         self.assertEqual((rows[0]["unit"], rows[0]["occurrence"], rows[0]["action"],
                           rows[0]["origin"], rows[0]["note"]),
@@ -357,7 +333,7 @@ class AckTest(DaemonTestCase):
 
         rc, out = cli("reopen", "phong-b", self.occ)
         self.assertEqual(rc, 0, out)
-        rows = confirmations(self.ws.state_dir)
+        rows = harness.confirmations(self.ws.state_dir)
         self.assertEqual([(r["unit"], r["action"], r["origin"]) for r in rows],
                          [("phong-b", "confirm", "cli"), ("phong-b", "reopen", "cli")])
         self.assertTrue(rows[1]["actor"].startswith("cli:"), rows[1]["actor"])

@@ -20,7 +20,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import time
 from pathlib import Path
@@ -67,20 +66,6 @@ def node_major(node) -> int:
         return 0
 
 
-def confirmations(state_dir) -> list:
-    path = state_dir / "journal.sqlite"
-    if not path.exists():
-        return []
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-    try:
-        con.row_factory = sqlite3.Row
-        return [dict(r) for r in con.execute("SELECT * FROM confirmations ORDER BY id")]
-    except sqlite3.OperationalError:  # table not created yet
-        return []
-    finally:
-        con.close()
-
-
 def png_size(path: Path) -> tuple:
     """(width, height) from the IHDR chunk of a PNG file."""
     data = path.read_bytes()[:24]
@@ -107,17 +92,7 @@ class BrowserTest(DaemonTestCase):
     # -- helpers
 
     def mails_to(self, unit):
-        new = self.ws.state_dir / "outbox" / "new"
-        if not new.is_dir():
-            return []
-        out = []
-        for p in sorted(new.iterdir()):
-            if p.name.startswith("."):
-                continue
-            msg = harness.parse_mail(p.read_bytes())
-            if [a.addr_spec for a in msg["To"].addresses] == [ADDR[unit]]:
-                out.append(msg)
-        return out
+        return harness.outbox_mails_to(self.ws.state_dir, ADDR[unit])
 
     def wait_mails(self, unit, n, timeout, d):
         return harness.wait_until(lambda: len(self.mails_to(unit)) >= n, timeout,
@@ -213,7 +188,7 @@ class BrowserTest(DaemonTestCase):
         self.wait_mails("phong-b", 1, 20, d)
         ack_url = self.link_of(self.mails_to("phong-a")[0])
         self.assertTrue(ack_url.startswith(f"http://127.0.0.1:{self.port}/ack/"), ack_url)
-        self.assertEqual(confirmations(self.ws.state_dir), [], "nothing confirmed yet")
+        self.assertEqual(harness.confirmations(self.ws.state_dir), [], "nothing confirmed yet")
 
         self.run_browser(ack_url, shots)
 
@@ -228,7 +203,7 @@ class BrowserTest(DaemonTestCase):
             self.assertGreaterEqual(width, 200, f"{path}: {width}x{height}")
             self.assertGreaterEqual(height, 200, f"{path}: {width}x{height}")
 
-        rows = confirmations(self.ws.state_dir)
+        rows = harness.confirmations(self.ws.state_dir)
         self.assertEqual(len(rows), 1, f"exactly one confirmation: {rows}")
         row = rows[0]
         self.assertEqual((row["plan"], row["task"], row["occurrence"], row["unit"],
@@ -249,7 +224,7 @@ class BrowserTest(DaemonTestCase):
             harness.assert_holds(lambda: len(self.mails_to("phong-a")) == 1, 2,
                                  desc="no second reminder to phong-a")
             self.assertEqual(self.skip_lines(d, "phong-b"), [], "no skip for phong-b")
-        self.assertEqual(len(confirmations(self.ws.state_dir)), 1, "still one confirmation")
+        self.assertEqual(len(harness.confirmations(self.ws.state_dir)), 1, "still one confirmation")
         d.stop()
 
 

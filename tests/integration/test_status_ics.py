@@ -129,11 +129,8 @@ class StatusIcsTest(DaemonTestCase):
         """(ack links, feed links) of the first reminder to `unit` whose Message-ID has
         `task` (others, e.g. overdue notices of other tasks, are skipped)."""
         def found():
-            new = self.ws.state_dir / "outbox" / "new"
-            msgs = [harness.parse_mail(p.read_bytes()) for p in
-                    (sorted(new.iterdir()) if new.is_dir() else ()) if p.name[0] != "."]
-            return [m for m in msgs if [a.addr_spec for a in m["To"].addresses] ==
-                    [ADDR[unit]] and f".{task}." in str(m["Message-ID"])]
+            return [m for m in harness.outbox_mails_to(self.ws.state_dir, ADDR[unit])
+                    if f".{task}." in str(m["Message-ID"])]
 
         msg = harness.wait_until(found, timeout, desc=f"a reminder to {unit}", daemons=[d])[0]
         body = harness.text_body(msg).replace("\r\n", "\n")

@@ -50,6 +50,12 @@ TEST_CASE("the journal records attempts, deliveries and failures durably", "[jou
   }
   // Reopened, as after a restart.
   journal::Journal j(path);
+  // A finished delivery takes no further attempt; a pending one does.
+  CHECK_FALSE(j.mark_attempt(record("x"), at(200)));
+  CHECK_FALSE(j.mark_attempt(record("y"), at(200)));
+  CHECK(j.attempts("x/email") == 2);
+  CHECK(j.mark_attempt(record("z"), at(200)));
+  CHECK(j.attempts("z/email") == 2);
   CHECK(j.state_of("x/email") == State::delivered);
   CHECK(j.state_of("y/email") == State::failed);
   CHECK(j.state_of("z/email") == State::pending);
@@ -114,8 +120,8 @@ TEST_CASE("a batch of writes is seen by others only once committed, and a rollba
   journal::Journal reader(path);  // another connection, as `deadlined ack` or a restart
 
   writer.begin();
-  writer.mark_attempt(record("a"), at(100));
-  writer.mark_attempt(record("b"), at(100));
+  CHECK(writer.mark_attempt(record("a"), at(100)));
+  CHECK(writer.mark_attempt(record("b"), at(100)));
   CHECK(writer.state_of("a/email") == State::pending);  // the writer sees its own writes
   CHECK_FALSE(reader.state_of("a/email"));
   writer.commit();
