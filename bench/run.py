@@ -134,10 +134,10 @@ def main():
         load_scenarios(binary, work, sizes, args, row)
     if args.only != "load":
         client = args.client or str(Path(binary).parent / "deadlined_curl_client")
-        for r in delivery.precision(binary, work / "precision", args.runs):
-            row(r[0], r[1], r[2], r[3], None if not r[4] else r[4] == "PASS")
-        for r in delivery.throughput(binary, work / "throughput", client):
-            row(r[0], r[1], r[2], r[3], None if not r[4] else r[4] == "PASS")
+        for figure, value, unit, target, verdict in (
+                delivery.precision(binary, work / "precision", args.runs)
+                + delivery.throughput(binary, work / "throughput", client)):
+            row(figure, value, unit, target, None if not verdict else verdict == "PASS")
 
     width = max(len(r[0]) for r in rows)
     print(f"{'figure':<{width}}  {'value':>10}  {'unit':<11} {'target':<26} verdict")

@@ -237,7 +237,7 @@ std::string render_email(const Config& config, const std::string& message_id,
   return out;
 }
 
-std::string render_webhook(const Config& config, const Reminder& r) {
+std::string render_webhook(const Config& config, const Reminder& r, const std::string& subject) {
   const auto* zone = config.service.zone;
   nlohmann::ordered_json body = {
       {"id", r.key()},
@@ -257,7 +257,7 @@ std::string render_webhook(const Config& config, const Reminder& r) {
       {"at", iso8601(zone, r.at)},
       {"due", iso8601(zone, r.due)},
       {"overdue_days", r.overdue_days},
-      {"subject", subject_of(config, r)},
+      {"subject", subject},
       {"text", text_of(config, r)},
   };
   if (r.recipient) body["recipient"] = r.recipient->id;
@@ -275,12 +275,12 @@ std::vector<Outbound> outbound_for(const Config& config, const Reminder& r, conf
     return per_channel(config, addressee, id, subject, monitor_copy(config, addressee), {}, {});
   auto render_one = [&](const Outbound& m) { return content_of(config, r, m, now); };
   return per_channel(config, addressee, id, subject, monitor_copy(config, addressee), render_one,
-                     [&] { return render_webhook(config, r); });
+                     [&] { return render_webhook(config, r, subject); });
 }
 
 std::string content_of(const Config& config, const Reminder& r, const Outbound& m,
                        config::SysSeconds now) {
-  if (m.kind == Outbound::Kind::webhook) return render_webhook(config, r);
+  if (m.kind == Outbound::Kind::webhook) return render_webhook(config, r, m.subject);
   return render_email(config, m.id, m.to, m.cc, m.subject, text_of(config, r), now);
 }
 

@@ -66,8 +66,9 @@ std::string render_email(const config::Config& config, const std::string& messag
                          const std::string& subject, const std::string& text,
                          config::SysSeconds now, const std::string& extra_headers = {});
 
-/// The webhook JSON body (see README for the fields).
-std::string render_webhook(const config::Config& config, const schedule::Reminder& reminder);
+/// The webhook JSON body (see README for the fields); `subject` is subject_of(reminder).
+std::string render_webhook(const config::Config& config, const schedule::Reminder& reminder,
+                           const std::string& subject);
 
 /// One unit's state in the Office's digest.
 struct DigestUnit {

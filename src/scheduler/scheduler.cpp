@@ -339,9 +339,7 @@ void Scheduler::start(Job job, SysSeconds now) {
       d.recipients.size() == 1 ? d.recipients.front() : describe(d.outbound.to, d.outbound.cc));
   delivery::Channel* channel = job.channels->find(d.outbound.channel);
   delivery::Envelope envelope{d.outbound.id, d.recipients, d.outbound.content};
-  // A reminder's message is rendered on the worker; a report comes rendered.
-  bool render = job.reminder && d.outbound.content.empty();
-  Send send{std::move(job), std::move(envelope), channel, render, now};
+  Send send{std::move(job), std::move(envelope), channel, now};
   if (in_batch_) {
     unposted_.push_back(std::move(send));  // handed on once its attempt is committed
   } else {
@@ -377,7 +375,8 @@ void Scheduler::drain(Lane& lane) {
     }
     delivery::Outcome outcome = delivery::Outcome::retryable("not started: shutting down");
     if (!stop_requested_) {
-      if (send->render) {
+      // A reminder's message is rendered here, off the event loop; a report comes rendered.
+      if (send->envelope.content.empty() && send->job.reminder) {
         const Job& job = send->job;
         send->envelope.content =
             message::content_of(*job.config, *job.reminder, job.delivery->outbound, send->at);

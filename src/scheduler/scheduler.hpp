@@ -111,8 +111,7 @@ class Scheduler {
     Job job;
     delivery::Envelope envelope;
     delivery::Channel* channel = nullptr;
-    bool render = false;  // the content is to be rendered (on the worker, off the event loop)
-    SysSeconds at{};      // the time of the attempt: an email's Date
+    SysSeconds at{};  // the time of the attempt: an email's Date
   };
   /// The sends of one channel whose attempts are committed. At most k_channel_concurrency
   /// workers take them in turn, each sending one after another without a round trip through
