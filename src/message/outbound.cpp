@@ -2,9 +2,8 @@
 
 #include <functional>
 
-#include <nlohmann/json.hpp>
-
 #include "codec/base64.hpp"
+#include "codec/json_object.hpp"
 #include "codec/token.hpp"
 #include "message/mime.hpp"
 #include "message/time_format.hpp"
@@ -239,31 +238,30 @@ std::string render_email(const Config& config, const std::string& message_id,
 
 std::string render_webhook(const Config& config, const Reminder& r, const std::string& subject) {
   const auto* zone = config.service.zone;
-  nlohmann::ordered_json body = {
-      {"id", r.key()},
-      {"type", kind_name(r.kind)},
-      {"stage", r.stage},
-      {"late", r.late},
-      {"plan", r.plan->id},
-      {"plan_number", r.plan->number},
-      {"plan_title", r.plan->title},
-      {"task", r.task->id},
-      {"task_title", r.task->title},
-      {"occurrence", r.occurrence},
-      {"occurrence_name", r.occurrence_name},
-      {"unit", r.unit->id},
-      {"unit_name", r.unit->name},
-      {"role", r.role == schedule::Role::responsible ? "responsible" : "coordinating"},
-      {"at", iso8601(zone, r.at)},
-      {"due", iso8601(zone, r.due)},
-      {"overdue_days", r.overdue_days},
-      {"subject", subject},
-      {"text", text_of(config, r)},
-  };
-  if (r.recipient) body["recipient"] = r.recipient->id;
+  codec::JsonObject body;
+  body.add("id", r.key())
+      .add("type", kind_name(r.kind))
+      .add("stage", r.stage)
+      .add("late", r.late)
+      .add("plan", r.plan->id)
+      .add("plan_number", r.plan->number)
+      .add("plan_title", r.plan->title)
+      .add("task", r.task->id)
+      .add("task_title", r.task->title)
+      .add("occurrence", r.occurrence)
+      .add("occurrence_name", r.occurrence_name)
+      .add("unit", r.unit->id)
+      .add("unit_name", r.unit->name)
+      .add("role", r.role == schedule::Role::responsible ? "responsible" : "coordinating")
+      .add("at", iso8601(zone, r.at))
+      .add("due", iso8601(zone, r.due))
+      .add("overdue_days", r.overdue_days)
+      .add("subject", subject)
+      .add("text", text_of(config, r));
+  if (r.recipient) body.add("recipient", r.recipient->id);
   if (auto url = confirmation_url(config, r); url && r.kind != Reminder::Kind::escalation)
-    body["confirm_url"] = *url;
-  return body.dump();
+    body.add("confirm_url", *url);
+  return body.finish();
 }
 
 std::vector<Outbound> outbound_for(const Config& config, const Reminder& r, config::SysSeconds now,
@@ -313,17 +311,18 @@ std::vector<Outbound> failure_report(const Config& config, const config::Unit& m
                             "X-Deadlined-Report: delivery-failure\r\n");
       },
       [&] {
-        return nlohmann::ordered_json{{"id", id},
-                                      {"type", "delivery_failure"},
-                                      {"address", failure.address},
-                                      {"channel", failure.channel},
-                                      {"unit", failure.unit_id},
-                                      {"unit_name", failure.unit_name},
-                                      {"reminder", failure.reminder_key},
-                                      {"reason", failure.reason},
-                                      {"subject", subject},
-                                      {"text", text}}
-            .dump();
+        return codec::JsonObject()
+            .add("id", id)
+            .add("type", "delivery_failure")
+            .add("address", failure.address)
+            .add("channel", failure.channel)
+            .add("unit", failure.unit_id)
+            .add("unit_name", failure.unit_name)
+            .add("reminder", failure.reminder_key)
+            .add("reason", failure.reason)
+            .add("subject", subject)
+            .add("text", text)
+            .finish();
       });
 }
 
@@ -340,9 +339,13 @@ std::vector<Outbound> test_outbound(const Config& config, const config::Unit& un
       config, unit, id, subject, {},
       [&](const Outbound& m) { return render_email(config, id, m.to, {}, subject, text, now); },
       [&] {
-        return nlohmann::ordered_json{
-            {"id", id}, {"type", "test"}, {"unit", unit.id}, {"subject", subject}, {"text", text}}
-            .dump();
+        return codec::JsonObject()
+            .add("id", id)
+            .add("type", "test")
+            .add("unit", unit.id)
+            .add("subject", subject)
+            .add("text", text)
+            .finish();
       });
 }
 

@@ -334,7 +334,8 @@ void Scheduler::start(Job job, SysSeconds now) {
   }
   in_flight_.insert(key);
   const Delivery& d = *job.delivery;
-  spdlog::info(
+  // The outcome's line names the same message at info; this one is for following a send.
+  spdlog::debug(
       "sending {} via {} to {}", d.outbound.id, d.outbound.channel,
       d.recipients.size() == 1 ? d.recipients.front() : describe(d.outbound.to, d.outbound.cc));
   delivery::Channel* channel = job.channels->find(d.outbound.channel);
