@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include "journal/journal.hpp"
@@ -141,4 +142,69 @@ TEST_CASE("a batch of writes is seen by others only once committed, and a rollba
     writer.mark_attempt(record("n" + std::to_string(i)), at(200));
   writer.commit();
   CHECK(reader.count(State::pending) == 202);
+}
+
+TEST_CASE("a version 2 journal is migrated to version 3 with every row kept", "[journal]") {
+  test::TempDir dir;
+  auto path = dir.path() / "journal.sqlite";
+  auto sql = [&](sqlite3* db, const char* text) {
+    char* error = nullptr;
+    int rc = sqlite3_exec(db, text, nullptr, nullptr, &error);
+    std::string message = error ? error : "";
+    sqlite3_free(error);
+    return rc == SQLITE_OK ? std::string() : message.empty() ? "error" : message;
+  };
+  {
+    // The schema exactly as version 2 created it, with a row in each state.
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    CHECK(sql(db,
+              "CREATE TABLE deliveries (key TEXT PRIMARY KEY, reminder_key TEXT NOT NULL,"
+              " channel TEXT NOT NULL, plan TEXT NOT NULL, task TEXT NOT NULL,"
+              " occurrence TEXT NOT NULL, stage TEXT NOT NULL, unit TEXT NOT NULL,"
+              " scheduled_at INTEGER NOT NULL, due_at INTEGER NOT NULL,"
+              " late INTEGER NOT NULL DEFAULT 0,"
+              " state TEXT NOT NULL CHECK (state IN ('pending','delivered','failed')),"
+              " attempts INTEGER NOT NULL DEFAULT 0, first_attempt_at INTEGER,"
+              " last_attempt_at INTEGER, delivered_at INTEGER, last_error TEXT);"
+              "CREATE INDEX deliveries_by_state ON deliveries(state);"
+              "INSERT INTO deliveries VALUES ('d/email', 'd', 'email', 'p', 't', '20201103',"
+              " '1d', 'a', 1604278800, 1604397600, 1, 'delivered', 2, 100, 130, 131, NULL);"
+              "INSERT INTO deliveries VALUES ('f/email', 'f', 'email', 'p', 't', '20201103',"
+              " '1d', 'a', 1604278800, 1604397600, 0, 'failed', 1, 100, 100, NULL, 'SMTP 550');"
+              "INSERT INTO deliveries VALUES ('w/email', 'w', 'email', 'p', 't', '20201103',"
+              " '1d', 'a', 1604278800, 1604397600, 0, 'pending', 1, 100, 100, NULL, 'HTTP 503');"
+              "PRAGMA user_version=2;") == "");
+    sqlite3_close(db);
+  }
+  {
+    journal::Journal j(path);
+    CHECK(j.state_of("d/email") == State::delivered);
+    CHECK(j.state_of("f/email") == State::failed);
+    CHECK(j.state_of("w/email") == State::pending);
+    CHECK(j.attempts("d/email") == 2);
+    CHECK(j.count(State::pending) == 1);
+    CHECK_FALSE(j.mark_attempt(record("d"), at(200)));
+    CHECK(j.mark_attempt(record("w"), at(200)));
+    CHECK(j.attempts("w/email") == 2);
+  }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  auto scalar = [&](const char* text) {
+    sqlite3_stmt* s = nullptr;
+    std::string out;
+    if (sqlite3_prepare_v2(db, text, -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+      out = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    return out;
+  };
+  CHECK(scalar("PRAGMA user_version") == "3");
+  CHECK(scalar("SELECT sql FROM sqlite_master WHERE name = 'deliveries'").find("WITHOUT ROWID") !=
+        std::string::npos);
+  CHECK(scalar("SELECT last_error FROM deliveries WHERE key = 'f/email'") == "SMTP 550");
+  CHECK(scalar("SELECT late || delivered_at FROM deliveries WHERE key = 'd/email'") == "1131");
+  CHECK(scalar("SELECT count(*) FROM sqlite_master WHERE name = 'deliveries_by_state'") == "1");
+  // The state is still checked.
+  CHECK(sql(db, "UPDATE deliveries SET state = 'lost' WHERE key = 'w/email'") != "");
+  sqlite3_close(db);
 }
