@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -9,6 +10,10 @@
 #include "config/config.hpp"
 
 namespace deadlined::delivery {
+
+namespace detail {
+class TransferLoop;
+}
 
 /// The result of one delivery attempt, classified so that retry policy lives in one place.
 struct Outcome {
@@ -23,6 +28,10 @@ struct Outcome {
 
 std::string_view to_string(Outcome::Kind kind);
 
+/// How many messages of one channel are sent at once (the scheduler's cap), and so how many
+/// connections a receiver gets from deadlined.
+inline constexpr std::size_t k_channel_concurrency = 4;
+
 /// A rendered message ready to go: its stable id, its recipients and its bytes.
 struct Envelope {
   std::string id;
@@ -34,8 +43,16 @@ struct Envelope {
 /// throw, and returns early with a retryable outcome once the abort flag is set.
 class Channel {
  public:
+  using Done = std::function<void(Outcome)>;
+
   virtual ~Channel() = default;
   virtual Outcome send(const Envelope& envelope) = 0;
+  /// True when send_async returns at once and the transfer runs on the channel set's
+  /// transfer loop; false when it is `send` on the calling thread.
+  virtual bool asynchronous() const { return false; }
+  /// Sends `envelope` and calls `done` exactly once with the outcome: on the transfer loop's
+  /// thread for an asynchronous channel, else before returning.
+  virtual void send_async(Envelope envelope, Done done) { done(send(envelope)); }
   /// True when each recipient address is a delivery of its own (SMTP: a bad address must
   /// not block the others, and each failure is attributed to its address).
   virtual bool per_recipient() const { return false; }
@@ -51,10 +68,14 @@ class ChannelSet {
  public:
   /// Builds the channels of `config`; `abort` is polled by transfers in progress.
   ChannelSet(const config::Config& config, const std::atomic<bool>& abort);
+  ~ChannelSet();
   Channel* find(const std::string& name) const;
 
  private:
   std::map<std::string, std::unique_ptr<Channel>> channels_;
+  /// Shared by the libcurl channels; declared last, so that it is destroyed first and its
+  /// thread has finished with every channel before they go.
+  std::unique_ptr<detail::TransferLoop> loop_;
 };
 
 }  // namespace deadlined::delivery

@@ -1,5 +1,6 @@
 #include "delivery/channel.hpp"
 #include "delivery/channels.hpp"
+#include "delivery/transfer_loop.hpp"
 
 namespace deadlined::delivery {
 
@@ -24,17 +25,22 @@ std::vector<std::vector<std::string>> recipient_groups(const Channel& channel,
   return groups;
 }
 
-ChannelSet::ChannelSet(const config::Config& config, const std::atomic<bool>& abort) {
+ChannelSet::ChannelSet(const config::Config& config, const std::atomic<bool>& abort)
+    // Room in the connection cache for each libcurl channel's concurrent transfers.
+    : loop_(std::make_unique<detail::TransferLoop>(k_channel_concurrency *
+                                                   (config.webhooks.size() + 1))) {
   using Transport = config::EmailConfig::Transport;
   if (config.email.transport == Transport::smtp) {
-    channels_["email"] = std::make_unique<SmtpChannel>(config.email, abort);
+    channels_["email"] = std::make_unique<SmtpChannel>(config.email, abort, *loop_);
   } else if (config.email.transport == Transport::maildir) {
     channels_["email"] = std::make_unique<MaildirChannel>(config.email.maildir);
   }
   for (const auto& [name, hook] : config.webhooks) {
-    channels_["webhook:" + name] = std::make_unique<WebhookChannel>(hook, abort);
+    channels_["webhook:" + name] = std::make_unique<WebhookChannel>(hook, abort, *loop_);
   }
 }
+
+ChannelSet::~ChannelSet() = default;
 
 Channel* ChannelSet::find(const std::string& name) const {
   auto it = channels_.find(name);

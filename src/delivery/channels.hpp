@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -15,15 +16,25 @@ namespace deadlined::delivery {
 /// Email through an SMTP server with libcurl (STARTTLS when offered, or required).
 class SmtpChannel final : public Channel {
  public:
-  SmtpChannel(config::EmailConfig config, const std::atomic<bool>& abort)
+  SmtpChannel(config::EmailConfig config, const std::atomic<bool>& abort,
+              detail::TransferLoop& loop)
       : config_(std::move(config)),
-        pool_(static_cast<long>(config_.timeout.count()), config_.insecure_skip_verify, abort) {}
+        pool_(std::make_shared<detail::EasyPool>(static_cast<long>(config_.timeout.count()),
+                                                 config_.insecure_skip_verify, abort)),
+        loop_(loop) {}
   Outcome send(const Envelope& envelope) override;
+  bool asynchronous() const override { return true; }
+  void send_async(Envelope envelope, Done done) override;
   bool per_recipient() const override { return true; }
 
  private:
+  struct Request;
+  /// A transfer of `envelope` set up on a handle of the pool; null without a handle.
+  std::shared_ptr<Request> prepare(Envelope envelope);
+
   config::EmailConfig config_;
-  detail::EasyPool pool_;  // connections to the server, kept between messages
+  std::shared_ptr<detail::EasyPool> pool_;
+  detail::TransferLoop& loop_;
 };
 
 /// Email written to a Maildir folder (tmp/ then rename into new/), for setups without a server.
@@ -39,14 +50,24 @@ class MaildirChannel final : public Channel {
 /// HTTP POST of a JSON body signed per the Standard Webhooks specification.
 class WebhookChannel final : public Channel {
  public:
-  WebhookChannel(config::WebhookConfig config, const std::atomic<bool>& abort)
+  WebhookChannel(config::WebhookConfig config, const std::atomic<bool>& abort,
+                 detail::TransferLoop& loop)
       : config_(std::move(config)),
-        pool_(static_cast<long>(config_.timeout.count()), config_.insecure_skip_verify, abort) {}
+        pool_(std::make_shared<detail::EasyPool>(static_cast<long>(config_.timeout.count()),
+                                                 config_.insecure_skip_verify, abort)),
+        loop_(loop) {}
   Outcome send(const Envelope& envelope) override;
+  bool asynchronous() const override { return true; }
+  void send_async(Envelope envelope, Done done) override;
 
  private:
+  struct Request;
+  /// A transfer of `envelope` set up on a handle of the pool; null without a handle.
+  std::shared_ptr<Request> prepare(Envelope envelope);
+
   config::WebhookConfig config_;
-  detail::EasyPool pool_;  // keep-alive connections to the receiver
+  std::shared_ptr<detail::EasyPool> pool_;
+  detail::TransferLoop& loop_;
 };
 
 /// "v1,<base64 HMAC-SHA256(key, id.timestamp.body)>", the Standard Webhooks signature.

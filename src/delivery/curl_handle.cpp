@@ -38,10 +38,10 @@ EasyPool::Lease EasyPool::acquire() {
     curl_easy_reset(easy.get());
   } else {
     easy.reset(curl_easy_init());
-    if (!easy) return Lease(*this, nullptr);
+    if (!easy) return Lease(shared_from_this(), nullptr);
   }
   set_common_options(easy.get(), timeout_seconds_, insecure_, abort_);
-  return Lease(*this, std::move(easy));
+  return Lease(shared_from_this(), std::move(easy));
 }
 
 void EasyPool::give_back(Easy easy) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "delivery/channel.hpp"
+#include "delivery/transfer_loop.hpp"
 
 namespace deadlined::delivery::detail {
 
@@ -21,11 +22,13 @@ struct ListDeleter {
 using Easy = std::unique_ptr<CURL, EasyDeleter>;
 using List = std::unique_ptr<curl_slist, ListDeleter>;
 
-/// The easy handles of one channel, kept between transfers: each keeps its connection open
-/// (HTTP keep-alive, the SMTP server's connection), so a burst of messages to one receiver
-/// does not pay a TCP (and TLS) handshake each. As many handles exist as transfers have run
-/// at once (the scheduler caps that per channel). Thread-safe.
-class EasyPool {
+/// The easy handles of one channel, kept between transfers: a blocking transfer's handle
+/// keeps its connection open (HTTP keep-alive, the SMTP server's connection), so a burst of
+/// messages to one receiver does not pay a TCP (and TLS) handshake each; on a TransferLoop
+/// the loop's cache keeps them. As many handles exist as transfers have run at once (the
+/// scheduler caps that per channel). Thread-safe; held by shared_ptr, which its leases
+/// share, so a handle in flight can always go back.
+class EasyPool : public std::enable_shared_from_this<EasyPool> {
  public:
   EasyPool(long timeout_seconds, bool insecure, const std::atomic<bool>& abort)
       : timeout_seconds_(timeout_seconds), insecure_(insecure), abort_(abort) {}
@@ -33,15 +36,16 @@ class EasyPool {
   /// A handle lent for one transfer, with the shared options set; returned on destruction.
   class Lease {
    public:
-    Lease(EasyPool& pool, Easy easy) : pool_(pool), easy_(std::move(easy)) {}
-    ~Lease() { pool_.give_back(std::move(easy_)); }
+    Lease(std::shared_ptr<EasyPool> pool, Easy easy)
+        : pool_(std::move(pool)), easy_(std::move(easy)) {}
+    ~Lease() { pool_->give_back(std::move(easy_)); }
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
     CURL* get() const { return easy_.get(); }
     explicit operator bool() const { return easy_ != nullptr; }
 
    private:
-    EasyPool& pool_;
+    std::shared_ptr<EasyPool> pool_;
     Easy easy_;
   };
 
@@ -65,5 +69,27 @@ void append(List& list, const std::string& value);
 
 /// Classifies a transport-level failure (no usable reply from the peer).
 Outcome classify_curl_error(CURLcode code, const char* error_buffer);
+
+/// Runs a prepared request (its `easy` lease and `outcome(CURLcode)`) on this thread; a null
+/// request had no handle.
+template <class Request>
+Outcome perform(const std::shared_ptr<Request>& request) {
+  if (!request) return Outcome::retryable("cannot create a curl handle");
+  return request->outcome(curl_easy_perform(request->easy.get()));
+}
+
+/// Runs a prepared request on `loop`, which calls `done` with its outcome; the request lives
+/// until then.
+template <class Request>
+void perform_on(TransferLoop& loop, std::shared_ptr<Request> request, Channel::Done done) {
+  if (!request) {
+    done(Outcome::retryable("cannot create a curl handle"));
+    return;
+  }
+  CURL* easy = request->easy.get();
+  loop.add(easy, [request = std::move(request), done = std::move(done)](CURLcode rc) {
+    done(request->outcome(rc));
+  });
+}
 
 }  // namespace deadlined::delivery::detail

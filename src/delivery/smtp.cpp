@@ -27,18 +27,40 @@ Outcome classify_smtp_reply(long code) {
   return Outcome::permanent("SMTP " + std::to_string(code));
 }
 
-Outcome SmtpChannel::send(const Envelope& envelope) {
-  auto easy = pool_.acquire();
-  if (!easy) return Outcome::retryable("cannot create a curl handle");
-  CURL* c = easy.get();
-  char error[CURL_ERROR_SIZE] = {};
-  Upload upload{envelope.content};
+/// One message to the server: the handle and everything its options point to, alive until
+/// it has finished.
+struct SmtpChannel::Request {
+  detail::EasyPool::Lease easy;
+  Envelope envelope;
+  Upload upload;
   detail::List recipients;
-  for (const auto& r : envelope.recipients)
-    detail::append(recipients, "<" + r + ">");
-  std::string from = "<" + config_.from_address + ">";
+  std::string from;
+  char error[CURL_ERROR_SIZE] = {};
 
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+  /// The outcome once the transfer has ended with `rc`.
+  Outcome outcome(CURLcode rc) const {
+    long reply = 0;
+    curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &reply);
+    if (rc == CURLE_OK) return Outcome::delivered("SMTP " + std::to_string(reply));
+    if (reply >= 400) {
+      Outcome outcome = classify_smtp_reply(reply);
+      if (*error) outcome.detail += ": " + std::string(error);
+      return outcome;
+    }
+    return detail::classify_curl_error(rc, error);
+  }
+};
+
+std::shared_ptr<SmtpChannel::Request> SmtpChannel::prepare(Envelope envelope) {
+  auto r = std::shared_ptr<Request>(new Request{pool_->acquire(), std::move(envelope), {}, {}, {}});
+  if (!r->easy) return nullptr;
+  CURL* c = r->easy.get();
+  r->upload.data = r->envelope.content;
+  for (const auto& address : r->envelope.recipients)
+    detail::append(r->recipients, "<" + address + ">");
+  r->from = "<" + config_.from_address + ">";
+
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, r->error);
   curl_easy_setopt(c, CURLOPT_URL, config_.url.c_str());
   curl_easy_setopt(c, CURLOPT_USE_SSL,
                    static_cast<long>(config_.tls_required ? CURLUSESSL_ALL : CURLUSESSL_TRY));
@@ -46,23 +68,22 @@ Outcome SmtpChannel::send(const Envelope& envelope) {
   if (!config_.password.empty())
     curl_easy_setopt(c, CURLOPT_PASSWORD, config_.password.value.c_str());
   if (!config_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, config_.ca_file.c_str());
-  curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.c_str());
-  curl_easy_setopt(c, CURLOPT_MAIL_RCPT, recipients.get());
+  curl_easy_setopt(c, CURLOPT_MAIL_FROM, r->from.c_str());
+  curl_easy_setopt(c, CURLOPT_MAIL_RCPT, r->recipients.get());
   curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
   curl_easy_setopt(c, CURLOPT_READFUNCTION, &read_upload);
-  curl_easy_setopt(c, CURLOPT_READDATA, &upload);
-  curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(envelope.content.size()));
+  curl_easy_setopt(c, CURLOPT_READDATA, &r->upload);
+  curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE,
+                   static_cast<curl_off_t>(r->envelope.content.size()));
+  return r;
+}
 
-  CURLcode rc = curl_easy_perform(c);
-  long reply = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply);
-  if (rc == CURLE_OK) return Outcome::delivered("SMTP " + std::to_string(reply));
-  if (reply >= 400) {
-    Outcome outcome = classify_smtp_reply(reply);
-    if (*error) outcome.detail += ": " + std::string(error);
-    return outcome;
-  }
-  return detail::classify_curl_error(rc, error);
+Outcome SmtpChannel::send(const Envelope& envelope) {
+  return detail::perform(prepare(envelope));
+}
+
+void SmtpChannel::send_async(Envelope envelope, Done done) {
+  detail::perform_on(loop_, prepare(std::move(envelope)), std::move(done));
 }
 
 }  // namespace deadlined::delivery

@@ -47,47 +47,63 @@ Outcome classify_http_status(long status) {
   return Outcome::permanent(detail);
 }
 
-Outcome WebhookChannel::send(const Envelope& envelope) {
-  auto easy = pool_.acquire();
-  if (!easy) return Outcome::retryable("cannot create a curl handle");
-  CURL* c = easy.get();
-  char error[CURL_ERROR_SIZE] = {};
+/// One POST: the handle and everything its options point to, alive until it has finished.
+struct WebhookChannel::Request {
+  detail::EasyPool::Lease easy;
+  Envelope envelope;
+  detail::List headers;
   Response response;
+  char error[CURL_ERROR_SIZE] = {};
+
+  /// The outcome once the transfer has ended with `rc`.
+  Outcome outcome(CURLcode rc) const {
+    long status = 0;
+    curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);
+    // Once the status line is in, the receiver has answered: the status decides, whatever
+    // happens to the body (too large, drip-fed past the timeout, cut off).
+    if (status > 0) return classify_http_status(status);
+    return detail::classify_curl_error(rc, error);
+  }
+};
+
+std::shared_ptr<WebhookChannel::Request> WebhookChannel::prepare(Envelope envelope) {
+  auto r = std::shared_ptr<Request>(new Request{pool_->acquire(), std::move(envelope), {}, {}});
+  if (!r->easy) return nullptr;
+  CURL* c = r->easy.get();
+  const Envelope& e = r->envelope;
   auto timestamp = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
 
-  detail::List headers;
-  detail::append(headers, "Content-Type: application/json");
-  detail::append(headers, "webhook-id: " + envelope.id);
-  detail::append(headers, "webhook-timestamp: " + std::to_string(timestamp));
+  detail::append(r->headers, "Content-Type: application/json");
+  detail::append(r->headers, "webhook-id: " + e.id);
+  detail::append(r->headers, "webhook-timestamp: " + std::to_string(timestamp));
   if (!config_.secret.empty()) {
-    detail::append(headers,
-                   "webhook-signature: " + webhook_signature(config_.secret.value, envelope.id,
-                                                             timestamp, envelope.content));
+    detail::append(r->headers, "webhook-signature: " + webhook_signature(config_.secret.value, e.id,
+                                                                         timestamp, e.content));
   }
   for (const auto& [name, value] : config_.headers)
-    detail::append(headers, name + ": " + value);
-  detail::append(headers, "Expect:");
+    detail::append(r->headers, name + ": " + value);
+  detail::append(r->headers, "Expect:");
 
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, r->error);
   curl_easy_setopt(c, CURLOPT_URL, config_.url.c_str());
   curl_easy_setopt(c, CURLOPT_USERAGENT, "deadlined/0.1");
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, envelope.content.data());
-  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-                   static_cast<curl_off_t>(envelope.content.size()));
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, r->headers.get());
+  curl_easy_setopt(c, CURLOPT_POSTFIELDS, e.content.data());
+  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(e.content.size()));
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &on_response);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &response);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->response);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  return r;
+}
 
-  CURLcode rc = curl_easy_perform(c);
-  long status = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-  // Once the status line is in, the receiver has answered: the status decides, whatever
-  // happens to the body (too large, drip-fed past the timeout, cut off).
-  if (status > 0) return classify_http_status(status);
-  return detail::classify_curl_error(rc, error);
+Outcome WebhookChannel::send(const Envelope& envelope) {
+  return detail::perform(prepare(envelope));
+}
+
+void WebhookChannel::send_async(Envelope envelope, Done done) {
+  detail::perform_on(loop_, prepare(std::move(envelope)), std::move(done));
 }
 
 }  // namespace deadlined::delivery

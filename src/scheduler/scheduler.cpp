@@ -13,7 +13,6 @@ namespace {
 /// Reminders found this long after their time when (re)loading are marked late.
 constexpr std::chrono::seconds k_late_grace{60};
 /// Concurrent sends per channel: a hanging server holds at most this many workers.
-constexpr std::size_t k_channel_concurrency = 4;
 /// Outcomes of sends are recorded together, this long after the first of them...
 constexpr std::chrono::milliseconds k_record_window{20};
 /// ...or as soon as this many have come.
@@ -273,7 +272,7 @@ std::vector<Scheduler::Delivery> Scheduler::deliveries_of(const config::Config& 
                                                           const schedule::Reminder& r,
                                                           SysSeconds now) const {
   std::vector<Delivery> out;
-  // The content is rendered by the worker that sends it (see drain): only keys, channels and
+  // The content is rendered by the thread that sends it (see run_lane): only keys, channels and
   // recipients are needed here.
   for (message::Outbound& outbound : message::outbound_for(config, r, now, false)) {
     const delivery::Channel* channel = channels.find(outbound.channel);
@@ -350,56 +349,92 @@ void Scheduler::start(Job job, SysSeconds now) {
 
 void Scheduler::enqueue_send(Send send) {
   Lane& lane = lanes_[send.job.delivery->outbound.channel];
-  bool start_worker = false;
   {
+    // A lane holds sends only while all its slots are taken, so a free slot means this send
+    // is the next in line.
     std::lock_guard lock(lane.mutex);
-    lane.ready.push_back(std::move(send));
-    if (lane.workers < k_channel_concurrency) {
-      ++lane.workers;
-      start_worker = true;
+    if (lane.active == delivery::k_channel_concurrency) {
+      lane.ready.push_back(std::move(send));
+      return;
     }
+    ++lane.active;
   }
-  if (start_worker) boost::asio::post(workers_, [this, &lane] { drain(lane); });
+  if (send.channel->asynchronous()) {
+    run_lane(lane, std::move(send));
+  } else {
+    boost::asio::post(workers_, [this, &lane, send = std::move(send)]() mutable {
+      run_lane(lane, std::move(send));
+    });
+  }
 }
 
-void Scheduler::drain(Lane& lane) {
+std::optional<Scheduler::Send> Scheduler::take(Lane& lane) {
+  std::lock_guard lock(lane.mutex);
+  if (lane.ready.empty()) {
+    --lane.active;
+    return std::nullopt;
+  }
+  Send send = std::move(lane.ready.front());
+  lane.ready.pop_front();
+  return send;
+}
+
+void Scheduler::run_lane(Lane& lane, Send send) {
   for (;;) {
-    std::optional<Send> send;
-    {
-      std::lock_guard lock(lane.mutex);
-      if (lane.ready.empty()) {
-        --lane.workers;
+    if (stop_requested_) {
+      finish(std::move(send.job), delivery::Outcome::retryable("not started: shutting down"));
+    } else {
+      // A reminder's message is rendered here, on a worker or the transfer loop (or, for
+      // the first sends of a burst, the event loop); a report comes rendered.
+      if (send.envelope.content.empty() && send.job.reminder) {
+        const Job& job = send.job;
+        send.envelope.content =
+            message::content_of(*job.config, *job.reminder, job.delivery->outbound, send.at);
+      }
+      if (send.channel->asynchronous()) {
+        // The slot goes with the transfer; the transfer loop's thread takes up the lane
+        // when it ends.
+        send.channel->send_async(std::move(send.envelope), [this, &lane, job = std::move(send.job)](
+                                                               delivery::Outcome outcome) mutable {
+          // The next send is taken before this outcome is handed over: once every
+          // outcome is in, the scheduler may be destroyed.
+          std::optional<Send> next = take(lane);
+          finish(std::move(job), std::move(outcome));
+          if (!next) return;
+          if (next->channel->asynchronous()) {
+            run_lane(lane, std::move(*next));
+          } else {
+            boost::asio::post(workers_, [this, &lane, next = std::move(*next)]() mutable {
+              run_lane(lane, std::move(next));
+            });
+          }
+        });
         return;
       }
-      send.emplace(std::move(lane.ready.front()));
-      lane.ready.pop_front();
+      finish(std::move(send.job), send.channel->send(send.envelope));
     }
-    delivery::Outcome outcome = delivery::Outcome::retryable("not started: shutting down");
-    if (!stop_requested_) {
-      // A reminder's message is rendered here, off the event loop; a report comes rendered.
-      if (send->envelope.content.empty() && send->job.reminder) {
-        const Job& job = send->job;
-        send->envelope.content =
-            message::content_of(*job.config, *job.reminder, job.delivery->outbound, send->at);
-      }
-      outcome = send->channel->send(send->envelope);
-    }
-    std::size_t waiting = 0;
-    {
-      std::lock_guard lock(finished_mutex_);
-      finished_.emplace_back(std::move(send->job), std::move(outcome));
-      waiting = finished_.size();
-    }
-    // Outcomes are recorded together, a little after the first of them (a sync blocks the
-    // event loop) or as soon as many have come.
-    if (waiting == 1) {
-      boost::asio::post(io_, [this] {
-        record_timer_.expires_after(k_record_window);
-        record_timer_.async_wait([this](boost::system::error_code) { record_finished(); });
-      });
-    } else if (waiting == k_record_batch) {
-      boost::asio::post(io_, [this] { record_timer_.cancel(); });
-    }
+    std::optional<Send> next = take(lane);
+    if (!next) return;
+    send = std::move(*next);
+  }
+}
+
+void Scheduler::finish(Job job, delivery::Outcome outcome) {
+  std::size_t waiting = 0;
+  {
+    std::lock_guard lock(finished_mutex_);
+    finished_.emplace_back(std::move(job), std::move(outcome));
+    waiting = finished_.size();
+  }
+  // Outcomes are recorded together, a little after the first of them (a sync blocks the
+  // event loop) or as soon as many have come.
+  if (waiting == 1) {
+    boost::asio::post(io_, [this] {
+      record_timer_.expires_after(k_record_window);
+      record_timer_.async_wait([this](boost::system::error_code) { record_finished(); });
+    });
+  } else if (waiting == k_record_batch) {
+    boost::asio::post(io_, [this] { record_timer_.cancel(); });
   }
 }
 

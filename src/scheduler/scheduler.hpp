@@ -113,13 +113,15 @@ class Scheduler {
     delivery::Channel* channel = nullptr;
     SysSeconds at{};  // the time of the attempt: an email's Date
   };
-  /// The sends of one channel whose attempts are committed. At most k_channel_concurrency
-  /// workers take them in turn, each sending one after another without a round trip through
-  /// the event loop. Shared with the workers, under its mutex.
+  /// The sends of one channel whose attempts are committed, waiting for one of the
+  /// channel's k_channel_concurrency slots. A slot is held by a worker sending one message
+  /// after another, or by a transfer on the channel set's transfer loop, whose thread takes
+  /// the next send when it ends: no round trip through the event loop per message. Shared
+  /// with those threads, under its mutex.
   struct Lane {
     std::mutex mutex;
     std::deque<Send> ready;
-    std::size_t workers = 0;
+    std::size_t active = 0;  // slots taken
   };
 
   void push(Job job);
@@ -148,12 +150,17 @@ class Scheduler {
                                       const delivery::ChannelSet& channels,
                                       const schedule::Reminder& reminder, SysSeconds now) const;
   void start(Job job, SysSeconds now);
-  /// Hands a send whose attempt is committed to its lane, starting a worker if the lane has
-  /// fewer than its cap.
+  /// Hands a send whose attempt is committed to its lane: starts it if the lane has a free
+  /// slot (on the transfer loop, or on a worker for a blocking channel), else queues it.
   void enqueue_send(Send send);
-  /// On a worker: sends what the lane holds, one after another, then returns.
-  void drain(Lane& lane);
-  /// Records the outcomes the workers left in `finished_`, in one transaction.
+  /// The lane's next send; none, and the caller's slot released, when it is empty.
+  std::optional<Send> take(Lane& lane);
+  /// Holding one of the lane's slots: sends `send`, then the lane's next ones, until the
+  /// lane is empty or a transfer goes on to the transfer loop with the slot.
+  void run_lane(Lane& lane, Send send);
+  /// Leaves an outcome for the event loop to record (any thread).
+  void finish(Job job, delivery::Outcome outcome);
+  /// Records the outcomes left in `finished_`, in one transaction.
   void record_finished();
   void record_outcome(Job job, delivery::Outcome outcome);
   void report_failure(const Job& job, const delivery::Outcome& outcome, SysSeconds now);
@@ -180,7 +187,7 @@ class Scheduler {
   std::map<std::string, ChannelStats> stats_;
   std::vector<Send> unposted_;  // started in the current batch, handed on when it commits
   bool in_batch_ = false;
-  std::mutex finished_mutex_;  // guards finished_, which the workers fill
+  std::mutex finished_mutex_;  // guards finished_, which the sending threads fill
   std::vector<std::pair<Job, delivery::Outcome>> finished_;  // sent, not recorded yet
   boost::asio::steady_timer record_timer_{io_};              // when to record them
   std::uint64_t sequence_ = 0;

@@ -256,15 +256,19 @@ def write_webhook_only_config(ws, webhooks: dict, units: dict, due, *,
           "leads": ["2h"]}]))
 
 
+BURST_WEBHOOKS = 2
+
+
 def write_webhook_burst_config(ws, sink, n: int, due) -> dict:
-    """n units w00.. each with its own webhook h00.. to `sink`, all due at once; returns
-    {reminder key: webhook name}."""
+    """n units w00.. sharing BURST_WEBHOOKS webhooks h00.. to `sink` (unit i uses webhook
+    i % BURST_WEBHOOKS), all due at once: the daemon sends 4 messages per webhook at a time,
+    so 8 are in flight and the rest wait. Returns {reminder key: webhook name}."""
     webhooks = {f"h{i:02d}": {"url": sink.url(f"/hook/{i:02d}"), "timeout": "10s"}
-                for i in range(n)}
-    units = {f"w{i:02d}": {"name": f"Đơn vị {i:02d}", "webhooks": [f"h{i:02d}"]}
-             for i in range(n)}
+                for i in range(BURST_WEBHOOKS)}
+    hook_of = {f"w{i:02d}": f"h{i % BURST_WEBHOOKS:02d}" for i in range(n)}
+    units = {u: {"name": f"Đơn vị {u[1:]}", "webhooks": [h]} for u, h in hook_of.items()}
     write_webhook_only_config(ws, webhooks, units, due)
-    return {reminder_key("p1", "dong-loat", due, "2h", u): f"h{u[1:]}" for u in units}
+    return {reminder_key("p1", "dong-loat", due, "2h", u): h for u, h in hook_of.items()}
 
 
 def default_plan(pid: str = "p1", **overrides: Any) -> dict:

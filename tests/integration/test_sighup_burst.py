@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """SIGHUP (configuration unchanged) twice in the middle of a burst of 40 webhook reminders.
 
-40 units, each with its own webhook to one receiver that takes 1 s per request, all due in
-the same second, so at any moment a few deliveries are in flight and the rest wait for a
-worker. Once the first requests have arrived the daemon gets SIGHUP; once the second wave
+40 units sharing two webhooks to one receiver that takes 1 s per request, all due in the
+same second, so at any moment 8 deliveries are in flight (4 per webhook) and the rest wait
+their turn. Once the first requests have arrived the daemon gets SIGHUP; once the second wave
 has started, SIGHUP again.
 
 Proves: a reload neither loses nor duplicates in-flight or queued deliveries — every
