@@ -73,7 +73,7 @@ class ChannelSet {
 
  private:
   std::map<std::string, std::unique_ptr<Channel>> channels_;
-  /// Shared by the libcurl channels; declared last, so that it is destroyed first and its
+  /// Shared by the webhook channels; declared last, so that it is destroyed first and its
   /// thread has finished with every channel before they go.
   std::unique_ptr<detail::TransferLoop> loop_;
 };

@@ -1,4 +1,7 @@
 #include "delivery/channel.hpp"
+
+#include <algorithm>
+
 #include "delivery/channels.hpp"
 #include "delivery/transfer_loop.hpp"
 
@@ -26,12 +29,12 @@ std::vector<std::vector<std::string>> recipient_groups(const Channel& channel,
 }
 
 ChannelSet::ChannelSet(const config::Config& config, const std::atomic<bool>& abort)
-    // Room in the connection cache for each libcurl channel's concurrent transfers.
-    : loop_(std::make_unique<detail::TransferLoop>(k_channel_concurrency *
-                                                   (config.webhooks.size() + 1))) {
+    // Room in the connection cache for each webhook's concurrent transfers.
+    : loop_(std::make_unique<detail::TransferLoop>(
+          k_channel_concurrency * std::max<std::size_t>(config.webhooks.size(), 1))) {
   using Transport = config::EmailConfig::Transport;
   if (config.email.transport == Transport::smtp) {
-    channels_["email"] = std::make_unique<SmtpChannel>(config.email, abort, *loop_);
+    channels_["email"] = std::make_unique<SmtpChannel>(config.email, abort);
   } else if (config.email.transport == Transport::maildir) {
     channels_["email"] = std::make_unique<MaildirChannel>(config.email.maildir);
   }

@@ -82,8 +82,4 @@ Outcome SmtpChannel::send(const Envelope& envelope) {
   return detail::perform(prepare(envelope));
 }
 
-void SmtpChannel::send_async(Envelope envelope, Done done) {
-  detail::perform_on(loop_, prepare(std::move(envelope)), std::move(done));
-}
-
 }  // namespace deadlined::delivery

@@ -8,12 +8,12 @@
 
 namespace deadlined::delivery::detail {
 
-/// A libcurl multi handle and the thread that drives it: the transfers of every libcurl
+/// A libcurl multi handle and the thread that drives it: the transfers of every webhook
 /// channel of a ChannelSet run side by side on that one thread, which waits on all their
 /// sockets at once. A burst then costs one wakeup per batch of replies, not one thread
 /// switch per message (docs/PERFORMANCE.md). The thread starts with the first transfer and
 /// sleeps without a timeout while there is none. Connections stay in the multi handle's
-/// cache between transfers (keep-alive, the SMTP server's connection).
+/// cache between transfers (HTTP keep-alive).
 class TransferLoop {
  public:
   /// `connections`: how many idle connections the cache keeps open.

@@ -79,8 +79,7 @@ TEST_CASE("a Maildir that cannot be created is a retryable failure", "[delivery]
 
 TEST_CASE("SMTP sends one message per address, Maildir one per message", "[delivery]") {
   std::atomic<bool> abort{false};
-  delivery::detail::TransferLoop loop(4);
-  delivery::SmtpChannel smtp(config::EmailConfig{}, abort, loop);
+  delivery::SmtpChannel smtp(config::EmailConfig{}, abort);
   delivery::MaildirChannel maildir("/nonexistent");
   std::vector<std::string> both{"a@example.org", "vp@example.org"};
   using Groups = std::vector<std::vector<std::string>>;
