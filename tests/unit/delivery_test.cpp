@@ -1,7 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <fstream>
+#include <future>
 #include <sstream>
+#include <thread>
 
 #include "codec/base64.hpp"
 #include "delivery/channels.hpp"
@@ -85,4 +91,74 @@ TEST_CASE("SMTP sends one message per address, Maildir one per message", "[deliv
   using Groups = std::vector<std::vector<std::string>>;
   CHECK(delivery::recipient_groups(smtp, both) == Groups{{"a@example.org"}, {"vp@example.org"}});
   CHECK(delivery::recipient_groups(maildir, both) == Groups{both});
+}
+
+namespace {
+
+/// A loopback port nothing listens on: bound, read back, then closed.
+int closed_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), size);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+}  // namespace
+
+TEST_CASE("webhooks end on the transfer loop's thread, where one can start the next",
+          "[delivery]") {
+  std::atomic<bool> abort{false};
+  delivery::detail::TransferLoop loop(4);
+  config::WebhookConfig hook;
+  hook.url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/hook";
+  hook.timeout = std::chrono::seconds{5};
+  delivery::WebhookChannel channel(hook, abort, loop);
+  REQUIRE(channel.asynchronous());
+
+  std::promise<std::vector<std::pair<std::thread::id, Outcome>>> ended;
+  std::vector<std::pair<std::thread::id, Outcome>> outcomes;
+  channel.send_async({"k1", {}, "{}"}, [&](Outcome first) {
+    outcomes.emplace_back(std::this_thread::get_id(), std::move(first));
+    channel.send_async({"k2", {}, "{}"}, [&](Outcome second) {
+      outcomes.emplace_back(std::this_thread::get_id(), std::move(second));
+      ended.set_value(outcomes);
+    });
+  });
+  auto future = ended.get_future();
+  REQUIRE(future.wait_for(std::chrono::seconds{10}) == std::future_status::ready);
+  auto result = future.get();
+  REQUIRE(result.size() == 2);
+  for (const auto& [thread, outcome] : result) {
+    CHECK(thread != std::this_thread::get_id());
+    CHECK(thread == result.front().first);
+    CHECK(outcome.kind == Outcome::Kind::retryable);  // connection refused
+  }
+  // The blocking send of the same channel gives the same outcome on the calling thread.
+  CHECK(channel.send({"k3", {}, "{}"}).kind == Outcome::Kind::retryable);
+}
+
+TEST_CASE("a transfer loop starts its thread with the first transfer", "[delivery]") {
+  auto threads = [] {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+      if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
+    return -1;
+  };
+  int before = threads();
+  std::atomic<bool> abort{false};
+  delivery::detail::TransferLoop loop(4);
+  config::WebhookConfig hook;
+  hook.url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/hook";
+  delivery::WebhookChannel channel(hook, abort, loop);
+  CHECK(threads() == before);  // a configuration that sends nothing costs no thread
+  std::promise<void> ended;
+  channel.send_async({"k1", {}, "{}"}, [&](Outcome) { ended.set_value(); });
+  REQUIRE(ended.get_future().wait_for(std::chrono::seconds{10}) == std::future_status::ready);
+  CHECK(threads() == before + 1);
 }
