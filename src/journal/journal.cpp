@@ -58,7 +58,9 @@ Journal::Journal(const std::filesystem::path& path) : path_(path) {
     create_schema();
   } catch (...) {
     // The destructor does not run for a throwing constructor; sqlite3_open_v2 allocates a
-    // handle even when it fails.
+    // handle even when it fails, and create_schema may have kept statements.
+    for (auto& [sql, statement] : statements_)
+      sqlite3_finalize(statement);
     sqlite3_close(db_);
     throw;
   }
@@ -111,6 +113,12 @@ void Journal::create_schema() {
       Statement s(prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"));
       sqlite3_bind_text(s.get(), 1, "deliveries", -1, SQLITE_STATIC);
       has_deliveries = sqlite3_step(s.get()) == SQLITE_ROW;
+    }
+    if (version > k_schema_version) {
+      // Writing to it could lose what a newer deadlined keeps.
+      throw std::runtime_error("journal " + path_.string() + ": schema version " +
+                               std::to_string(version) + " is newer than this deadlined's (" +
+                               std::to_string(k_schema_version) + ")");
     }
     if (!has_deliveries) {
       exec(create_deliveries("deliveries").c_str());

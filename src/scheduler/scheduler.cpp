@@ -12,7 +12,6 @@ namespace {
 
 /// Reminders found this long after their time when (re)loading are marked late.
 constexpr std::chrono::seconds k_late_grace{60};
-/// Concurrent sends per channel: a hanging server holds at most this many workers.
 /// Outcomes of sends are recorded together, this long after the first of them...
 constexpr std::chrono::milliseconds k_record_window{20};
 /// ...or as soon as this many have come.

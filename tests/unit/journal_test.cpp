@@ -208,3 +208,22 @@ TEST_CASE("a version 2 journal is migrated to version 3 with every row kept", "[
   CHECK(sql(db, "UPDATE deliveries SET state = 'lost' WHERE key = 'w/email'") != "");
   sqlite3_close(db);
 }
+
+TEST_CASE("a journal of a newer schema is refused, unchanged", "[journal]") {
+  test::TempDir dir;
+  auto path = dir.path() / "journal.sqlite";
+  { journal::Journal j(path); }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "PRAGMA user_version=99", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  CHECK_THROWS_WITH(journal::Journal(path),
+                    Catch::Contains("schema version 99 is newer than this deadlined's"));
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+  CHECK(sqlite3_column_int(s, 0) == 99);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+}
