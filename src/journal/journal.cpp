@@ -73,9 +73,9 @@ constexpr const char* k_delivery_columns =
     "key, reminder_key, channel, plan, task, occurrence, stage, unit, scheduled_at, due_at,"
     " late, state, attempts, first_attempt_at, last_attempt_at, delivered_at, last_error";
 
-/// The deliveries table as of version 3: the rows live in the key's b-tree (WITHOUT ROWID,
-/// one b-tree fewer to write per attempt), and the state is checked by comparisons (an IN
-/// list of three made SQLite build a temporary index on every write).
+/// The deliveries table as of version 3: the rows live in the key's b-tree (WITHOUT ROWID),
+/// the only b-tree a write touches, and the state is checked by comparisons (an IN list of
+/// three made SQLite build a temporary index on every write).
 std::string create_deliveries(const char* name) {
   return std::string("CREATE TABLE ") + name +
          " ("
@@ -131,7 +131,9 @@ void Journal::create_schema() {
       exec("DROP TABLE deliveries");
       exec("ALTER TABLE deliveries_v3 RENAME TO deliveries");
     }
-    exec("CREATE INDEX IF NOT EXISTS deliveries_by_state ON deliveries(state)");
+    // Up to version 2 an index by state was kept up to date on every write, and no query
+    // of the daemon used it.
+    exec("DROP INDEX IF EXISTS deliveries_by_state");
     // Version 2: the audit trail of confirmations.
     exec(
         "CREATE TABLE IF NOT EXISTS confirmations ("

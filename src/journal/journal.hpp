@@ -66,6 +66,7 @@ class Journal {
   void mark_failed(const std::string& key, SysSeconds now, const std::string& reason, bool final);
 
   int attempts(const std::string& key);
+  /// How many deliveries are in `state` (a full scan: nothing indexes the state).
   std::size_t count(State state);
 
   /// A delivery as the status page shows it.
