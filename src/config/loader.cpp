@@ -23,6 +23,7 @@
 #include "config/lead.hpp"
 #include "config/recurrence.hpp"
 #include "config/toml_reader.hpp"
+#include "util/parallel.hpp"
 
 namespace deadlined::config {
 namespace {
@@ -31,33 +32,6 @@ namespace fs = std::filesystem;
 using namespace detail;
 
 const std::vector<std::string> k_default_leads = {"7d", "3wd", "1d", "0d"};
-
-/// Runs work(i) for every i below n on up to one thread per core, this one included; the
-/// first exception thrown is rethrown here once every thread has stopped.
-template <class Work>
-void parallel_for(std::size_t n, Work work) {
-  std::size_t threads = std::min<std::size_t>(n, std::max(1U, std::thread::hardware_concurrency()));
-  std::atomic<std::size_t> next{0};
-  std::mutex mutex;
-  std::exception_ptr failure;
-  auto run = [&] {
-    try {
-      for (std::size_t i = next++; i < n; i = next++)
-        work(i);
-    } catch (...) {
-      std::lock_guard lock(mutex);
-      if (!failure) failure = std::current_exception();
-      next = n;
-    }
-  };
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < threads; ++t)
-    pool.emplace_back(run);
-  run();
-  for (std::thread& thread : pool)
-    thread.join();
-  if (failure) std::rethrow_exception(failure);
-}
 
 class Loader {
  public:
@@ -552,7 +526,7 @@ class Loader {
         files.push_back(std::move(file));
     }
     std::vector<PlanFile> loaded(files.size());
-    parallel_for(files.size(), [&](std::size_t i) {
+    util::parallel_for(files.size(), [&](std::size_t i) {
       Loader one(file_);
       PlanFile& out = loaded[i];
       out.plan = one.load_plan_file(files[i], config, out.id_where);

@@ -1,11 +1,14 @@
 #include "schedule/schedule.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <iterator>
 #include <map>
 #include <tuple>
 
 #include "calendar/work_calendar.hpp"
 #include "schedule/occurrence.hpp"
+#include "util/parallel.hpp"
 
 namespace deadlined::schedule {
 namespace {
@@ -170,6 +173,21 @@ void sort_by_time(std::vector<Reminder>& reminders) {
             [&](const Reminder& a, const Reminder& b) { return parts(a) < parts(b); });
 }
 
+/// Puts each list of an agenda in its order.
+void sort_agenda(Agenda& agenda) {
+  sort_by_time(agenda.upcoming);
+  sort_by_time(agenda.catch_up);
+  sort_by_time(agenda.past_deadline);
+  // Ties in the order of the config, whatever order the parts were built in.
+  std::sort(agenda.later.begin(), agenda.later.end(), [](const Pending& a, const Pending& b) {
+    std::less<const void*> before;
+    if (a.at != b.at) return a.at < b.at;
+    if (a.plan != b.plan) return before(a.plan, b.plan);
+    if (a.task != b.task) return before(a.task, b.task);
+    return a.index < b.index;
+  });
+}
+
 }  // namespace
 
 calendar::WorkCalendar calendar_of(const config::Config& config) {
@@ -288,11 +306,7 @@ class AgendaBuilder {
       r.late = true;
       agenda_.past_deadline.push_back(std::move(r));
     }
-    sort_by_time(agenda_.upcoming);
-    sort_by_time(agenda_.catch_up);
-    sort_by_time(agenda_.past_deadline);
-    std::sort(agenda_.later.begin(), agenda_.later.end(),
-              [](const Pending& a, const Pending& b) { return a.at < b.at; });
+    sort_agenda(agenda_);
     return std::move(agenda_);
   }
 
@@ -332,20 +346,41 @@ class AgendaBuilder {
 }  // namespace
 
 Agenda agenda_at(const config::Config& config, SysSeconds now, std::chrono::seconds grace) {
-  const calendar::WorkCalendar calendar = calendar_of(config);
-  AgendaBuilder builder(config, calendar, now, grace);
   // Occurrences whose deadline passed more than give_up_after ago (and, when chased, the
   // chase too, counted generously in calendar days) have nothing left to do.
   SysSeconds horizon = now - config.service.give_up_after + std::chrono::seconds{1};
-  for (const config::Plan& plan : config.plans) {
-    for (const config::Task& task : plan.tasks) {
-      SysSeconds from = horizon;
-      if (task.chase.enabled) from -= task.chase.delay + date::days{2 * task.chase.until + 21};
-      Occurrences occurrences(config, calendar, plan, task);
-      builder.add(plan, task, occurrences, occurrences.first_due_from(from));
+  // Tasks are independent: each core builds the agenda of every n-th plan, with a calendar
+  // of its own (a calendar caches as it goes), and the parts are merged.
+  std::size_t n = util::threads_for(config.plans.size());
+  std::vector<Agenda> parts(n);
+  util::parallel_for(n, [&](std::size_t part) {
+    const calendar::WorkCalendar calendar = calendar_of(config);
+    AgendaBuilder builder(config, calendar, now, grace);
+    for (std::size_t p = part; p < config.plans.size(); p += n) {
+      const config::Plan& plan = config.plans[p];
+      for (const config::Task& task : plan.tasks) {
+        SysSeconds from = horizon;
+        if (task.chase.enabled) from -= task.chase.delay + date::days{2 * task.chase.until + 21};
+        Occurrences occurrences(config, calendar, plan, task);
+        builder.add(plan, task, occurrences, occurrences.first_due_from(from));
+      }
     }
+    parts[part] = builder.finish();
+  });
+  if (parts.empty()) return {};
+  Agenda agenda = std::move(parts.front());
+  if (parts.size() == 1) return agenda;
+  auto append = [](auto& to, auto& from) {
+    to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+  };
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    append(agenda.catch_up, parts[i].catch_up);
+    append(agenda.upcoming, parts[i].upcoming);
+    append(agenda.past_deadline, parts[i].past_deadline);
+    append(agenda.later, parts[i].later);
   }
-  return builder.finish();
+  sort_agenda(agenda);
+  return agenda;
 }
 
 Agenda agenda_of(const config::Config& config, const Pending& pending) {

@@ -307,3 +307,43 @@ TEST_CASE("a stage at the deadline itself is sent when its occurrence is compute
   CHECK(then.upcoming[0].at == utc(2020, 11, 3, 10));
   CHECK(then.past_deadline.empty());
 }
+
+TEST_CASE("an agenda built a share of plans per core is in config order, with nothing lost",
+          "[schedule]") {
+  Config c = make_config();
+  using namespace date::literals;
+  // Twelve plans of five tasks: tasks 0-2 of each share their first stage (ties across
+  // plans), tasks 3-4 have begun by `now` (upcoming reminders).
+  c.plans.clear();
+  c.plans.reserve(12);
+  for (int p = 0; p < 12; ++p) {
+    config::Plan plan;
+    plan.id = "p" + std::to_string(p);
+    plan.title = "Kế hoạch " + plan.id;
+    plan.tasks.reserve(5);
+    for (int t = 0; t < 5; ++t) {
+      config::Task task;
+      task.id = "t" + std::to_string(t);
+      task.title = "Nhiệm vụ";
+      task.responsible = {"a"};
+      task.due = on_date(t < 3 ? 2020_y / 12 / 1 : 2020_y / 10 / 6);
+      task.leads = leads({"7d", "1d"});
+      plan.tasks.push_back(task);
+    }
+    c.plans.push_back(plan);
+  }
+  auto agenda = schedule::agenda_at(c, utc(2020, 10, 1, 0), std::chrono::seconds{60});
+  REQUIRE(agenda.later.size() == 36);
+  for (std::size_t i = 0; i < agenda.later.size(); ++i) {
+    CHECK(agenda.later[i].plan == &c.plans[i / 3]);
+    CHECK(agenda.later[i].task == &c.plans[i / 3].tasks[i % 3]);
+  }
+  // Two stages (7d on 29/09 has passed: caught up; 1d on 05/10 upcoming) per begun task.
+  CHECK(agenda.upcoming.size() == 24);
+  CHECK(agenda.catch_up.size() == 24);
+  for (std::size_t i = 1; i < agenda.upcoming.size(); ++i) {
+    const auto& a = agenda.upcoming[i - 1];
+    const auto& b = agenda.upcoming[i];
+    CHECK(std::tie(a.at, a.plan->id, a.task->id) <= std::tie(b.at, b.plan->id, b.task->id));
+  }
+}
