@@ -224,13 +224,15 @@ TEST_CASE("the real wall timer fires at its instant, at once for the past, never
   int fired = 0;
   bool reached = false;
   auto start = std::chrono::steady_clock::now();
-  timer.async_wait_until(scheduler::system_now() + seconds{1},
+  // system_now() is in whole seconds: + 2 s is between 1 and 2 s away (+ 1 s could be a
+  // millisecond away, too close to tell a wait from none).
+  timer.async_wait_until(scheduler::system_now() + seconds{2},
                          [&](bool r) { ++fired, reached = r; });
-  io.run_for(std::chrono::milliseconds{2500});
+  io.run_for(std::chrono::milliseconds{3500});
   auto waited = std::chrono::steady_clock::now() - start;
   CHECK(fired == 1);
   CHECK(reached);
-  CHECK(waited >= std::chrono::milliseconds{1});
+  CHECK(waited >= std::chrono::milliseconds{990});
 
   io.restart();
   timer.async_wait_until(scheduler::system_now() - seconds{60}, [&](bool) { ++fired; });
