@@ -297,7 +297,15 @@ class AgendaBuilder {
     }
   }
 
+  /// The agenda, each list in its order.
   Agenda finish() {
+    Agenda agenda = take();
+    sort_agenda(agenda);
+    return agenda;
+  }
+
+  /// The agenda, its lists in no particular order (for merging with other parts).
+  Agenda take() {
     for (auto& [id, r] : latest_passed_) {
       r.late = now_ - r.at > grace_;
       agenda_.catch_up.push_back(std::move(r));
@@ -306,7 +314,6 @@ class AgendaBuilder {
       r.late = true;
       agenda_.past_deadline.push_back(std::move(r));
     }
-    sort_agenda(agenda_);
     return std::move(agenda_);
   }
 
@@ -365,11 +372,11 @@ Agenda agenda_at(const config::Config& config, SysSeconds now, std::chrono::seco
         builder.add(plan, task, occurrences, occurrences.first_due_from(from));
       }
     }
-    parts[part] = builder.finish();
+    parts[part] = builder.take();
   });
   if (parts.empty()) return {};
+  // Merged unsorted, then sorted once.
   Agenda agenda = std::move(parts.front());
-  if (parts.size() == 1) return agenda;
   auto append = [](auto& to, auto& from) {
     to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
   };
