@@ -1,15 +1,21 @@
-// Microbenchmarks of the daemon's start-up work (Google Benchmark): loading a config and
-// computing its agenda, separately, on a config made by bench/gen.py.
+// Microbenchmarks (Google Benchmark) on a config made by bench/gen.py: the daemon's start-up
+// work (loading the config, computing its agenda) and its work per message (the messages of
+// a reminder, rendering one, its journal writes).
 //
 //   deadlined_micro --config DIR/main.toml [benchmark flags]
 #include <benchmark/benchmark.h>
 
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <string>
 
+#include <unistd.h>
+
 #include "config/loader.hpp"
+#include "journal/journal.hpp"
+#include "message/outbound.hpp"
 #include "schedule/schedule.hpp"
 
 namespace {
@@ -37,8 +43,114 @@ void agenda(benchmark::State& state) {
   state.counters["entries"] = static_cast<double>(deadlines);
 }
 
+/// The reminders of the config's first deadlines, as the scheduler meets them when due.
+std::vector<deadlined::schedule::Reminder> some_reminders(const deadlined::config::Config& config,
+                                                          std::size_t count) {
+  auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  auto agenda = deadlined::schedule::agenda_at(config, now, std::chrono::seconds{0});
+  std::vector<deadlined::schedule::Reminder> out;
+  for (std::size_t i = 0; i < agenda.later.size() && out.size() < count; ++i) {
+    for (auto& r : deadlined::schedule::reminders_of(config, agenda.later[i]))
+      out.push_back(std::move(r));
+  }
+  return out;
+}
+
+/// What the event loop does per due reminder before its attempt is recorded: its messages.
+void messages(benchmark::State& state) {
+  auto result = deadlined::config::load_config(g_config);
+  if (!result.config) return state.SkipWithError("the config does not load");
+  auto reminders = some_reminders(*result.config, 1000);
+  if (reminders.empty()) return state.SkipWithError("no reminder");
+  auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  std::size_t i = 0;
+  for (auto _ : state) {
+    auto out = deadlined::message::outbound_for(*result.config, reminders[i++ % reminders.size()],
+                                                now, false);
+    benchmark::DoNotOptimize(out);
+  }
+}
+
+/// What a sending thread does per message before its transfer: the content of each.
+void render(benchmark::State& state) {
+  auto result = deadlined::config::load_config(g_config);
+  if (!result.config) return state.SkipWithError("the config does not load");
+  auto reminders = some_reminders(*result.config, 1000);
+  if (reminders.empty()) return state.SkipWithError("no reminder");
+  auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  std::vector<std::vector<deadlined::message::Outbound>> messages;
+  for (const auto& r : reminders)
+    messages.push_back(deadlined::message::outbound_for(*result.config, r, now, false));
+  std::size_t i = 0, bytes = 0;
+  for (auto _ : state) {
+    std::size_t at = i++ % reminders.size();
+    for (const auto& m : messages[at]) {
+      auto content = deadlined::message::content_of(*result.config, reminders[at], m, now);
+      bytes += content.size();
+      benchmark::DoNotOptimize(content);
+    }
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+}
+
+/// The journal's work per delivery of a burst, as the event loop does it: the confirmation
+/// check and the attempt (committed 512 at a time), then the outcome (256 at a time).
+void journal_burst(benchmark::State& state) {
+  namespace fs = std::filesystem;
+  fs::path folder = fs::temp_directory_path() / ("deadlined-micro-" + std::to_string(::getpid()));
+  fs::remove_all(folder);
+  constexpr std::size_t k_burst = 2048;
+  auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  std::size_t round = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    fs::remove_all(folder);
+    std::vector<deadlined::journal::DeliveryRecord> records;
+    for (std::size_t i = 0; i < k_burst; ++i) {
+      deadlined::journal::DeliveryRecord r;
+      r.plan = "bench";
+      r.task = "t" + std::to_string(1000000 + i);
+      r.occurrence = "20261129";
+      r.stage = "0s";
+      r.unit = "u" + std::to_string(i % 50);
+      r.reminder_key = r.plan + "." + r.task + "." + r.occurrence + "." + r.stage + "." + r.unit;
+      r.channel = "webhook:hook";
+      r.key = r.reminder_key + "/" + r.channel;
+      r.scheduled_at = r.due_at = now;
+      records.push_back(std::move(r));
+    }
+    {
+      deadlined::journal::Journal journal(folder / "journal.db");
+      state.ResumeTiming();
+      for (std::size_t i = 0; i < k_burst; i += 512) {
+        journal.begin();
+        for (std::size_t j = i; j < std::min(k_burst, i + 512); ++j) {
+          const auto& r = records[j];
+          benchmark::DoNotOptimize(journal.is_confirmed({r.plan, r.task, r.occurrence, r.unit}));
+          journal.mark_attempt(r, now);
+        }
+        journal.commit();
+      }
+      for (std::size_t i = 0; i < k_burst; i += 256) {
+        journal.begin();
+        for (std::size_t j = i; j < std::min(k_burst, i + 256); ++j)
+          journal.mark_delivered(records[j].key, now);
+        journal.commit();
+      }
+      state.PauseTiming();
+    }
+    ++round;
+    state.ResumeTiming();
+  }
+  fs::remove_all(folder);
+  state.SetItemsProcessed(static_cast<std::int64_t>(round * k_burst));
+}
+
 BENCHMARK(load)->Unit(benchmark::kMillisecond);
 BENCHMARK(agenda)->Unit(benchmark::kMillisecond);
+BENCHMARK(messages)->Unit(benchmark::kMicrosecond);
+BENCHMARK(render)->Unit(benchmark::kMicrosecond);
+BENCHMARK(journal_burst)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

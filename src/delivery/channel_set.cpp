@@ -4,6 +4,7 @@
 
 #include "delivery/channels.hpp"
 #include "delivery/transfer_loop.hpp"
+#include "util/parallel.hpp"
 
 namespace deadlined::delivery {
 
@@ -28,10 +29,18 @@ std::vector<std::vector<std::string>> recipient_groups(const Channel& channel,
   return groups;
 }
 
+namespace {
+/// How many webhook transfers can run at once.
+std::size_t webhook_transfers(const config::Config& config) {
+  return k_channel_concurrency * std::max<std::size_t>(config.webhooks.size(), 1);
+}
+}  // namespace
+
 ChannelSet::ChannelSet(const config::Config& config, const std::atomic<bool>& abort)
-    // Room in the connection cache for each webhook's concurrent transfers.
-    : loop_(std::make_unique<detail::TransferLoop>(
-          k_channel_concurrency * std::max<std::size_t>(config.webhooks.size(), 1))) {
+    // Room in each connection cache for every webhook's concurrent transfers; a thread per
+    // core, at most one per transfer that can run.
+    : loop_(std::make_unique<detail::TransferLoop>(webhook_transfers(config),
+                                                   util::threads_for(webhook_transfers(config)))) {
   using Transport = config::EmailConfig::Transport;
   if (config.email.transport == Transport::smtp) {
     channels_["email"] = std::make_unique<SmtpChannel>(config.email, abort);

@@ -1,29 +1,38 @@
 #include "delivery/transfer_loop.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <utility>
-#include <vector>
 
 namespace deadlined::delivery::detail {
 
-struct TransferLoop::State {
+/// One multi handle and its thread.
+struct TransferLoop::Worker {
   CURLM* multi = nullptr;
   std::mutex mutex;
-  std::condition_variable wake;  // for a loop with no transfer, which does not poll
+  std::condition_variable wake;  // for a worker with no transfer, which does not poll
   std::vector<std::pair<CURL*, Done>> incoming;
   bool stop = false;
   std::thread thread;
+  std::atomic<std::size_t> load{0};  // transfers added and not yet done
 
-  ~State() { curl_multi_cleanup(multi); }
+  ~Worker() { curl_multi_cleanup(multi); }
 
   /// The loop: takes new transfers, drives the running ones, reports the finished ones.
-  static void run(const std::shared_ptr<State>& self);
+  static void run(const std::shared_ptr<Worker>& self);
 };
 
-void TransferLoop::State::run(const std::shared_ptr<State>& self) {
+namespace {
+/// The worker whose thread this is, if any.
+thread_local const void* t_worker = nullptr;
+}  // namespace
+
+void TransferLoop::Worker::run(const std::shared_ptr<Worker>& self) {
+  t_worker = self.get();
   std::unordered_map<CURL*, Done> running;
   std::vector<std::pair<CURL*, Done>> incoming;
   for (;;) {
@@ -37,6 +46,7 @@ void TransferLoop::State::run(const std::shared_ptr<State>& self) {
     }
     for (auto& [easy, done] : incoming) {
       if (curl_multi_add_handle(self->multi, easy) != CURLM_OK) {
+        --self->load;
         done(CURLE_FAILED_INIT);
         continue;
       }
@@ -52,48 +62,85 @@ void TransferLoop::State::run(const std::shared_ptr<State>& self) {
       CURLcode result = message->data.result;  // the message ends with the removal
       curl_multi_remove_handle(self->multi, easy);
       auto node = running.extract(easy);
+      --self->load;
       if (!node.empty()) node.mapped()(result);
     }
-    if (!running.empty()) curl_multi_poll(self->multi, nullptr, 0, 1000, nullptr);
+    if (running.empty()) continue;
+    {
+      // A transfer added by a `done` above did not wake the poll: take it up first.
+      std::lock_guard lock(self->mutex);
+      if (!self->incoming.empty()) continue;
+    }
+    curl_multi_poll(self->multi, nullptr, 0, 1000, nullptr);
   }
 }
 
-TransferLoop::TransferLoop(std::size_t connections) : state_(std::make_shared<State>()) {
-  state_->multi = curl_multi_init();
-  if (state_->multi) {
-    curl_multi_setopt(state_->multi, CURLMOPT_MAXCONNECTS, static_cast<long>(connections));
+TransferLoop::TransferLoop(std::size_t connections, std::size_t threads) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(threads, 1); ++i) {
+    auto worker = std::make_shared<Worker>();
+    worker->multi = curl_multi_init();
+    if (worker->multi) {
+      curl_multi_setopt(worker->multi, CURLMOPT_MAXCONNECTS, static_cast<long>(connections));
+    }
+    workers_.push_back(std::move(worker));
   }
 }
 
 TransferLoop::~TransferLoop() {
-  {
-    std::lock_guard lock(state_->mutex);
-    state_->stop = true;
+  for (auto& worker : workers_) {
+    {
+      std::lock_guard lock(worker->mutex);
+      worker->stop = true;
+    }
+    worker->wake.notify_one();
+    if (worker->multi) curl_multi_wakeup(worker->multi);
   }
-  state_->wake.notify_one();
-  if (state_->multi) curl_multi_wakeup(state_->multi);
-  if (!state_->thread.joinable()) return;
-  if (state_->thread.get_id() == std::this_thread::get_id()) {
-    state_->thread.detach();  // the thread holds the state until it returns
-  } else {
-    state_->thread.join();
+  for (auto& worker : workers_) {
+    if (!worker->thread.joinable()) continue;
+    if (worker->thread.get_id() == std::this_thread::get_id()) {
+      worker->thread.detach();  // the thread holds its worker until it returns
+    } else {
+      worker->thread.join();
+    }
   }
 }
 
 void TransferLoop::add(CURL* easy, Done done) {
-  if (!state_->multi) {
+  // This thread's own worker if it is one of ours, else the one with the fewest transfers.
+  const std::shared_ptr<Worker>* chosen = nullptr;
+  bool on_own_thread = false;
+  for (const auto& worker : workers_) {
+    if (worker.get() == t_worker) {
+      chosen = &worker;
+      on_own_thread = true;
+      break;
+    }
+    if (!chosen || worker->load < (*chosen)->load) chosen = &worker;
+  }
+  Worker& worker = **chosen;
+  if (!worker.multi) {
     done(CURLE_FAILED_INIT);
     return;
   }
+  ++worker.load;
   {
-    std::lock_guard lock(state_->mutex);
-    state_->incoming.emplace_back(easy, std::move(done));
-    if (!state_->thread.joinable()) {
-      state_->thread = std::thread([state = state_] { State::run(state); });
+    std::lock_guard lock(worker.mutex);
+    worker.incoming.emplace_back(easy, std::move(done));
+    if (!worker.thread.joinable()) {
+      worker.thread = std::thread([self = *chosen] { Worker::run(self); });
     }
   }
-  state_->wake.notify_one();
-  curl_multi_wakeup(state_->multi);
+  if (on_own_thread) return;  // the loop takes it up before it polls again
+  worker.wake.notify_one();
+  curl_multi_wakeup(worker.multi);
+}
+
+std::size_t TransferLoop::threads_started() const {
+  return static_cast<std::size_t>(
+      std::count_if(workers_.begin(), workers_.end(), [](const auto& w) {
+        std::lock_guard lock(w->mutex);
+        return w->thread.joinable();
+      }));
 }
 
 }  // namespace deadlined::delivery::detail

@@ -5,33 +5,41 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace deadlined::delivery::detail {
 
-/// A libcurl multi handle and the thread that drives it: the transfers of every webhook
-/// channel of a ChannelSet run side by side on that one thread, which waits on all their
-/// sockets at once. A burst then costs one wakeup per batch of replies, not one thread
-/// switch per message (docs/PERFORMANCE.md). The thread starts with the first transfer and
-/// sleeps without a timeout while there is none. Connections stay in the multi handle's
-/// cache between transfers (HTTP keep-alive).
+/// libcurl multi handles and the threads that drive them: the transfers of every webhook
+/// channel of a ChannelSet run side by side, each thread waiting on all the sockets of its
+/// transfers at once. A burst then costs one wakeup per batch of replies, not one thread
+/// switch per message, and it can use more than one core (docs/PERFORMANCE.md).
+///
+/// A transfer added from one of the loop's threads (the `done` of another transfer) stays on
+/// that thread, with no wakeup; one added from elsewhere goes to the thread with the fewest
+/// transfers. Each thread starts with its first transfer and sleeps without a timeout while
+/// it has none. Connections stay in each thread's cache between transfers (HTTP keep-alive).
 class TransferLoop {
  public:
-  /// `connections`: how many idle connections the cache keeps open.
-  explicit TransferLoop(std::size_t connections);
-  /// Waits for the transfers in progress (channels abort theirs at shutdown). Safe on the
-  /// loop's own thread: it then lets the thread finish on its own.
+  /// `connections`: how many idle connections each thread's cache keeps open; `threads`: at
+  /// most how many threads run transfers (at least one).
+  explicit TransferLoop(std::size_t connections, std::size_t threads = 1);
+  /// Waits for the transfers in progress (channels abort theirs at shutdown). Safe on one of
+  /// the loop's own threads: that one then finishes on its own.
   ~TransferLoop();
   TransferLoop(const TransferLoop&) = delete;
   TransferLoop& operator=(const TransferLoop&) = delete;
 
   using Done = std::function<void(CURLcode)>;
-  /// Runs the transfer `easy` is set up for; `done` is called on the loop's thread once it
-  /// has finished and `easy` is out of the multi handle. Thread-safe, callable from `done`.
+  /// Runs the transfer `easy` is set up for; `done` is called on the thread that ran it, once
+  /// it has finished and `easy` is out of the multi handle. Thread-safe, callable from `done`.
   void add(CURL* easy, Done done);
 
+  /// How many threads have started so far.
+  std::size_t threads_started() const;
+
  private:
-  struct State;
-  std::shared_ptr<State> state_;
+  struct Worker;
+  std::vector<std::shared_ptr<Worker>> workers_;
 };
 
 }  // namespace deadlined::delivery::detail

@@ -4,8 +4,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
 #include <future>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -161,4 +163,64 @@ TEST_CASE("a transfer loop starts its thread with the first transfer", "[deliver
   channel.send_async({"k1", {}, "{}"}, [&](Outcome) { ended.set_value(); });
   REQUIRE(ended.get_future().wait_for(std::chrono::seconds{10}) == std::future_status::ready);
   CHECK(threads() == before + 1);
+}
+
+namespace {
+
+/// A loopback listener that never answers: a transfer to it stays in flight until its
+/// timeout. Closed with the object.
+struct SilentListener {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  int port = 0;
+  SilentListener() {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof address;
+    ::bind(fd, reinterpret_cast<sockaddr*>(&address), size);
+    ::listen(fd, 16);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
+    port = ntohs(address.sin_port);
+  }
+  ~SilentListener() { ::close(fd); }
+};
+
+}  // namespace
+
+TEST_CASE(
+    "a transfer loop spreads transfers over its threads; a transfer started by a finished "
+    "one stays on that one's thread",
+    "[delivery]") {
+  SilentListener silent;
+  std::atomic<bool> abort{false};
+  delivery::detail::TransferLoop loop(4, 2);
+  config::WebhookConfig hook;
+  hook.url = "http://127.0.0.1:" + std::to_string(silent.port) + "/hook";
+  hook.timeout = std::chrono::seconds{1};
+  delivery::WebhookChannel channel(hook, abort, loop);
+
+  // Two transfers in flight at once, added from this thread, go to different threads. The
+  // first one to end starts a third, which must run where it was started.
+  std::mutex mutex;
+  std::vector<std::thread::id> ended;  // the first two, in the order they ended
+  std::promise<std::pair<std::thread::id, std::thread::id>> chained;  // (started on, ran on)
+  auto first_done = [&](Outcome) {
+    std::lock_guard lock(mutex);
+    ended.push_back(std::this_thread::get_id());
+    if (ended.size() != 1) return;
+    auto here = std::this_thread::get_id();
+    channel.send_async({"k3", {}, "{}"}, [&chained, here](Outcome) {
+      chained.set_value({here, std::this_thread::get_id()});
+    });
+  };
+  channel.send_async({"k1", {}, "{}"}, first_done);
+  channel.send_async({"k2", {}, "{}"}, first_done);
+  auto future = chained.get_future();
+  REQUIRE(future.wait_for(std::chrono::seconds{20}) == std::future_status::ready);
+  auto [started_on, ran_on] = future.get();
+  CHECK(ran_on == started_on);
+  std::lock_guard lock(mutex);
+  REQUIRE(ended.size() == 2);
+  CHECK(ended[0] != ended[1]);
+  CHECK(loop.threads_started() == 2);
 }
