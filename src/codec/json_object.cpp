@@ -1,18 +1,47 @@
 #include "codec/json_object.hpp"
 
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 namespace deadlined::codec {
+
+namespace {
+
+/// Whether a character is written escaped: a control character, a quote or a backslash.
+constexpr bool escaped(unsigned char c) {
+  return c < 0x20 || c == '"' || c == '\\';
+}
+
+/// Whether any of the 8 bytes of `word` is escaped (bit tricks for "has a byte less than n"
+/// and "has a zero byte"; bytes of 0x80 and above never match).
+constexpr bool any_escaped(std::uint64_t word) {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t highs = 0x8080808080808080ULL;
+  auto zero_byte = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+  return (((word - ones * 0x20) & ~word & highs) | zero_byte(word ^ (ones * '"')) |
+          zero_byte(word ^ (ones * '\\'))) != 0;
+}
+
+}  // namespace
 
 void append_json_string(std::string& out, std::string_view value) {
   static constexpr char k_hex[] = "0123456789abcdef";
   out += '"';
   std::size_t plain = 0;  // start of the run of characters copied as they are
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    auto c = static_cast<unsigned char>(value[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(value, plain, i - plain);
-    plain = i + 1;
+  for (std::size_t i = 0; i < value.size();) {
+    // Text is mostly plain: skip it 8 bytes at a time.
+    if (std::uint64_t word; i + 8 <= value.size()) {
+      std::memcpy(&word, value.data() + i, 8);
+      if (!any_escaped(word)) {
+        i += 8;
+        continue;
+      }
+    }
+    auto c = static_cast<unsigned char>(value[i++]);
+    if (!escaped(c)) continue;
+    out.append(value, plain, i - 1 - plain);
+    plain = i;
     switch (c) {
       case '"':
         out += "\\\"";

@@ -58,3 +58,26 @@ TEST_CASE("an object without members is {}", "[codec][json]") {
   CHECK(reused.finish() == "{\"a\":1}");
   CHECK(reused.finish() == "{}");
 }
+
+TEST_CASE("a character to escape is found at any offset of a long string", "[codec][json]") {
+  // Plain text is skipped several bytes at a time: each character that needs escaping, and
+  // harmless ones next to them in value, inserted at every offset of strings of several
+  // lengths, after plain ASCII or after Vietnamese UTF-8.
+  std::string specials = {'"', '\\', '\0', '\x1f', '\x7f', ' ', '!', '#', '[', ']'};
+  for (int c = 1; c < 0x20; ++c)
+    specials += static_cast<char>(c);
+  for (std::string prefix : {"", "Phòng Tài chính: "}) {
+    for (std::size_t length : {0U, 7U, 8U, 9U, 16U, 23U, 40U}) {
+      for (char special : specials) {
+        for (std::size_t at = 0; at <= length; ++at) {
+          std::string value = prefix + std::string(length, 'a');
+          value.insert(prefix.size() + at, 1, special);
+          value += special;  // and at the end, after a full block or a partial one
+          INFO("prefix '" << prefix << "', length " << length << ", character "
+                          << static_cast<int>(special) << " at " << at);
+          CHECK(JsonObject().add("v", value).finish() == nlohmann::json({{"v", value}}).dump());
+        }
+      }
+    }
+  }
+}
