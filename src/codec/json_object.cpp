@@ -30,44 +30,49 @@ void append_json_string(std::string& out, std::string_view value) {
   out += '"';
   std::size_t plain = 0;  // start of the run of characters copied as they are
   for (std::size_t i = 0; i < value.size();) {
-    // Text is mostly plain: skip it 8 bytes at a time.
+    // Text is mostly plain: skip it 8 bytes at a time; a word holding a character to escape
+    // (and the tail) is taken a byte at a time.
+    std::size_t end = value.size();
     if (std::uint64_t word; i + 8 <= value.size()) {
       std::memcpy(&word, value.data() + i, 8);
       if (!any_escaped(word)) {
         i += 8;
         continue;
       }
+      end = i + 8;
     }
-    auto c = static_cast<unsigned char>(value[i++]);
-    if (!escaped(c)) continue;
-    out.append(value, plain, i - 1 - plain);
-    plain = i;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += "\\u00";
-        out += k_hex[c >> 4];
-        out += k_hex[c & 0xf];
+    for (; i < end; ++i) {
+      auto c = static_cast<unsigned char>(value[i]);
+      if (!escaped(c)) continue;
+      out.append(value, plain, i - plain);
+      plain = i + 1;
+      switch (c) {
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        default:
+          out += "\\u00";
+          out += k_hex[c >> 4];
+          out += k_hex[c & 0xf];
+      }
     }
   }
   out.append(value, plain);
