@@ -20,10 +20,7 @@ namespace deadlined::delivery {
 /// on the loop, 1.7-2.2k on workers, docs/PERFORMANCE.md).
 class SmtpChannel final : public Channel {
  public:
-  SmtpChannel(config::EmailConfig config, const std::atomic<bool>& abort)
-      : config_(std::move(config)),
-        pool_(std::make_shared<detail::EasyPool>(static_cast<long>(config_.timeout.count()),
-                                                 config_.insecure_skip_verify, abort)) {}
+  SmtpChannel(const config::EmailConfig& config, const std::atomic<bool>& abort);
   Outcome send(const Envelope& envelope) override;
   bool per_recipient() const override { return true; }
 
@@ -32,7 +29,6 @@ class SmtpChannel final : public Channel {
   /// A transfer of `envelope` set up on a handle of the pool; null without a handle.
   std::shared_ptr<Request> prepare(Envelope envelope);
 
-  config::EmailConfig config_;
   std::shared_ptr<detail::EasyPool> pool_;  // connections to the server, kept between messages
 };
 
@@ -50,11 +46,7 @@ class MaildirChannel final : public Channel {
 class WebhookChannel final : public Channel {
  public:
   WebhookChannel(config::WebhookConfig config, const std::atomic<bool>& abort,
-                 detail::TransferLoop& loop)
-      : config_(std::move(config)),
-        pool_(std::make_shared<detail::EasyPool>(static_cast<long>(config_.timeout.count()),
-                                                 config_.insecure_skip_verify, abort)),
-        loop_(loop) {}
+                 detail::TransferLoop& loop);
   Outcome send(const Envelope& envelope) override;
   bool asynchronous() const override { return true; }
   void send_async(Envelope envelope, Done done) override;

@@ -7,7 +7,7 @@ int on_progress(void* abort, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return static_cast<const std::atomic<bool>*>(abort)->load() ? 1 : 0;
 }
 
-/// Sets the options every transfer shares on a new or reset handle.
+/// Sets the options every transfer shares on a new handle.
 void set_common_options(CURL* c, long timeout_seconds, bool insecure,
                         const std::atomic<bool>& abort) {
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -33,14 +33,12 @@ EasyPool::Lease EasyPool::acquire() {
       idle_.pop_back();
     }
   }
-  if (easy) {
-    // A reset clears the options of the last transfer and keeps its open connections.
-    curl_easy_reset(easy.get());
-  } else {
+  if (!easy) {
     easy.reset(curl_easy_init());
     if (!easy) return Lease(shared_from_this(), nullptr);
+    set_common_options(easy.get(), timeout_seconds_, insecure_, abort_);
+    if (setup_) setup_(easy.get());
   }
-  set_common_options(easy.get(), timeout_seconds_, insecure_, abort_);
   return Lease(shared_from_this(), std::move(easy));
 }
 

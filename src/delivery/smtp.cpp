@@ -27,6 +27,25 @@ Outcome classify_smtp_reply(long code) {
   return Outcome::permanent("SMTP " + std::to_string(code));
 }
 
+SmtpChannel::SmtpChannel(const config::EmailConfig& config, const std::atomic<bool>& abort)
+    : pool_(std::make_shared<detail::EasyPool>(
+          static_cast<long>(config.timeout.count()), config.insecure_skip_verify, abort,
+          [config](CURL* c) {
+            curl_easy_setopt(c, CURLOPT_URL, config.url.c_str());
+            curl_easy_setopt(
+                c, CURLOPT_USE_SSL,
+                static_cast<long>(config.tls_required ? CURLUSESSL_ALL : CURLUSESSL_TRY));
+            if (!config.username.empty())
+              curl_easy_setopt(c, CURLOPT_USERNAME, config.username.c_str());
+            if (!config.password.empty())
+              curl_easy_setopt(c, CURLOPT_PASSWORD, config.password.value.c_str());
+            if (!config.ca_file.empty())
+              curl_easy_setopt(c, CURLOPT_CAINFO, config.ca_file.c_str());
+            curl_easy_setopt(c, CURLOPT_MAIL_FROM, ("<" + config.from_address + ">").c_str());
+            curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+            curl_easy_setopt(c, CURLOPT_READFUNCTION, &read_upload);
+          })) {}
+
 /// One message to the server: the handle and everything its options point to, alive until
 /// it has finished.
 struct SmtpChannel::Request {
@@ -34,7 +53,6 @@ struct SmtpChannel::Request {
   Envelope envelope;
   Upload upload;
   detail::List recipients;
-  std::string from;
   char error[CURL_ERROR_SIZE] = {};
 
   /// The outcome once the transfer has ended with `rc`.
@@ -52,26 +70,16 @@ struct SmtpChannel::Request {
 };
 
 std::shared_ptr<SmtpChannel::Request> SmtpChannel::prepare(Envelope envelope) {
-  auto r = std::shared_ptr<Request>(new Request{pool_->acquire(), std::move(envelope), {}, {}, {}});
+  auto r = std::shared_ptr<Request>(new Request{pool_->acquire(), std::move(envelope), {}, {}});
   if (!r->easy) return nullptr;
   CURL* c = r->easy.get();
   r->upload.data = r->envelope.content;
   for (const auto& address : r->envelope.recipients)
     detail::append(r->recipients, "<" + address + ">");
-  r->from = "<" + config_.from_address + ">";
 
+  // The channel's fixed options are set once per handle (the pool's setup above).
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, r->error);
-  curl_easy_setopt(c, CURLOPT_URL, config_.url.c_str());
-  curl_easy_setopt(c, CURLOPT_USE_SSL,
-                   static_cast<long>(config_.tls_required ? CURLUSESSL_ALL : CURLUSESSL_TRY));
-  if (!config_.username.empty()) curl_easy_setopt(c, CURLOPT_USERNAME, config_.username.c_str());
-  if (!config_.password.empty())
-    curl_easy_setopt(c, CURLOPT_PASSWORD, config_.password.value.c_str());
-  if (!config_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, config_.ca_file.c_str());
-  curl_easy_setopt(c, CURLOPT_MAIL_FROM, r->from.c_str());
   curl_easy_setopt(c, CURLOPT_MAIL_RCPT, r->recipients.get());
-  curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-  curl_easy_setopt(c, CURLOPT_READFUNCTION, &read_upload);
   curl_easy_setopt(c, CURLOPT_READDATA, &r->upload);
   curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE,
                    static_cast<curl_off_t>(r->envelope.content.size()));

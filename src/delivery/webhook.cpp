@@ -47,6 +47,19 @@ Outcome classify_http_status(long status) {
   return Outcome::permanent(detail);
 }
 
+WebhookChannel::WebhookChannel(config::WebhookConfig config, const std::atomic<bool>& abort,
+                               detail::TransferLoop& loop)
+    : config_(std::move(config)),
+      pool_(std::make_shared<detail::EasyPool>(
+          static_cast<long>(config_.timeout.count()), config_.insecure_skip_verify, abort,
+          [url = config_.url](CURL* c) {
+            curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+            curl_easy_setopt(c, CURLOPT_USERAGENT, "deadlined/0.1");
+            curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &on_response);
+            curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+          })),
+      loop_(loop) {}
+
 /// One POST: the handle and everything its options point to, alive until it has finished.
 struct WebhookChannel::Request {
   detail::EasyPool::Lease easy;
@@ -86,15 +99,12 @@ std::shared_ptr<WebhookChannel::Request> WebhookChannel::prepare(Envelope envelo
     detail::append(r->headers, name + ": " + value);
   detail::append(r->headers, "Expect:");
 
+  // The channel's fixed options are set once per handle (the pool's setup above).
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, r->error);
-  curl_easy_setopt(c, CURLOPT_URL, config_.url.c_str());
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "deadlined/0.1");
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, r->headers.get());
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, e.content.data());
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(e.content.size()));
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &on_response);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->response);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   return r;
 }
 
