@@ -99,7 +99,7 @@ void journal_burst(benchmark::State& state) {
   namespace fs = std::filesystem;
   fs::path folder = fs::temp_directory_path() / ("deadlined-micro-" + std::to_string(::getpid()));
   fs::remove_all(folder);
-  constexpr std::size_t k_burst = 2048;
+  constexpr std::size_t k_burst = 10000;
   auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   std::size_t round = 0;
   for (auto _ : state) {

@@ -51,7 +51,10 @@ Journal::Journal(const std::filesystem::path& path) : path_(path) {
     ::chmod(dir.c_str(), 0700);
   }
   mode_t old_mask = ::umask(077);
-  int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  // One thread uses a Journal (see the class), so SQLite need not lock around each call.
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   ::umask(old_mask);
   try {
     if (rc != SQLITE_OK) fail("cannot open");

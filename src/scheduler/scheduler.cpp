@@ -479,16 +479,19 @@ void Scheduler::record_outcome(Job job, delivery::Outcome outcome) {
   SysSeconds now = clock_();
   const Delivery& d = *job.delivery;
   const std::string& key = d.record.key;
-  std::string to = message::join_list(d.recipients.empty() ? d.outbound.to : d.recipients);
   using Kind = delivery::Outcome::Kind;
   ChannelStats& stats = stats_[d.outbound.channel];
   if (outcome.kind == Kind::delivered) {
     ++stats.delivered;
     journal_.mark_delivered(key, now);
-    spdlog::info("delivered {} via {} to {}: {}", d.outbound.id, d.outbound.channel, to,
-                 outcome.detail);
+    if (spdlog::should_log(spdlog::level::info)) {
+      spdlog::info("delivered {} via {} to {}: {}", d.outbound.id, d.outbound.channel,
+                   message::join_list(d.recipients.empty() ? d.outbound.to : d.recipients),
+                   outcome.detail);
+    }
     return;
   }
+  std::string to = message::join_list(d.recipients.empty() ? d.outbound.to : d.recipients);
   if (outcome.kind == Kind::retryable && stopping_) {
     journal_.mark_failed(key, now, outcome.detail, false);
     spdlog::warn("abandoned {} via {} at shutdown; it stays pending: {}", d.outbound.id,

@@ -13,6 +13,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -181,9 +182,9 @@ class Scheduler {
   std::unique_ptr<Timer> timer_;
   boost::asio::thread_pool workers_{8};
   std::priority_queue<Job, std::vector<Job>, Later> queue_;
-  std::map<std::string, Lane> lanes_;  // by channel name
-  std::set<std::string> in_flight_;    // journal keys started and not yet recorded
-  std::set<std::string> reported_;     // failure report ids sent by this process
+  std::map<std::string, Lane> lanes_;          // by channel name
+  std::unordered_set<std::string> in_flight_;  // journal keys started and not yet recorded
+  std::set<std::string> reported_;             // failure report ids sent by this process
   std::map<std::string, ChannelStats> stats_;
   std::vector<Send> unposted_;  // started in the current batch, handed on when it commits
   bool in_batch_ = false;
