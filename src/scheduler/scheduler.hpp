@@ -102,9 +102,14 @@ class Scheduler {
     std::optional<schedule::Pending> pending;  // set: compute this occurrence now
     bool digest = false;                       // the Office's morning digest
   };
+  /// The queue's order: by time; at the same time, work to send before deadlines whose
+  /// reminders are still to be computed (so a burst's first sends start after its first
+  /// chunk, not once every deadline of the burst is computed); then first queued first.
   struct Later {
     bool operator()(const Job& a, const Job& b) const {
-      return a.at != b.at ? a.at > b.at : a.sequence > b.sequence;
+      if (a.at != b.at) return a.at > b.at;
+      if (a.pending.has_value() != b.pending.has_value()) return a.pending.has_value();
+      return a.sequence > b.sequence;
     }
   };
   /// A send whose attempt is recorded, to run on a worker.
