@@ -245,6 +245,33 @@ void Journal::mark_delivered(const std::string& key, SysSeconds now) {
   if (sqlite3_step(s.get()) != SQLITE_DONE) fail("record delivery");
 }
 
+namespace {
+/// "UPDATE … WHERE key IN (?2, …)" with Journal::k_keys_per_update keys.
+std::string mark_delivered_in_sql() {
+  std::string sql =
+      "UPDATE deliveries SET state = 'delivered', delivered_at = ?1, last_error = NULL"
+      " WHERE key IN (";
+  for (std::size_t i = 0; i < Journal::k_keys_per_update; ++i)
+    sql += (i ? ", ?" : "?") + std::to_string(i + 2);
+  return sql + ")";
+}
+}  // namespace
+
+void Journal::mark_delivered(const std::vector<std::string>& keys, SysSeconds now) {
+  // The statement cache is keyed by the text's address: this one lives as long as the process.
+  static const std::string sql = mark_delivered_in_sql();
+  for (std::size_t from = 0; from < keys.size(); from += k_keys_per_update) {
+    // A short last group leaves the remaining keys NULL (bindings are cleared after each
+    // use), and "key IN (…, NULL)" matches no row for them.
+    Statement s(prepare(sql.c_str()));
+    sqlite3_bind_int64(s.get(), 1, seconds(now));
+    std::size_t to = std::min(keys.size(), from + k_keys_per_update);
+    for (std::size_t i = from; i < to; ++i)
+      bind(s.get(), static_cast<int>(i - from + 2), keys[i]);
+    if (sqlite3_step(s.get()) != SQLITE_DONE) fail("record deliveries");
+  }
+}
+
 void Journal::mark_failed(const std::string& key, SysSeconds now, const std::string& reason,
                           bool final) {
   Statement s(

@@ -62,6 +62,10 @@ class Journal {
   /// Returns false, changing nothing, when the delivery is already delivered or failed.
   bool mark_attempt(const DeliveryRecord& record, SysSeconds now);
   void mark_delivered(const std::string& key, SysSeconds now);
+  /// Marks every delivery of `keys` delivered, a statement per k_keys_per_update of them
+  /// (a burst's outcomes: a statement per row measured twice the CPU).
+  void mark_delivered(const std::vector<std::string>& keys, SysSeconds now);
+  static constexpr std::size_t k_keys_per_update = 64;
   /// A failed attempt; `final` marks the delivery failed for good, else it stays pending.
   void mark_failed(const std::string& key, SysSeconds now, const std::string& reason, bool final);
 

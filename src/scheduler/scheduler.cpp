@@ -445,15 +445,22 @@ void Scheduler::record_finished() {
   }
   if (finished.empty()) return;
   in_batch([&] {
+    std::vector<std::string> delivered;
     for (auto& [job, outcome] : finished) {
       std::string key = job.delivery->record.key;
       try {
-        record_outcome(std::move(job), std::move(outcome));
+        record_outcome(std::move(job), std::move(outcome), delivered);
       } catch (const std::exception& e) {
         // The row stays pending, so the next start sends it again with the same key.
         spdlog::error("cannot record the outcome of a delivery in the journal: {}", e.what());
       }
       in_flight_.erase(key);
+    }
+    try {
+      journal_.mark_delivered(delivered, clock_());
+    } catch (const std::exception& e) {
+      spdlog::error("cannot record {} deliveries in the journal: {}; they stay pending",
+                    delivered.size(), e.what());
     }
   });
   if (stopping_ && in_flight_.empty() && on_idle_) {
@@ -475,7 +482,8 @@ std::chrono::seconds Scheduler::backoff(const config::Config& config, int attemp
   return delay + std::chrono::seconds{jitter(random_)};
 }
 
-void Scheduler::record_outcome(Job job, delivery::Outcome outcome) {
+void Scheduler::record_outcome(Job job, delivery::Outcome outcome,
+                               std::vector<std::string>& delivered) {
   SysSeconds now = clock_();
   const Delivery& d = *job.delivery;
   const std::string& key = d.record.key;
@@ -483,7 +491,7 @@ void Scheduler::record_outcome(Job job, delivery::Outcome outcome) {
   ChannelStats& stats = stats_[d.outbound.channel];
   if (outcome.kind == Kind::delivered) {
     ++stats.delivered;
-    journal_.mark_delivered(key, now);
+    delivered.push_back(key);
     if (spdlog::should_log(spdlog::level::info)) {
       spdlog::info("delivered {} via {} to {}: {}", d.outbound.id, d.outbound.channel,
                    message::join_list(d.recipients.empty() ? d.outbound.to : d.recipients),

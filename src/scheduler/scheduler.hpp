@@ -168,7 +168,9 @@ class Scheduler {
   void finish(Job job, delivery::Outcome outcome);
   /// Records the outcomes left in `finished_`, in one transaction.
   void record_finished();
-  void record_outcome(Job job, delivery::Outcome outcome);
+  /// Records an outcome; a delivered one's key is added to `delivered`, for the caller to
+  /// write with the others.
+  void record_outcome(Job job, delivery::Outcome outcome, std::vector<std::string>& delivered);
   void report_failure(const Job& job, const delivery::Outcome& outcome, SysSeconds now);
   /// Queues a message to the monitor unit (failure report, digest), sent as it is.
   void queue_report(const std::shared_ptr<const config::Config>& config,

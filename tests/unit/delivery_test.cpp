@@ -188,7 +188,7 @@ struct SilentListener {
 }  // namespace
 
 TEST_CASE(
-    "a transfer loop spreads transfers over its threads; a transfer started by a finished "
+    "a transfer loop spreads transfers over its threads, and a transfer started by a finished "
     "one stays on that one's thread",
     "[delivery]") {
   SilentListener silent;

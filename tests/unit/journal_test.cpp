@@ -228,3 +228,28 @@ TEST_CASE("a journal of a newer schema is refused, unchanged", "[journal]") {
   sqlite3_finalize(s);
   sqlite3_close(db);
 }
+
+TEST_CASE("a batch of deliveries is recorded a group of keys at a time, exactly those keys",
+          "[journal]") {
+  test::TempDir dir;
+  journal::Journal j(dir.path() / "journal.sqlite");
+  // Two full groups and a short one, the rows left out interleaved with the marked ones.
+  const std::size_t n = 2 * journal::Journal::k_keys_per_update + 7;
+  std::vector<std::string> marked;
+  for (std::size_t i = 0; i < 2 * n; ++i) {
+    j.mark_attempt(record("k" + std::to_string(i)), at(100));
+    if (i % 2 == 0) marked.push_back("k" + std::to_string(i) + "/email");
+  }
+  REQUIRE(marked.size() == n);
+  j.mark_delivered(marked, at(150));
+  j.mark_delivered(std::vector<std::string>{}, at(151));  // nothing to record is no statement
+  for (std::size_t i = 0; i < 2 * n; ++i) {
+    INFO("row " << i);
+    CHECK(j.state_of("k" + std::to_string(i) + "/email") ==
+          (i % 2 == 0 ? State::delivered : State::pending));
+  }
+  CHECK(j.count(State::delivered) == n);
+  CHECK(j.count(State::pending) == n);
+  // A delivered row takes no further attempt, as with the key-at-a-time call.
+  CHECK_FALSE(j.mark_attempt(record("k0"), at(200)));
+}
