@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <stdexcept>
+#include <string_view>
 
 namespace deadlined::journal {
 namespace {
@@ -24,8 +25,11 @@ std::int64_t seconds(SysSeconds t) {
   return t.time_since_epoch().count();
 }
 
-void bind(sqlite3_stmt* s, int index, const std::string& text) {
-  sqlite3_bind_text(s, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+/// Binds text without copying it: every Statement is a local of the function that binds it,
+/// declared before it binds, so it is reset (and its bindings cleared) before the text
+/// it was given (arguments, their members, literals) goes away.
+void bind(sqlite3_stmt* s, int index, std::string_view text) {
+  sqlite3_bind_text(s, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
 }
 
 }  // namespace
@@ -292,7 +296,7 @@ int Journal::attempts(const std::string& key) {
 
 std::size_t Journal::count(State state) {
   Statement s(prepare("SELECT count(*) FROM deliveries WHERE state = ?"));
-  bind(s.get(), 1, std::string(to_string(state)));
+  bind(s.get(), 1, to_string(state));
   return sqlite3_step(s.get()) == SQLITE_ROW
              ? static_cast<std::size_t>(sqlite3_column_int64(s.get(), 0))
              : 0;
@@ -335,7 +339,7 @@ void Journal::record(const Confirmation& c) {
   bind(s.get(), 2, c.target.task);
   bind(s.get(), 3, c.target.occurrence);
   bind(s.get(), 4, c.target.unit);
-  bind(s.get(), 5, std::string(c.confirmed ? "confirm" : "reopen"));
+  bind(s.get(), 5, c.confirmed ? "confirm" : "reopen");
   sqlite3_bind_int64(s.get(), 6, seconds(c.at));
   bind(s.get(), 7, c.actor);
   bind(s.get(), 8, c.origin);
