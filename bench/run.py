@@ -136,7 +136,7 @@ def main():
         client = args.client or str(Path(binary).parent / "deadlined_curl_client")
         for figure, value, unit, target, verdict in (
                 delivery.precision(binary, work / "precision", args.runs)
-                + delivery.throughput(binary, work / "throughput", client)):
+                + delivery.throughput(binary, work / "throughput", client, args.runs)):
             row(figure, value, unit, target, None if not verdict else verdict == "PASS")
 
     width = max(len(r[0]) for r in rows)
