@@ -17,7 +17,8 @@ constexpr std::chrono::milliseconds k_record_window{20};
 /// ...or as soon as this many have come.
 constexpr std::size_t k_record_batch = 256;
 /// Due jobs are dispatched (and their attempts committed) this many at a time, so that the
-/// first sends of a burst of thousands start at once.
+/// first sends of a burst of thousands start at once. Deadlines whose reminders are computed
+/// on the way (each then queues its due reminders first) do not count.
 constexpr std::size_t k_dispatch_chunk = 512;
 /// Failure reports to the Office are retried for this long.
 constexpr std::chrono::hours k_report_lifetime{24};
@@ -195,8 +196,8 @@ void Scheduler::dispatch_due() {
     while (left > 0 && !queue_.empty() && queue_.top().at <= now) {
       Job job = queue_.top();
       queue_.pop();
+      if (!job.pending) --left;
       dispatch_or_defer(std::move(job), now);
-      --left;
     }
   });
   if (!stopping_ && !queue_.empty() && queue_.top().at <= now) {
