@@ -51,8 +51,14 @@ class Channel {
   /// transfer loop; false when it is `send` on the calling thread.
   virtual bool asynchronous() const { return false; }
   /// Sends `envelope` and calls `done` exactly once with the outcome: on the transfer loop's
-  /// thread for an asynchronous channel, else before returning.
-  virtual void send_async(Envelope envelope, Done done) { done(send(envelope)); }
+  /// thread for an asynchronous channel, else before returning. `slot` (below
+  /// k_channel_concurrency) is the scheduler's slot the send holds: the sends of one slot
+  /// follow one another on one connection, so a receiver gets at most one connection per
+  /// slot.
+  virtual void send_async(Envelope envelope, std::size_t slot, Done done) {
+    (void)slot;
+    done(send(envelope));
+  }
   /// True when each recipient address is a delivery of its own (SMTP: a bad address must
   /// not block the others, and each failure is attributed to its address).
   virtual bool per_recipient() const { return false; }

@@ -47,8 +47,9 @@ ChannelSet::ChannelSet(const config::Config& config, const std::atomic<bool>& ab
   } else if (config.email.transport == Transport::maildir) {
     channels_["email"] = std::make_unique<MaildirChannel>(config.email.maildir);
   }
+  std::size_t index = 0;
   for (const auto& [name, hook] : config.webhooks) {
-    channels_["webhook:" + name] = std::make_unique<WebhookChannel>(hook, abort, *loop_);
+    channels_["webhook:" + name] = std::make_unique<WebhookChannel>(hook, abort, *loop_, index++);
   }
 }
 

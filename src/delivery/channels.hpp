@@ -45,11 +45,13 @@ class MaildirChannel final : public Channel {
 /// HTTP POST of a JSON body signed per the Standard Webhooks specification.
 class WebhookChannel final : public Channel {
  public:
+  /// `index`: the channel's place in its set, so that the first slot of each channel goes
+  /// to a different thread of the loop.
   WebhookChannel(config::WebhookConfig config, const std::atomic<bool>& abort,
-                 detail::TransferLoop& loop);
+                 detail::TransferLoop& loop, std::size_t index = 0);
   Outcome send(const Envelope& envelope) override;
   bool asynchronous() const override { return true; }
-  void send_async(Envelope envelope, Done done) override;
+  void send_async(Envelope envelope, std::size_t slot, Done done) override;
 
  private:
   struct Request;
@@ -59,6 +61,7 @@ class WebhookChannel final : public Channel {
   config::WebhookConfig config_;
   std::shared_ptr<detail::EasyPool> pool_;
   detail::TransferLoop& loop_;
+  std::size_t index_;
 };
 
 /// "v1,<base64 HMAC-SHA256(key, id.timestamp.body)>", the Standard Webhooks signature.

@@ -88,16 +88,17 @@ Outcome perform(const std::shared_ptr<Request>& request) {
   return request->outcome(curl_easy_perform(request->easy.get()));
 }
 
-/// Runs a prepared request on `loop`, which calls `done` with its outcome; the request lives
-/// until then.
+/// Runs a prepared request on `loop` (on its thread for `affinity`, see TransferLoop::add),
+/// which calls `done` with its outcome; the request lives until then.
 template <class Request>
-void perform_on(TransferLoop& loop, std::shared_ptr<Request> request, Channel::Done done) {
+void perform_on(TransferLoop& loop, std::size_t affinity, std::shared_ptr<Request> request,
+                Channel::Done done) {
   if (!request) {
     done(Outcome::retryable("cannot create a curl handle"));
     return;
   }
   CURL* easy = request->easy.get();
-  loop.add(easy, [request = std::move(request), done = std::move(done)](CURLcode rc) {
+  loop.add(easy, affinity, [request = std::move(request), done = std::move(done)](CURLcode rc) {
     done(request->outcome(rc));
   });
 }

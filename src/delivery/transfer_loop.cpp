@@ -1,7 +1,6 @@
 #include "delivery/transfer_loop.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -18,7 +17,6 @@ struct TransferLoop::Worker {
   std::vector<std::pair<CURL*, Done>> incoming;
   bool stop = false;
   std::thread thread;
-  std::atomic<std::size_t> load{0};  // transfers added and not yet done
 
   ~Worker() { curl_multi_cleanup(multi); }
 
@@ -46,7 +44,6 @@ void TransferLoop::Worker::run(const std::shared_ptr<Worker>& self) {
     }
     for (auto& [easy, done] : incoming) {
       if (curl_multi_add_handle(self->multi, easy) != CURLM_OK) {
-        --self->load;
         done(CURLE_FAILED_INIT);
         continue;
       }
@@ -62,7 +59,6 @@ void TransferLoop::Worker::run(const std::shared_ptr<Worker>& self) {
       CURLcode result = message->data.result;  // the message ends with the removal
       curl_multi_remove_handle(self->multi, easy);
       auto node = running.extract(easy);
-      --self->load;
       if (!node.empty()) node.mapped()(result);
     }
     if (running.empty()) continue;
@@ -105,32 +101,21 @@ TransferLoop::~TransferLoop() {
   }
 }
 
-void TransferLoop::add(CURL* easy, Done done) {
-  // This thread's own worker if it is one of ours, else the one with the fewest transfers.
-  const std::shared_ptr<Worker>* chosen = nullptr;
-  bool on_own_thread = false;
-  for (const auto& worker : workers_) {
-    if (worker.get() == t_worker) {
-      chosen = &worker;
-      on_own_thread = true;
-      break;
-    }
-    if (!chosen || worker->load < (*chosen)->load) chosen = &worker;
-  }
-  Worker& worker = **chosen;
+void TransferLoop::add(CURL* easy, std::size_t affinity, Done done) {
+  const std::shared_ptr<Worker>& chosen = workers_[affinity % workers_.size()];
+  Worker& worker = *chosen;
   if (!worker.multi) {
     done(CURLE_FAILED_INIT);
     return;
   }
-  ++worker.load;
   {
     std::lock_guard lock(worker.mutex);
     worker.incoming.emplace_back(easy, std::move(done));
     if (!worker.thread.joinable()) {
-      worker.thread = std::thread([self = *chosen] { Worker::run(self); });
+      worker.thread = std::thread([self = chosen] { Worker::run(self); });
     }
   }
-  if (on_own_thread) return;  // the loop takes it up before it polls again
+  if (t_worker == &worker) return;  // its loop takes it up before it polls again
   worker.wake.notify_one();
   curl_multi_wakeup(worker.multi);
 }

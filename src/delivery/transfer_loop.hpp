@@ -14,10 +14,13 @@ namespace deadlined::delivery::detail {
 /// transfers at once. A burst then costs one wakeup per batch of replies, not one thread
 /// switch per message, and it can use more than one core (docs/PERFORMANCE.md).
 ///
-/// A transfer added from one of the loop's threads (the `done` of another transfer) stays on
-/// that thread, with no wakeup; one added from elsewhere goes to the thread with the fewest
-/// transfers. Each thread starts with its first transfer and sleeps without a timeout while
-/// it has none. Connections stay in each thread's cache between transfers (HTTP keep-alive).
+/// A transfer runs on the thread its `affinity` names (modulo their number): the transfers
+/// of one scheduler slot of one channel always run on the same thread, one after another,
+/// and so reuse that thread's connection: a receiver gets no more connections than it gets
+/// transfers at once. One added from its own thread (by the `done` of the slot's last
+/// transfer) needs no wakeup. Each thread starts with its first transfer and sleeps without
+/// a timeout while it has none. Connections stay in each thread's cache between transfers
+/// (HTTP keep-alive).
 class TransferLoop {
  public:
   /// `connections`: how many idle connections each thread's cache keeps open; `threads`: at
@@ -30,9 +33,10 @@ class TransferLoop {
   TransferLoop& operator=(const TransferLoop&) = delete;
 
   using Done = std::function<void(CURLcode)>;
-  /// Runs the transfer `easy` is set up for; `done` is called on the thread that ran it, once
-  /// it has finished and `easy` is out of the multi handle. Thread-safe, callable from `done`.
-  void add(CURL* easy, Done done);
+  /// Runs the transfer `easy` is set up for on the thread of `affinity`; `done` is called on
+  /// that thread once it has finished and `easy` is out of the multi handle. Thread-safe,
+  /// callable from `done`.
+  void add(CURL* easy, std::size_t affinity, Done done);
 
   /// How many threads have started so far.
   std::size_t threads_started() const;

@@ -48,7 +48,7 @@ Outcome classify_http_status(long status) {
 }
 
 WebhookChannel::WebhookChannel(config::WebhookConfig config, const std::atomic<bool>& abort,
-                               detail::TransferLoop& loop)
+                               detail::TransferLoop& loop, std::size_t index)
     : config_(std::move(config)),
       pool_(std::make_shared<detail::EasyPool>(
           static_cast<long>(config_.timeout.count()), config_.insecure_skip_verify, abort,
@@ -58,7 +58,8 @@ WebhookChannel::WebhookChannel(config::WebhookConfig config, const std::atomic<b
             curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &on_response);
             curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
           })),
-      loop_(loop) {}
+      loop_(loop),
+      index_(index) {}
 
 /// One POST: the handle and everything its options point to, alive until it has finished.
 struct WebhookChannel::Request {
@@ -112,8 +113,8 @@ Outcome WebhookChannel::send(const Envelope& envelope) {
   return detail::perform(prepare(envelope));
 }
 
-void WebhookChannel::send_async(Envelope envelope, Done done) {
-  detail::perform_on(loop_, prepare(std::move(envelope)), std::move(done));
+void WebhookChannel::send_async(Envelope envelope, std::size_t slot, Done done) {
+  detail::perform_on(loop_, index_ + slot, prepare(std::move(envelope)), std::move(done));
 }
 
 }  // namespace deadlined::delivery

@@ -349,29 +349,32 @@ void Scheduler::start(Job job, SysSeconds now) {
 
 void Scheduler::enqueue_send(Send send) {
   Lane& lane = lanes_[send.job.delivery->outbound.channel];
+  std::size_t slot = 0;
   {
     // A lane holds sends only while all its slots are taken, so a free slot means this send
     // is the next in line.
     std::lock_guard lock(lane.mutex);
-    if (lane.active == delivery::k_channel_concurrency) {
+    if (lane.busy.all()) {
       lane.ready.push_back(std::move(send));
       return;
     }
-    ++lane.active;
+    while (lane.busy[slot])
+      ++slot;
+    lane.busy.set(slot);
   }
   if (send.channel->asynchronous()) {
-    run_lane(lane, std::move(send));
+    run_lane(lane, slot, std::move(send));
   } else {
-    boost::asio::post(workers_, [this, &lane, send = std::move(send)]() mutable {
-      run_lane(lane, std::move(send));
+    boost::asio::post(workers_, [this, &lane, slot, send = std::move(send)]() mutable {
+      run_lane(lane, slot, std::move(send));
     });
   }
 }
 
-std::optional<Scheduler::Send> Scheduler::take(Lane& lane) {
+std::optional<Scheduler::Send> Scheduler::take(Lane& lane, std::size_t slot) {
   std::lock_guard lock(lane.mutex);
   if (lane.ready.empty()) {
-    --lane.active;
+    lane.busy.reset(slot);
     return std::nullopt;
   }
   Send send = std::move(lane.ready.front());
@@ -379,7 +382,7 @@ std::optional<Scheduler::Send> Scheduler::take(Lane& lane) {
   return send;
 }
 
-void Scheduler::run_lane(Lane& lane, Send send) {
+void Scheduler::run_lane(Lane& lane, std::size_t slot, Send send) {
   for (;;) {
     if (stop_requested_) {
       finish(std::move(send.job), delivery::Outcome::retryable("not started: shutting down"));
@@ -394,26 +397,27 @@ void Scheduler::run_lane(Lane& lane, Send send) {
       if (send.channel->asynchronous()) {
         // The slot goes with the transfer; the transfer loop's thread takes up the lane
         // when it ends.
-        send.channel->send_async(std::move(send.envelope), [this, &lane, job = std::move(send.job)](
-                                                               delivery::Outcome outcome) mutable {
-          // The next send is taken before this outcome is handed over: once every
-          // outcome is in, the scheduler may be destroyed.
-          std::optional<Send> next = take(lane);
-          finish(std::move(job), std::move(outcome));
-          if (!next) return;
-          if (next->channel->asynchronous()) {
-            run_lane(lane, std::move(*next));
-          } else {
-            boost::asio::post(workers_, [this, &lane, next = std::move(*next)]() mutable {
-              run_lane(lane, std::move(next));
+        send.channel->send_async(
+            std::move(send.envelope), slot,
+            [this, &lane, slot, job = std::move(send.job)](delivery::Outcome outcome) mutable {
+              // The next send is taken before this outcome is handed over: once every
+              // outcome is in, the scheduler may be destroyed.
+              std::optional<Send> next = take(lane, slot);
+              finish(std::move(job), std::move(outcome));
+              if (!next) return;
+              if (next->channel->asynchronous()) {
+                run_lane(lane, slot, std::move(*next));
+              } else {
+                boost::asio::post(workers_, [this, &lane, slot, next = std::move(*next)]() mutable {
+                  run_lane(lane, slot, std::move(next));
+                });
+              }
             });
-          }
-        });
         return;
       }
       finish(std::move(send.job), send.channel->send(send.envelope));
     }
-    std::optional<Send> next = take(lane);
+    std::optional<Send> next = take(lane, slot);
     if (!next) return;
     send = std::move(*next);
   }

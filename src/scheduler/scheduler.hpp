@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <bitset>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -122,12 +123,14 @@ class Scheduler {
   /// The sends of one channel whose attempts are committed, waiting for one of the
   /// channel's k_channel_concurrency slots. A slot is held by a worker sending one message
   /// after another, or by a transfer on the channel set's transfer loop, whose thread takes
-  /// the next send when it ends: no round trip through the event loop per message. Shared
-  /// with those threads, under its mutex.
+  /// the next send when it ends: no round trip through the event loop per message. A free
+  /// send takes the lowest free slot, whose number the channel is given (the transfer loop
+  /// keeps a slot to one thread, and so to one connection). Shared with those threads,
+  /// under its mutex.
   struct Lane {
     std::mutex mutex;
     std::deque<Send> ready;
-    std::size_t active = 0;  // slots taken
+    std::bitset<delivery::k_channel_concurrency> busy;  // the slots taken
   };
 
   void push(Job job);
@@ -160,10 +163,10 @@ class Scheduler {
   /// slot (on the transfer loop, or on a worker for a blocking channel), else queues it.
   void enqueue_send(Send send);
   /// The lane's next send; none, and the caller's slot released, when it is empty.
-  std::optional<Send> take(Lane& lane);
+  std::optional<Send> take(Lane& lane, std::size_t slot);
   /// Holding one of the lane's slots: sends `send`, then the lane's next ones, until the
   /// lane is empty or a transfer goes on to the transfer loop with the slot.
-  void run_lane(Lane& lane, Send send);
+  void run_lane(Lane& lane, std::size_t slot, Send send);
   /// Leaves an outcome for the event loop to record (any thread).
   void finish(Job job, delivery::Outcome outcome);
   /// Records the outcomes left in `finished_`, in one transaction.

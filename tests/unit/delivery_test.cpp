@@ -7,6 +7,7 @@
 #include <atomic>
 #include <fstream>
 #include <future>
+#include <map>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -124,9 +125,9 @@ TEST_CASE("webhooks end on the transfer loop's thread, where one can start the n
 
   std::promise<std::vector<std::pair<std::thread::id, Outcome>>> ended;
   std::vector<std::pair<std::thread::id, Outcome>> outcomes;
-  channel.send_async({"k1", {}, "{}"}, [&](Outcome first) {
+  channel.send_async({"k1", {}, "{}"}, 0, [&](Outcome first) {
     outcomes.emplace_back(std::this_thread::get_id(), std::move(first));
-    channel.send_async({"k2", {}, "{}"}, [&](Outcome second) {
+    channel.send_async({"k2", {}, "{}"}, 0, [&](Outcome second) {
       outcomes.emplace_back(std::this_thread::get_id(), std::move(second));
       ended.set_value(outcomes);
     });
@@ -160,7 +161,7 @@ TEST_CASE("a transfer loop starts its thread with the first transfer", "[deliver
   delivery::WebhookChannel channel(hook, abort, loop);
   CHECK(threads() == before);  // a configuration that sends nothing costs no thread
   std::promise<void> ended;
-  channel.send_async({"k1", {}, "{}"}, [&](Outcome) { ended.set_value(); });
+  channel.send_async({"k1", {}, "{}"}, 0, [&](Outcome) { ended.set_value(); });
   REQUIRE(ended.get_future().wait_for(std::chrono::seconds{10}) == std::future_status::ready);
   CHECK(threads() == before + 1);
 }
@@ -188,8 +189,8 @@ struct SilentListener {
 }  // namespace
 
 TEST_CASE(
-    "a transfer loop spreads transfers over its threads, and a transfer started by a finished "
-    "one stays on that one's thread",
+    "a transfer loop runs each slot's transfers on one thread, the slots spread over its "
+    "threads",
     "[delivery]") {
   SilentListener silent;
   std::atomic<bool> abort{false};
@@ -199,28 +200,31 @@ TEST_CASE(
   hook.timeout = std::chrono::seconds{1};
   delivery::WebhookChannel channel(hook, abort, loop);
 
-  // Two transfers in flight at once, added from this thread, go to different threads. The
-  // first one to end starts a third, which must run where it was started.
+  // Slots 1, 0 and 2 start from this thread, in that order, and are in flight at once; when
+  // slot 0's transfer ends, its callback starts the slot's next one (as the scheduler
+  // does). Each transfer waits for its timeout: nothing answers. (Spread by load instead,
+  // slot 2 would join slot 1, which started first.)
   std::mutex mutex;
-  std::vector<std::thread::id> ended;  // the first two, in the order they ended
-  std::promise<std::pair<std::thread::id, std::thread::id>> chained;  // (started on, ran on)
-  auto first_done = [&](Outcome) {
-    std::lock_guard lock(mutex);
-    ended.push_back(std::this_thread::get_id());
-    if (ended.size() != 1) return;
-    auto here = std::this_thread::get_id();
-    channel.send_async({"k3", {}, "{}"}, [&chained, here](Outcome) {
-      chained.set_value({here, std::this_thread::get_id()});
-    });
+  std::map<std::string, std::thread::id> ran_on;
+  std::promise<void> all_done;
+  auto ended = [&](const std::string& key) {
+    return [&, key](Outcome) {
+      std::lock_guard lock(mutex);
+      ran_on[key] = std::this_thread::get_id();
+      if (ran_on.size() == 4) all_done.set_value();
+    };
   };
-  channel.send_async({"k1", {}, "{}"}, first_done);
-  channel.send_async({"k2", {}, "{}"}, first_done);
-  auto future = chained.get_future();
+  channel.send_async({"slot1", {}, "{}"}, 1, ended("slot1"));
+  channel.send_async({"slot0-first", {}, "{}"}, 0, [&](Outcome outcome) {
+    ended("slot0-first")(outcome);
+    channel.send_async({"slot0-next", {}, "{}"}, 0, ended("slot0-next"));
+  });
+  channel.send_async({"slot2", {}, "{}"}, 2, ended("slot2"));
+  auto future = all_done.get_future();
   REQUIRE(future.wait_for(std::chrono::seconds{20}) == std::future_status::ready);
-  auto [started_on, ran_on] = future.get();
-  CHECK(ran_on == started_on);
   std::lock_guard lock(mutex);
-  REQUIRE(ended.size() == 2);
-  CHECK(ended[0] != ended[1]);
+  CHECK(ran_on["slot0-first"] != ran_on["slot1"]);       // two slots, two threads
+  CHECK(ran_on["slot0-next"] == ran_on["slot0-first"]);  // a slot keeps its thread
+  CHECK(ran_on["slot2"] == ran_on["slot0-first"]);       // slots wrap around the threads
   CHECK(loop.threads_started() == 2);
 }
