@@ -56,36 +56,49 @@ std::vector<deadlined::schedule::Reminder> some_reminders(const deadlined::confi
   return out;
 }
 
+/// The config and a thousand of its reminders, for the benchmarks per message.
+struct Reminders {
+  deadlined::config::LoadResult loaded = deadlined::config::load_config(g_config);
+  std::vector<deadlined::schedule::Reminder> list;
+  deadlined::config::SysSeconds now =
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+
+  /// False, with the benchmark marked skipped, when there is nothing to measure.
+  bool ready(benchmark::State& state) {
+    if (!loaded.config) {
+      state.SkipWithError("the config does not load");
+      return false;
+    }
+    list = some_reminders(*loaded.config, 1000);
+    if (list.empty()) state.SkipWithError("no reminder");
+    return !list.empty();
+  }
+};
+
 /// What the event loop does per due reminder before its attempt is recorded: its messages.
 void messages(benchmark::State& state) {
-  auto result = deadlined::config::load_config(g_config);
-  if (!result.config) return state.SkipWithError("the config does not load");
-  auto reminders = some_reminders(*result.config, 1000);
-  if (reminders.empty()) return state.SkipWithError("no reminder");
-  auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  Reminders r;
+  if (!r.ready(state)) return;
   std::size_t i = 0;
   for (auto _ : state) {
-    auto out = deadlined::message::outbound_for(*result.config, reminders[i++ % reminders.size()],
-                                                now, false);
+    auto out = deadlined::message::outbound_for(*r.loaded.config, r.list[i++ % r.list.size()],
+                                                r.now, false);
     benchmark::DoNotOptimize(out);
   }
 }
 
 /// What a sending thread does per message before its transfer: the content of each.
 void render(benchmark::State& state) {
-  auto result = deadlined::config::load_config(g_config);
-  if (!result.config) return state.SkipWithError("the config does not load");
-  auto reminders = some_reminders(*result.config, 1000);
-  if (reminders.empty()) return state.SkipWithError("no reminder");
-  auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  Reminders r;
+  if (!r.ready(state)) return;
   std::vector<std::vector<deadlined::message::Outbound>> messages;
-  for (const auto& r : reminders)
-    messages.push_back(deadlined::message::outbound_for(*result.config, r, now, false));
+  for (const auto& reminder : r.list)
+    messages.push_back(deadlined::message::outbound_for(*r.loaded.config, reminder, r.now, false));
   std::size_t i = 0, bytes = 0;
   for (auto _ : state) {
-    std::size_t at = i++ % reminders.size();
+    std::size_t at = i++ % r.list.size();
     for (const auto& m : messages[at]) {
-      auto content = deadlined::message::content_of(*result.config, reminders[at], m, now);
+      auto content = deadlined::message::content_of(*r.loaded.config, r.list[at], m, r.now);
       bytes += content.size();
       benchmark::DoNotOptimize(content);
     }

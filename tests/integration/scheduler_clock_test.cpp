@@ -116,6 +116,17 @@ std::shared_ptr<const config::Config> load_or_fail(const std::filesystem::path& 
   return loaded.config;
 }
 
+/// A main.toml on UTC where every day is a working day and there are no holidays, with
+/// email to a Maildir: `service` adds lines to [service]; `units` holds the [units.*] tables.
+std::string every_day_main(const std::string& service, const std::string& units) {
+  return "[service]\nplans = [\"plans/*.toml\"]\ntimezone = \"UTC\"\nholiday_rules = \"none\"\n"
+         "workdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]\n" +
+         service + "\n[email]\ntransport = \"maildir\"\nfrom = \"Văn phòng <vp@example.org>\"\n\n" +
+         units;
+}
+
+constexpr const char* k_unit_a = "[units.a]\nname = \"Phòng A\"\nemail = [\"a@example.org\"]\n";
+
 /// What every test here runs on: the config of `main`, its channels, the journal in its
 /// state folder, and the scheduler on `clock` with a simulated timer.
 struct Rig {
@@ -261,12 +272,7 @@ TEST_CASE("a recurring task's occurrences are computed one at a time, each sent 
             "from = " +
                 date::format("%F", day_d - date::days{30}) +
                 "\ndue = \"0 days after end\"\nleads = [\"0d\"]\n");
-  auto main = dir.write(
-      "main.toml",
-      "[service]\nplans = [\"plans/*.toml\"]\ntimezone = \"UTC\"\nholiday_rules = \"none\"\n"
-      "workdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]\n\n"
-      "[email]\ntransport = \"maildir\"\nfrom = \"Văn phòng <vp@example.org>\"\n\n"
-      "[units.a]\nname = \"Phòng A\"\nemail = [\"a@example.org\"]\n");
+  auto main = dir.write("main.toml", every_day_main("", k_unit_a));
   Rig rig(main, clock);
   auto [config, channels, journal, io, simulated, scheduler, maildir] = rig.parts();
   auto key_of = [&](date::sys_days day) { return "p.t." + date::format("%Y%m%d", day) + ".0d.a"; };
@@ -313,13 +319,7 @@ TEST_CASE("a burst's first sends start before all of its deadlines are computed"
             "\n";
   }
   dir.write("plans/p.toml", plan);
-  auto main = dir.write(
-      "main.toml",
-      "[service]\nplans = [\"plans/*.toml\"]\ntimezone = \"UTC\"\nholiday_rules = \"none\"\n"
-      "workdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]\n"
-      "leads = [\"0s\"]\n\n[email]\ntransport = \"maildir\"\nfrom = \"Văn phòng "
-      "<vp@example.org>\"\n\n"
-      "[units.a]\nname = \"Phòng A\"\nemail = [\"a@example.org\"]\n");
+  auto main = dir.write("main.toml", every_day_main("leads = [\"0s\"]\n", k_unit_a));
   Rig rig(main, clock);
   auto [config, channels, journal, io, simulated, scheduler, maildir] = rig.parts();
   scheduler.load(config, channels);
@@ -368,13 +368,10 @@ TEST_CASE("overdue notices and escalations go out on their working days until th
                 "escalate_to = [\"ld\"]\n");
   auto main = dir.write(
       "main.toml",
-      "[service]\nplans = [\"plans/*.toml\"]\ntimezone = \"UTC\"\nholiday_rules = \"none\"\n"
-      "workdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]\n"
-      "overdue = true\n\n[email]\ntransport = \"maildir\"\n"
-      "from = \"Văn phòng <vp@example.org>\"\n\n"
-      "[units.a]\nname = \"Phòng A\"\nemail = [\"a@example.org\"]\n"
-      "[units.b]\nname = \"Phòng B\"\nemail = [\"b@example.org\"]\n"
-      "[units.ld]\nname = \"Lãnh đạo\"\nemail = [\"ld@example.org\"]\n");
+      every_day_main("overdue = true\n",
+                     std::string(k_unit_a) +
+                         "[units.b]\nname = \"Phòng B\"\nemail = [\"b@example.org\"]\n"
+                         "[units.ld]\nname = \"Lãnh đạo\"\nemail = [\"ld@example.org\"]\n"));
   Rig rig(main, clock);
   auto [config, channels, journal, io, simulated, scheduler, maildir] = rig.parts();
   const std::string occurrence = date::format("%Y%m%d", day_d);
@@ -428,15 +425,12 @@ TEST_CASE("the Office's digest goes out on working mornings while a unit has not
             "[plan]\nid = \"p\"\ntitle = \"Kế hoạch\"\n\n[[task]]\nid = \"t\"\n"
             "title = \"Báo cáo\"\nresponsible = [\"a\", \"b\"]\nleads = [\"3d\"]\ndue = " +
                 date::format("%F", day_d + date::days{1}) + "\n");
-  auto main = dir.write(
-      "main.toml",
-      "[service]\nplans = [\"plans/*.toml\"]\ntimezone = \"UTC\"\nholiday_rules = \"none\"\n"
-      "workdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]\n"
-      "monitor = \"vp\"\ndigest = true\ndigest_time = \"07:30\"\n\n"
-      "[email]\ntransport = \"maildir\"\nfrom = \"Văn phòng <vp@example.org>\"\n\n"
-      "[units.vp]\nname = \"Văn phòng\"\nemail = [\"vp@example.org\"]\n"
-      "[units.a]\nname = \"Phòng A\"\nemail = [\"a@example.org\"]\n"
-      "[units.b]\nname = \"Phòng B\"\nemail = [\"b@example.org\"]\n");
+  auto main =
+      dir.write("main.toml",
+                every_day_main("monitor = \"vp\"\ndigest = true\ndigest_time = \"07:30\"\n",
+                               "[units.vp]\nname = \"Văn phòng\"\nemail = [\"vp@example.org\"]\n" +
+                                   std::string(k_unit_a) +
+                                   "[units.b]\nname = \"Phòng B\"\nemail = [\"b@example.org\"]\n"));
   Rig rig(main, clock);
   auto [config, channels, journal, io, simulated, scheduler, maildir] = rig.parts();
   const std::string occurrence = date::format("%Y%m%d", day_d + date::days{1});
