@@ -283,8 +283,9 @@ std::vector<Scheduler::Delivery> Scheduler::deliveries_of(const config::Config& 
     }
     std::vector<std::string> everyone = outbound.to;
     everyone.insert(everyone.end(), outbound.cc.begin(), outbound.cc.end());
-    auto groups = delivery::recipient_groups(*channel, everyone);
-    for (auto& group : groups) {
+    auto groups = delivery::recipient_groups(*channel, std::move(everyone));
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      std::vector<std::string>& group = groups[g];
       Delivery d;
       d.record = reminder_record(r);
       d.record.reminder_key = outbound.id;
@@ -294,7 +295,11 @@ std::vector<Scheduler::Delivery> Scheduler::deliveries_of(const config::Config& 
       d.give_up_at = r.until + config.service.give_up_after;
       d.unit_id = r.unit->id;
       d.unit_name = r.unit->name;
-      d.outbound = outbound;
+      if (g + 1 == groups.size()) {
+        d.outbound = std::move(outbound);  // the last group takes the message
+      } else {
+        d.outbound = outbound;
+      }
       out.push_back(std::move(d));
     }
   }
