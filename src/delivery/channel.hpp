@@ -55,8 +55,7 @@ class Channel {
   /// k_channel_concurrency) is the scheduler's slot the send holds: the sends of one slot
   /// follow one another on one connection, so a receiver gets at most one connection per
   /// slot.
-  virtual void send_async(Envelope envelope, std::size_t slot, Done done) {
-    (void)slot;
+  virtual void send_async(Envelope envelope, std::size_t /*slot*/, Done done) {
     done(send(envelope));
   }
   /// True when each recipient address is a delivery of its own (SMTP: a bad address must

@@ -241,12 +241,7 @@ bool Journal::mark_attempt(const DeliveryRecord& r, SysSeconds now) {
 }
 
 void Journal::mark_delivered(const std::string& key, SysSeconds now) {
-  Statement s(
-      prepare("UPDATE deliveries SET state = 'delivered', delivered_at = ?2, last_error = NULL"
-              " WHERE key = ?1"));
-  bind(s.get(), 1, key);
-  sqlite3_bind_int64(s.get(), 2, seconds(now));
-  if (sqlite3_step(s.get()) != SQLITE_DONE) fail("record delivery");
+  mark_delivered(std::vector<std::string>{key}, now);
 }
 
 namespace {

@@ -61,6 +61,7 @@ class Journal {
   /// Records an attempt about to be made: inserts the row or counts one more attempt.
   /// Returns false, changing nothing, when the delivery is already delivered or failed.
   bool mark_attempt(const DeliveryRecord& record, SysSeconds now);
+  /// Marks one delivery delivered (the batch below, with one key).
   void mark_delivered(const std::string& key, SysSeconds now);
   /// Marks every delivery of `keys` delivered, a statement per k_keys_per_update of them
   /// (a burst's outcomes: a statement per row measured twice the CPU).
