@@ -17,9 +17,16 @@ constexpr std::chrono::milliseconds k_record_window{20};
 /// ...or as soon as this many have come.
 constexpr std::size_t k_record_batch = 256;
 /// Due jobs are dispatched (and their attempts committed) this many at a time, so that the
-/// first sends of a burst of thousands start at once. Deadlines whose reminders are computed
-/// on the way (each then queues its due reminders first) do not count.
+/// first sends of a burst of thousands start at once.
 constexpr std::size_t k_dispatch_chunk = 512;
+/// A deadline's reminders are computed this long before its first stage, and those due
+/// within this time are prepared: their deliveries worked out and their webhook bodies
+/// rendered. A burst due at one instant then starts sending at that instant, instead of
+/// computing and rendering thousands of messages first (docs/PERFORMANCE.md).
+constexpr std::chrono::seconds k_prepare_ahead{2};
+/// At most this many prepared deliveries wait in the queue (with their bodies, about 1 KB
+/// each); past it, reminders are prepared when they are due.
+constexpr std::size_t k_prepared_limit = 16384;
 /// Failure reports to the Office are retried for this long.
 constexpr std::chrono::hours k_report_lifetime{24};
 
@@ -63,6 +70,7 @@ void Scheduler::join() {
 
 void Scheduler::push(Job job) {
   job.sequence = ++sequence_;
+  if (job.prepared) ++prepared_;
   queue_.push(std::move(job));
 }
 
@@ -93,8 +101,13 @@ void Scheduler::enqueue(schedule::Agenda& agenda, std::vector<schedule::Reminder
                         const std::shared_ptr<const delivery::ChannelSet>& channels,
                         SysSeconds now) {
   for (schedule::Reminder& r : agenda.upcoming) {
-    push(Job{r.at, 0, config, channels, std::make_shared<const schedule::Reminder>(std::move(r)),
-             nullptr, std::nullopt});
+    auto reminder = std::make_shared<const schedule::Reminder>(std::move(r));
+    if (reminder->at > now && reminder->at <= now + k_prepare_ahead &&
+        prepared_ < k_prepared_limit) {
+      prepare(reminder, config, channels, now);
+    } else {
+      push(Job{reminder->at, 0, config, channels, std::move(reminder), nullptr, std::nullopt});
+    }
   }
   for (schedule::Reminder& r : catch_up) {
     if (r.late) {
@@ -105,7 +118,23 @@ void Scheduler::enqueue(schedule::Agenda& agenda, std::vector<schedule::Reminder
              nullptr, std::nullopt});
   }
   for (const schedule::Pending& pending : agenda.later) {
-    push(Job{pending.at, 0, config, channels, nullptr, nullptr, pending});
+    push(Job{pending.at - k_prepare_ahead, 0, config, channels, nullptr, nullptr, pending});
+  }
+}
+
+void Scheduler::prepare(const std::shared_ptr<const schedule::Reminder>& reminder,
+                        const std::shared_ptr<const config::Config>& config,
+                        const std::shared_ptr<const delivery::ChannelSet>& channels,
+                        SysSeconds now) {
+  for (Delivery& d : deliveries_of(*config, *channels, *reminder, now)) {
+    // An email's Date is the time of its attempt: it is rendered when sent.
+    if (d.outbound.kind == message::Outbound::Kind::webhook) {
+      d.outbound.content = message::content_of(*config, *reminder, d.outbound, reminder->at);
+    }
+    auto delivery = std::make_shared<const Delivery>(std::move(d));
+    Job job{reminder->at, 0, config, channels, reminder, std::move(delivery), std::nullopt};
+    job.prepared = true;
+    push(std::move(job));
   }
 }
 
@@ -116,12 +145,14 @@ void Scheduler::load(std::shared_ptr<const config::Config> config,
   // Read the journal before touching the queue: if it fails, the running schedule stays.
   std::vector<schedule::Reminder> catch_up = still_to_send(agenda, config, channels, now);
 
-  // Retries and reports carry their message and stay; the rest is replaced.
+  // Retries and reports carry their message and stay; the rest (prepared deliveries
+  // included) is replaced.
   std::vector<Job> kept;
   while (!queue_.empty()) {
-    if (queue_.top().delivery) kept.push_back(queue_.top());
+    if (queue_.top().delivery && !queue_.top().prepared) kept.push_back(queue_.top());
     queue_.pop();
   }
+  prepared_ = 0;
   for (Job& job : kept)
     push(std::move(job));
   if (config->service.digest && config->monitor_unit()) {
@@ -171,7 +202,9 @@ void Scheduler::stop(std::function<void()> on_idle) {
 
 std::optional<SysSeconds> Scheduler::next_event() const {
   if (queue_.empty() || stopping_) return std::nullopt;
-  return queue_.top().at;
+  // A deadline is computed a little before its first reminder, which is the event.
+  const Job& next = queue_.top();
+  return next.pending ? next.pending->at : next.at;
 }
 
 void Scheduler::arm() {
@@ -196,7 +229,8 @@ void Scheduler::dispatch_due() {
     while (left > 0 && !queue_.empty() && queue_.top().at <= now) {
       Job job = queue_.top();
       queue_.pop();
-      if (!job.pending) --left;
+      if (job.prepared) --prepared_;
+      --left;
       dispatch_or_defer(std::move(job), now);
     }
   });
@@ -525,6 +559,7 @@ void Scheduler::record_outcome(Job job, delivery::Outcome outcome,
     spdlog::warn("attempt {} of {} via {} to {} failed: {}; retrying in {}s", attempts,
                  d.outbound.id, d.outbound.channel, to, outcome.detail, delay.count());
     job.at = now + delay;
+    job.prepared = false;  // a retry stays across reloads
     push(std::move(job));
     return;
   }

@@ -74,6 +74,8 @@ class Scheduler {
   std::optional<SysSeconds> next_event() const;
   std::size_t in_flight() const { return in_flight_.size(); }
   std::size_t queued() const { return queue_.size(); }
+  /// Of those queued, the deliveries prepared ahead of their time (see the .cpp).
+  std::size_t prepared() const { return prepared_; }
 
   /// Called after each change of the next event time (for the systemd STATUS line).
   std::function<void()> on_change;
@@ -100,8 +102,12 @@ class Scheduler {
     std::shared_ptr<const schedule::Reminder> reminder;
     // Set: a retry or a report, sent as it is.
     std::shared_ptr<const Delivery> delivery;
-    std::optional<schedule::Pending> pending;  // set: compute this occurrence now
-    bool digest = false;                       // the Office's morning digest
+    // Set: compute this occurrence (queued k_prepare_ahead before its first stage).
+    std::optional<schedule::Pending> pending;
+    bool digest = false;  // the Office's morning digest
+    // A delivery of a reminder, prepared ahead of its time (with the reminder set): sent
+    // like a retry, but replaced like the reminder when the configuration is reloaded.
+    bool prepared = false;
   };
   /// The queue's order: by time; at the same time, work to send before deadlines whose
   /// reminders are still to be computed (so a burst's first sends start after its first
@@ -141,6 +147,11 @@ class Scheduler {
       const std::shared_ptr<const delivery::ChannelSet>& channels, SysSeconds now) const;
   /// Queues the upcoming reminders of `agenda`, `catch_up` now, and its pending occurrences.
   void enqueue(schedule::Agenda& agenda, std::vector<schedule::Reminder> catch_up,
+               const std::shared_ptr<const config::Config>& config,
+               const std::shared_ptr<const delivery::ChannelSet>& channels, SysSeconds now);
+  /// Queues each delivery of `reminder`, due a little after `now`, prepared (its webhook
+  /// bodies rendered) so that its send starts as soon as it is due.
+  void prepare(const std::shared_ptr<const schedule::Reminder>& reminder,
                const std::shared_ptr<const config::Config>& config,
                const std::shared_ptr<const delivery::ChannelSet>& channels, SysSeconds now);
   void materialise(const Job& job, SysSeconds now);
@@ -202,6 +213,7 @@ class Scheduler {
   std::vector<std::pair<Job, delivery::Outcome>> finished_;  // sent, not recorded yet
   boost::asio::steady_timer record_timer_{io_};              // when to record them
   std::uint64_t sequence_ = 0;
+  std::size_t prepared_ = 0;  // prepared deliveries in queue_
   bool stopping_ = false;
   /// stopping_ as seen by the workers: a send queued in the pool does not start after stop().
   std::atomic<bool> stop_requested_{false};

@@ -304,35 +304,55 @@ TEST_CASE("a recurring task's occurrences are computed one at a time, each sent 
   io.run_for(std::chrono::milliseconds{200});
 }
 
-TEST_CASE("a burst's first sends start before all of its deadlines are computed",
-          "[scheduler][clock][burst]") {
-  test::TempDir dir;
-  SimulatedClock clock;
-  // 600 deadlines at the same instant, 2 s away: each is one pending entry until then, and
-  // the scheduler takes the due work 512 jobs at a time.
-  constexpr int k_tasks = 600;
-  const config::SysSeconds due = clock.now() + seconds{2};
+namespace {
+
+/// A plan of `count` one-off tasks t0, t1, ... for unit a, all due at `due`.
+std::string burst_plan(int count, config::SysSeconds due) {
   std::string plan = "[plan]\nid = \"p\"\ntitle = \"Kế hoạch\"\n";
-  for (int i = 0; i < k_tasks; ++i) {
+  for (int i = 0; i < count; ++i) {
     plan += "\n[[task]]\nid = \"t" + std::to_string(i) +
             "\"\ntitle = \"Báo cáo\"\nresponsible = [\"a\"]\ndue = " + date::format("%FT%TZ", due) +
             "\n";
   }
-  dir.write("plans/p.toml", plan);
+  return plan;
+}
+
+}  // namespace
+
+TEST_CASE("a burst is prepared before its instant and starts sending at it",
+          "[scheduler][clock][burst]") {
+  test::TempDir dir;
+  SimulatedClock clock;
+  // 600 deadlines at the same instant, 3 s away: each is one pending entry until 2 s before
+  // it, when its reminder is computed and its delivery prepared; at the instant the
+  // scheduler takes the due sends 512 at a time.
+  constexpr int k_tasks = 600;
+  const config::SysSeconds due = clock.now() + seconds{3};
+  dir.write("plans/p.toml", burst_plan(k_tasks, due));
   auto main = dir.write("main.toml", every_day_main("leads = [\"0s\"]\n", k_unit_a));
   Rig rig(main, clock);
   auto [config, channels, journal, io, simulated, scheduler, maildir] = rig.parts();
   scheduler.load(config, channels);
   REQUIRE(scheduler.queued() == k_tasks);
+  CHECK(scheduler.prepared() == 0);
+  REQUIRE(scheduler.next_event());
+  CHECK(*scheduler.next_event() == due);
 
-  // The handlers ready now, then the timer's, which takes the first chunk.
-  io.poll();
-  REQUIRE(journal.count(journal::State::pending) == 0);
+  // Half a second before the instant everything is prepared, and nothing is attempted yet.
+  while (clock.now() < due - seconds{1})
+    io.run_for(std::chrono::milliseconds{50});
+  io.run_for(std::chrono::milliseconds{500});
+  REQUIRE(clock.now() < due);
+  CHECK(scheduler.prepared() == k_tasks);
+  CHECK(scheduler.queued() == k_tasks);
+  CHECK(*scheduler.next_event() == due);
+  CHECK(journal.count(journal::State::pending) == 0);
+  CHECK(messages_by_key(maildir).empty());
+
+  // The instant's timer: its first chunk records (and hands on) 512 attempts, no more.
   io.run_one();
-  // Each deadline computed puts its due reminder ahead of the deadlines still waiting, so
-  // the first chunk already records (and hands on) attempts. Queued behind them instead,
-  // the first chunk would compute 512 deadlines and record nothing.
-  CHECK(journal.count(journal::State::pending) > 0);
+  CHECK(journal.count(journal::State::pending) == 512);
+  CHECK(scheduler.prepared() == k_tasks - 512);
 
   // Everything goes out once (each message is written and synced to the Maildir: allow
   // a slow machine up to a minute). The queue empties before the last outcomes come back
@@ -348,6 +368,44 @@ TEST_CASE("a burst's first sends start before all of its deadlines are computed"
   guard.reset();
   CHECK(sent.size() == k_tasks);
   CHECK(std::all_of(sent.begin(), sent.end(), [](const auto& kv) { return kv.second == 1; }));
+  CHECK(scheduler.prepared() == 0);
+  scheduler.stop([] {});
+  io.run_for(std::chrono::milliseconds{200});
+}
+
+TEST_CASE("a reload between a burst's preparation and its instant replaces what was prepared",
+          "[scheduler][clock][burst][reload]") {
+  test::TempDir dir;
+  SimulatedClock clock;
+  const config::SysSeconds due = clock.now() + seconds{3};
+  dir.write("plans/p.toml", burst_plan(10, due));
+  auto main = dir.write("main.toml", every_day_main("leads = [\"0s\"]\n", k_unit_a));
+  Rig rig(main, clock);
+  auto [config, channels, journal, io, simulated, scheduler, maildir] = rig.parts();
+  scheduler.load(config, channels);
+  while (clock.now() < due - seconds{1})
+    io.run_for(std::chrono::milliseconds{50});
+  REQUIRE(scheduler.prepared() == 10);
+
+  // Before the instant, the plan drops all but four of its tasks.
+  dir.write("plans/p.toml", burst_plan(4, due));
+  auto reloaded = load_or_fail(main);
+  scheduler.load(reloaded, std::make_shared<delivery::ChannelSet>(*reloaded, rig.abort));
+  io.poll();  // the deadlines of the new config are prepared at once (their time has come)
+  CHECK(scheduler.prepared() == 4);
+
+  auto guard = boost::asio::make_work_guard(io);
+  while (clock.now() < due + seconds{1})
+    io.run_for(std::chrono::milliseconds{100});
+  for (int i = 0; i < 20 && messages_by_key(maildir).size() < 4; ++i)
+    io.run_for(std::chrono::milliseconds{250});
+  io.run_for(std::chrono::milliseconds{500});
+  guard.reset();
+  std::map<std::string, int> expected;
+  for (int i = 0; i < 4; ++i)
+    expected["p.t" + std::to_string(i) + "." +
+             date::format("%Y%m%d", date::floor<date::days>(due)) + ".0s.a"] = 1;
+  CHECK(messages_by_key(maildir) == expected);
   scheduler.stop([] {});
   io.run_for(std::chrono::milliseconds{200});
 }
