@@ -377,7 +377,9 @@ void Scheduler::start(Job job, SysSeconds now) {
       "sending {} via {} to {}", d.outbound.id, d.outbound.channel,
       d.recipients.size() == 1 ? d.recipients.front() : describe(d.outbound.to, d.outbound.cc));
   delivery::Channel* channel = job.channels->find(d.outbound.channel);
-  delivery::Envelope envelope{d.outbound.id, d.recipients, d.outbound.content};
+  // The content is taken when the send starts (see run_lane): a burst's queued sends do not
+  // each hold a copy.
+  delivery::Envelope envelope{d.outbound.id, d.recipients, {}};
   Send send{std::move(job), std::move(envelope), channel, now};
   if (in_batch_) {
     unposted_.push_back(std::move(send));  // handed on once its attempt is committed
@@ -426,10 +428,13 @@ void Scheduler::run_lane(Lane& lane, std::size_t slot, Send send) {
     if (stop_requested_) {
       finish(std::move(send.job), delivery::Outcome::retryable("not started: shutting down"));
     } else {
-      // A reminder's message is rendered here, on a worker or the transfer loop (or, for
-      // the first sends of a burst, the event loop); a report comes rendered.
-      if (send.envelope.content.empty() && send.job.reminder) {
-        const Job& job = send.job;
+      // A report, or a webhook prepared ahead, comes rendered; any other reminder's message
+      // is rendered here, on a worker or the transfer loop (or, for the first sends of a
+      // burst, the event loop).
+      const Job& job = send.job;
+      if (!job.delivery->outbound.content.empty()) {
+        send.envelope.content = job.delivery->outbound.content;
+      } else if (job.reminder) {
         send.envelope.content =
             message::content_of(*job.config, *job.reminder, job.delivery->outbound, send.at);
       }
