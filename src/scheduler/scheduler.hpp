@@ -109,9 +109,10 @@ class Scheduler {
     // like a retry, but replaced like the reminder when the configuration is reloaded.
     bool prepared = false;
   };
-  /// The queue's order: by time; at the same time, work to send before deadlines whose
-  /// reminders are still to be computed (so a burst's first sends start after its first
-  /// chunk, not once every deadline of the burst is computed); then first queued first.
+  /// The queue's order: by time (a pending deadline's is its preparation time); at the same
+  /// time, work to send before deadlines whose reminders are still to be computed (so sends
+  /// due when deadlines are prepared, or a late burst, do not wait for every deadline to be
+  /// computed); then first queued first.
   struct Later {
     bool operator()(const Job& a, const Job& b) const {
       if (a.at != b.at) return a.at > b.at;
