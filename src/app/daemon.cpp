@@ -12,6 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "app/notify.hpp"
+#include "app/runtime.hpp"
 #include "config/loader.hpp"
 #include "delivery/channel.hpp"
 #include "http/server.hpp"
@@ -81,9 +82,9 @@ class Daemon final : public http::Backend {
       return 1;
     }
     warn_insecure(*config_);
-    scheduler_ = std::make_unique<scheduler::Scheduler>(io_, *journal_);
+    scheduler_ = std::make_unique<scheduler::Scheduler>(io_, runtime_.workers(), *journal_);
     scheduler_->on_change = [this] { notify("STATUS=" + status()); };
-    scheduler_->load(config_, std::make_shared<delivery::ChannelSet>(*config_, abort_));
+    scheduler_->load(config_, channels_of(*config_));
     spdlog::info("deadlined started: {} plans, {} units, journal {}; {}", config_->plans.size(),
                  config_->units.size(), journal_->path().string(), status());
     if (config_->http.enabled) {
@@ -101,8 +102,11 @@ class Daemon final : public http::Backend {
     start_watchdog();
     notify("READY=1\nSTATUS=" + status());
     io_.run();
-    abort_ = true;
-    scheduler_->join();
+    // Every thread ends before what its sends reach into (the scheduler, the journal).
+    runtime_.shutdown();
+    http_.reset();
+    scheduler_.reset();
+    journal_.reset();
     spdlog::info("deadlined stopped");
     return 0;
   }
@@ -115,7 +119,7 @@ class Daemon final : public http::Backend {
   http::Metrics metrics() override {
     http::Metrics m;
     for (const auto& [channel, s] : scheduler_->stats())
-      m.channels[channel] = {s.delivered, s.failed, s.retries};
+      m.channels[channel] = s;
     m.queued = scheduler_->queued();
     m.in_flight = scheduler_->in_flight();
     m.next_event = scheduler_->next_event();
@@ -126,6 +130,11 @@ class Daemon final : public http::Backend {
     auto size = std::filesystem::file_size(journal_->path(), ec);
     m.journal_bytes = ec ? 0 : size;
     return m;
+  }
+
+  std::shared_ptr<const delivery::ChannelSet> channels_of(const config::Config& config) {
+    return std::make_shared<const delivery::ChannelSet>(config, runtime_.abort(),
+                                                        runtime_.transfer_loop());
   }
 
   std::string status() const {
@@ -168,8 +177,7 @@ class Daemon final : public http::Backend {
                    loaded.config->service.state_dir.string());
     }
     try {
-      scheduler_->load(loaded.config,
-                       std::make_shared<delivery::ChannelSet>(*loaded.config, abort_));
+      scheduler_->load(loaded.config, channels_of(*loaded.config));
     } catch (const std::exception& e) {
       spdlog::error("reload failed: {}; keeping the running schedule", e.what());
       ++reloads_failed_;
@@ -198,7 +206,7 @@ class Daemon final : public http::Backend {
     shutdown_timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
       spdlog::warn("shutdown grace elapsed: abandoning deliveries in flight (they stay pending)");
-      abort_ = true;
+      runtime_.abort() = true;
     });
     if (http_) http_->stop();
     scheduler_->stop([this] {
@@ -225,12 +233,12 @@ class Daemon final : public http::Backend {
   }
 
   std::filesystem::path config_file_;
-  boost::asio::io_context io_;
+  Runtime runtime_;
+  boost::asio::io_context& io_ = runtime_.io();
   boost::asio::signal_set signals_{io_, SIGHUP, SIGTERM, SIGINT};
   boost::asio::steady_timer shutdown_timer_{io_};
   boost::asio::steady_timer watchdog_timer_{io_};
   std::chrono::microseconds watchdog_interval_{0};
-  std::atomic<bool> abort_{false};
   std::shared_ptr<const config::Config> config_;
   std::unique_ptr<journal::Journal> journal_;
   std::unique_ptr<scheduler::Scheduler> scheduler_;

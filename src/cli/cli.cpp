@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/daemon.hpp"
+#include "app/runtime.hpp"
 #include "calendar/holidays.hpp"
 #include "cli/ack.hpp"
 #include "cli/when.hpp"
@@ -199,8 +200,8 @@ int do_send_test(const std::string& file, const std::string& unit_id) {
     std::cerr << "error: unknown unit '" << unit_id << "'\n";
     return 1;
   }
-  std::atomic<bool> abort{false};
-  delivery::ChannelSet channels(*config, abort);
+  app::Runtime runtime;
+  delivery::ChannelSet channels(*config, runtime.abort(), runtime.transfer_loop());
   auto messages = message::test_outbound(*config, *unit, scheduler::system_now());
   if (messages.empty()) {
     std::cerr << "error: unit '" << unit_id << "' has no email and no webhook\n";

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -27,6 +28,13 @@ struct Outcome {
 };
 
 std::string_view to_string(Outcome::Kind kind);
+
+/// Outcomes of one channel since start.
+struct ChannelStats {
+  std::uint64_t delivered = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t retries = 0;  ///< failed attempts that are retried
+};
 
 /// How many messages of one channel are sent at once (the scheduler's cap), and so how many
 /// connections a receiver gets from deadlined.
@@ -68,19 +76,23 @@ class Channel {
 std::vector<std::vector<std::string>> recipient_groups(const Channel& channel,
                                                        std::vector<std::string> recipients);
 
-/// The channels of one configuration, by name: "email" and "webhook:NAME".
+/// The channels of one configuration, by name: "email" and "webhook:NAME" (ids::ChannelId).
+/// Owns no thread: webhooks run on the transfer loop they are given, which must outlive
+/// the set and every send in progress.
 class ChannelSet {
  public:
-  /// Builds the channels of `config`; `abort` is polled by transfers in progress.
-  ChannelSet(const config::Config& config, const std::atomic<bool>& abort);
-  ~ChannelSet();
+  using Channels = std::map<std::string, std::unique_ptr<Channel>>;
+
+  /// Builds the channels of `config`; `abort` is polled by transfers in progress; webhook
+  /// transfers run on `loop`.
+  ChannelSet(const config::Config& config, const std::atomic<bool>& abort,
+             detail::TransferLoop& loop);
+  /// A set of given channels (a test's recording or failing channel, say).
+  explicit ChannelSet(Channels channels) : channels_(std::move(channels)) {}
   Channel* find(const std::string& name) const;
 
  private:
-  std::map<std::string, std::unique_ptr<Channel>> channels_;
-  /// Shared by the webhook channels; declared last, so that it is destroyed first and its
-  /// thread has finished with every channel before they go.
-  std::unique_ptr<detail::TransferLoop> loop_;
+  Channels channels_;
 };
 
 }  // namespace deadlined::delivery

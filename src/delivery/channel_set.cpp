@@ -3,8 +3,7 @@
 #include <algorithm>
 
 #include "delivery/channels.hpp"
-#include "delivery/transfer_loop.hpp"
-#include "util/parallel.hpp"
+#include "ids/ids.hpp"
 
 namespace deadlined::delivery {
 
@@ -29,31 +28,21 @@ std::vector<std::vector<std::string>> recipient_groups(const Channel& channel,
   return groups;
 }
 
-namespace {
-/// How many webhook transfers can run at once.
-std::size_t webhook_transfers(const config::Config& config) {
-  return k_channel_concurrency * std::max<std::size_t>(config.webhooks.size(), 1);
-}
-}  // namespace
-
-ChannelSet::ChannelSet(const config::Config& config, const std::atomic<bool>& abort)
-    // Room in each connection cache for every webhook's concurrent transfers; a thread per
-    // core, at most one per transfer that can run.
-    : loop_(std::make_unique<detail::TransferLoop>(webhook_transfers(config),
-                                                   util::threads_for(webhook_transfers(config)))) {
+ChannelSet::ChannelSet(const config::Config& config, const std::atomic<bool>& abort,
+                       detail::TransferLoop& loop) {
   using Transport = config::EmailConfig::Transport;
+  const std::string email = ids::ChannelId::email().to_string();
   if (config.email.transport == Transport::smtp) {
-    channels_["email"] = std::make_unique<SmtpChannel>(config.email, abort);
+    channels_[email] = std::make_unique<SmtpChannel>(config.email, abort);
   } else if (config.email.transport == Transport::maildir) {
-    channels_["email"] = std::make_unique<MaildirChannel>(config.email.maildir);
+    channels_[email] = std::make_unique<MaildirChannel>(config.email.maildir);
   }
   std::size_t index = 0;
   for (const auto& [name, hook] : config.webhooks) {
-    channels_["webhook:" + name] = std::make_unique<WebhookChannel>(hook, abort, *loop_, index++);
+    channels_[ids::ChannelId::of_webhook(name).to_string()] =
+        std::make_unique<WebhookChannel>(hook, abort, loop, index++);
   }
 }
-
-ChannelSet::~ChannelSet() = default;
 
 Channel* ChannelSet::find(const std::string& name) const {
   auto it = channels_.find(name);

@@ -83,6 +83,10 @@ TransferLoop::TransferLoop(std::size_t connections, std::size_t threads) {
 }
 
 TransferLoop::~TransferLoop() {
+  stop();
+}
+
+void TransferLoop::stop() {
   for (auto& worker : workers_) {
     {
       std::lock_guard lock(worker->mutex);
@@ -92,12 +96,7 @@ TransferLoop::~TransferLoop() {
     if (worker->multi) curl_multi_wakeup(worker->multi);
   }
   for (auto& worker : workers_) {
-    if (!worker->thread.joinable()) continue;
-    if (worker->thread.get_id() == std::this_thread::get_id()) {
-      worker->thread.detach();  // the thread holds its worker until it returns
-    } else {
-      worker->thread.join();
-    }
+    if (worker->thread.joinable()) worker->thread.join();
   }
 }
 
@@ -109,7 +108,12 @@ void TransferLoop::add(CURL* easy, std::size_t affinity, Done done) {
     return;
   }
   {
-    std::lock_guard lock(worker.mutex);
+    std::unique_lock lock(worker.mutex);
+    if (worker.stop) {
+      lock.unlock();
+      done(CURLE_FAILED_INIT);
+      return;
+    }
     worker.incoming.emplace_back(easy, std::move(done));
     if (!worker.thread.joinable()) {
       worker.thread = std::thread([self = chosen] { Worker::run(self); });

@@ -26,8 +26,7 @@ class TransferLoop {
   /// `connections`: how many idle connections each thread's cache keeps open; `threads`: at
   /// most how many threads run transfers (at least one).
   explicit TransferLoop(std::size_t connections, std::size_t threads = 1);
-  /// Waits for the transfers in progress (channels abort theirs at shutdown). Safe on one of
-  /// the loop's own threads: that one then finishes on its own.
+  /// stop().
   ~TransferLoop();
   TransferLoop(const TransferLoop&) = delete;
   TransferLoop& operator=(const TransferLoop&) = delete;
@@ -37,6 +36,11 @@ class TransferLoop {
   /// that thread once it has finished and `easy` is out of the multi handle. Thread-safe,
   /// callable from `done`.
   void add(CURL* easy, std::size_t affinity, Done done);
+
+  /// Waits for the transfers in progress (channels abort theirs at shutdown) and ends the
+  /// threads; a transfer added after it fails. Call it from a thread of none of the loop's
+  /// transfers (the runtime's, at shutdown); a second call does nothing.
+  void stop();
 
   /// How many threads have started so far.
   std::size_t threads_started() const;

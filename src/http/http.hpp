@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "delivery/channel.hpp"
 #include "journal/journal.hpp"
 
 namespace deadlined::http {
@@ -36,12 +37,7 @@ struct Response {
 
 /// Figures of the running daemon, for /metrics.
 struct Metrics {
-  struct Channel {
-    std::uint64_t delivered = 0;
-    std::uint64_t failed = 0;
-    std::uint64_t retries = 0;
-  };
-  std::map<std::string, Channel> channels;
+  std::map<std::string, delivery::ChannelStats> channels;
   std::size_t queued = 0;
   std::size_t in_flight = 0;
   std::optional<SysSeconds> next_event;

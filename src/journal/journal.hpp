@@ -8,6 +8,8 @@
 
 #include <date/date.h>
 
+#include "ids/ids.hpp"
+
 struct sqlite3;
 struct sqlite3_stmt;
 
@@ -30,9 +32,7 @@ struct DeliveryRecord {
 };
 
 /// Identifies one unit's part in one occurrence of one task.
-struct Target {
-  std::string plan, task, occurrence, unit;
-};
+using Target = ids::AssignmentId;
 
 /// One entry of the confirmation audit trail: a unit's task confirmed done, or reopened.
 struct Confirmation {

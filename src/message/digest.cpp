@@ -15,9 +15,9 @@ std::string names(const std::vector<const DigestUnit*>& units) {
 
 }  // namespace
 
-std::string digest_id(const config::Config& config, config::SysSeconds now) {
+ids::ReportId digest_key(const config::Config& config, config::SysSeconds now) {
   auto day = date::floor<date::days>(config.service.zone->to_local(now));
-  return "digest." + date::format("%Y%m%d", day);
+  return {ids::ReportId::Kind::digest, date::format("%Y%m%d", day), {}};
 }
 
 bool digest_needed(const std::vector<DigestItem>& items) {

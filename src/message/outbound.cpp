@@ -93,7 +93,6 @@ std::vector<Outbound> per_channel(const Config& config, const config::Unit& unit
   std::vector<Outbound> out;
   auto add = [&](Outbound m) {
     m.id = id;
-    m.journal_key = id + "/" + m.channel;
     m.subject = subject;
     if (m.kind == Outbound::Kind::email ? bool(email_content) : bool(webhook_content)) {
       m.content = m.kind == Outbound::Kind::email ? email_content(m) : webhook_content();
@@ -102,7 +101,7 @@ std::vector<Outbound> per_channel(const Config& config, const config::Unit& unit
   };
   if (!unit.emails.empty() && config.email.transport != config::EmailConfig::Transport::none) {
     Outbound m;
-    m.channel = "email";
+    m.channel = ids::ChannelId::email().to_string();
     m.to = unit.emails;
     m.cc = std::move(cc);
     add(std::move(m));
@@ -110,7 +109,7 @@ std::vector<Outbound> per_channel(const Config& config, const config::Unit& unit
   for (const std::string& name : unit.webhooks) {
     Outbound m;
     m.kind = Outbound::Kind::webhook;
-    m.channel = "webhook:" + name;
+    m.channel = ids::ChannelId::of_webhook(name).to_string();
     m.webhook = name;
     m.to = {config.webhooks.at(name).url};
     add(std::move(m));
@@ -282,10 +281,11 @@ std::string content_of(const Config& config, const Reminder& r, const Outbound& 
   return render_email(config, m.id, m.to, m.cc, m.subject, text_of(config, r), now);
 }
 
-std::string failure_report_id(const Config& config, const std::string& address,
-                              config::SysSeconds now) {
+ids::ReportId failure_report_key(const Config& config, const std::string& address,
+                                 config::SysSeconds now) {
   auto day = date::floor<date::days>(config.service.zone->to_local(now));
-  return "failure." + schedule::occurrence_id(day) + "." + codec::fnv1a64_hex(address);
+  return {ids::ReportId::Kind::delivery_failure, schedule::occurrence_id(day),
+          codec::fnv1a64_hex(address)};
 }
 
 std::vector<Outbound> failure_report(const Config& config, const config::Unit& monitor,

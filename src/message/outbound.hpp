@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "ids/ids.hpp"
 #include "schedule/schedule.hpp"
 
 namespace deadlined::message {
@@ -14,10 +15,9 @@ namespace deadlined::message {
 struct Outbound {
   enum class Kind { email, webhook };
   Kind kind = Kind::email;
-  std::string channel;          ///< "email" or "webhook:NAME"
+  std::string channel;          ///< ids::ChannelId text: "email" or "webhook:NAME"
   std::string webhook;          ///< NAME, for webhooks
   std::string id;               ///< the reminder's stable key; Message-ID local part and webhook-id
-  std::string journal_key;      ///< id + "/" + channel: one journal row per channel
   std::vector<std::string> to;  ///< addresses, or the webhook url
   std::vector<std::string> cc;
   std::string subject;
@@ -84,7 +84,10 @@ struct DigestItem {
 };
 
 /// The id of the day's digest: "digest.YYYYMMDD".
-std::string digest_id(const config::Config& config, config::SysSeconds now);
+ids::ReportId digest_key(const config::Config& config, config::SysSeconds now);
+inline std::string digest_id(const config::Config& config, config::SysSeconds now) {
+  return digest_key(config, now).to_string();
+}
 
 /// Whether the digest has anything to say: some unit has not confirmed.
 bool digest_needed(const std::vector<DigestItem>& items);
@@ -107,8 +110,12 @@ struct FailedDelivery {
 
 /// The id of the day's report about `address`: "failure.YYYYMMDD.<16 hex digits>", so that
 /// one failing address is reported at most once a day.
-std::string failure_report_id(const config::Config& config, const std::string& address,
-                              config::SysSeconds now);
+ids::ReportId failure_report_key(const config::Config& config, const std::string& address,
+                                 config::SysSeconds now);
+inline std::string failure_report_id(const config::Config& config, const std::string& address,
+                                     config::SysSeconds now) {
+  return failure_report_key(config, address, now).to_string();
+}
 
 /// The report of a failed delivery to the monitor unit, one message per channel of that unit.
 std::vector<Outbound> failure_report(const config::Config& config, const config::Unit& monitor,

@@ -195,8 +195,12 @@ calendar::WorkCalendar calendar_of(const config::Config& config) {
                                 config.service.decisions);
 }
 
-std::string Reminder::key() const {
-  return plan->id + '.' + task->id + '.' + occurrence + '.' + stage + '.' + unit->id;
+ids::AssignmentId Reminder::assignment() const {
+  return {plan->id, task->id, occurrence, unit->id};
+}
+
+ids::ReminderKey Reminder::id() const {
+  return {assignment(), stage};
 }
 
 SysSeconds deadline_of(const config::Config& config, const config::Task& task) {

@@ -5,6 +5,7 @@
 
 #include "calendar/work_calendar.hpp"
 #include "config/config.hpp"
+#include "ids/ids.hpp"
 
 namespace deadlined::schedule {
 
@@ -37,8 +38,12 @@ struct Reminder {
   /// Who receives it: the recipient of an escalation, else the unit.
   const config::Unit& addressee() const { return recipient ? *recipient : *unit; }
 
-  /// The stable idempotency key: plan.task.occurrence.stage.unit.
-  std::string key() const;
+  /// The unit's part in the occurrence this reminds of.
+  ids::AssignmentId assignment() const;
+  /// The stable idempotency key.
+  ids::ReminderKey id() const;
+  /// id() as text: plan.task.occurrence.stage.unit.
+  std::string key() const { return id().to_string(); }
 };
 
 /// The deadline instant of a one-off task in the service time zone (see DESIGN: a date-only

@@ -19,6 +19,7 @@
 #include <memory>
 #include <tuple>
 
+#include "app/runtime.hpp"
 #include "config/loader.hpp"
 #include "delivery/channel.hpp"
 #include "journal/journal.hpp"
@@ -132,11 +133,18 @@ constexpr const char* k_unit_a = "[units.a]\nname = \"Phòng A\"\nemail = [\"a@e
 struct Rig {
   Rig(const std::filesystem::path& main, SimulatedClock& clock)
       : config(load_or_fail(main)),
-        channels(std::make_shared<delivery::ChannelSet>(*config, abort)),
+        channels(channels_of(*config)),
         journal(config->service.state_dir / "journal.sqlite"),
         scheduler(
-            io, journal, [&clock] { return clock.now(); }, make_timer(clock)),
+            io, runtime.workers(), journal, [&clock] { return clock.now(); }, make_timer(clock)),
         maildir(config->service.state_dir / "outbox" / "new") {}
+
+  /// Every thread ends before the scheduler its sends report to.
+  ~Rig() { runtime.shutdown(); }
+
+  std::shared_ptr<delivery::ChannelSet> channels_of(const config::Config& c) {
+    return std::make_shared<delivery::ChannelSet>(c, runtime.abort(), runtime.transfer_loop());
+  }
 
   std::unique_ptr<SimulatedTimer> make_timer(SimulatedClock& clock) {
     auto timer = std::make_unique<SimulatedTimer>(io, clock);
@@ -147,11 +155,11 @@ struct Rig {
   /// References to the parts, for a structured binding.
   auto parts() { return std::tie(config, channels, journal, io, *simulated, scheduler, maildir); }
 
+  app::Runtime runtime;
+  boost::asio::io_context& io = runtime.io();
   std::shared_ptr<const config::Config> config;
-  std::atomic<bool> abort{false};
   std::shared_ptr<delivery::ChannelSet> channels;
   journal::Journal journal;
-  boost::asio::io_context io;
   SimulatedTimer* simulated = nullptr;
   scheduler::Scheduler scheduler;
   std::filesystem::path maildir;  ///< the Maildir channel's new/
@@ -390,7 +398,7 @@ TEST_CASE("a reload between a burst's preparation and its instant replaces what 
   // Before the instant, the plan drops all but four of its tasks.
   dir.write("plans/p.toml", burst_plan(4, due));
   auto reloaded = load_or_fail(main);
-  scheduler.load(reloaded, std::make_shared<delivery::ChannelSet>(*reloaded, rig.abort));
+  scheduler.load(reloaded, rig.channels_of(*reloaded));
   // The new deadlines are prepared at once: the time to prepare them has come.
   for (int i = 0; i < 20 && scheduler.prepared() != 4; ++i)
     io.run_for(std::chrono::milliseconds{25});

@@ -1,0 +1,84 @@
+#include "scheduler/job_queue.hpp"
+
+#include <algorithm>
+
+#include "util/overloaded.hpp"
+
+namespace deadlined::scheduler {
+
+using util::Overloaded;
+
+const Delivery* Job::delivery() const {
+  if (const auto* send = std::get_if<SendDelivery>(&work)) return send->delivery.get();
+  if (const auto* report = std::get_if<SendReport>(&work)) return report->delivery.get();
+  return nullptr;
+}
+
+bool Job::carried_over() const {
+  if (const auto* send = std::get_if<SendDelivery>(&work)) return !send->prepared;
+  return std::holds_alternative<SendReport>(work);
+}
+
+bool Job::prepared() const {
+  const auto* send = std::get_if<SendDelivery>(&work);
+  return send && send->prepared;
+}
+
+std::string Job::describe() const {
+  return std::visit(
+      Overloaded{
+          [](const ComputeOccurrence& c) {
+            return c.pending.plan->id + "." + c.pending.task->id + " (next occurrence)";
+          },
+          [](const SendReminder& s) { return s.reminder->key(); },
+          [](const SendDelivery& s) { return s.delivery->record.key; },
+          [](const SendReport& s) { return s.delivery->record.key; },
+          [](const DigestTick&) { return std::string("the digest"); },
+      },
+      work);
+}
+
+bool Later::operator()(const Job& a, const Job& b) const {
+  if (a.at != b.at) return a.at > b.at;
+  bool a_computes = std::holds_alternative<ComputeOccurrence>(a.work);
+  bool b_computes = std::holds_alternative<ComputeOccurrence>(b.work);
+  if (a_computes != b_computes) return a_computes;
+  return a.sequence > b.sequence;
+}
+
+void JobQueue::push(Job job) {
+  job.sequence = ++sequence_;
+  if (job.prepared()) ++prepared_;
+  heap_.push_back(std::move(job));
+  std::push_heap(heap_.begin(), heap_.end(), Later{});
+}
+
+std::optional<Job> JobQueue::pop_due(SysSeconds now) {
+  if (!has_due(now)) return std::nullopt;
+  std::pop_heap(heap_.begin(), heap_.end(), Later{});
+  std::optional<Job> job(std::move(heap_.back()));
+  heap_.pop_back();
+  if (job->prepared()) --prepared_;
+  return job;
+}
+
+std::optional<SysSeconds> JobQueue::next_wake() const {
+  if (heap_.empty()) return std::nullopt;
+  return heap_.front().at;
+}
+
+std::optional<SysSeconds> JobQueue::next_event() const {
+  if (heap_.empty()) return std::nullopt;
+  const Job& next = heap_.front();
+  if (const auto* compute = std::get_if<ComputeOccurrence>(&next.work)) return compute->pending.at;
+  return next.at;
+}
+
+std::size_t JobQueue::keep_carried_over() {
+  std::erase_if(heap_, [](const Job& job) { return !job.carried_over(); });
+  std::make_heap(heap_.begin(), heap_.end(), Later{});
+  prepared_ = 0;
+  return heap_.size();
+}
+
+}  // namespace deadlined::scheduler
