@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -14,6 +15,7 @@
 #include <date/tz.h>
 
 #include "calendar/holidays.hpp"
+#include "calendar/work_calendar.hpp"
 
 namespace deadlined::config {
 
@@ -116,7 +118,6 @@ struct ServiceConfig {
   std::string timezone = "Asia/Ho_Chi_Minh";
   const date::time_zone* zone = nullptr;
   std::filesystem::path state_dir;
-  std::vector<std::string> plan_globs;
   std::chrono::minutes send_time{8 * 60};
   std::chrono::minutes day_end{17 * 60};
   /// Indexed by date::weekday::c_encoding(): 0 = Sunday.
@@ -197,8 +198,6 @@ struct Task {
   std::vector<Lead> leads;  ///< effective leads: the task's, else the plan's, else the service's
   Chase chase;              ///< effective: the task's keys over the plan's over the service's
   Recurrence recurrence;
-  SourcePos where;
-  SourcePos due_where;  ///< of `due` or `before`
 };
 
 struct Plan {
@@ -208,7 +207,6 @@ struct Plan {
   std::optional<LocalDays> date;
   std::string basis;
   std::vector<Task> tasks;
-  SourcePos where;
 
   const Task* find_task(const std::string& task_id) const;
 };
@@ -222,6 +220,8 @@ struct Config {
   HttpConfig http;
   std::map<std::string, Unit> units;
   std::vector<Plan> plans;
+  /// The working days of service.workdays, vietnam_holidays and decisions, built once at load.
+  std::shared_ptr<const calendar::WorkCalendar> calendar;
 
   const Unit* find_unit(const std::string& id) const;
   const Unit* monitor_unit() const { return find_unit(service.monitor); }

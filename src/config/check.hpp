@@ -1,0 +1,27 @@
+#pragma once
+
+// The cross references of a configuration, checked in one pass once every file is read.
+// Internal to config/.
+
+#include <vector>
+
+#include "config/diagnostic.hpp"
+#include "config/parsed.hpp"
+
+namespace deadlined::config::detail {
+
+/// The problems `check` finds, grouped as the load lists them: each group goes after the
+/// problems found in reading the same part, so that the report keeps the files' order.
+struct CrossReferenceProblems {
+  std::vector<Diagnostic> main;  ///< of the main file's sections
+  /// One group per plan in `ParsedConfig::plans`, in that order.
+  std::vector<std::vector<Diagnostic>> plans;
+  std::vector<Diagnostic> escalations;  ///< `escalate_to`, wherever written, listed last
+};
+
+/// Every reference from one part of the configuration to another: unit webhooks, the
+/// monitor and the digest that needs it, email addresses without [email], task units,
+/// plan ids across files, `before` tasks and their cycles, and `escalate_to` units.
+CrossReferenceProblems check(const ParsedConfig& parsed);
+
+}  // namespace deadlined::config::detail

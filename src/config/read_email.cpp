@@ -1,0 +1,91 @@
+#include "config/readers.hpp"
+
+namespace deadlined::config::detail {
+
+namespace fs = std::filesystem;
+
+EmailSection read_email(TableReader& top, const fs::path& base_dir) {
+  EmailSection section;
+  const toml::node* node = top.node("email");
+  if (!node) return section;
+  const toml::table* table = node->as_table();
+  if (!table) {
+    top.wrong_type(*node, "email", "a table");
+    return section;
+  }
+  EmailConfig& e = section.values;
+  TableReader r(*table, "[email]", top.reporter());
+  Reporter& reporter = r.reporter();
+
+  auto transport = r.string("transport", true);
+  if (transport == "smtp") {
+    e.transport = EmailConfig::Transport::smtp;
+  } else if (transport == "maildir") {
+    e.transport = EmailConfig::Transport::maildir;
+  } else if (transport) {
+    reporter.error(table->get("transport")->source(),
+                   "unknown email transport '" + *transport + "': use \"smtp\" or \"maildir\"");
+  }
+  if (auto from = r.string("from", true)) {
+    std::string text = trim(*from);
+    auto open = text.rfind('<');
+    if (open != std::string::npos && text.back() == '>') {
+      e.from_address = trim(text.substr(open + 1, text.size() - open - 2));
+      e.from_name = trim(text.substr(0, open));
+      if (e.from_name.size() >= 2 && e.from_name.front() == '"' && e.from_name.back() == '"') {
+        e.from_name = e.from_name.substr(1, e.from_name.size() - 2);
+      }
+    } else {
+      e.from_address = text;
+    }
+    if (!valid_email(e.from_address)) {
+      reporter.error(table->get("from")->source(),
+                     "invalid 'from' address '" + *from +
+                         "': expected \"Name <user@example.org>\" or \"user@example.org\"");
+    }
+  }
+
+  auto url = r.string("url");
+  auto tls = r.string("tls");
+  auto maildir = r.string("maildir");
+  if (auto t = r.duration("timeout")) e.timeout = *t;
+  if (auto v = r.boolean("insecure_skip_verify")) e.insecure_skip_verify = *v;
+  if (auto user = r.string("username")) e.username = *user;
+  e.password = read_secret(r, "password", base_dir);
+  if (auto ca = r.string("ca_file")) e.ca_file = resolve_against(base_dir, *ca);
+
+  if (e.transport == EmailConfig::Transport::smtp) {
+    if (!url) {
+      reporter.error(table->source(),
+                     "missing required key 'url' in [email] for transport \"smtp\"");
+    } else if (url->rfind("smtp://", 0) != 0 && url->rfind("smtps://", 0) != 0) {
+      reporter.error(
+          table->get("url")->source(),
+          "invalid SMTP url '" + *url + "': expected smtp://host:port or smtps://host:port");
+    } else if (has_userinfo(*url)) {
+      reporter.error(table->get("url")->source(),
+                     "the SMTP url must not contain credentials; use 'username' and "
+                     "'password_file' or 'password_env'");
+    } else {
+      e.url = *url;
+    }
+    if (tls == "required") {
+      e.tls_required = true;
+    } else if (tls && *tls != "opportunistic") {
+      reporter.error(table->get("tls")->source(),
+                     "unknown tls mode '" + *tls + "': use \"required\" or \"opportunistic\"");
+    }
+    if (maildir) {
+      reporter.error(table->get("maildir")->source(),
+                     "'maildir' applies only to transport \"maildir\"");
+    }
+  } else if (e.transport == EmailConfig::Transport::maildir) {
+    section.maildir = maildir ? fs::path(*maildir) : fs::path("outbox");
+    if (url)
+      reporter.error(table->get("url")->source(), "'url' applies only to transport \"smtp\"");
+  }
+  r.finish();
+  return section;
+}
+
+}  // namespace deadlined::config::detail

@@ -1,0 +1,70 @@
+#include <algorithm>
+
+#include "config/readers.hpp"
+
+namespace deadlined::config::detail {
+
+HttpConfig read_http(TableReader& top, const std::filesystem::path& base_dir) {
+  HttpConfig h;
+  const toml::node* node = top.node("http");
+  if (!node) return h;
+  const toml::table* table = node->as_table();
+  if (!table) {
+    top.wrong_type(*node, "http", "a table");
+    return h;
+  }
+  h.enabled = true;
+  TableReader r(*table, "[http]", top.reporter());
+  Reporter& reporter = r.reporter();
+  if (auto listen = r.string("listen")) {
+    auto colon = listen->rfind(':');
+    std::string host = colon == std::string::npos ? "" : listen->substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+      host = host.substr(1, host.size() - 2);
+    int port = 0;
+    std::string digits = colon == std::string::npos ? "" : listen->substr(colon + 1);
+    bool numeric =
+        !digits.empty() && digits.size() <= 5 &&
+        std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (numeric) port = std::stoi(digits);
+    if (host.empty() || port < 1 || port > 65535) {
+      reporter.error(table->get("listen")->source(),
+                     "invalid listen '" + *listen +
+                         "': expected HOST:PORT such as \"127.0.0.1:8765\" or \"[::1]:8765\"");
+    } else {
+      h.host = host;
+      h.port = static_cast<std::uint16_t>(port);
+    }
+  }
+  if (auto url = r.string("public_url")) {
+    h.public_url = *url;
+    while (!h.public_url.empty() && h.public_url.back() == '/')
+      h.public_url.pop_back();
+    bool http_url = h.public_url.rfind("http://", 0) == 0 || h.public_url.rfind("https://", 0) == 0;
+    if (!http_url || has_userinfo(h.public_url)) {
+      reporter.error(table->get("public_url")->source(),
+                     "public_url must be an http:// or https:// url without credentials");
+    }
+  } else {
+    bool v6 = h.host.find(':') != std::string::npos;
+    h.public_url = "http://" + (v6 ? "[" + h.host + "]" : h.host) + ":" + std::to_string(h.port);
+  }
+  h.secret = read_secret(r, "secret", base_dir);
+  if (h.secret.empty() && !table->contains("secret_file") && !table->contains("secret_env") &&
+      !table->contains("secret_credential")) {
+    reporter.error(table->source(),
+                   "[http] needs the key that signs confirmation links: secret_file, "
+                   "secret_env or secret_credential");
+  } else if (!h.secret.empty() && h.secret.value.size() < 16) {
+    reporter.error(table->source(),
+                   "the [http] secret is too short: use at least 16 characters, e.g. "
+                   "`openssl rand -base64 32`");
+  }
+  h.admin_token = read_secret(r, "admin_token", base_dir);
+  if (auto d = r.duration("link_grace")) h.link_grace = *d;
+  if (auto b = r.boolean("trust_proxy")) h.trust_proxy = *b;
+  r.finish();
+  return h;
+}
+
+}  // namespace deadlined::config::detail

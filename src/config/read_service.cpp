@@ -1,0 +1,114 @@
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <exception>
+#include <string_view>
+#include <utility>
+
+#include "config/readers.hpp"
+
+namespace deadlined::config::detail {
+
+namespace fs = std::filesystem;
+
+ServiceSection read_service(TableReader& top, const fs::path& base_dir) {
+  ServiceSection section;
+  const toml::node* node = top.node("service", true);
+  if (!node) return section;
+  const toml::table* table = node->as_table();
+  if (!table) {
+    top.wrong_type(*node, "service", "a table");
+    return section;
+  }
+  ServiceConfig& s = section.values;
+  TableReader r(*table, "[service]", top.reporter());
+  Reporter& reporter = r.reporter();
+
+  if (auto tz = r.string("timezone")) s.timezone = *tz;
+  try {
+    s.zone = date::locate_zone(s.timezone);
+  } catch (const std::exception&) {
+    const toml::node* n = table->get("timezone");
+    reporter.error(n ? n->source() : table->source(), "unknown time zone '" + s.timezone + "'");
+  }
+
+  if (auto dir = r.string("state_dir")) {
+    s.state_dir = resolve_against(base_dir, *dir);
+  } else if (const char* env = std::getenv("STATE_DIRECTORY"); env && *env) {
+    s.state_dir = std::string(env).substr(0, std::string(env).find(':'));
+  } else {
+    s.state_dir = resolve_against(base_dir, "state");
+  }
+  s.state_dir = s.state_dir.lexically_normal();
+
+  if (auto globs = r.strings("plans", true)) {
+    for (auto& [glob, where] : *globs)
+      section.plan_globs.push_back({std::move(glob), std::move(where)});
+  }
+  auto time_of_day = [&](const char* key) -> std::optional<std::chrono::minutes> {
+    const toml::node* n = r.node(key);
+    if (!n) return std::nullopt;
+    if (auto text = n->value_exact<std::string>()) {
+      if (auto minutes = parse_time_of_day(*text)) return minutes;
+      reporter.error(n->source(), "invalid time '" + *text + "' for '" + key +
+                                      "': expected HH:MM between 00:00 and 23:59");
+    } else if (auto t = n->value_exact<toml::time>()) {
+      return std::chrono::duration_cast<std::chrono::minutes>(to_seconds(*t));
+    } else {
+      r.wrong_type(*n, key, "a time such as \"08:00\"");
+    }
+    return std::nullopt;
+  };
+  if (auto t = time_of_day("send_time")) s.send_time = *t;
+  if (auto t = time_of_day("day_end")) s.day_end = *t;
+  section.digest_time = time_of_day("digest_time");
+  section.digest = r.boolean("digest");
+  if (s.send_time >= s.day_end) {
+    reporter.error(table->source(), "send_time must be earlier than day_end in [service]");
+  }
+
+  if (auto days = r.strings("workdays")) {
+    static constexpr std::array<std::string_view, 7> k_names = {"sun", "mon", "tue", "wed",
+                                                                "thu", "fri", "sat"};
+    s.workdays.fill(false);
+    for (const auto& [name, where] : *days) {
+      auto it = std::find(k_names.begin(), k_names.end(), name);
+      if (it == k_names.end()) {
+        reporter.error(where,
+                       "unknown weekday '" + name + "': use mon, tue, wed, thu, fri, sat or sun");
+      } else {
+        s.workdays[static_cast<std::size_t>(it - k_names.begin())] = true;
+      }
+    }
+    // With names given, a pattern without a day means every name was wrong: reported above.
+    if (days->empty()) {
+      reporter.error(table->get("workdays")->source(), "workdays must name at least one day");
+    }
+  }
+
+  if (auto rules = r.string("holiday_rules")) {
+    if (*rules == "none") {
+      s.vietnam_holidays = false;
+    } else if (*rules != "vietnam") {
+      reporter.error(table->get("holiday_rules")->source(),
+                     "unknown holiday_rules '" + *rules + "': use \"vietnam\" or \"none\"");
+    }
+  }
+  if (auto globs = r.strings("holidays")) {
+    s.holidays_where = reporter.pos(table->get("holidays")->source());
+    for (auto& [glob, where] : *globs)
+      section.holiday_globs.push_back({std::move(glob), std::move(where)});
+  }
+  section.leads = read_leads(r);
+  if (auto monitor = r.string("monitor")) {
+    section.monitor = Written{*monitor, reporter.pos(table->get("monitor")->source())};
+  }
+  section.chase = read_chase(r);
+  if (auto d = r.duration("retry_initial")) s.retry_initial = *d;
+  if (auto d = r.duration("retry_max")) s.retry_max = *d;
+  if (auto d = r.duration("give_up_after")) s.give_up_after = *d;
+  r.finish();
+  return section;
+}
+
+}  // namespace deadlined::config::detail

@@ -1,0 +1,54 @@
+#pragma once
+
+// The readers of the main file's sections and of plan files: each reads its table into its
+// section of ParsedConfig and reports what is wrong within it; nothing here looks at another
+// section. Internal to config/.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "config/parsed.hpp"
+#include "config/toml_reader.hpp"
+
+namespace deadlined::config::detail {
+
+/// [service]; `base_dir` is the main file's folder, against which state_dir resolves.
+ServiceSection read_service(TableReader& top, const std::filesystem::path& base_dir);
+
+/// The holiday decisions in the files that `service.holiday_globs` name, into
+/// `service.values.decisions`, each checked against the weekly pattern.
+void read_holidays(ServiceSection& service, const std::filesystem::path& base_dir,
+                   std::vector<Diagnostic>& diagnostics);
+
+/// [email]; secret and CA files resolve against `base_dir`.
+EmailSection read_email(TableReader& top, const std::filesystem::path& base_dir);
+
+/// [http]; `enabled` is set when the section is a table.
+HttpConfig read_http(TableReader& top, const std::filesystem::path& base_dir);
+
+/// [webhooks.NAME] tables, by name.
+std::map<std::string, WebhookConfig> read_webhooks(TableReader& top,
+                                                   const std::filesystem::path& base_dir);
+
+/// [units.ID] tables, by id.
+std::map<std::string, UnitSection> read_units(TableReader& top);
+
+/// One [[task]] of a plan file; registers a valid id in `task_ids` (the ids of the plan file
+/// so far, each with the line of its first task) and reports one already there.
+TaskSection read_task(const toml::table& table, Reporter& reporter,
+                      std::map<std::string, std::uint32_t>& task_ids);
+
+/// One plan file, on its own: it reads nothing but `file` and shares no state, so that plan
+/// files can be read in parallel.
+PlanFile read_plan_file(const std::filesystem::path& file);
+
+/// `leads` of a [service], [plan] or [[task]] table; nullopt when the key is absent.
+std::optional<std::vector<Lead>> read_leads(TableReader& reader);
+
+/// The chase keys of a [service], [plan] or [[task]] table.
+ChaseKeys read_chase(TableReader& reader);
+
+}  // namespace deadlined::config::detail

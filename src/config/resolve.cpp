@@ -1,0 +1,109 @@
+#include "config/resolve.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/lead.hpp"
+
+namespace deadlined::config::detail {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<Lead> default_leads() {
+  std::vector<Lead> leads;
+  for (const char* text : {"7d", "3wd", "1d", "0d"})
+    leads.push_back(*parse_lead(text));
+  return leads;
+}
+
+/// `inherited` with the keys that `keys` sets.
+Chase inherit(const Chase& inherited, const ChaseKeys& keys) {
+  Chase chase = inherited;
+  if (keys.enabled) chase.enabled = *keys.enabled;
+  if (keys.delay) chase.delay = *keys.delay;
+  if (keys.every) chase.every = *keys.every;
+  if (keys.escalate_after) chase.escalate_after = *keys.escalate_after;
+  if (keys.until) chase.until = *keys.until;
+  if (keys.escalate_to) {
+    chase.escalate_to.clear();
+    for (const Written& unit : *keys.escalate_to)
+      chase.escalate_to.push_back(unit.text);
+  }
+  return chase;
+}
+
+/// The ids as written, each once, in the order first written.
+std::vector<std::string> unit_ids(std::vector<Written>& written) {
+  std::vector<std::string> ids;
+  ids.reserve(written.size());
+  for (Written& unit : written) {
+    if (std::find(ids.begin(), ids.end(), unit.text) == ids.end())
+      ids.push_back(std::move(unit.text));
+  }
+  return ids;
+}
+
+ServiceConfig resolve_service(ServiceSection& section, const HttpConfig& http) {
+  ServiceConfig service = std::move(section.values);
+  for (Written& glob : section.holiday_globs)
+    service.holiday_globs.push_back(std::move(glob.text));
+  if (section.monitor) service.monitor = std::move(section.monitor->text);
+  service.leads = section.leads ? std::move(*section.leads) : default_leads();
+  Chase defaults;
+  defaults.enabled = http.enabled;  // overdue notices carry confirmation links
+  service.chase = inherit(defaults, section.chase);
+  service.digest = section.digest.value_or(service.chase.enabled);
+  service.digest_time = section.digest_time.value_or(service.send_time);
+  return service;
+}
+
+Plan resolve_plan(PlanSection& section, const ServiceConfig& service) {
+  Plan plan = std::move(section.values);
+  const std::vector<Lead>& plan_leads = section.leads ? *section.leads : service.leads;
+  Chase plan_chase = inherit(service.chase, section.chase);
+  plan.tasks.reserve(section.tasks.size());
+  for (TaskSection& one : section.tasks) {
+    Task& task = plan.tasks.emplace_back(std::move(one.values));
+    task.responsible = unit_ids(one.responsible);
+    task.coordinating = unit_ids(one.coordinating);
+    task.leads = one.leads ? std::move(*one.leads) : plan_leads;
+    task.chase = inherit(plan_chase, one.chase);
+  }
+  // What is left of the sections goes now, not once every plan is made.
+  std::vector<TaskSection>().swap(section.tasks);
+  return plan;
+}
+
+}  // namespace
+
+Config resolve(ParsedConfig parsed) {
+  Config config;
+  config.file = std::move(parsed.file);
+  config.service = resolve_service(parsed.service, parsed.http);
+  const ServiceConfig& service = config.service;
+
+  config.email = std::move(parsed.email.values);
+  if (config.email.transport == EmailConfig::Transport::maildir) {
+    const fs::path& dir = parsed.email.maildir;
+    config.email.maildir = (dir.is_absolute() ? dir : service.state_dir / dir).lexically_normal();
+  }
+  config.webhooks = std::move(parsed.webhooks);
+  config.http = std::move(parsed.http);
+  for (auto& [id, section] : parsed.units) {
+    Unit& unit = config.units.emplace(id, std::move(section.values)).first->second;
+    for (Written& hook : section.webhooks)
+      unit.webhooks.push_back(std::move(hook.text));
+  }
+  config.plans.reserve(parsed.plans.size());
+  for (PlanSection& plan : parsed.plans)
+    config.plans.push_back(resolve_plan(plan, service));
+  config.calendar = std::make_shared<const calendar::WorkCalendar>(
+      service.workdays, service.vietnam_holidays, service.decisions);
+  return config;
+}
+
+}  // namespace deadlined::config::detail
