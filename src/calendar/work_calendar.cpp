@@ -4,12 +4,26 @@
 
 namespace deadlined::calendar {
 
+WorkCalendar::WorkCalendar(std::array<bool, 7> workdays, bool vietnam_holidays,
+                           std::vector<Decision> decisions)
+    : workdays_(workdays),
+      vietnam_holidays_(vietnam_holidays),
+      decisions_(std::move(decisions)),
+      years_(vietnam_holidays ? std::make_shared<std::array<Year, k_years>>() : nullptr) {}
+
 bool WorkCalendar::is_working_day(date::local_days day) const {
   bool by_pattern = workdays_[date::weekday{day}.c_encoding()];
   if (!vietnam_holidays_) return by_pattern;
-  const auto& found = exceptions(static_cast<int>(date::year_month_day{day}.year()));
-  auto it = found.find(day);
-  return it == found.end() ? by_pattern : it->second;
+  auto year = date::year_month_day{day}.year();
+  auto index = static_cast<std::size_t>((day - date::local_days{year / 1 / 1}).count());
+  auto check = [&](const Exceptions& e) {
+    return by_pattern ? !e.off[index] : bool(e.worked[index]);
+  };
+  int y = static_cast<int>(year);
+  if (y < k_first_year || y >= k_first_year + k_years) return check(exceptions_of(y));
+  Year& slot = (*years_)[static_cast<std::size_t>(y - k_first_year)];
+  std::call_once(slot.once, [&] { slot.exceptions = exceptions_of(y); });
+  return check(slot.exceptions);
 }
 
 std::vector<SpecialDay> WorkCalendar::special_days(int year) const {
@@ -17,13 +31,18 @@ std::vector<SpecialDay> WorkCalendar::special_days(int year) const {
   return vietnam_holidays(year, workdays_, decisions_);
 }
 
-const std::map<date::local_days, bool>& WorkCalendar::exceptions(int year) const {
-  auto it = exceptions_.find(year);
-  if (it != exceptions_.end()) return it->second;
-  std::map<date::local_days, bool> found;
-  for (const SpecialDay& d : special_days(year))
-    found[d.date] = d.kind == SpecialDay::Kind::swap_work;
-  return exceptions_.emplace(year, std::move(found)).first->second;
+WorkCalendar::Exceptions WorkCalendar::exceptions_of(int year) const {
+  Exceptions out;
+  const date::local_days first{date::year{year} / 1 / 1};
+  for (const SpecialDay& d : special_days(year)) {
+    auto index = static_cast<std::size_t>((d.date - first).count());
+    if (index >= 366) continue;  // a decision's day of another year
+    bool by_pattern = workdays_[date::weekday{d.date}.c_encoding()];
+    bool worked = d.kind == SpecialDay::Kind::swap_work;
+    if (by_pattern && !worked) out.off.set(index);
+    if (!by_pattern && worked) out.worked.set(index);
+  }
+  return out;
 }
 
 date::local_days WorkCalendar::previous_working_day(date::local_days day) const {

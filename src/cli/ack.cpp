@@ -9,8 +9,7 @@
 #include "config/loader.hpp"
 #include "journal/journal.hpp"
 #include "message/time_format.hpp"
-#include "schedule/occurrence.hpp"
-#include "schedule/schedule.hpp"
+#include "schedule/assignment.hpp"
 #include "scheduler/scheduler.hpp"
 
 namespace deadlined::cli {
@@ -32,46 +31,24 @@ int do_ack(const std::string& config_file, const AckArgs& args, bool confirm) {
     std::cerr << d.to_string() << '\n';
   if (!loaded.config) return 1;
   const config::Config& config = *loaded.config;
-  auto plan = std::find_if(config.plans.begin(), config.plans.end(),
-                           [&](const config::Plan& p) { return p.id == args.plan; });
-  if (plan == config.plans.end()) {
-    std::cerr << "error: unknown plan '" << args.plan << "'\n";
+  const ids::AssignmentId id{args.plan, args.task, args.occurrence, args.unit};
+  auto resolved = schedule::resolve(config, id);
+  if (const auto* unknown = std::get_if<schedule::UnknownAssignment>(&resolved)) {
+    std::cerr << "error: " << unknown->message << "\n";
     return 1;
   }
-  const config::Task* task = plan->find_task(args.task);
-  if (!task) {
-    std::cerr << "error: plan '" << args.plan << "' has no task '" << args.task << "'\n";
-    return 1;
-  }
-  bool assigned = std::count(task->responsible.begin(), task->responsible.end(), args.unit) +
-                      std::count(task->coordinating.begin(), task->coordinating.end(), args.unit) >
-                  0;
-  if (!assigned) {
-    std::cerr << "error: unit '" << args.unit << "' has no part in task '" << args.task << "'\n";
-    return 1;
-  }
-  auto calendar = schedule::calendar_of(config);
-  schedule::Occurrences occurrences(config, calendar, *plan, *task);
-  auto occurrence = occurrences.find(args.occurrence);
-  if (!occurrence) {
-    std::cerr << "error: task '" << args.task << "' has no occurrence '" << args.occurrence
-              << "' (one-off tasks use the due day YYYYMMDD; recurring ones the period, such "
-                 "as 2026-08, 2026-Q3, 2026-H1, 2026-9M or 2026)\n";
-    return 1;
-  }
+  const schedule::Assignment& assignment = std::get<schedule::Assignment>(resolved);
   journal::Journal journal(config.service.state_dir / "journal.sqlite");
-  journal::Target target{args.plan, args.task, args.occurrence, args.unit};
-  if (journal.is_confirmed(target) == confirm) {
-    std::cout << args.plan << "." << args.task << "." << args.occurrence << "." << args.unit
-              << ": already " << (confirm ? "confirmed" : "open") << "; nothing recorded\n";
+  if (journal.is_confirmed(id) == confirm) {
+    std::cout << id.to_string() << ": already " << (confirm ? "confirmed" : "open")
+              << "; nothing recorded\n";
     return 0;
   }
-  journal::Confirmation entry{target, confirm,  scheduler::system_now(), "cli:" + operator_name(),
+  journal::Confirmation entry{id,    confirm,  scheduler::system_now(), "cli:" + operator_name(),
                               "cli",  args.note};
   journal.record(entry);
-  std::cout << args.plan << "." << args.task << "." << args.occurrence << "." << args.unit << ": "
-            << (confirm ? "confirmed" : "reopened") << " (due "
-            << message::iso8601(config.service.zone, occurrence->due) << ")\n";
+  std::cout << id.to_string() << ": " << (confirm ? "confirmed" : "reopened") << " (due "
+            << message::iso8601(config.service.zone, assignment.occurrence.due) << ")\n";
   return 0;
 }
 

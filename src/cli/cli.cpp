@@ -168,7 +168,7 @@ int do_holidays(const std::string& file, bool config_given, int year, const std:
   if (config_given) {
     auto config = load_or_report(file);
     if (!config) return 1;
-    days = schedule::calendar_of(*config).special_days(year);
+    days = config->calendar->special_days(year);
   } else {
     days = calendar::vietnam_holidays(year, config::ServiceConfig{}.workdays);
   }

@@ -4,7 +4,7 @@
 #include "codec/token.hpp"
 #include "http/pages.hpp"
 #include "message/outbound.hpp"
-#include "schedule/occurrence.hpp"
+#include "schedule/assignment.hpp"
 #include "schedule/schedule.hpp"
 
 namespace deadlined::http {
@@ -97,7 +97,7 @@ Response calendar_feed(Backend& backend, const Request& request, std::string_vie
   if (!unit) return not_found();
 
   const config::SysSeconds now = backend.now();
-  const auto calendar = schedule::calendar_of(*config);
+  const calendar::WorkCalendar& calendar = *config->calendar;
   journal::Journal& journal = backend.journal();
   std::string out = line("BEGIN:VCALENDAR") + line("VERSION:2.0") +
                     line("PRODID:-//deadlined//nhac viec//VI") + line("CALSCALE:GREGORIAN") +
@@ -106,17 +106,17 @@ Response calendar_feed(Backend& backend, const Request& request, std::string_vie
                     line("X-WR-TIMEZONE:" + config->service.timezone);
   for (const config::Plan& plan : config->plans) {
     for (const config::Task& task : plan.tasks) {
-      bool responsible = std::count(task.responsible.begin(), task.responsible.end(), unit_id) > 0;
-      bool coordinating =
-          std::count(task.coordinating.begin(), task.coordinating.end(), unit_id) > 0;
-      if (!responsible && !coordinating) continue;
+      auto role = schedule::role_in(task, unit_id);
+      if (!role) continue;
+      bool responsible = role == schedule::Role::responsible;
       schedule::Occurrences occurrences(*config, calendar, plan, task);
       // Overdue deadlines stay in the feed while they are chased (see chase_end).
-      auto from = now - task.chase.delay - date::days{2 * task.chase.until + 21};
+      auto from = now - schedule::chase_look_back(task.chase);
       for (auto o = occurrences.first_due_from(from); o && o->due <= now + k_horizon;
            o = occurrences.at(o->index + 1)) {
         bool chased = now <= schedule::chase_end(*config, calendar, task, o->due);
-        if (chased && !journal.is_confirmed({plan.id, task.id, o->id, unit_id})) {
+        const ids::AssignmentId id{plan.id, task.id, o->id, unit_id};
+        if (chased && !journal.is_confirmed(id)) {
           std::string title = task.title + (o->name.empty() ? "" : " " + o->name);
           schedule::Reminder r;
           r.plan = &plan;
@@ -131,7 +131,7 @@ Response calendar_feed(Backend& backend, const Request& request, std::string_vie
           if (url) description += "\nXác nhận hoàn thành: " + *url;
           out += line("BEGIN:VEVENT");
           out +=
-              line("UID:" + plan.id + "." + task.id + "." + o->id + "." + unit_id + "@deadlined");
+              line("UID:" + id.to_string() + "@deadlined");
           out += line("DTSTAMP:" + utc(now));
           out += line("DTSTART:" + utc(o->due - std::chrono::minutes{30}));
           out += line("DTEND:" + utc(o->due));

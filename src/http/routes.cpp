@@ -8,7 +8,7 @@
 #include "http/http.hpp"
 #include "http/pages.hpp"
 #include "message/time_format.hpp"
-#include "schedule/occurrence.hpp"
+#include "schedule/assignment.hpp"
 #include "schedule/schedule.hpp"
 
 namespace deadlined::http {
@@ -131,17 +131,10 @@ Response ack(Backend& backend, const Request& request, std::string_view token) {
     return html(404, message_page("Không tìm thấy nhiệm vụ",
                                   "Nhiệm vụ này không còn trong kế hoạch đang theo dõi."));
   };
-  auto plan = std::find_if(config->plans.begin(), config->plans.end(),
-                           [&](const config::Plan& p) { return p.id == claim.plan; });
-  if (plan == config->plans.end()) return gone();
-  const config::Task* task = plan->find_task(claim.task);
-  const config::Unit* unit = config->find_unit(claim.unit);
-  if (!task || !unit) return gone();
-  auto calendar = schedule::calendar_of(*config);
-  schedule::Occurrences occurrences(*config, calendar, *plan, *task);
-  auto occurrence = occurrences.find(claim.occurrence);
-  if (!occurrence) return gone();
-  journal::Target target{claim.plan, claim.task, claim.occurrence, claim.unit};
+  const ids::AssignmentId target{claim.plan, claim.task, claim.occurrence, claim.unit};
+  auto resolved = schedule::resolve(*config, target);
+  if (!std::holds_alternative<schedule::Assignment>(resolved)) return gone();
+  const auto& [plan, task, unit, occurrence, role] = std::get<schedule::Assignment>(resolved);
   journal::Journal& journal = backend.journal();
 
   if (request.method == "POST") {
@@ -160,8 +153,7 @@ Response ack(Backend& backend, const Request& request, std::string_view token) {
     if (!journal.is_confirmed(target)) {
       std::string client = client_of(request, http.trust_proxy);
       journal.record({target, true, now, "link", client, clean_note(form["note"])});
-      spdlog::info("{}.{}.{}: {} confirmed the task done (link, from {})", claim.plan, claim.task,
-                   claim.occurrence, claim.unit, client);
+      spdlog::info("{}: confirmed the task done (link, from {})", target.to_string(), client);
     }
     Response r = html(303, message_page("Đã xác nhận", "Đã ghi nhận xác nhận."));
     r.headers.emplace_back("Location", http.public_url + "/ack/" + std::string(token));
@@ -169,7 +161,7 @@ Response ack(Backend& backend, const Request& request, std::string_view token) {
   }
 
   const auto* zone = config->service.zone;
-  std::string title = task->title + (occurrence->name.empty() ? "" : " " + occurrence->name);
+  std::string title = task->title + (occurrence.name.empty() ? "" : " " + occurrence.name);
   std::string body = "<h1>Xác nhận hoàn thành nhiệm vụ</h1>\n<table>\n";
   auto row = [&](std::string_view label, const std::string& value) {
     body += "<tr><th>" + escape_html(label) + "</th><td>" + escape_html(value) + "</td></tr>\n";
@@ -178,7 +170,7 @@ Response ack(Backend& backend, const Request& request, std::string_view token) {
   row("Nhiệm vụ", title);
   row("Đơn vị", unit->name);
   row("Thời hạn",
-      message::vn_time(zone, occurrence->due) + " ngày " + message::vn_date(zone, occurrence->due));
+      message::vn_time(zone, occurrence.due) + " ngày " + message::vn_date(zone, occurrence.due));
   body += "</table>\n";
   auto latest = journal.latest(target);
   if (latest && latest->confirmed) {

@@ -109,7 +109,7 @@ Response status_page(Backend& backend, const Request& request) {
             auto key = std::make_tuple(r.task, r.occurrence, r.unit);
             auto it = confirmed.find(key);
             if (it == confirmed.end()) {
-              bool done = journal.is_confirmed({r.plan->id, r.task->id, r.occurrence, r.unit->id});
+              bool done = journal.is_confirmed(r.assignment());
               it = confirmed.emplace(key, done).first;
             }
             return it->second;

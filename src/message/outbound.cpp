@@ -27,7 +27,7 @@ std::string time_left(const Config& config, const Reminder& r) {
     const auto* zone = config.service.zone;
     auto from = date::floor<date::days>(zone->to_local(r.at));
     auto to = date::floor<date::days>(zone->to_local(r.due));
-    long working = schedule::calendar_of(config).working_days_after(from, to);
+    long working = config.calendar->working_days_after(from, to);
     return "còn " + std::to_string((to - from).count()) + " ngày, trong đó " +
            std::to_string(working) + " ngày làm việc";
   }

@@ -190,9 +190,14 @@ void sort_agenda(Agenda& agenda) {
 
 }  // namespace
 
-calendar::WorkCalendar calendar_of(const config::Config& config) {
-  return calendar::WorkCalendar(config.service.workdays, config.service.vietnam_holidays,
-                                config.service.decisions);
+const calendar::WorkCalendar& calendar_of(const config::Config& config) {
+  return *config.calendar;
+}
+
+std::chrono::seconds chase_look_back(const config::Chase& chase) {
+  // `until` working days span at most about twice as many calendar days, and Tết adds up to
+  // three weeks of days off.
+  return chase.delay + date::days{2 * chase.until + 21};
 }
 
 ids::AssignmentId Reminder::assignment() const {
@@ -204,7 +209,7 @@ ids::ReminderKey Reminder::id() const {
 }
 
 SysSeconds deadline_of(const config::Config& config, const config::Task& task) {
-  const calendar::WorkCalendar calendar = calendar_of(config);
+  const calendar::WorkCalendar& calendar = calendar_of(config);
   for (const config::Plan& plan : config.plans) {
     for (const config::Task& candidate : plan.tasks) {
       if (&candidate != &task) continue;
@@ -217,13 +222,13 @@ SysSeconds deadline_of(const config::Config& config, const config::Task& task) {
 
 std::vector<Reminder> reminders_between(const config::Config& config, SysSeconds from,
                                         SysSeconds to) {
-  const calendar::WorkCalendar calendar = calendar_of(config);
+  const calendar::WorkCalendar& calendar = calendar_of(config);
   std::vector<Reminder> out;
   for (const config::Plan& plan : config.plans) {
     for (const config::Task& task : plan.tasks) {
       Occurrences occurrences(config, calendar, plan, task);
       SysSeconds start = from;
-      if (task.chase.enabled) start -= task.chase.delay + date::days{2 * task.chase.until + 21};
+      if (task.chase.enabled) start -= chase_look_back(task.chase);
       for (auto o = occurrences.first_due_from(start); o; o = occurrences.at(o->index + 1)) {
         if (first_stage(config, calendar, task, o->due) >= to) break;
         for (Reminder& r : occurrence_reminders(config, calendar, plan, task, *o)) {
@@ -245,14 +250,14 @@ SysSeconds chase_end(const config::Config& config, const calendar::WorkCalendar&
 }
 
 std::vector<OpenOccurrence> open_occurrences(const config::Config& config, SysSeconds now) {
-  const calendar::WorkCalendar calendar = calendar_of(config);
+  const calendar::WorkCalendar& calendar = calendar_of(config);
   const date::local_days today = local_day_of(config, now);
   std::vector<OpenOccurrence> out;
   for (const config::Plan& plan : config.plans) {
     for (const config::Task& task : plan.tasks) {
       const config::Chase& chase = task.chase;
       Occurrences occurrences(config, calendar, plan, task);
-      SysSeconds from = now - chase.delay - date::days{2 * chase.until + 21};
+      SysSeconds from = now - chase_look_back(chase);
       for (auto o = occurrences.first_due_from(from); o; o = occurrences.at(o->index + 1)) {
         if (first_stage(config, calendar, task, o->due) > now) break;
         date::local_days due_day = local_day_of(config, o->due);
@@ -360,18 +365,18 @@ Agenda agenda_at(const config::Config& config, SysSeconds now, std::chrono::seco
   // Occurrences whose deadline passed more than give_up_after ago (and, when chased, the
   // chase too, counted generously in calendar days) have nothing left to do.
   SysSeconds horizon = now - config.service.give_up_after + std::chrono::seconds{1};
-  // Tasks are independent: each core builds the agenda of every n-th plan, with a calendar
-  // of its own (a calendar caches as it goes), and the parts are merged.
+  // Tasks are independent: each core builds the agenda of every n-th plan, all on the
+  // config's one calendar, and the parts are merged.
   std::size_t n = util::threads_for(config.plans.size());
   std::vector<Agenda> parts(n);
   util::parallel_for(n, [&](std::size_t part) {
-    const calendar::WorkCalendar calendar = calendar_of(config);
+    const calendar::WorkCalendar& calendar = calendar_of(config);
     AgendaBuilder builder(config, calendar, now, grace);
     for (std::size_t p = part; p < config.plans.size(); p += n) {
       const config::Plan& plan = config.plans[p];
       for (const config::Task& task : plan.tasks) {
         SysSeconds from = horizon;
-        if (task.chase.enabled) from -= task.chase.delay + date::days{2 * task.chase.until + 21};
+        if (task.chase.enabled) from -= chase_look_back(task.chase);
         Occurrences occurrences(config, calendar, plan, task);
         builder.add(plan, task, occurrences, occurrences.first_due_from(from));
       }
@@ -395,7 +400,7 @@ Agenda agenda_at(const config::Config& config, SysSeconds now, std::chrono::seco
 }
 
 Agenda agenda_of(const config::Config& config, const Pending& pending) {
-  const calendar::WorkCalendar calendar = calendar_of(config);
+  const calendar::WorkCalendar& calendar = calendar_of(config);
   // As computed just before the first stage: every stage is upcoming, even one at the
   // deadline itself or one whose time has passed while the daemon was busy.
   AgendaBuilder builder(config, calendar, pending.at - std::chrono::seconds{1},
@@ -406,7 +411,7 @@ Agenda agenda_of(const config::Config& config, const Pending& pending) {
 }
 
 std::vector<Reminder> reminders_of(const config::Config& config, const Pending& pending) {
-  const calendar::WorkCalendar calendar = calendar_of(config);
+  const calendar::WorkCalendar& calendar = calendar_of(config);
   Occurrences occurrences(config, calendar, *pending.plan, *pending.task);
   auto occurrence = occurrences.at(pending.index);
   if (!occurrence) return {};

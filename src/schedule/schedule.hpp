@@ -114,7 +114,12 @@ SysSeconds chase_end(const config::Config& config, const calendar::WorkCalendar&
 /// The occurrences open at `now`, by plan then deadline: what the Office's digest reports.
 std::vector<OpenOccurrence> open_occurrences(const config::Config& config, SysSeconds now);
 
-/// The working-day calendar of a config: its workdays, less public holidays when enabled.
-calendar::WorkCalendar calendar_of(const config::Config& config);
+/// The working-day calendar of a config (built once at load): its workdays, less public
+/// holidays when enabled.
+const calendar::WorkCalendar& calendar_of(const config::Config& config);
+
+/// How long before `now` a deadline may have passed and still be chased: the chase delay
+/// plus the chase window (`until` working days) counted generously in calendar days.
+std::chrono::seconds chase_look_back(const config::Chase& chase);
 
 }  // namespace deadlined::schedule

@@ -6,7 +6,7 @@ namespace deadlined::scheduler {
 
 SysSeconds next_digest(const config::Config& config, SysSeconds now, bool after_today) {
   const auto* zone = config.service.zone;
-  const calendar::WorkCalendar calendar = schedule::calendar_of(config);
+  const calendar::WorkCalendar& calendar = *config.calendar;
   auto today = date::floor<date::days>(zone->to_local(now));
   auto at = [&](date::local_days day, std::chrono::minutes time) {
     return zone->to_sys(day + time, date::choose::earliest);

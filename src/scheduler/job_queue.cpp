@@ -53,13 +53,13 @@ void JobQueue::push(Job job) {
   std::push_heap(heap_.begin(), heap_.end(), Later{});
 }
 
-std::optional<Job> JobQueue::pop_due(SysSeconds now) {
-  if (!has_due(now)) return std::nullopt;
+bool JobQueue::pop_due(SysSeconds now, Job& job) {
+  if (!has_due(now)) return false;
   std::pop_heap(heap_.begin(), heap_.end(), Later{});
-  std::optional<Job> job(std::move(heap_.back()));
+  job = std::move(heap_.back());
   heap_.pop_back();
-  if (job->prepared()) --prepared_;
-  return job;
+  if (job.prepared()) --prepared_;
+  return true;
 }
 
 std::optional<SysSeconds> JobQueue::next_wake() const {

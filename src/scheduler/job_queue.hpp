@@ -20,8 +20,9 @@ struct Later {
 class JobQueue {
  public:
   void push(Job job);
-  /// The first job whose time has come at `now`, taken off the queue.
-  std::optional<Job> pop_due(SysSeconds now);
+  /// Moves the first job whose time has come at `now` off the queue into `job`; false,
+  /// leaving `job` as it was, when none has.
+  bool pop_due(SysSeconds now, Job& job);
   bool has_due(SysSeconds now) const { return !heap_.empty() && heap_.front().at <= now; }
   /// When the first job is due: the time to wake up at.
   std::optional<SysSeconds> next_wake() const;

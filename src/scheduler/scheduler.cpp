@@ -108,11 +108,10 @@ void Scheduler::dispatch_due() {
   SysSeconds now = clock_();
   std::size_t left = k_dispatch_chunk;
   in_batch([&] {
-    while (left > 0) {
-      std::optional<Job> job = queue_.pop_due(now);
-      if (!job) break;
+    Job job;
+    while (left > 0 && queue_.pop_due(now, job)) {
       --left;
-      dispatch_or_defer(std::move(*job), now);
+      dispatch_or_defer(std::move(job), now);
     }
   });
   if (!stopping_ && queue_.has_due(now)) {

@@ -7,6 +7,7 @@
 #include "message/mime.hpp"
 #include "message/outbound.hpp"
 #include "message/time_format.hpp"
+#include "support/calendar.hpp"
 
 using namespace deadlined;
 
@@ -72,6 +73,7 @@ struct Fixture {
     plan.basis = "Kế hoạch số 354/KH-BCTNCT ngày 24/6/2020";
     task.id = "dang-tin";
     task.title = "Đăng tải tin bài tuyên truyền về Tháng hành động vì người cao tuổi";
+    test::build_calendar(config);
   }
 
   schedule::Reminder reminder(const std::string& unit) const {

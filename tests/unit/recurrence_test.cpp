@@ -5,6 +5,7 @@
 #include "message/time_format.hpp"
 #include "schedule/occurrence.hpp"
 #include "schedule/schedule.hpp"
+#include "support/calendar.hpp"
 
 using namespace deadlined;
 using config::Recurrence;
@@ -42,6 +43,7 @@ config::Config make_config() {
   c.plans.emplace_back();
   c.plans[0].id = "p";
   c.plans[0].tasks.reserve(8);
+  test::build_calendar(c);
   return c;
 }
 
@@ -124,6 +126,7 @@ TEST_CASE("periods: calendar and Decree 09/2019, with their names and keys", "[r
 TEST_CASE("the NĐ 09 monthly report: due the 20th, moved off Tết and weekends", "[recurrence]") {
   config::Config c = make_config();
   c.service.vietnam_holidays = true;
+  test::build_calendar(c);
   auto& task = add_task(c, "m", "nd09 monthly", "day 20");
   auto calendar = schedule::calendar_of(c);
   schedule::Occurrences occurrences(c, calendar, c.plans[0], task);
@@ -157,6 +160,7 @@ TEST_CASE("a task due before another takes its occurrences and counts working da
           "[recurrence]") {
   config::Config c = make_config();
   c.service.vietnam_holidays = true;
+  test::build_calendar(c);
   add_task(c, "quy", "quarterly", "day 20 of next month");
   auto& inputs = add_task(c, "so-lieu", nullptr, "3wd before quy");
   auto calendar = schedule::calendar_of(c);

@@ -3,6 +3,7 @@
 #include "config/lead.hpp"
 #include "message/time_format.hpp"
 #include "schedule/schedule.hpp"
+#include "support/calendar.hpp"
 
 using namespace deadlined;
 using config::Config;
@@ -28,6 +29,7 @@ Config make_config(const std::string& zone = "Asia/Ho_Chi_Minh") {
   plan.title = "Kế hoạch";
   c.plans.push_back(plan);
   c.plans[0].tasks.reserve(16);  // add_task hands out references that must stay valid
+  test::build_calendar(c);
   return c;
 }
 
@@ -117,6 +119,7 @@ TEST_CASE("reminders that would fall on a weekend move to the previous working d
                                           "2020-11-09T08:00:00+07:00 0d a",
                                       });
   c.service.workdays = {false, true, true, true, true, true, true};  // Saturdays worked
+  test::build_calendar(c);
   CHECK(times(c, all_reminders(c)) == std::vector<std::string>{
                                           "2020-11-07T08:00:00+07:00 2d a",
                                           "2020-11-09T08:00:00+07:00 0d a",
@@ -250,6 +253,7 @@ TEST_CASE("a date deadline on a non-working day ends on the next working day", "
   CHECK(message::iso8601(c.service.zone, schedule::deadline_of(c, tet)) ==
         "2026-02-17T17:00:00+07:00");
   c.service.vietnam_holidays = false;
+  test::build_calendar(c);
   tet.move_off_non_working_day = true;
   CHECK(message::iso8601(c.service.zone, schedule::deadline_of(c, tet)) ==
         "2026-02-17T17:00:00+07:00");

@@ -1,0 +1,324 @@
+// The scheduler's decisions, each stage on its own: no io_context, no threads, no clock.
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "config/loader.hpp"
+#include "delivery/channels.hpp"
+#include "scheduler/deliveries.hpp"
+#include "scheduler/digest.hpp"
+#include "scheduler/job_queue.hpp"
+#include "scheduler/planner.hpp"
+#include "scheduler/retry_policy.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace deadlined;
+using namespace deadlined::scheduler;
+using std::chrono::hours;
+using std::chrono::minutes;
+using std::chrono::seconds;
+
+namespace {
+
+/// 2026-03-02 (a Monday) at `hh:mm` in Vietnam (UTC+7).
+SysSeconds monday(int hh, int mm = 0) {
+  return date::sys_days{date::year{2026} / 3 / 2} + hours{hh - 7} + minutes{mm};
+}
+
+/// A config on Vietnam's calendar with a Maildir channel, the Office vp and units a, b;
+/// `plan` is the plan file.
+std::shared_ptr<const config::Config> load(const std::string& plan,
+                                           const std::string& service_extra = "") {
+  static test::TempDir dir;
+  dir.write("plans/p.toml", plan);
+  auto loaded = config::load_config(
+      dir.write("main.toml",
+                "[service]\nplans = [\"plans/*.toml\"]\nmonitor = \"vp\"\n" + service_extra +
+                    "\n[email]\ntransport = \"maildir\"\nfrom = \"Văn phòng <vp@example.org>\"\n\n"
+                    "[units.vp]\nname = \"Văn phòng\"\nemail = [\"vp@example.org\"]\n"
+                    "[units.a]\nname = \"Phòng A\"\nemail = [\"a@example.org\"]\n"
+                    "[units.b]\nname = \"Phòng B\"\nemail = [\"b@example.org\"]\n"));
+  for (const auto& d : loaded.diagnostics)
+    UNSCOPED_INFO(d.to_string());
+  REQUIRE(loaded.config);
+  return loaded.config;
+}
+
+/// A generation whose only channel is "email" through SMTP (a delivery per address), which
+/// nothing here sends to.
+std::shared_ptr<const Generation> generation_of(std::shared_ptr<const config::Config> config) {
+  static const std::atomic<bool> abort{false};
+  delivery::ChannelSet::Channels channels;
+  channels["email"] = std::make_unique<delivery::SmtpChannel>(config->email, abort);
+  return std::make_shared<const Generation>(
+      Generation{std::move(config), std::make_shared<delivery::ChannelSet>(std::move(channels))});
+}
+
+/// The journal as the planner sees it: a map of key to state.
+class FakeStates final : public DeliveryStates {
+ public:
+  std::map<std::string, journal::State> states;
+  std::size_t reads = 0;
+  std::optional<journal::State> state_of(const std::string& key) override {
+    ++reads;
+    auto it = states.find(key);
+    if (it == states.end()) return std::nullopt;
+    return it->second;
+  }
+};
+
+std::string kind_of(const Job& job) {
+  static const char* k_names[] = {"compute", "reminder", "delivery", "report", "digest"};
+  return k_names[job.work.index()];
+}
+
+// Due Friday 06/03/2026 at 17:00; stages 3wd (Tue 03/03 08:00) and 1d (Thu 05/03 08:00).
+const std::string k_plan =
+    "[plan]\nid = \"p\"\ntitle = \"Kế hoạch\"\n\n"
+    "[[task]]\nid = \"t\"\ntitle = \"Báo cáo\"\nresponsible = [\"a\", \"b\"]\n"
+    "due = 2026-03-06\nleads = [\"3wd\", \"1d\"]\n";
+
+}  // namespace
+
+TEST_CASE("retry delays double from retry_initial up to retry_max, with at most a fifth more",
+          "[scheduler][retry]") {
+  config::ServiceConfig service;  // 30 s, doubling up to 30 min
+  CHECK(retry_delay(service, 1, 0.0) == seconds{30});
+  CHECK(retry_delay(service, 2, 0.0) == seconds{60});
+  CHECK(retry_delay(service, 4, 0.0) == seconds{240});
+  CHECK(retry_delay(service, 7, 0.0) == seconds{1800});
+  CHECK(retry_delay(service, 40, 0.0) == seconds{1800});
+  CHECK(retry_delay(service, 1, 0.999) == seconds{36});
+  CHECK(retry_delay(service, 40, 0.999) == seconds{2160});
+  CHECK(retry_delay(service, 1, 0.5) == seconds{33});
+}
+
+TEST_CASE("the verdict on an attempt: delivered, retry, give up, permanent, abandon",
+          "[scheduler][retry]") {
+  using Kind = delivery::Outcome::Kind;
+  config::ServiceConfig service;
+  const SysSeconds now = monday(9);
+  const SysSeconds give_up = now + hours{1};
+
+  CHECK(std::holds_alternative<verdict::Delivered>(
+      decide(Kind::delivered, 1, now, give_up, false, service, 0.0)));
+  // Delivered and permanent are final even while stopping.
+  CHECK(std::holds_alternative<verdict::Delivered>(
+      decide(Kind::delivered, 1, now, give_up, true, service, 0.0)));
+  CHECK(std::holds_alternative<verdict::Permanent>(
+      decide(Kind::permanent, 1, now, give_up, true, service, 0.0)));
+
+  auto retry = decide(Kind::retryable, 3, now, give_up, false, service, 0.0);
+  REQUIRE(std::holds_alternative<verdict::RetryAt>(retry));
+  CHECK(std::get<verdict::RetryAt>(retry).at == now + seconds{120});
+  // A retry never waits past the give-up time...
+  retry = decide(Kind::retryable, 20, now, now + seconds{100}, false, service, 0.0);
+  REQUIRE(std::holds_alternative<verdict::RetryAt>(retry));
+  CHECK(std::get<verdict::RetryAt>(retry).at == now + seconds{100});
+  // ...and at it, the delivery is given up.
+  CHECK(std::holds_alternative<verdict::GiveUp>(
+      decide(Kind::retryable, 2, give_up, give_up, false, service, 0.0)));
+  CHECK(std::holds_alternative<verdict::GiveUp>(
+      decide(Kind::retryable, 2, give_up + seconds{1}, give_up, false, service, 0.0)));
+  // A shutdown leaves a retryable failure pending, whatever the time.
+  CHECK(std::holds_alternative<verdict::Abandon>(
+      decide(Kind::retryable, 2, now, give_up, true, service, 0.0)));
+  CHECK(std::holds_alternative<verdict::Abandon>(
+      decide(Kind::retryable, 2, give_up, give_up, true, service, 0.0)));
+}
+
+TEST_CASE("the next digest: today's while the working day lasts, else the next working day's",
+          "[scheduler][digest]") {
+  auto c = load(k_plan, "overdue = true\ndigest = true\ndigest_time = \"08:30\"\n");
+  // Before digest_time on a working day: today at digest_time.
+  CHECK(next_digest(*c, monday(6), false) == monday(8, 30));
+  // A start after digest_time (a digest missed while stopped): now.
+  CHECK(next_digest(*c, monday(10), false) == monday(10));
+  // After the working day (17:00), or once today's is sent: the next working day.
+  CHECK(next_digest(*c, monday(17, 30), false) == monday(8, 30) + hours{24});
+  CHECK(next_digest(*c, monday(8, 30), true) == monday(8, 30) + hours{24});
+  // Friday 06/03 after its digest: Monday 09/03, over the weekend.
+  CHECK(next_digest(*c, monday(9) + hours{4 * 24}, true) == monday(8, 30) + hours{7 * 24});
+  // Thursday 30/04/2026 (Reunification Day) is no working day: Saturday 25/04 then Monday.
+  auto tet_eve = date::sys_days{date::year{2026} / 4 / 29} + hours{10 - 7};
+  auto after = next_digest(*c, tet_eve, true);
+  CHECK(c->calendar->is_working_day(date::floor<date::days>(c->service.zone->to_local(after))));
+  CHECK(after > tet_eve + hours{24});
+}
+
+TEST_CASE("the digest lists each open occurrence with each unit's latest confirmation",
+          "[scheduler][digest]") {
+  auto c = load(k_plan, "overdue = true\n");
+  std::vector<ids::AssignmentId> asked;
+  const SysSeconds confirmed_at = monday(9);
+  // Wednesday 04/03: the first stage (Tuesday) has gone out, the deadline (Friday) is ahead.
+  auto items = digest_items(*c, monday(10) + hours{48}, [&](const ids::AssignmentId& a) {
+    asked.push_back(a);
+    std::optional<journal::Confirmation> entry;
+    // a confirmed, then the Office reopened it; b confirmed.
+    if (a.unit == "a") entry = journal::Confirmation{a, false, confirmed_at, "cli:vp", "cli", ""};
+    if (a.unit == "b") entry = journal::Confirmation{a, true, confirmed_at, "link", "", ""};
+    return entry;
+  });
+  REQUIRE(items.size() == 1);
+  CHECK(asked == std::vector<ids::AssignmentId>{{"p", "t", "20260306", "a"},
+                                                {"p", "t", "20260306", "b"}});
+  REQUIRE(items[0].units.size() == 2);
+  CHECK(items[0].units[0].unit->id == "a");
+  CHECK_FALSE(items[0].units[0].confirmed);
+  CHECK(items[0].units[1].confirmed);
+  CHECK(items[0].units[1].confirmed_at == confirmed_at);
+}
+
+TEST_CASE("the queue: by time, sends before computations at one instant, then first queued",
+          "[scheduler][queue]") {
+  auto c = load(k_plan);
+  auto g = generation_of(c);
+  const SysSeconds t = monday(8);
+  JobQueue queue;
+  queue.push(Job{t, 0, g, ComputeOccurrence{{&c->plans[0], &c->plans[0].tasks[0], 0, t}}});
+  queue.push(Job{t + seconds{1}, 0, g, DigestTick{}});
+  queue.push(Job{t, 0, g, DigestTick{}});
+  queue.push(Job{t - seconds{1}, 0, g,
+                 ComputeOccurrence{{&c->plans[0], &c->plans[0].tasks[0], 1, t + hours{1}}}});
+  auto delivery = std::make_shared<const Delivery>();
+  queue.push(Job{t, 0, g, SendDelivery{nullptr, delivery, true}});
+  queue.push(Job{t, 0, g, SendReport{delivery}});
+  CHECK(queue.size() == 6);
+  CHECK(queue.prepared() == 1);
+  CHECK(queue.next_wake() == t - seconds{1});
+  // A pending occurrence's event is its first stage, not its preparation time.
+  CHECK(queue.next_event() == t + hours{1});
+
+  Job job;
+  CHECK_FALSE(queue.pop_due(t - seconds{2}, job));
+  std::vector<std::string> order;
+  while (queue.pop_due(t + seconds{1}, job))
+    order.push_back(kind_of(job));
+  CHECK(order == std::vector<std::string>{"compute", "digest", "delivery", "report", "compute",
+                                          "digest"});
+  CHECK(queue.prepared() == 0);
+  CHECK(queue.empty());
+}
+
+TEST_CASE("a reload keeps retries and reports and drops the rest", "[scheduler][queue]") {
+  auto c = load(k_plan);
+  auto g = generation_of(c);
+  const SysSeconds t = monday(8);
+  auto delivery = std::make_shared<const Delivery>();
+  JobQueue queue;
+  queue.push(Job{t, 0, g, DigestTick{}});
+  queue.push(Job{t, 0, g, SendDelivery{nullptr, delivery, true}});       // prepared: dropped
+  queue.push(Job{t + hours{1}, 0, g, SendDelivery{nullptr, delivery}});  // a retry: kept
+  queue.push(Job{t + hours{2}, 0, g, SendReport{delivery}});             // kept
+  queue.push(Job{t, 0, g, SendReminder{}});
+  CHECK(queue.keep_carried_over() == 2);
+  CHECK(queue.prepared() == 0);
+  CHECK(queue.next_wake() == t + hours{1});
+  Job job;
+  REQUIRE(queue.pop_due(t + hours{3}, job));
+  CHECK(job.at == t + hours{1});
+  CHECK(std::holds_alternative<SendDelivery>(job.work));
+  REQUIRE(queue.pop_due(t + hours{3}, job));
+  CHECK(std::holds_alternative<SendReport>(job.work));
+  CHECK(queue.empty());
+}
+
+TEST_CASE("the planner: upcoming, prepared within the window, and the journal's catch-up",
+          "[scheduler][planner]") {
+  auto c = load(k_plan);
+  auto g = generation_of(c);
+
+  SECTION("before the first stage, one pending occurrence, computed 2 s ahead") {
+    FakeStates states;
+    LoadPlan plan = Planner(g, monday(7), k_prepared_limit).load(states);
+    CHECK(plan.waiting == 1);
+    CHECK(plan.upcoming == 0);
+    CHECK(plan.caught_up == 0);
+    REQUIRE(plan.jobs.size() == 1);
+    CHECK(kind_of(plan.jobs[0]) == "compute");
+    CHECK(plan.jobs[0].at == monday(8) + hours{24} - k_prepare_ahead);
+    CHECK(states.reads == 0);
+  }
+
+  SECTION("an occurrence computed at its preparation time has its first stage prepared") {
+    const SysSeconds first = monday(8) + hours{24};  // Tuesday 03/03 08:00 (3wd)
+    FakeStates states;
+    LoadPlan plan = Planner(g, monday(7), k_prepared_limit).load(states);
+    const auto& pending = std::get<ComputeOccurrence>(plan.jobs[0].work).pending;
+    auto jobs = Planner(g, first - k_prepare_ahead, k_prepared_limit).occurrence(pending);
+    std::vector<std::string> kinds;
+    for (const Job& job : jobs)
+      kinds.push_back(kind_of(job) + "@" + std::to_string((job.at - first).count()));
+    // 3wd to a and b prepared (the unit's address and the Office's copy each), 1d two days
+    // later as reminders.
+    CHECK(kinds == std::vector<std::string>{"delivery@0", "delivery@0", "delivery@0",
+                                            "delivery@0", "reminder@172800", "reminder@172800"});
+    CHECK(std::get<SendDelivery>(jobs[1].work).delivery->record.key ==
+          "p.t.20260306.3wd.a/email:vp@example.org");
+    CHECK(std::get<SendDelivery>(jobs[1].work).prepared);
+    CHECK(std::get<SendDelivery>(jobs[0].work).delivery->record.key ==
+          "p.t.20260306.3wd.a/email:a@example.org");
+    // With no room for prepared deliveries, the stage waits as a reminder.
+    jobs = Planner(g, first - k_prepare_ahead, 0).occurrence(pending);
+    CHECK(kind_of(jobs[0]) == "reminder");
+  }
+
+  SECTION("a start between stages catches up the stage the journal has not delivered") {
+    // Wednesday 04/03: 3wd (Tuesday) has passed; b's was delivered, a's never attempted.
+    FakeStates states;
+    states.states["p.t.20260306.3wd.b/email:b@example.org"] = journal::State::delivered;
+    states.states["p.t.20260306.3wd.b/email:vp@example.org"] = journal::State::delivered;
+    LoadPlan plan = Planner(g, monday(10) + hours{48}, k_prepared_limit).load(states);
+    CHECK(plan.caught_up == 1);
+    CHECK(plan.upcoming == 2);  // 1d to a and b
+    std::vector<std::string> caught;
+    for (const Job& job : plan.jobs) {
+      if (const auto* send = std::get_if<SendReminder>(&job.work);
+          send && job.at == monday(10) + hours{48})
+        caught.push_back(send->reminder->key() + (send->reminder->late ? " late" : ""));
+    }
+    CHECK(caught == std::vector<std::string>{"p.t.20260306.3wd.a late"});
+  }
+
+  SECTION("after the deadline only an attempt cut short is taken up again") {
+    FakeStates states;
+    const SysSeconds after = monday(18) + hours{4 * 24};  // Friday 06/03 18:00
+    LoadPlan plan = Planner(g, after, k_prepared_limit).load(states);
+    CHECK(plan.caught_up == 0);
+    states.states["p.t.20260306.1d.a/email:a@example.org"] = journal::State::pending;
+    plan = Planner(g, after, k_prepared_limit).load(states);
+    CHECK(plan.caught_up == 1);
+  }
+}
+
+TEST_CASE("deliveries: one per address of a per-recipient channel, keyed as journals hold",
+          "[scheduler][deliveries]") {
+  auto c = load(k_plan);
+  auto g = generation_of(c);
+  auto reminders = schedule::reminders_between(*c, monday(0), monday(0) + hours{24 * 7});
+  REQUIRE_FALSE(reminders.empty());
+  const schedule::Reminder& r = reminders.front();
+  auto out = deliveries_of(*g, r, r.at);
+  // The unit's address and the Office's copy, each a delivery of its own (SMTP semantics).
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].record.key == r.key() + "/email:" + r.unit->emails[0]);
+  CHECK(out[1].record.key == r.key() + "/email:vp@example.org");
+  CHECK(out[0].record.reminder_key == r.key());
+  CHECK(out[0].record.plan == "p");
+  CHECK(out[0].record.stage == r.stage);
+  CHECK(out[0].give_up_at == r.until + c->service.give_up_after);
+
+  message::Outbound report;
+  report.channel = "email";
+  report.to = {"vp@example.org"};
+  ids::ReportId id{ids::ReportId::Kind::digest, "20260302", {}};
+  auto reports = report_deliveries(*g, *c->monitor_unit(), report, id, monday(8), monday(9));
+  REQUIRE(reports.size() == 1);
+  CHECK(reports[0].record.key == "digest.20260302/email:vp@example.org");
+  CHECK(reports[0].record.plan == "-");
+  CHECK(reports[0].record.task == "digest");
+  CHECK(reports[0].record.occurrence == "20260302");
+  CHECK(reports[0].record.stage == "report");
+  CHECK(reports[0].is_report);
+}
