@@ -36,8 +36,8 @@ class Runtime {
 
   /// Ends every thread, in this order, once the event loop has returned: transfers still in
   /// progress are aborted, the pool's sends finish and its threads end, then the transfer
-  /// loop's threads. The handlers they posted stay in the io_context until it is destroyed. Call from the event loop's thread;
-  /// a second call does nothing.
+  /// loop's threads. The handlers they posted stay in the io_context until it is destroyed. Call
+  /// from the event loop's thread; a second call does nothing.
   void shutdown();
 
  private:

@@ -45,7 +45,7 @@ int do_ack(const std::string& config_file, const AckArgs& args, bool confirm) {
     return 0;
   }
   journal::Confirmation entry{id,    confirm,  scheduler::system_now(), "cli:" + operator_name(),
-                              "cli",  args.note};
+                              "cli", args.note};
   journal.record(entry);
   std::cout << id.to_string() << ": " << (confirm ? "confirmed" : "reopened") << " (due "
             << message::iso8601(config.service.zone, assignment.occurrence.due) << ")\n";

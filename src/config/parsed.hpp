@@ -72,7 +72,7 @@ struct TaskSection {
 /// One plan file as read; `values.tasks` is empty until resolve.
 struct PlanSection {
   Plan values;
-  SourcePos where;
+  SourcePos where;                    ///< of [plan]; the file when there is none
   std::optional<SourcePos> id_where;  ///< of a valid plan id
   std::optional<std::vector<Lead>> leads;
   ChaseKeys chase;

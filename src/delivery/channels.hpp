@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,12 @@ class SmtpChannel final : public Channel {
 
   std::shared_ptr<detail::EasyPool> pool_;  // connections to the server, kept between messages
 };
+
+namespace detail {
+/// Writes `data` to `fd`, makes it durable (fsync) and closes `fd` whatever fails before;
+/// what failed ("write", "fsync" or "close", with the system's reason) if anything did.
+std::optional<std::string> write_durably(int fd, std::string_view data);
+}  // namespace detail
 
 /// Email written to a Maildir folder (tmp/ then rename into new/), for setups without a server.
 class MaildirChannel final : public Channel {

@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <optional>
+#include <string_view>
 
 #include "delivery/channels.hpp"
 
@@ -38,6 +40,32 @@ bool sync_dir(const std::filesystem::path& dir) {
 
 }  // namespace
 
+namespace detail {
+
+std::optional<std::string> write_durably(int fd, std::string_view data) {
+  std::optional<std::string> error;
+  auto fail = [&](const char* what) {
+    if (!error) error = std::string(what) + " failed (" + std::strerror(errno) + ")";
+  };
+  std::size_t written = 0;
+  while (written < data.size()) {
+    ssize_t n = ::write(fd, data.data() + written, data.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n == 0) errno = EIO;
+      fail("write");
+      break;
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (!error && ::fsync(fd) != 0) fail("fsync");
+  // Closed whatever failed before: the descriptor is never left open.
+  if (::close(fd) != 0) fail("close");
+  return error;
+}
+
+}  // namespace detail
+
 Outcome MaildirChannel::send(const Envelope& envelope) {
   std::error_code ec;
   for (const char* sub : {"tmp", "new", "cur"}) {
@@ -60,25 +88,11 @@ Outcome MaildirChannel::send(const Envelope& envelope) {
   auto tmp = dir_ / "tmp" / name;
   auto target = dir_ / "new" / name;
 
-  std::string data = to_lf(envelope.content);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return Outcome::retryable(errno_text("cannot create", tmp));
-  std::size_t written = 0;
-  while (written < data.size()) {
-    ssize_t n = ::write(fd, data.data() + written, data.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      auto outcome = Outcome::retryable(errno_text("cannot write", tmp));
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return outcome;
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    auto outcome = Outcome::retryable(errno_text("cannot flush", tmp));
+  if (auto error = detail::write_durably(fd, to_lf(envelope.content))) {
     ::unlink(tmp.c_str());
-    return outcome;
+    return Outcome::retryable(*error + ": " + tmp.string());
   }
   if (::rename(tmp.c_str(), target.c_str()) != 0) {
     auto outcome = Outcome::retryable(errno_text("cannot move into", target));

@@ -130,8 +130,7 @@ Response calendar_feed(Backend& backend, const Request& request, std::string_vie
           auto url = message::confirmation_url(*config, r);
           if (url) description += "\nXác nhận hoàn thành: " + *url;
           out += line("BEGIN:VEVENT");
-          out +=
-              line("UID:" + id.to_string() + "@deadlined");
+          out += line("UID:" + id.to_string() + "@deadlined");
           out += line("DTSTAMP:" + utc(now));
           out += line("DTSTART:" + utc(o->due - std::chrono::minutes{30}));
           out += line("DTEND:" + utc(o->due));

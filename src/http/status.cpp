@@ -102,19 +102,17 @@ Response status_page(Backend& backend, const Request& request) {
   // Units that have confirmed will not get theirs: leave them out.
   auto upcoming = schedule::reminders_between(*config, now, now + date::days{30});
   std::map<std::tuple<const config::Task*, std::string, const config::Unit*>, bool> confirmed;
-  upcoming.erase(
-      std::remove_if(
-          upcoming.begin(), upcoming.end(),
-          [&](const schedule::Reminder& r) {
-            auto key = std::make_tuple(r.task, r.occurrence, r.unit);
-            auto it = confirmed.find(key);
-            if (it == confirmed.end()) {
-              bool done = journal.is_confirmed(r.assignment());
-              it = confirmed.emplace(key, done).first;
-            }
-            return it->second;
-          }),
-      upcoming.end());
+  upcoming.erase(std::remove_if(upcoming.begin(), upcoming.end(),
+                                [&](const schedule::Reminder& r) {
+                                  auto key = std::make_tuple(r.task, r.occurrence, r.unit);
+                                  auto it = confirmed.find(key);
+                                  if (it == confirmed.end()) {
+                                    bool done = journal.is_confirmed(r.assignment());
+                                    it = confirmed.emplace(key, done).first;
+                                  }
+                                  return it->second;
+                                }),
+                 upcoming.end());
   body += "<h2>Nhắc việc sắp tới (30 ngày)</h2>\n";
   if (upcoming.empty()) {
     body += "<p>Không có.</p>\n";

@@ -67,8 +67,8 @@ std::optional<ReminderKey> ReminderKey::parse(std::string_view text) {
   auto parts = split_dots<5>(text);
   if (!parts) return std::nullopt;
   auto& [plan, task, occurrence, stage, unit] = *parts;
-  return ReminderKey{
-      {std::move(plan), std::move(task), std::move(occurrence), std::move(unit)}, std::move(stage)};
+  return ReminderKey{{std::move(plan), std::move(task), std::move(occurrence), std::move(unit)},
+                     std::move(stage)};
 }
 
 std::string ReportId::to_string() const {

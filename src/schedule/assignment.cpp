@@ -22,8 +22,7 @@ std::variant<Assignment, UnknownAssignment> resolve(const config::Config& config
     return UnknownAssignment{Reason::plan, "unknown plan '" + id.plan + "'"};
   const config::Task* task = plan->find_task(id.task);
   if (!task) {
-    return UnknownAssignment{Reason::task,
-                             "plan '" + id.plan + "' has no task '" + id.task + "'"};
+    return UnknownAssignment{Reason::task, "plan '" + id.plan + "' has no task '" + id.task + "'"};
   }
   // A unit unknown to the config has no part in any task (check ensures it).
   auto role = role_in(*task, id.unit);

@@ -34,8 +34,8 @@ journal::DeliveryRecord record_of(const ids::DeliveryKey& key, std::string unit,
 
 }  // namespace
 
-std::vector<Delivery> deliveries_of(const Generation& generation,
-                                    const schedule::Reminder& r, SysSeconds now) {
+std::vector<Delivery> deliveries_of(const Generation& generation, const schedule::Reminder& r,
+                                    SysSeconds now) {
   const config::Config& config = *generation.config;
   std::vector<Delivery> out;
   const ids::ReminderKey reminder_key = r.id();

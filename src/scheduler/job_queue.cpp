@@ -25,17 +25,17 @@ bool Job::prepared() const {
 }
 
 std::string Job::describe() const {
-  return std::visit(
-      Overloaded{
-          [](const ComputeOccurrence& c) {
-            return c.pending.plan->id + "." + c.pending.task->id + " (next occurrence)";
-          },
-          [](const SendReminder& s) { return s.reminder->key(); },
-          [](const SendDelivery& s) { return s.delivery->record.key; },
-          [](const SendReport& s) { return s.delivery->record.key; },
-          [](const DigestTick&) { return std::string("the digest"); },
-      },
-      work);
+  return std::visit(Overloaded{
+                        [](const ComputeOccurrence& c) {
+                          return c.pending.plan->id + "." + c.pending.task->id +
+                                 " (next occurrence)";
+                        },
+                        [](const SendReminder& s) { return s.reminder->key(); },
+                        [](const SendDelivery& s) { return s.delivery->record.key; },
+                        [](const SendReport& s) { return s.delivery->record.key; },
+                        [](const DigestTick&) { return std::string("the digest"); },
+                    },
+                    work);
 }
 
 bool Later::operator()(const Job& a, const Job& b) const {

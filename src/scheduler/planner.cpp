@@ -49,8 +49,8 @@ std::vector<Job> Planner::occurrence(const schedule::Pending& pending) {
   // Its reminders whose time has come are queued for now; the journal skips those already
   // delivered (after a reload at the same instant, say).
   schedule::Agenda agenda = schedule::agenda_of(*generation_->config, pending);
-  spdlog::debug("{}.{}: occurrence {} scheduled, {} reminders", pending.plan->id,
-                pending.task->id, pending.index, agenda.upcoming.size());
+  spdlog::debug("{}.{}: occurrence {} scheduled, {} reminders", pending.plan->id, pending.task->id,
+                pending.index, agenda.upcoming.size());
   std::vector<Job> out;
   add_upcoming(agenda, out);
   add_later(agenda, out);
@@ -82,8 +82,9 @@ void Planner::prepare(const std::shared_ptr<const schedule::Reminder>& reminder,
     if (d.outbound.kind == message::Outbound::Kind::webhook) {
       d.outbound.content = message::content_of(config, *reminder, d.outbound, reminder->at);
     }
-    out.push_back(job(reminder->at,
-                      SendDelivery{reminder, std::make_shared<const Delivery>(std::move(d)), true}));
+    out.push_back(
+        job(reminder->at,
+            SendDelivery{reminder, std::make_shared<const Delivery>(std::move(d)), true}));
     if (prepared_room_ > 0) --prepared_room_;
   }
 }

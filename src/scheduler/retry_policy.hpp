@@ -30,8 +30,7 @@ using Verdict = std::variant<verdict::Delivered, verdict::RetryAt, verdict::Give
 /// The delay before the next attempt after `attempts` attempts: retry_initial doubled per
 /// attempt up to retry_max, plus up to a fifth of jitter (`jitter` in [0, 1)) so that many
 /// failures do not retry in lockstep.
-std::chrono::seconds retry_delay(const config::ServiceConfig& service, int attempts,
-                                 double jitter);
+std::chrono::seconds retry_delay(const config::ServiceConfig& service, int attempts, double jitter);
 
 /// The verdict on an attempt whose outcome is `kind`, the `attempts`-th of a delivery given
 /// up at `give_up_at`, at `now`; `stopping` while the daemon shuts down.

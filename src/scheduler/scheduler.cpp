@@ -45,12 +45,15 @@ SysSeconds system_now() {
 }
 
 Scheduler::Scheduler(boost::asio::io_context& io, boost::asio::thread_pool& workers,
-                     journal::Journal& journal, Clock clock, std::unique_ptr<Timer> timer)
+                     journal::Journal& journal, Clock clock, std::unique_ptr<Timer> timer,
+                     std::chrono::milliseconds record_window)
     : io_(io),
       journal_(journal),
       clock_(std::move(clock)),
       timer_(timer ? std::move(timer) : std::make_unique<WallTimer>(io)),
-      lanes_(io, workers, [this](SendLanes::Finished finished) { record(std::move(finished)); }) {}
+      lanes_(
+          io, workers, [this](SendLanes::Finished finished) { record(std::move(finished)); },
+          record_window) {}
 
 void Scheduler::load(std::shared_ptr<const config::Config> config,
                      std::shared_ptr<const delivery::ChannelSet> channels) {
@@ -273,43 +276,43 @@ void Scheduler::record_outcome(Job job, delivery::Outcome outcome,
   std::uniform_real_distribution<double> jitter(0.0, 1.0);
   Verdict verdict = decide(outcome.kind, attempts, now, d.give_up_at, stopping_,
                            job.generation->config->service, jitter(random_));
-  std::visit(
-      util::Overloaded{
-          [&](verdict::Delivered) {
-            ++stats.delivered;
-            delivered.push_back(key);
-            if (spdlog::should_log(spdlog::level::info)) {
-              spdlog::info("delivered {} via {} to {}: {}", d.outbound.id, d.outbound.channel,
-                           addresses_of(d), outcome.detail);
-            }
-          },
-          [&](verdict::Abandon) {
-            journal_.mark_failed(key, now, outcome.detail, false);
-            spdlog::warn("abandoned {} via {} at shutdown; it stays pending: {}", d.outbound.id,
-                         d.outbound.channel, outcome.detail);
-          },
-          [&](verdict::RetryAt retry) {
-            journal_.mark_failed(key, now, outcome.detail, false);
-            ++stats.retries;
-            spdlog::warn("attempt {} of {} via {} to {} failed: {}; retrying in {}s", attempts,
-                         d.outbound.id, d.outbound.channel, addresses_of(d), outcome.detail,
-                         (retry.at - now).count());
-            // A retry stays across reloads.
-            if (auto* send = std::get_if<SendDelivery>(&job.work)) send->prepared = false;
-            job.at = retry.at;
-            queue_.push(std::move(job));
-          },
-          [&](auto final_verdict) {
-            constexpr bool gave_up = std::is_same_v<decltype(final_verdict), verdict::GiveUp>;
-            ++stats.failed;
-            journal_.mark_failed(key, now, outcome.detail, true);
-            spdlog::error("{} {} via {} to {}: {}",
-                          gave_up ? "giving up on" : "permanent failure of", d.outbound.id,
-                          d.outbound.channel, addresses_of(d), outcome.detail);
-            if (!d.is_report) report_failure(job, outcome, now);
-          },
-      },
-      verdict);
+  std::visit(util::Overloaded{
+                 [&](verdict::Delivered) {
+                   ++stats.delivered;
+                   delivered.push_back(key);
+                   if (spdlog::should_log(spdlog::level::info)) {
+                     spdlog::info("delivered {} via {} to {}: {}", d.outbound.id,
+                                  d.outbound.channel, addresses_of(d), outcome.detail);
+                   }
+                 },
+                 [&](verdict::Abandon) {
+                   journal_.mark_failed(key, now, outcome.detail, false);
+                   spdlog::warn("abandoned {} via {} at shutdown; it stays pending: {}",
+                                d.outbound.id, d.outbound.channel, outcome.detail);
+                 },
+                 [&](verdict::RetryAt retry) {
+                   journal_.mark_failed(key, now, outcome.detail, false);
+                   ++stats.retries;
+                   spdlog::warn("attempt {} of {} via {} to {} failed: {}; retrying in {}s",
+                                attempts, d.outbound.id, d.outbound.channel, addresses_of(d),
+                                outcome.detail, (retry.at - now).count());
+                   // A retry stays across reloads.
+                   if (auto* send = std::get_if<SendDelivery>(&job.work)) send->prepared = false;
+                   job.at = retry.at;
+                   queue_.push(std::move(job));
+                 },
+                 [&](auto final_verdict) {
+                   constexpr bool gave_up =
+                       std::is_same_v<decltype(final_verdict), verdict::GiveUp>;
+                   ++stats.failed;
+                   journal_.mark_failed(key, now, outcome.detail, true);
+                   spdlog::error("{} {} via {} to {}: {}",
+                                 gave_up ? "giving up on" : "permanent failure of", d.outbound.id,
+                                 d.outbound.channel, addresses_of(d), outcome.detail);
+                   if (!d.is_report) report_failure(job, outcome, now);
+                 },
+             },
+             verdict);
 }
 
 void Scheduler::report_failure(const Job& job, const delivery::Outcome& outcome, SysSeconds now) {
@@ -336,8 +339,8 @@ void Scheduler::queue_report(const std::shared_ptr<const Generation>& generation
                              SysSeconds now) {
   const config::Unit* monitor = generation->config->monitor_unit();
   for (const message::Outbound& outbound : outbounds) {
-    for (Delivery& report : report_deliveries(*generation, *monitor, outbound, id, now,
-                                              now + k_report_lifetime)) {
+    for (Delivery& report :
+         report_deliveries(*generation, *monitor, outbound, id, now, now + k_report_lifetime)) {
       queue_.push(
           Job{now, 0, generation, SendReport{std::make_shared<const Delivery>(std::move(report))}});
     }
@@ -349,9 +352,8 @@ void Scheduler::send_digest(const Job& job, SysSeconds now) {
   queue_.push(Job{next_digest(config, now, true), 0, job.generation, DigestTick{}});
   const config::Unit* monitor = config.monitor_unit();
   if (!monitor) return;
-  auto items = digest_items(config, now, [&](const ids::AssignmentId& a) {
-    return journal_.latest(a);
-  });
+  auto items =
+      digest_items(config, now, [&](const ids::AssignmentId& a) { return journal_.latest(a); });
   ids::ReportId id = message::digest_key(config, now);
   if (!message::digest_needed(items)) {
     spdlog::info("{}: every unit has confirmed its open tasks; no digest today", id.to_string());

@@ -38,10 +38,12 @@ using delivery::ChannelStats;
 class Scheduler {
  public:
   /// `workers` runs blocking sends; `clock` and `timer` default to the system's wall clock
-  /// and a WallTimer; tests pass a simulated pair to step the clock.
+  /// and a WallTimer; tests pass a simulated pair to step the clock, and a record window of
+  /// 0 to have outcomes recorded without a real-time wait (see SendLanes).
   Scheduler(boost::asio::io_context& io, boost::asio::thread_pool& workers,
             journal::Journal& journal, Clock clock = system_now,
-            std::unique_ptr<Timer> timer = nullptr);
+            std::unique_ptr<Timer> timer = nullptr,
+            std::chrono::milliseconds record_window = SendLanes::k_record_window);
 
   /// Replaces the schedule with the one of `config`: upcoming reminders, plus the catch-up of
   /// stages missed while not running. Retries in progress are kept. Throws (leaving the

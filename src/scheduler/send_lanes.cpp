@@ -3,15 +3,6 @@
 #include <boost/asio/post.hpp>
 
 namespace deadlined::scheduler {
-namespace {
-
-/// Outcomes of sends are handed over together, this long after the first of them...
-constexpr std::chrono::milliseconds k_record_window{20};
-/// ...or as soon as this many have come.
-constexpr std::size_t k_record_batch = 256;
-
-}  // namespace
-
 std::string content_of(const Job& job, SysSeconds at) {
   const Delivery& d = *job.delivery();
   if (!d.outbound.content.empty()) return d.outbound.content;
@@ -21,8 +12,13 @@ std::string content_of(const Job& job, SysSeconds at) {
 }
 
 SendLanes::SendLanes(boost::asio::io_context& io, boost::asio::thread_pool& workers,
-                     std::function<void(Finished)> on_finished)
-    : io_(io), workers_(workers), on_finished_(std::move(on_finished)), record_timer_(io) {}
+                     std::function<void(Finished)> on_finished,
+                     std::chrono::milliseconds record_window)
+    : io_(io),
+      workers_(workers),
+      on_finished_(std::move(on_finished)),
+      record_timer_(io),
+      record_window_(record_window) {}
 
 void SendLanes::enqueue(Send send) {
   Lane& lane = lanes_[send.job.delivery()->outbound.channel];
@@ -120,9 +116,11 @@ void SendLanes::finish(Job job, delivery::Outcome outcome) {
   }
   // Outcomes are recorded together, a little after the first of them (a sync blocks the
   // event loop) or as soon as many have come.
-  if (waiting == 1) {
+  if (waiting == 1 && record_window_.count() == 0) {
+    boost::asio::post(io_, [this] { hand_over(); });
+  } else if (waiting == 1) {
     boost::asio::post(io_, [this] {
-      record_timer_.expires_after(k_record_window);
+      record_timer_.expires_after(record_window_);
       record_timer_.async_wait([this](boost::system::error_code) { hand_over(); });
     });
   } else if (waiting == k_record_batch) {

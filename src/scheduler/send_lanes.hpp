@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <bitset>
+#include <chrono>
 #include <cstddef>
 #include <deque>
 #include <functional>
@@ -41,10 +42,18 @@ class SendLanes {
  public:
   using Finished = std::vector<std::pair<Job, delivery::Outcome>>;
 
+  /// Outcomes are handed over this long after the first of them (a journal sync blocks
+  /// the event loop, so a burst's are recorded together)...
+  static constexpr std::chrono::milliseconds k_record_window{20};
+  /// ...or as soon as this many have come.
+  static constexpr std::size_t k_record_batch = 256;
+
   /// `on_finished` runs on `io`'s thread with the outcomes that have come since its last
-  /// call: a little after the first of them, or as soon as many have come.
+  /// call: `record_window` after the first of them (at once for 0), or as soon as
+  /// k_record_batch have come.
   SendLanes(boost::asio::io_context& io, boost::asio::thread_pool& workers,
-            std::function<void(Finished)> on_finished);
+            std::function<void(Finished)> on_finished,
+            std::chrono::milliseconds record_window = k_record_window);
 
   /// Starts `send` on a free slot of its channel's lane, or queues it there. Event loop only.
   void enqueue(Send send);
@@ -80,6 +89,7 @@ class SendLanes {
   std::mutex finished_mutex_;  // guards finished_
   Finished finished_;
   boost::asio::steady_timer record_timer_;
+  std::chrono::milliseconds record_window_;
 };
 
 /// The message of `job` as it goes out at `at`: prepared (a report, a webhook rendered ahead)

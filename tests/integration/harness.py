@@ -64,6 +64,10 @@ def binary() -> str:
     return _BINARY
 
 
+#: The exit code of a test file whose tests were all skipped (ctest's SKIP_RETURN_CODE).
+SKIP_EXIT_CODE = 77
+
+
 def main() -> None:
     """Entry point of every test file: parse --binary, then run unittest."""
     global _BINARY
@@ -76,7 +80,19 @@ def main() -> None:
         print(f"error: deadlined binary not found or not executable: {binary()}",
               file=sys.stderr)
         sys.exit(2)
-    unittest.main(module="__main__", argv=[sys.argv[0]] + rest, verbosity=2)
+    program = unittest.main(module="__main__", argv=[sys.argv[0]] + rest, verbosity=2,
+                            exit=False)
+    result = program.result
+    if not result.wasSuccessful():
+        sys.exit(1)
+    # A file whose tests were all skipped exits with SKIP_EXIT_CODE, which ctest reports as
+    # skipped (SKIP_RETURN_CODE): never a silent pass.
+    if result.skipped and len(result.skipped) == result.testsRun:
+        sys.exit(SKIP_EXIT_CODE)
+    if result.skipped:
+        print(f"error: {len(result.skipped)} of {result.testsRun} tests skipped; a partly "
+              "skipped file is a failure", file=sys.stderr)
+        sys.exit(1)
 
 
 # --------------------------------------------------------------------------

@@ -213,17 +213,18 @@ class BrowserTest(DaemonTestCase):
         self.assertEqual([r for r in rows if r["unit"] == "phong-b"], [], "nothing for b")
 
         # The second stage: b is reminded again, a (confirmed) is not.
-        if row["at"] >= self.stage2_at - 1:
-            print(f"[browser] warning: confirmation at {row['at']} is not before stage 2 at "
-                  f"{self.stage2_at}; the check of the second stage is skipped", flush=True)
-        else:
-            self.assertEqual(len(self.mails_to("phong-a")), 1, "a reminded once before stage 2")
-            self.wait_mails("phong-b", 2, STAGE2_AFTER + 15, d)
-            harness.wait_until(lambda: self.skip_lines(d, "phong-a"), 10,
-                               desc="skip line for phong-a", daemons=[d])
-            harness.assert_holds(lambda: len(self.mails_to("phong-a")) == 1, 2,
-                                 desc="no second reminder to phong-a")
-            self.assertEqual(self.skip_lines(d, "phong-b"), [], "no skip for phong-b")
+        # The confirmation must come before the second stage, or that stage proves nothing;
+        # a browser this slow is a failure, not a silent pass (STAGE2_AFTER leaves it 30 s).
+        self.assertLess(row["at"], self.stage2_at - 1,
+                        f"confirmation at {row['at']} is not before stage 2 at {self.stage2_at}: "
+                        "the browser took too long to confirm")
+        self.assertEqual(len(self.mails_to("phong-a")), 1, "a reminded once before stage 2")
+        self.wait_mails("phong-b", 2, STAGE2_AFTER + 15, d)
+        harness.wait_until(lambda: self.skip_lines(d, "phong-a"), 10,
+                           desc="skip line for phong-a", daemons=[d])
+        harness.assert_holds(lambda: len(self.mails_to("phong-a")) == 1, 2,
+                             desc="no second reminder to phong-a")
+        self.assertEqual(self.skip_lines(d, "phong-b"), [], "no skip for phong-b")
         self.assertEqual(len(harness.confirmations(self.ws.state_dir)), 1, "still one confirmation")
         d.stop()
 

@@ -1,8 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
 
 #include <atomic>
 #include <fstream>
@@ -75,6 +79,31 @@ TEST_CASE("the Maildir channel writes one complete file into new/ with LF line e
   std::stringstream content;
   content << in.rdbuf();
   CHECK(content.str() == "Subject: x\n\nbody\n");
+}
+
+TEST_CASE("a file whose fsync fails is reported and its descriptor closed", "[delivery]") {
+  // fsync of a pipe fails (EINVAL) after the write succeeds: the path where a short-circuit
+  // `fsync(fd) != 0 || close(fd) != 0` used to leave the descriptor open.
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  auto error = delivery::detail::write_durably(fds[1], "Subject: x\n\nbody\n");
+  REQUIRE(error);
+  CHECK(error->rfind("fsync failed", 0) == 0);
+  errno = 0;
+  CHECK(::fcntl(fds[1], F_GETFD) == -1);
+  CHECK(errno == EBADF);
+  char buffer[64];
+  CHECK(::read(fds[0], buffer, sizeof buffer) == 17);  // written before the fsync failed
+  ::close(fds[0]);
+
+  // A write that fails (the reader is gone) closes it too.
+  REQUIRE(::pipe(fds) == 0);
+  ::close(fds[0]);
+  std::signal(SIGPIPE, SIG_IGN);
+  error = delivery::detail::write_durably(fds[1], "x");
+  REQUIRE(error);
+  CHECK(error->rfind("write failed", 0) == 0);
+  CHECK(::fcntl(fds[1], F_GETFD) == -1);
 }
 
 TEST_CASE("a Maildir that cannot be created is a retryable failure", "[delivery]") {

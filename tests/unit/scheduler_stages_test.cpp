@@ -161,8 +161,8 @@ TEST_CASE("the digest lists each open occurrence with each unit's latest confirm
     return entry;
   });
   REQUIRE(items.size() == 1);
-  CHECK(asked == std::vector<ids::AssignmentId>{{"p", "t", "20260306", "a"},
-                                                {"p", "t", "20260306", "b"}});
+  CHECK(asked ==
+        std::vector<ids::AssignmentId>{{"p", "t", "20260306", "a"}, {"p", "t", "20260306", "b"}});
   REQUIRE(items[0].units.size() == 2);
   CHECK(items[0].units[0].unit->id == "a");
   CHECK_FALSE(items[0].units[0].confirmed);
@@ -195,8 +195,8 @@ TEST_CASE("the queue: by time, sends before computations at one instant, then fi
   std::vector<std::string> order;
   while (queue.pop_due(t + seconds{1}, job))
     order.push_back(kind_of(job));
-  CHECK(order == std::vector<std::string>{"compute", "digest", "delivery", "report", "compute",
-                                          "digest"});
+  CHECK(order ==
+        std::vector<std::string>{"compute", "digest", "delivery", "report", "compute", "digest"});
   CHECK(queue.prepared() == 0);
   CHECK(queue.empty());
 }
@@ -252,8 +252,8 @@ TEST_CASE("the planner: upcoming, prepared within the window, and the journal's 
       kinds.push_back(kind_of(job) + "@" + std::to_string((job.at - first).count()));
     // 3wd to a and b prepared (the unit's address and the Office's copy each), 1d two days
     // later as reminders.
-    CHECK(kinds == std::vector<std::string>{"delivery@0", "delivery@0", "delivery@0",
-                                            "delivery@0", "reminder@172800", "reminder@172800"});
+    CHECK(kinds == std::vector<std::string>{"delivery@0", "delivery@0", "delivery@0", "delivery@0",
+                                            "reminder@172800", "reminder@172800"});
     CHECK(std::get<SendDelivery>(jobs[1].work).delivery->record.key ==
           "p.t.20260306.3wd.a/email:vp@example.org");
     CHECK(std::get<SendDelivery>(jobs[1].work).prepared);

@@ -1,0 +1,278 @@
+// The scheduler's decisions wired together, on a manual clock: the event loop is driven by
+// io.poll() and time moves only when the test says so. Channels are recording or failing
+// channels injected through ChannelSet; the journal is the real SQLite one. No sockets,
+// no threads, no real-time waits.
+#include <catch2/catch.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <deque>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "config/loader.hpp"
+#include "delivery/channel.hpp"
+#include "journal/journal.hpp"
+#include "scheduler/scheduler.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace deadlined;
+using std::chrono::hours;
+using std::chrono::minutes;
+using std::chrono::seconds;
+
+namespace {
+
+/// Monday 07/01/2030, 07:00 UTC.
+const config::SysSeconds k_start = date::sys_days{date::year{2030} / 1 / 7} + hours{7};
+
+/// A timer on the manual clock: a wait whose instant has come fires (posted) when the
+/// clock reaches it.
+class ManualTimer final : public scheduler::Timer {
+ public:
+  ManualTimer(boost::asio::io_context& io, const config::SysSeconds& now) : io_(io), now_(now) {}
+  void async_wait_until(date::sys_seconds at, Handler handler) override {
+    at_ = at;
+    handler_ = std::move(handler);
+    fire_if_due();
+  }
+  void cancel() override { handler_ = nullptr; }
+  void fire_if_due() {
+    if (!handler_ || at_ > now_) return;
+    boost::asio::post(io_, [handler = std::move(handler_)] { handler(true); });
+    handler_ = nullptr;
+  }
+  std::optional<config::SysSeconds> armed() const {
+    return handler_ ? std::optional(at_) : std::nullopt;
+  }
+
+ private:
+  boost::asio::io_context& io_;
+  const config::SysSeconds& now_;
+  date::sys_seconds at_{};
+  Handler handler_;
+};
+
+/// An email channel (one delivery per address, as SMTP) that records what it is given and
+/// answers each address with the next of its `answers`, then with the last one for good
+/// (by default, and to an address without answers: delivered).
+class RecordingChannel final : public delivery::Channel {
+ public:
+  std::vector<delivery::Envelope> sent;
+  std::map<std::string, std::deque<delivery::Outcome>> answers;
+
+  delivery::Outcome send(const delivery::Envelope& envelope) override {
+    sent.push_back(envelope);
+    auto& queue = answers[envelope.recipients.front()];
+    if (queue.empty()) return delivery::Outcome::delivered("250 OK");
+    delivery::Outcome answer = queue.front();
+    if (queue.size() > 1) queue.pop_front();
+    return answer;
+  }
+  // Runs on the caller's thread (the event loop), so that no thread is involved.
+  bool asynchronous() const override { return true; }
+  bool per_recipient() const override { return true; }
+
+  std::size_t sent_to(const std::string& address) const {
+    return static_cast<std::size_t>(std::count_if(sent.begin(), sent.end(), [&](const auto& e) {
+      return e.recipients == std::vector<std::string>{address};
+    }));
+  }
+};
+
+/// The config, the journal, an injected channel and the scheduler on the manual clock.
+struct ManualRig {
+  explicit ManualRig(const std::string& plan, const std::string& service = "") {
+    dir.write("plans/p.toml", plan);
+    auto loaded = config::load_config(dir.write(
+        "main.toml",
+        "[service]\nplans = [\"plans/*.toml\"]\ntimezone = \"UTC\"\nholiday_rules = \"none\"\n"
+        "workdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\nmonitor = \"vp\"\n" +
+            service +
+            "\n[email]\ntransport = \"maildir\"\nfrom = \"Văn phòng <vp@example.org>\"\n\n"
+            "[units.vp]\nname = \"Văn phòng\"\nemail = [\"vp@example.org\"]\n"
+            "[units.a]\nname = \"Phòng A\"\nemail = [\"a@example.org\"]\n"
+            "[units.b]\nname = \"Phòng B\"\nemail = [\"b@example.org\"]\n"));
+    for (const auto& d : loaded.diagnostics)
+      UNSCOPED_INFO(d.to_string());
+    REQUIRE(loaded.config);
+    config = loaded.config;
+    journal = std::make_unique<journal::Journal>(config->service.state_dir / "journal.sqlite");
+    auto timer_ptr = std::make_unique<ManualTimer>(io, now);
+    timer = timer_ptr.get();
+    scheduler = std::make_unique<scheduler::Scheduler>(
+        io, workers, *journal, [this] { return now; }, std::move(timer_ptr),
+        std::chrono::milliseconds{0});
+    delivery::ChannelSet::Channels channels;
+    auto channel = std::make_unique<RecordingChannel>();
+    email = channel.get();
+    channels["email"] = std::move(channel);
+    // Held here too: the jobs hold the set only while they are queued or in flight.
+    channel_set = std::make_shared<delivery::ChannelSet>(std::move(channels));
+    scheduler->load(config, channel_set);
+    drain();
+  }
+  ~ManualRig() {
+    scheduler->stop([] {});
+    drain();
+    workers.join();
+  }
+
+  /// Runs every handler that is ready, until none is.
+  void drain() {
+    io.restart();
+    while (io.poll() > 0) {
+    }
+  }
+  /// Moves the clock to `t` and runs what falls due.
+  void advance_to(config::SysSeconds t) {
+    now = t;
+    timer->fire_if_due();
+    drain();
+  }
+  /// Moves the clock on, waking at every armed instant on the way.
+  void run_until(config::SysSeconds t) {
+    while (auto at = timer->armed()) {
+      if (*at > t) break;
+      advance_to(std::max(*at, now));
+    }
+    advance_to(t);
+  }
+  std::optional<journal::State> state(const std::string& key) { return journal->state_of(key); }
+
+  test::TempDir dir;
+  config::SysSeconds now = k_start;
+  boost::asio::io_context io;
+  boost::asio::thread_pool workers{1};  // unused: the injected channel is asynchronous
+  std::shared_ptr<const config::Config> config;
+  std::unique_ptr<journal::Journal> journal;
+  ManualTimer* timer = nullptr;
+  RecordingChannel* email = nullptr;
+  std::shared_ptr<delivery::ChannelSet> channel_set;
+  std::unique_ptr<scheduler::Scheduler> scheduler;
+};
+
+// Due Friday 11/01/2030 at 17:00 UTC; one reminder Thursday 10/01 at 08:00 ("1d").
+const std::string k_plan =
+    "[plan]\nid = \"p\"\ntitle = \"Kế hoạch\"\n\n"
+    "[[task]]\nid = \"t\"\ntitle = \"Báo cáo\"\nresponsible = [\"a\"]\n"
+    "due = 2030-01-11\nleads = [\"1d\"]\n";
+const config::SysSeconds k_reminder_at = date::sys_days{date::year{2030} / 1 / 10} + hours{8};
+const std::string k_key_a = "p.t.20300111.1d.a/email:a@example.org";
+
+}  // namespace
+
+TEST_CASE("a retryable failure is retried with backoff, then delivered", "[scheduler][manual]") {
+  ManualRig rig(k_plan);
+  rig.email->answers["a@example.org"] = {delivery::Outcome::retryable("421 busy"),
+                                         delivery::Outcome::retryable("421 busy"),
+                                         delivery::Outcome::delivered("250 OK")};
+  rig.run_until(k_reminder_at);
+  CHECK(rig.email->sent_to("a@example.org") == 1);
+  CHECK(rig.journal->attempts(k_key_a) == 1);
+  CHECK(rig.state(k_key_a) == journal::State::pending);
+  // The first retry comes 30-36 s later (retry_initial plus up to a fifth), not before.
+  rig.advance_to(k_reminder_at + seconds{29});
+  CHECK(rig.email->sent_to("a@example.org") == 1);
+  rig.advance_to(k_reminder_at + seconds{36});
+  CHECK(rig.email->sent_to("a@example.org") == 2);
+  // The second doubles: 60-72 s after the first retry.
+  rig.run_until(k_reminder_at + seconds{36 + 72});
+  CHECK(rig.email->sent_to("a@example.org") == 3);
+  CHECK(rig.state(k_key_a) == journal::State::delivered);
+  CHECK(rig.journal->attempts(k_key_a) == 3);
+  const auto& stats = rig.scheduler->stats().at("email");
+  CHECK(stats.retries == 2);
+  CHECK(stats.delivered == 2);  // a's, on the third attempt, and the Office's copy
+  CHECK(rig.email->sent_to("vp@example.org") == 1);
+  CHECK(stats.failed == 0);
+  // The same id on every attempt: receivers can drop duplicates.
+  for (const auto& e : rig.email->sent)
+    CHECK(e.id == "p.t.20300111.1d.a");
+  CHECK(rig.email->sent.back().content.find("Message-ID: <p.t.20300111.1d.a@") !=
+        std::string::npos);
+}
+
+TEST_CASE("a delivery still failing at its give-up time fails for good and is reported once",
+          "[scheduler][manual]") {
+  ManualRig rig(k_plan, "give_up_after = \"10m\"\nretry_max = \"2m\"\n");
+  rig.email->answers["a@example.org"] = {delivery::Outcome::retryable("421 busy")};
+  rig.email->answers["vp@example.org"] = {delivery::Outcome::retryable("421 busy")};
+  // Every address fails; the report to the Office is then retried too. Up to the deadline
+  // plus give_up_after (Friday 17:10), a's delivery keeps being retried.
+  rig.run_until(date::sys_days{date::year{2030} / 1 / 11} + hours{17} + minutes{9});
+  CHECK(rig.state(k_key_a) == journal::State::pending);
+  CHECK(rig.scheduler->stats().at("email").failed == 0);
+  rig.run_until(date::sys_days{date::year{2030} / 1 / 11} + hours{17} + minutes{12});
+  CHECK(rig.state(k_key_a) == journal::State::failed);
+  CHECK(rig.scheduler->stats().at("email").failed == 2);  // a's and the Office's copy
+  // Each failing address is reported to the Office once: a report of its own, keyed by the
+  // day and the address (its own attempts to vp@ are retried like any other).
+  std::set<std::string> reports;
+  for (const auto& e : rig.email->sent) {
+    if (e.id.rfind("failure.20300111.", 0) == 0) reports.insert(e.id);
+  }
+  CHECK(reports.size() == 2);
+  for (const std::string& id : reports)
+    CHECK(rig.state(id + "/email:vp@example.org") == journal::State::pending);
+}
+
+TEST_CASE("a permanent failure is not retried and is reported to the Office",
+          "[scheduler][manual]") {
+  ManualRig rig(k_plan);
+  rig.email->answers["a@example.org"] = {delivery::Outcome::permanent("550 no such user")};
+  rig.run_until(k_reminder_at);
+  CHECK(rig.state(k_key_a) == journal::State::failed);
+  CHECK(rig.journal->attempts(k_key_a) == 1);
+  rig.run_until(k_reminder_at + hours{1});
+  CHECK(rig.email->sent_to("a@example.org") == 1);
+  std::vector<std::string> report_ids;
+  for (const auto& e : rig.email->sent) {
+    if (e.id.rfind("failure.", 0) == 0) report_ids.push_back(e.id);
+  }
+  REQUIRE(report_ids.size() == 1);
+  CHECK(rig.state(report_ids[0] + "/email:vp@example.org") == journal::State::delivered);
+}
+
+TEST_CASE("a unit that has confirmed is not reminded; the others are", "[scheduler][manual]") {
+  const std::string plan =
+      "[plan]\nid = \"p\"\ntitle = \"Kế hoạch\"\n\n"
+      "[[task]]\nid = \"t\"\ntitle = \"Báo cáo\"\nresponsible = [\"a\", \"b\"]\n"
+      "due = 2030-01-11\nleads = [\"3wd\", \"1d\"]\n";
+  ManualRig rig(plan);
+  rig.run_until(k_reminder_at - hours{24});  // 3wd: Tuesday... 08/01 08:00
+  CHECK(rig.email->sent_to("a@example.org") == 1);
+  CHECK(rig.email->sent_to("b@example.org") == 1);
+  rig.journal->record({{"p", "t", "20300111", "a"}, true, rig.now, "cli:test", "cli", ""});
+  rig.run_until(k_reminder_at + hours{1});
+  CHECK(rig.email->sent_to("a@example.org") == 1);
+  CHECK(rig.email->sent_to("b@example.org") == 2);
+  CHECK_FALSE(rig.state(k_key_a));  // never attempted
+}
+
+TEST_CASE("the digest goes to the Office at digest_time on working days only",
+          "[scheduler][manual]") {
+  ManualRig rig(k_plan, "digest = true\ndigest_time = \"09:00\"\n");
+  auto digests = [&] {
+    std::vector<std::string> ids;
+    for (const auto& e : rig.email->sent) {
+      if (e.id.rfind("digest.", 0) == 0) ids.push_back(e.id);
+    }
+    return ids;
+  };
+  // Nothing is open before the first reminder (Thursday): no digest is needed until then.
+  rig.run_until(k_reminder_at);
+  CHECK(digests().empty());
+  rig.run_until(k_reminder_at + hours{1});  // Thursday 09:00
+  CHECK(digests() == std::vector<std::string>{"digest.20300110"});
+  CHECK(rig.state("digest.20300110/email:vp@example.org") == journal::State::delivered);
+  // Friday's, then none over the weekend, then Monday's: the task is overdue and not
+  // confirmed, and the Office follows it through the chase window.
+  rig.run_until(k_reminder_at + hours{24 + 1});
+  CHECK(digests() == std::vector<std::string>{"digest.20300110", "digest.20300111"});
+  rig.run_until(k_reminder_at + hours{4 * 24 + 1});
+  CHECK(digests() ==
+        std::vector<std::string>{"digest.20300110", "digest.20300111", "digest.20300114"});
+}
