@@ -2,6 +2,7 @@
 """Delivery benchmarks of deadlined (issue 6, scenarios 4 and 5): precision and throughput.
 
     bench/delivery.py BINARY CLIENT WORK_DIR [--only precision|throughput] [--runs 3]
+    bench/delivery.py BINARY CLIENT WORK_DIR --only before-after --baseline OLD [--runs 5]
 
 Scenarios:
   precision   reminders due at exact instants, delivered by webhook to nginx (`return 204`,
@@ -13,6 +14,8 @@ Scenarios:
               CLIENT (`deadlined_curl_client`) against the same receiver: `--runs` pairs, which
               of the two goes first alternating; the medians of the rates and of the ratio of
               each pair
+  before-after  10,000 webhooks due at once to nginx from OLD and from BINARY, `--runs`
+              pairs alternating which goes first: the median of the after/before ratios
 
 CLIENT is run as `CLIENT http URL N CONNECTIONS BODYFILE` or `CLIENT smtp URL N CONNECTIONS` and
 prints one line `requests=N seconds=S rate=R`. Each function returns rows (figure, value,
@@ -516,6 +519,40 @@ def webhook_throughput(binary, work, client, n, timeout, runs):
     return rate_rows(name, "req/s", results)
 
 
+def webhook_before_after(binary, baseline, work, n, timeout, runs):
+    """`runs` pairs of `baseline` (before a change) and `binary` (after it), each sending `n`
+    webhooks due at once to the same nginx, which goes first alternating: their median rates
+    and the median of after/before over the pairs, with its range."""
+    name = f"before/after, {n:,} webhooks to nginx"
+    if not os.access(NGINX, os.X_OK):
+        return [(name, "nginx not installed", "", "", "")]
+    pairs = []
+    with nginx(work / "ab-nginx") as (url, access_log):
+        for run in range(runs):
+            def one(path, folder):
+                at = due_from_now()
+                tasks = [(task, at) for task in task_ids(n)]
+                return rate_of(tasks, deliver_webhooks(path, work / folder, url, access_log,
+                                                       tasks, timeout))
+            before, after = in_turn(run, lambda: one(baseline, "ab-before"),
+                                    lambda: one(binary, "ab-after"))
+            print(f"[bench] pair {run + 1}: before {before[0]:.0f}, after {after[0]:.0f} req/s",
+                  flush=True)
+            pairs.append((before, after))
+    missing = sum(b[1] + a[1] for b, a in pairs)
+    extra = sum(b[2] + a[2] for b, a in pairs)
+    ratios = sorted(100 * a[0] / b[0] for b, a in pairs if b[0] > 0)
+    ratio = statistics.median(ratios) if ratios else 0.0
+    each = f" (median of {runs})"
+    return [(f"{name}: before{each}", f"{statistics.median(b[0] for b, _ in pairs):.0f}",
+             "req/s", "", ""),
+            (f"{name}: after{each}", f"{statistics.median(a[0] for _, a in pairs):.0f}",
+             "req/s", "", ""),
+            (f"{name}: after/before{each}",
+             f"{ratio:.1f} ({ratios[0]:.0f}-{ratios[-1]:.0f})" if ratios else "no pair", "%",
+             "≥ 95 %", verdict(ratio >= 95 and not missing))] + duplicates_rows(name, extra)
+
+
 def mail_throughput(binary, work, client, n, timeout, runs):
     name = f"throughput, {n:,} mails to aiosmtpd"
     probe = subprocess.run([SYSTEM_PYTHON, "-c", "import aiosmtpd"], capture_output=True)
@@ -570,8 +607,9 @@ def main():
     ap.add_argument("binary")
     ap.add_argument("client")
     ap.add_argument("work")
-    ap.add_argument("--only", choices=["precision", "throughput"])
+    ap.add_argument("--only", choices=["precision", "throughput", "before-after"])
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--baseline", help="with --only before-after: the binary before a change")
     args = ap.parse_args()
     work = Path(args.work).resolve()
     work.mkdir(parents=True, exist_ok=True)
@@ -580,6 +618,12 @@ def main():
         rows += precision(args.binary, work, args.runs)
     if args.only in (None, "throughput"):
         rows += throughput(args.binary, work, args.client, args.runs)
+    if args.only == "before-after":
+        if not args.baseline:
+            ap.error("--only before-after needs --baseline BINARY")
+        rows += webhook_before_after(str(Path(args.binary).resolve()),
+                                     str(Path(args.baseline).resolve()), work, 10000, 300,
+                                     args.runs)
     print_table(rows)
 
 
