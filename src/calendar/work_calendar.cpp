@@ -1,5 +1,7 @@
 #include "calendar/work_calendar.hpp"
 
+#include <map>
+
 #include "calendar/holidays.hpp"
 
 namespace deadlined::calendar {
@@ -32,15 +34,18 @@ std::vector<SpecialDay> WorkCalendar::special_days(int year) const {
 }
 
 WorkCalendar::Exceptions WorkCalendar::exceptions_of(int year) const {
+  // A day listed twice takes its last entry's kind.
+  std::map<date::local_days, bool> worked;
+  for (const SpecialDay& d : special_days(year))
+    worked[d.date] = d.kind == SpecialDay::Kind::swap_work;
   Exceptions out;
   const date::local_days first{date::year{year} / 1 / 1};
-  for (const SpecialDay& d : special_days(year)) {
-    auto index = static_cast<std::size_t>((d.date - first).count());
+  for (const auto& [day, is_worked] : worked) {
+    auto index = static_cast<std::size_t>((day - first).count());
     if (index >= 366) continue;  // a decision's day of another year
-    bool by_pattern = workdays_[date::weekday{d.date}.c_encoding()];
-    bool worked = d.kind == SpecialDay::Kind::swap_work;
-    if (by_pattern && !worked) out.off.set(index);
-    if (!by_pattern && worked) out.worked.set(index);
+    bool by_pattern = workdays_[date::weekday{day}.c_encoding()];
+    if (by_pattern && !is_worked) out.off.set(index);
+    if (!by_pattern && is_worked) out.worked.set(index);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 #include "delivery/transfer_loop.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -87,6 +88,8 @@ TransferLoop::~TransferLoop() {
 }
 
 void TransferLoop::stop() {
+  // A loop's own thread cannot wait for itself (Runtime::shutdown runs on the event loop's).
+  assert(t_worker == nullptr);
   for (auto& worker : workers_) {
     {
       std::lock_guard lock(worker->mutex);

@@ -118,16 +118,10 @@ Response calendar_feed(Backend& backend, const Request& request, std::string_vie
         const ids::AssignmentId id{plan.id, task.id, o->id, unit_id};
         if (chased && !journal.is_confirmed(id)) {
           std::string title = task.title + (o->name.empty() ? "" : " " + o->name);
-          schedule::Reminder r;
-          r.plan = &plan;
-          r.task = &task;
-          r.unit = unit;
-          r.due = o->due;
-          r.occurrence = o->id;
           std::string description = "Kế hoạch: " + plan.title + "\n" +
                                     (responsible ? "Chủ trì thực hiện" : "Phối hợp thực hiện") +
                                     (task.detail.empty() ? "" : "\n" + task.detail);
-          auto url = message::confirmation_url(*config, r);
+          auto url = message::confirmation_url(*config, id, o->due);
           if (url) description += "\nXác nhận hoàn thành: " + *url;
           out += line("BEGIN:VEVENT");
           out += line("UID:" + id.to_string() + "@deadlined");

@@ -132,7 +132,7 @@ Response ack(Backend& backend, const Request& request, std::string_view token) {
                                   "Nhiệm vụ này không còn trong kế hoạch đang theo dõi."));
   };
   const ids::AssignmentId target{claim.plan, claim.task, claim.occurrence, claim.unit};
-  auto resolved = schedule::resolve(*config, target);
+  auto resolved = schedule::resolve(*config, target, schedule::Part::any);
   if (!std::holds_alternative<schedule::Assignment>(resolved)) return gone();
   const auto& [plan, task, unit, occurrence, role] = std::get<schedule::Assignment>(resolved);
   journal::Journal& journal = backend.journal();

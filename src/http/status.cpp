@@ -77,7 +77,7 @@ Response status_page(Backend& backend, const Request& request) {
           o.task->title + (o.occurrence_name.empty() ? "" : " " + o.occurrence_name);
       for (const std::string& id : o.task->responsible) {
         const config::Unit* unit = config->find_unit(id);
-        auto latest = journal.latest({o.plan->id, o.task->id, o.occurrence, id});
+        auto latest = journal.latest(o.assignment(id));
         std::string state;
         const char* css = nullptr;
         if (latest && latest->confirmed) {

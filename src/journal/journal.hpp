@@ -22,7 +22,7 @@ enum class State { pending, delivered, failed };
 
 /// Identifies one delivery and what it was for; written before the first attempt.
 struct DeliveryRecord {
-  std::string key;           ///< reminder key + "/" + channel; the primary key
+  std::string key;           ///< ids::DeliveryKey's text; the primary key
   std::string reminder_key;  ///< plan.task.occurrence.stage.unit
   std::string channel;
   std::string plan, task, occurrence, stage, unit;

@@ -118,10 +118,15 @@ std::vector<Outbound> per_channel(const Config& config, const config::Unit& unit
 }
 
 std::optional<std::string> confirmation_url(const Config& config, const Reminder& r) {
+  return confirmation_url(config, r.assignment(), r.due);
+}
+
+std::optional<std::string> confirmation_url(const Config& config, const ids::AssignmentId& a,
+                                            config::SysSeconds due) {
   const config::HttpConfig& http = config.http;
   if (!http.enabled || http.secret.empty()) return std::nullopt;
-  codec::AckClaim claim{r.plan->id, r.task->id, r.occurrence, r.unit->id,
-                        (r.due + http.link_grace).time_since_epoch().count()};
+  codec::AckClaim claim{a.plan, a.task, a.occurrence, a.unit,
+                        (due + http.link_grace).time_since_epoch().count()};
   return http.public_url + "/ack/" + codec::sign_ack(http.secret.value, claim);
 }
 

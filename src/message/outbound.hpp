@@ -40,6 +40,10 @@ std::string join_list(const std::vector<std::string>& items);
 /// deadline plus [http] link_grace; none without an [http] section.
 std::optional<std::string> confirmation_url(const config::Config& config,
                                             const schedule::Reminder& reminder);
+/// The same link for `assignment`, whose occurrence is due at `due`.
+std::optional<std::string> confirmation_url(const config::Config& config,
+                                            const ids::AssignmentId& assignment,
+                                            config::SysSeconds due);
 
 /// The iCalendar feed of a unit's pending deadlines (token-protected); none without [http].
 std::optional<std::string> calendar_url(const config::Config& config, const config::Unit& unit);

@@ -105,6 +105,11 @@ struct OpenOccurrence {
   SysSeconds due{};
   bool overdue = false;  ///< the deadline has passed
   int overdue_days = 0;  ///< working days past the deadline
+
+  /// The part of `unit` in it.
+  ids::AssignmentId assignment(const std::string& unit) const {
+    return {plan->id, task->id, occurrence, unit};
+  }
 };
 
 /// When the chase of a deadline ends: day_end of the `overdue_until`-th working day after it.

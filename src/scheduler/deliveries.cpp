@@ -43,12 +43,12 @@ std::vector<Delivery> deliveries_of(const Generation& generation, const schedule
   // channels and recipients are needed here.
   for (message::Outbound& outbound : message::outbound_for(config, r, now, false)) {
     const delivery::Channel* channel = generation.channels->find(outbound.channel);
-    if (!channel) {
+    auto channel_id = ids::ChannelId::parse(outbound.channel);
+    if (!channel || !channel_id) {
       spdlog::error("no channel '{}' for {}; check the configuration", outbound.channel,
                     outbound.id);
       continue;
     }
-    auto channel_id = ids::ChannelId::parse(outbound.channel);
     std::vector<std::string> everyone = outbound.to;
     everyone.insert(everyone.end(), outbound.cc.begin(), outbound.cc.end());
     auto groups = delivery::recipient_groups(*channel, std::move(everyone));

@@ -22,8 +22,7 @@ std::vector<message::DigestItem> digest_items(const config::Config& config, SysS
   for (schedule::OpenOccurrence& open : schedule::open_occurrences(config, now)) {
     message::DigestItem item{std::move(open), {}};
     for (const std::string& id : item.occurrence.task->responsible) {
-      auto entry = latest(
-          {item.occurrence.plan->id, item.occurrence.task->id, item.occurrence.occurrence, id});
+      auto entry = latest(item.occurrence.assignment(id));
       bool confirmed = entry && entry->confirmed;
       item.units.push_back({config.find_unit(id), confirmed, confirmed ? entry->at : SysSeconds{}});
     }

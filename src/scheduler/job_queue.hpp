@@ -36,6 +36,11 @@ class JobQueue {
   bool empty() const { return heap_.empty(); }
   /// Of those queued, the deliveries prepared ahead of their time.
   std::size_t prepared() const { return prepared_; }
+  /// How many more deliveries may be prepared under `limit`: 0 once a reminder's
+  /// deliveries have taken the queue past it.
+  std::size_t prepared_room(std::size_t limit) const {
+    return prepared_ < limit ? limit - prepared_ : 0;
+  }
 
  private:
   std::vector<Job> heap_;  // a heap by Later: the earliest in front

@@ -149,7 +149,7 @@ void Scheduler::dispatch(const Job& job, SysSeconds now) {
   };
   std::visit(util::Overloaded{
                  [&](const ComputeOccurrence& compute) {
-                   Planner planner(job.generation, now, k_prepared_limit - queue_.prepared());
+                   Planner planner(job.generation, now, queue_.prepared_room(k_prepared_limit));
                    for (Job& next : planner.occurrence(compute.pending))
                      queue_.push(std::move(next));
                  },
@@ -271,8 +271,9 @@ void Scheduler::record_outcome(Job job, delivery::Outcome outcome,
   const std::string& key = d.record.key;
   ChannelStats& stats = stats_[d.outbound.channel];
   bool retryable = outcome.kind == delivery::Outcome::Kind::retryable;
-  // The attempts are read only when a retry needs them (a burst's outcomes are delivered).
-  int attempts = retryable && !stopping_ ? journal_.attempts(key) : 0;
+  // The attempts are read only when a retry may follow (a burst's outcomes are delivered,
+  // and a give-up needs none).
+  int attempts = retryable && !stopping_ && now < d.give_up_at ? journal_.attempts(key) : 0;
   std::uniform_real_distribution<double> jitter(0.0, 1.0);
   Verdict verdict = decide(outcome.kind, attempts, now, d.give_up_at, stopping_,
                            job.generation->config->service, jitter(random_));

@@ -236,7 +236,7 @@ TEST_CASE("a permanent failure is not retried and is reported to the Office",
   CHECK(rig.state(report_ids[0] + "/email:vp@example.org") == journal::State::delivered);
 }
 
-TEST_CASE("a unit that has confirmed is not reminded; the others are", "[scheduler][manual]") {
+TEST_CASE("a unit that has confirmed is not reminded, and the others are", "[scheduler][manual]") {
   const std::string plan =
       "[plan]\nid = \"p\"\ntitle = \"Kế hoạch\"\n\n"
       "[[task]]\nid = \"t\"\ntitle = \"Báo cáo\"\nresponsible = [\"a\", \"b\"]\n"

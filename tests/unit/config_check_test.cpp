@@ -99,7 +99,7 @@ TEST_CASE("check: every cross reference in one pass, each where it is written", 
         });
 }
 
-TEST_CASE("check: a digest needs a monitor; a good configuration has no problem",
+TEST_CASE("check: a digest needs a monitor, and a good configuration has no problem",
           "[config][check]") {
   ParsedConfig parsed = with_units();
   parsed.service.digest = true;

@@ -188,11 +188,21 @@ TEST_CASE("a transfer loop starts its thread with the first transfer", "[deliver
   config::WebhookConfig hook;
   hook.url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/hook";
   delivery::WebhookChannel channel(hook, abort, loop);
-  CHECK(threads() == before);  // a configuration that sends nothing costs no thread
+  // ThreadSanitizer starts a thread of its own along the way: there only the loop's count
+  // is checked.
+#if defined(__SANITIZE_THREAD__)
+  constexpr bool k_process_threads_counted = false;
+#else
+  constexpr bool k_process_threads_counted = true;
+#endif
+  // A configuration that sends nothing costs no thread.
+  CHECK(loop.threads_started() == 0);
+  if (k_process_threads_counted) CHECK(threads() == before);
   std::promise<void> ended;
   channel.send_async({"k1", {}, "{}"}, 0, [&](Outcome) { ended.set_value(); });
   REQUIRE(ended.get_future().wait_for(std::chrono::seconds{10}) == std::future_status::ready);
-  CHECK(threads() == before + 1);
+  CHECK(loop.threads_started() == 1);
+  if (k_process_threads_counted) CHECK(threads() == before + 1);
 }
 
 namespace {

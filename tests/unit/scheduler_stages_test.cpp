@@ -201,6 +201,21 @@ TEST_CASE("the queue: by time, sends before computations at one instant, then fi
   CHECK(queue.empty());
 }
 
+TEST_CASE("the room for prepared deliveries never wraps below zero", "[scheduler][queue]") {
+  auto c = load(k_plan);
+  auto g = generation_of(c);
+  auto delivery = std::make_shared<const Delivery>();
+  JobQueue queue;
+  CHECK(queue.prepared_room(3) == 3);
+  // A reminder's deliveries are prepared together, so the count may pass the limit.
+  for (int i = 0; i < 4; ++i)
+    queue.push(Job{monday(8), 0, g, SendDelivery{nullptr, delivery, true}});
+  CHECK(queue.prepared() == 4);
+  CHECK(queue.prepared_room(5) == 1);
+  CHECK(queue.prepared_room(4) == 0);
+  CHECK(queue.prepared_room(3) == 0);
+}
+
 TEST_CASE("a reload keeps retries and reports and drops the rest", "[scheduler][queue]") {
   auto c = load(k_plan);
   auto g = generation_of(c);
