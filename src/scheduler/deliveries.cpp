@@ -94,4 +94,8 @@ std::vector<Delivery> report_deliveries(const Generation& generation, const conf
   return out;
 }
 
+std::string addresses_of(const Delivery& d) {
+  return message::join_list(d.recipients.empty() ? d.outbound.to : d.recipients);
+}
+
 }  // namespace deadlined::scheduler

@@ -19,4 +19,7 @@ std::vector<Delivery> report_deliveries(const Generation& generation, const conf
                                         const message::Outbound& outbound, const ids::ReportId& id,
                                         SysSeconds now, SysSeconds give_up_at);
 
+/// Whom a delivery goes to, as one line: its recipients, or the message's.
+std::string addresses_of(const Delivery& delivery);
+
 }  // namespace deadlined::scheduler

@@ -4,7 +4,6 @@
 #include <boost/asio/post.hpp>
 
 #include "scheduler/deliveries.hpp"
-#include "scheduler/digest.hpp"
 #include "scheduler/planner.hpp"
 #include "scheduler/retry_policy.hpp"
 #include "util/overloaded.hpp"
@@ -15,16 +14,8 @@ namespace {
 /// Due jobs are dispatched (and their attempts committed) this many at a time, so that the
 /// first sends of a burst of thousands start at once.
 constexpr std::size_t k_dispatch_chunk = 512;
-/// Failure reports to the Office are retried for this long.
-constexpr std::chrono::hours k_report_lifetime{24};
-
 std::string describe(const std::vector<std::string>& to, const std::vector<std::string>& cc) {
   return message::join_list(to) + (cc.empty() ? "" : " (cc " + message::join_list(cc) + ")");
-}
-
-/// Whom a delivery went to, for the log and the failure report.
-std::string addresses_of(const Delivery& d) {
-  return message::join_list(d.recipients.empty() ? d.outbound.to : d.recipients);
 }
 
 class JournalStates final : public DeliveryStates {
@@ -166,7 +157,10 @@ void Scheduler::dispatch(const Job& job, SysSeconds now) {
                    if (!confirmed(*send.reminder)) start(job, now);
                  },
                  [&](const SendReport&) { start(job, now); },
-                 [&](const DigestTick&) { send_digest(job, now); },
+                 [&](const DigestTick&) {
+                   reports_.digest(job, now,
+                                   [&](const ids::AssignmentId& a) { return journal_.latest(a); });
+                 },
              },
              job.work);
 }
@@ -310,58 +304,10 @@ void Scheduler::record_outcome(Job job, delivery::Outcome outcome,
                    spdlog::error("{} {} via {} to {}: {}",
                                  gave_up ? "giving up on" : "permanent failure of", d.outbound.id,
                                  d.outbound.channel, addresses_of(d), outcome.detail);
-                   if (!d.is_report) report_failure(job, outcome, now);
+                   if (!d.is_report) reports_.delivery_failed(job, outcome, now);
                  },
              },
              verdict);
-}
-
-void Scheduler::report_failure(const Job& job, const delivery::Outcome& outcome, SysSeconds now) {
-  const config::Config& config = *job.generation->config;
-  const config::Unit* monitor = config.monitor_unit();
-  const Delivery& d = *job.delivery();
-  std::string address = addresses_of(d);
-  if (!monitor) {
-    spdlog::error("no monitor unit is configured to report the failure of {} to", address);
-    return;
-  }
-  message::FailedDelivery failure{address,     d.outbound.channel, d.unit_id,
-                                  d.unit_name, d.outbound.id,      outcome.detail};
-  ids::ReportId report_id = message::failure_report_key(config, address, now);
-  if (!reported_.insert(report_id.to_string()).second) return;
-  spdlog::info("reporting the failure of {} to {} as {}", address, monitor->id,
-               report_id.to_string());
-  queue_report(job.generation, message::failure_report(config, *monitor, failure, now), report_id,
-               now);
-}
-
-void Scheduler::queue_report(const std::shared_ptr<const Generation>& generation,
-                             std::vector<message::Outbound> outbounds, const ids::ReportId& id,
-                             SysSeconds now) {
-  const config::Unit* monitor = generation->config->monitor_unit();
-  for (const message::Outbound& outbound : outbounds) {
-    for (Delivery& report :
-         report_deliveries(*generation, *monitor, outbound, id, now, now + k_report_lifetime)) {
-      queue_.push(
-          Job{now, 0, generation, SendReport{std::make_shared<const Delivery>(std::move(report))}});
-    }
-  }
-}
-
-void Scheduler::send_digest(const Job& job, SysSeconds now) {
-  const config::Config& config = *job.generation->config;
-  queue_.push(Job{next_digest(config, now, true), 0, job.generation, DigestTick{}});
-  const config::Unit* monitor = config.monitor_unit();
-  if (!monitor) return;
-  auto items =
-      digest_items(config, now, [&](const ids::AssignmentId& a) { return journal_.latest(a); });
-  ids::ReportId id = message::digest_key(config, now);
-  if (!message::digest_needed(items)) {
-    spdlog::info("{}: every unit has confirmed its open tasks; no digest today", id.to_string());
-    return;
-  }
-  spdlog::info("sending {} to {}: {} open tasks", id.to_string(), monitor->id, items.size());
-  queue_report(job.generation, message::digest(config, *monitor, items, now), id, now);
 }
 
 }  // namespace deadlined::scheduler

@@ -7,7 +7,6 @@
 #include <memory>
 #include <optional>
 #include <random>
-#include <set>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -19,6 +18,7 @@
 #include "delivery/channel.hpp"
 #include "journal/journal.hpp"
 #include "scheduler/job_queue.hpp"
+#include "scheduler/office_reports.hpp"
 #include "scheduler/send_lanes.hpp"
 #include "scheduler/wall_timer.hpp"
 
@@ -86,20 +86,14 @@ class Scheduler {
   /// Records an outcome; a delivered one's key is added to `delivered`, for the caller to
   /// write with the others.
   void record_outcome(Job job, delivery::Outcome outcome, std::vector<std::string>& delivered);
-  void report_failure(const Job& job, const delivery::Outcome& outcome, SysSeconds now);
-  /// Queues a report to the Office's unit through each channel of `outbounds`.
-  void queue_report(const std::shared_ptr<const Generation>& generation,
-                    std::vector<message::Outbound> outbounds, const ids::ReportId& id,
-                    SysSeconds now);
-  void send_digest(const Job& job, SysSeconds now);
 
   boost::asio::io_context& io_;
   journal::Journal& journal_;
   Clock clock_;
   std::unique_ptr<Timer> timer_;
   JobQueue queue_;
+  OfficeReports reports_{queue_};
   std::unordered_set<std::string> in_flight_;  // journal keys started and not yet recorded
-  std::set<std::string> reported_;             // failure report ids sent by this process
   std::map<std::string, ChannelStats> stats_;
   std::vector<Send> unposted_;  // started in the current batch, handed on when it commits
   bool in_batch_ = false;
