@@ -18,6 +18,11 @@ using tcp = asio::ip::tcp;
 
 constexpr std::size_t k_header_limit = 8 * 1024;
 constexpr std::size_t k_body_limit = 16 * 1024;
+/// The read buffer's bound. The parser's limits cover the header and the body, not what it
+/// must hold whole before it can parse it (a chunk's size line with its extensions, a
+/// chunked body's trailer), so without a bound on the buffer one connection could make it
+/// grow without end.
+constexpr std::size_t k_buffer_limit = k_header_limit + k_body_limit + 4 * 1024;
 constexpr std::chrono::seconds k_request_time{10};
 constexpr std::size_t k_max_connections = 64;
 
@@ -62,7 +67,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     }
 
     void on_read(beast::error_code ec) {
-      if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit) {
+      if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit ||
+          ec == bhttp::error::buffer_overflow) {
         return reply(413, "Yêu cầu quá lớn.\n");
       }
       if (ec) return close();
@@ -123,7 +129,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
     std::shared_ptr<Impl> server;
     beast::tcp_stream stream;
-    beast::flat_buffer buffer;
+    beast::flat_buffer buffer{k_buffer_limit};
     bhttp::request_parser<bhttp::string_body> parser;
     std::string remote;
   };
