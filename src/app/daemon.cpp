@@ -129,6 +129,7 @@ class Daemon final : public http::Backend {
     std::error_code ec;
     auto size = std::filesystem::file_size(journal_->path(), ec);
     m.journal_bytes = ec ? 0 : size;
+    m.journal_failing = journal_->failing();
     return m;
   }
 

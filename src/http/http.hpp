@@ -45,6 +45,7 @@ struct Metrics {
   std::uint64_t reloads_failed = 0;
   bool last_reload_ok = true;
   std::uintmax_t journal_bytes = 0;
+  bool journal_failing = false;
 };
 
 /// What the endpoints need from the daemon. Called on the io_context's thread only.

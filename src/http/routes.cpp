@@ -246,6 +246,9 @@ Response metrics(Backend& backend) {
   family("deadlined_config_last_reload_success", "gauge",
          "1 when the last reload (or the start) succeeded.");
   out += "deadlined_config_last_reload_success " + std::string(m.last_reload_ok ? "1" : "0") + "\n";
+  family("deadlined_journal_failing", "gauge",
+         "1 while the journal's last operation failed and nothing has committed since.");
+  out += std::string("deadlined_journal_failing ") + (m.journal_failing ? "1" : "0") + "\n";
   family("deadlined_journal_size_bytes", "gauge", "Size of the journal file.");
   out += "deadlined_journal_size_bytes " + std::to_string(m.journal_bytes) + "\n";
   Response r = text(200, std::move(out));
@@ -262,7 +265,12 @@ Response route(Backend& backend, const Request& request) {
     r.headers.emplace_back("Allow", allow);
     return r;
   };
-  if (path == "/healthz") return get ? text(200, "ok\n") : method_not_allowed("GET");
+  if (path == "/healthz") {
+    if (!get) return method_not_allowed("GET");
+    // A journal that cannot be written means nothing can be sent safely.
+    if (backend.journal().failing()) return text(503, "journal failing\n");
+    return text(200, "ok\n");
+  }
   if (path == "/metrics") return get ? metrics(backend) : method_not_allowed("GET");
   if (path == "/status") return get ? status_page(backend, request) : method_not_allowed("GET");
   constexpr std::string_view k_calendar = "/calendar/";

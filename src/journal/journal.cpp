@@ -48,6 +48,8 @@ std::string_view to_string(State state) {
 
 Journal::Journal(const std::filesystem::path& path) : path_(path) {
   std::error_code ec;
+  // A journal that exists must hold its tables: one that lost them is damaged, not new.
+  existed_ = std::filesystem::exists(path, ec);
   auto dir = path.parent_path();
   if (!dir.empty() && !std::filesystem::exists(dir, ec)) {
     std::filesystem::create_directories(dir, ec);
@@ -74,6 +76,10 @@ Journal::Journal(const std::filesystem::path& path) : path_(path) {
 }
 
 namespace {
+
+constexpr const char* k_damaged_advice =
+    "deadlined will not start on it. Restore it from a backup, or move it away to start with "
+    "an empty journal (every reminder whose stage has come would then be sent again)";
 
 /// The columns of the deliveries table, in the order every version has had them.
 constexpr const char* k_delivery_columns =
@@ -106,6 +112,17 @@ void Journal::create_schema() {
   sqlite3_busy_timeout(db_, 5000);
   exec("PRAGMA journal_mode=WAL");
   exec("PRAGMA synchronous=FULL");
+  {
+    // Every page is read once (some 100 ms for 100,000 deliveries): a damaged journal is
+    // refused at start, not found out by a send that reads a damaged row as "not sent".
+    Statement s(prepare("PRAGMA quick_check"));
+    if (step(s.get(), "check") != SQLITE_ROW) fail("check");
+    std::string_view verdict = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0));
+    if (verdict != "ok") {
+      throw std::runtime_error("journal " + path_.string() + " is damaged (" +
+                               std::string(verdict) + "); " + k_damaged_advice);
+    }
+  }
   // One transaction, so that two processes opening a journal at once (the daemon and
   // `deadlined ack`) do not both migrate it.
   begin();
@@ -114,12 +131,19 @@ void Journal::create_schema() {
     bool has_deliveries = false;
     {
       Statement s(prepare("PRAGMA user_version"));
-      if (sqlite3_step(s.get()) == SQLITE_ROW) version = sqlite3_column_int(s.get(), 0);
+      if (step(s.get(), "read the schema version") == SQLITE_ROW)
+        version = sqlite3_column_int(s.get(), 0);
     }
     {
       Statement s(prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"));
       sqlite3_bind_text(s.get(), 1, "deliveries", -1, SQLITE_STATIC);
-      has_deliveries = sqlite3_step(s.get()) == SQLITE_ROW;
+      has_deliveries = step(s.get(), "read the schema") == SQLITE_ROW;
+    }
+    if (existed_ && !has_deliveries) {
+      throw std::runtime_error("journal " + path_.string() +
+                               " has no deliveries table: it is damaged or not a journal of "
+                               "deadlined; " +
+                               k_damaged_advice);
     }
     if (version > k_schema_version) {
       // Writing to it could lose what a newer deadlined keeps.
@@ -172,6 +196,13 @@ void Journal::begin() {
 
 void Journal::commit() {
   exec("COMMIT");
+  failing_ = false;
+}
+
+int Journal::step(sqlite3_stmt* statement, const char* what) {
+  int rc = sqlite3_step(statement);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail(what);
+  return rc;
 }
 
 void Journal::rollback() noexcept {
@@ -179,6 +210,7 @@ void Journal::rollback() noexcept {
 }
 
 void Journal::fail(const std::string& what) {
+  failing_ = true;
   std::string message = "journal " + path_.string() + ": " + what + ": " +
                         (db_ ? sqlite3_errmsg(db_) : "out of memory");
   throw std::runtime_error(message);
@@ -207,7 +239,8 @@ sqlite3_stmt* Journal::prepare(const char* sql) {
 std::optional<State> Journal::state_of(const std::string& key) {
   Statement s(prepare("SELECT state FROM deliveries WHERE key = ?"));
   bind(s.get(), 1, key);
-  if (sqlite3_step(s.get()) != SQLITE_ROW) return std::nullopt;
+  // An error is an error: never "not sent", which would send it again.
+  if (step(s.get(), "read a delivery") != SQLITE_ROW) return std::nullopt;
   std::string_view state = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0));
   if (state == "delivered") return State::delivered;
   if (state == "failed") return State::failed;
@@ -286,13 +319,13 @@ void Journal::mark_failed(const std::string& key, SysSeconds now, const std::str
 int Journal::attempts(const std::string& key) {
   Statement s(prepare("SELECT attempts FROM deliveries WHERE key = ?"));
   bind(s.get(), 1, key);
-  return sqlite3_step(s.get()) == SQLITE_ROW ? sqlite3_column_int(s.get(), 0) : 0;
+  return step(s.get(), "read attempts") == SQLITE_ROW ? sqlite3_column_int(s.get(), 0) : 0;
 }
 
 std::size_t Journal::count(State state) {
   Statement s(prepare("SELECT count(*) FROM deliveries WHERE state = ?"));
   bind(s.get(), 1, to_string(state));
-  return sqlite3_step(s.get()) == SQLITE_ROW
+  return step(s.get(), "count deliveries") == SQLITE_ROW
              ? static_cast<std::size_t>(sqlite3_column_int64(s.get(), 0))
              : 0;
 }

@@ -49,8 +49,9 @@ struct Confirmation {
 /// loses nor silently repeats a reminder. Not thread-safe: use from one thread.
 class Journal {
  public:
-  /// Opens or creates `path` (its folder is created with mode 0700, the file 0600).
-  /// Throws std::runtime_error with the path and SQLite's message when it cannot.
+  /// Opens or creates `path` (its folder is created with mode 0700, the file 0600). Throws
+  /// std::runtime_error with the path and SQLite's message when it cannot, and when a file
+  /// that exists is damaged (SQLite's quick_check) or holds no deliveries table.
   explicit Journal(const std::filesystem::path& path);
   ~Journal();
   Journal(const Journal&) = delete;
@@ -96,6 +97,10 @@ class Journal {
 
   const std::filesystem::path& path() const { return path_; }
 
+  /// Whether its last operation failed and no transaction has committed since (for
+  /// /healthz and the metrics).
+  bool failing() const { return failing_; }
+
   /// Groups the writes until commit() into one transaction, made durable by one sync: a
   /// burst of deliveries costs one fsync, not two per message. Throws when it cannot start.
   void begin();
@@ -110,11 +115,15 @@ class Journal {
   /// The prepared statement of `sql`, a string literal, prepared once and kept.
   sqlite3_stmt* prepare(const char* sql);
   [[noreturn]] void fail(const std::string& what);
+  /// sqlite3_step that turns every result but a row or the end into an error.
+  int step(sqlite3_stmt* statement, const char* what);
   std::vector<Confirmation> confirmations(const Target& target, bool latest_only);
 
   std::filesystem::path path_;
   sqlite3* db_ = nullptr;
   std::map<const char*, sqlite3_stmt*> statements_;
+  bool existed_ = false;
+  bool failing_ = false;
 };
 
 std::string_view to_string(State state);

@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <fstream>
+
 #include "journal/journal.hpp"
 #include "support/temp_dir.hpp"
 
@@ -252,4 +254,96 @@ TEST_CASE("a batch of deliveries is recorded a group of keys at a time, exactly 
   CHECK(j.count(State::pending) == n);
   // A delivered row takes no further attempt, as with the key-at-a-time call.
   CHECK_FALSE(j.mark_attempt(record("k0"), at(200)));
+}
+
+namespace {
+
+/// Runs `sql` on the journal file through a connection of its own.
+void raw_sql(const std::filesystem::path& path, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* error = nullptr;
+  int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
+  INFO((error ? error : ""));
+  sqlite3_free(error);
+  sqlite3_close(db);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+std::string open_error(const std::filesystem::path& path) {
+  try {
+    journal::Journal j(path);
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "opened";
+}
+
+}  // namespace
+
+TEST_CASE("a journal file that lost its tables is refused, never taken for a new one",
+          "[journal]") {
+  test::TempDir dir;
+  // A zero-byte file (a truncated journal).
+  auto empty = dir.write("empty.sqlite", "");
+  CHECK(open_error(empty) ==
+        "journal " + empty.string() +
+            " has no deliveries table: it is damaged or not a journal of deadlined; deadlined "
+            "will not start on it. Restore it from a backup, or move it away to start with an "
+            "empty journal (every reminder whose stage has come would then be sent again)");
+  // A journal whose deliveries table was dropped: it had delivered x.
+  auto path = dir.path() / "journal.sqlite";
+  {
+    journal::Journal j(path);
+    REQUIRE(j.mark_attempt(record("x"), at(1000)));
+    j.mark_delivered("x/email", at(1001));
+  }
+  raw_sql(path, "DROP TABLE deliveries");
+  CHECK(open_error(path).find("has no deliveries table") != std::string::npos);
+  // A file that does not exist is a new journal.
+  CHECK(open_error(dir.path() / "new.sqlite") == "opened");
+}
+
+TEST_CASE("a damaged journal is refused at open", "[journal]") {
+  test::TempDir dir;
+  auto path = dir.path() / "journal.sqlite";
+  {
+    journal::Journal j(path);
+    j.begin();
+    for (int i = 0; i < 2000; ++i)
+      REQUIRE(j.mark_attempt(record("k" + std::to_string(i)), at(1000)));
+    j.commit();
+  }  // the last connection closed: the WAL is checkpointed into the file
+  auto size = std::filesystem::file_size(path);
+  REQUIRE(size > 16 * 4096);
+  {
+    // Garbage over a page in the middle of the deliveries b-tree.
+    std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(static_cast<std::streamoff>(size / 2 / 4096 * 4096));
+    std::string garbage(4096, '\x5a');
+    file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  std::string error = open_error(path);
+  INFO(error);
+  CHECK(error.rfind("journal " + path.string(), 0) == 0);
+  CHECK(error.find("will not start on it") != std::string::npos);
+}
+
+TEST_CASE(
+    "a journal error while running is an error and marks the journal failing, "
+    "never 'not sent'",
+    "[journal]") {
+  test::TempDir dir;
+  auto path = dir.path() / "journal.sqlite";
+  journal::Journal j(path);
+  REQUIRE(j.mark_attempt(record("x"), at(1000)));
+  j.mark_delivered("x/email", at(1001));
+  CHECK(j.state_of("x/email") == State::delivered);
+  CHECK_FALSE(j.failing());
+  raw_sql(path, "DROP TABLE deliveries");
+  // Before, a failing read returned "no row": the delivery looked never attempted.
+  CHECK_THROWS_WITH(j.state_of("x/email"), Catch::Contains("read a delivery"));
+  CHECK(j.failing());
+  CHECK_THROWS(j.attempts("x/email"));
+  CHECK_THROWS(j.count(State::delivered));
 }
