@@ -147,6 +147,9 @@ struct EmailConfig {
   std::string from_address;  ///< addr-spec
   std::string url;           ///< smtp:// or smtps://
   bool tls_required = false;
+  /// Authenticate even without TLS: the password then crosses the network in cleartext.
+  /// Off by default, so that `username` with `smtp://` requires STARTTLS.
+  bool allow_cleartext_auth = false;
   bool insecure_skip_verify = false;
   std::string username;
   Secret password;

@@ -50,6 +50,7 @@ EmailSection read_email(TableReader& top, const fs::path& base_dir) {
   auto maildir = r.string("maildir");
   if (auto t = r.duration("timeout")) e.timeout = *t;
   if (auto v = r.boolean("insecure_skip_verify")) e.insecure_skip_verify = *v;
+  if (auto v = r.boolean("allow_cleartext_auth")) e.allow_cleartext_auth = *v;
   if (auto user = r.string("username")) e.username = *user;
   e.password = read_secret(r, "password", base_dir);
   if (auto ca = r.string("ca_file")) e.ca_file = resolve_against(base_dir, *ca);

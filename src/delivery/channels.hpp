@@ -30,6 +30,7 @@ class SmtpChannel final : public Channel {
   /// A transfer of `envelope` set up on a handle of the pool; null without a handle.
   std::shared_ptr<Request> prepare(Envelope envelope);
 
+  bool tls_for_credentials_;  // STARTTLS required only because a password is configured
   std::shared_ptr<detail::EasyPool> pool_;  // connections to the server, kept between messages
 };
 

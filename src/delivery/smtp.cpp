@@ -27,14 +27,25 @@ Outcome classify_smtp_reply(long code) {
   return Outcome::permanent("SMTP " + std::to_string(code));
 }
 
+namespace {
+/// Whether STARTTLS is required only because a password is configured.
+bool tls_for_credentials(const config::EmailConfig& config) {
+  return !config.tls_required && !config.username.empty() && !config.allow_cleartext_auth &&
+         config.url.rfind("smtp://", 0) == 0;
+}
+}  // namespace
+
 SmtpChannel::SmtpChannel(const config::EmailConfig& config, const std::atomic<bool>& abort)
-    : pool_(std::make_shared<detail::EasyPool>(
+    : tls_for_credentials_(tls_for_credentials(config)),
+      pool_(std::make_shared<detail::EasyPool>(
           static_cast<long>(config.timeout.count()), config.insecure_skip_verify, abort,
           [config](CURL* c) {
             curl_easy_setopt(c, CURLOPT_URL, config.url.c_str());
-            curl_easy_setopt(
-                c, CURLOPT_USE_SSL,
-                static_cast<long>(config.tls_required ? CURLUSESSL_ALL : CURLUSESSL_TRY));
+            // With a username, the password never goes out without TLS unless the config
+            // says so: a server without STARTTLS, or an attacker who strips it, gets none.
+            bool tls = config.tls_required || tls_for_credentials(config);
+            curl_easy_setopt(c, CURLOPT_USE_SSL,
+                             static_cast<long>(tls ? CURLUSESSL_ALL : CURLUSESSL_TRY));
             if (!config.username.empty())
               curl_easy_setopt(c, CURLOPT_USERNAME, config.username.c_str());
             if (!config.password.empty())
@@ -55,8 +66,16 @@ struct SmtpChannel::Request {
   detail::List recipients;
   char error[CURL_ERROR_SIZE] = {};
 
+  bool tls_for_credentials = false;
+
   /// The outcome once the transfer has ended with `rc`.
   Outcome outcome(CURLcode rc) const {
+    if (rc == CURLE_USE_SSL_FAILED && tls_for_credentials) {
+      return Outcome::permanent(
+          "the SMTP server offers no STARTTLS, and the password is never sent without TLS "
+          "(set [email] tls = \"required\" with a server that has TLS, or "
+          "allow_cleartext_auth = true to send it in cleartext)");
+    }
     long reply = 0;
     curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &reply);
     if (rc == CURLE_OK) return Outcome::delivered("SMTP " + std::to_string(reply));
@@ -72,6 +91,7 @@ struct SmtpChannel::Request {
 std::shared_ptr<SmtpChannel::Request> SmtpChannel::prepare(Envelope envelope) {
   auto r = std::shared_ptr<Request>(new Request{pool_->acquire(), std::move(envelope), {}, {}});
   if (!r->easy) return nullptr;
+  r->tls_for_credentials = tls_for_credentials_;
   CURL* c = r->easy.get();
   r->upload.data = r->envelope.content;
   for (const auto& address : r->envelope.recipients)

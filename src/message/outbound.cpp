@@ -231,6 +231,8 @@ std::string render_email(const Config& config, const std::string& message_id,
   out += "Date: " + rfc5322_date(config.service.zone, now) + "\r\n";
   out += "Message-ID: <" + message_id + "@" + domain_of(email.from_address) + ">\r\n";
   out += "Auto-Submitted: auto-generated\r\n";
+  // Exchange, common in agencies, honours this one: no out-of-office reply to a reminder.
+  out += "X-Auto-Response-Suppress: All\r\n";
   out += "X-Deadlined-Key: " + message_id + "\r\n";
   out += extra_headers;
   out += "MIME-Version: 1.0\r\n";

@@ -394,8 +394,13 @@ class SmtpSink:
     "550 5.1.1 no such user"); every RCPT TO is recorded in `rcpts`.
     """
 
-    def __init__(self, reject: Optional[dict] = None) -> None:
+    def __init__(self, reject: Optional[dict] = None,
+                 auth: Optional[tuple] = None) -> None:
         self.reject = {k.lower(): v for k, v in (reject or {}).items()}
+        # (user, password): AUTH PLAIN and LOGIN are offered without TLS (as a server that
+        # lacks STARTTLS, or whose STARTTLS an attacker strips), and every attempt recorded.
+        self.auth = auth
+        self.auth_attempts: list = []
         self._lock = threading.Lock()
         self._mails: list = []
         self._rcpts: list = []
@@ -409,7 +414,12 @@ class SmtpSink:
         last_error: Optional[Exception] = None
         for _ in range(1 if port else 5):
             p = port or free_port()
-            controller = Controller(_SmtpHandler(self), hostname="127.0.0.1", port=p)
+            options = {}
+            if self.auth:
+                options = {"authenticator": self._authenticate, "auth_require_tls": False,
+                           "auth_required": False}
+            controller = Controller(_SmtpHandler(self), hostname="127.0.0.1", port=p,
+                                    **options)
             try:
                 controller.start()
             except Exception as e:  # port grabbed in between; try another
@@ -422,6 +432,14 @@ class SmtpSink:
             self.controller, self.port = controller, p
             return self
         raise RuntimeError(f"cannot start the SMTP sink: {last_error}")
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data):
+        from aiosmtpd.smtp import AuthResult
+        user = auth_data.login.decode() if auth_data.login else ""
+        password = auth_data.password.decode() if auth_data.password else ""
+        with self._lock:
+            self.auth_attempts.append((mechanism, user, password))
+        return AuthResult(success=(user, password) == tuple(self.auth))
 
     def stop(self) -> None:
         if self.controller is not None:
@@ -1251,8 +1269,8 @@ class DaemonTestCase(unittest.TestCase, MailChecks):
             for d in self.daemons:
                 print(f"\n[harness] {self.id()}\n{d.describe()}", file=sys.stderr)
 
-    def smtp_sink(self) -> SmtpSink:
-        sink = SmtpSink().start()
+    def smtp_sink(self, **options: Any) -> SmtpSink:
+        sink = SmtpSink(**options).start()
         self.addCleanup(sink.stop)
         return sink
 
