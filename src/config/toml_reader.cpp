@@ -97,7 +97,9 @@ std::string trim(std::string_view s) {
 std::optional<std::string> read_text_file(const fs::path& path, std::string& error) {
   // One open, one fstat and reads straight into the string: an ifstream copied through a
   // stringstream cost a tenth of loading 100k tasks.
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // Non-blocking: opening a FIFO for reading otherwise waits for a writer (and `check`, or
+  // a reload on the event loop, with it). Only regular files are read.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     error = std::strerror(errno);
     return std::nullopt;
@@ -115,16 +117,20 @@ std::optional<std::string> read_text_file(const fs::path& path, std::string& err
     error = "is a directory";
     return std::nullopt;
   }
+  if (!S_ISREG(info.st_mode)) {
+    error = "is not a regular file (a FIFO, a socket or a device)";
+    return std::nullopt;
+  }
   auto too_large = [&](std::uintmax_t size) {
     error = "file is too large (" + std::to_string(size) + " bytes; the limit is 16 MiB)";
   };
-  if (S_ISREG(info.st_mode) && static_cast<std::uintmax_t>(info.st_size) > k_max_file_size) {
+  if (static_cast<std::uintmax_t>(info.st_size) > k_max_file_size) {
     too_large(static_cast<std::uintmax_t>(info.st_size));
     return std::nullopt;
   }
   std::string text;
   std::size_t used = 0;
-  text.resize(S_ISREG(info.st_mode) ? static_cast<std::size_t>(info.st_size) + 1 : 65536);
+  text.resize(static_cast<std::size_t>(info.st_size) + 1);
   for (;;) {
     if (used == text.size()) text.resize(text.size() * 2);
     ssize_t n = ::read(fd, text.data() + used, text.size() - used);

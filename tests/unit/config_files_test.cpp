@@ -1,0 +1,94 @@
+// Files the loader reads: only regular ones, and never by waiting on a FIFO.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "config/loader.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace deadlined;
+
+namespace {
+
+constexpr const char* k_plan =
+    "[plan]\nid = \"p\"\ntitle = \"Kế hoạch\"\n\n[[task]]\nid = \"t\"\ntitle = \"Báo cáo\"\n"
+    "responsible = [\"a\"]\ndue = 2026-03-06\n";
+
+/// Loads `main` on a thread of its own: the diagnostics, or none and `hung` when it had not
+/// returned after 10 s (then `unblock` runs, so that the thread can end).
+std::vector<std::string> load_within(const std::filesystem::path& main, bool& hung,
+                                     const std::function<void()>& unblock) {
+  std::mutex mutex;
+  std::condition_variable done;
+  bool finished = false;
+  std::vector<std::string> out;
+  std::thread loader([&] {
+    auto loaded = config::load_config(main);
+    std::lock_guard lock(mutex);
+    for (const auto& d : loaded.diagnostics)
+      out.push_back(d.to_string());
+    finished = true;
+    done.notify_one();
+  });
+  {
+    std::unique_lock lock(mutex);
+    hung = !done.wait_for(lock, std::chrono::seconds{10}, [&] { return finished; });
+  }
+  if (hung) unblock();
+  loader.join();
+  return hung ? std::vector<std::string>{} : out;
+}
+
+}  // namespace
+
+TEST_CASE("a FIFO among the plan files or as a secret_file is refused without waiting",
+          "[config]") {
+  test::TempDir dir;
+  dir.write("plans/a.toml", k_plan);
+  auto fifo = dir.path() / "plans" / "b.toml";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  auto secret = dir.path() / "link.key";
+  REQUIRE(::mkfifo(secret.c_str(), 0600) == 0);
+  // A writer holds each FIFO open with a plan in it: a reader that opens it gets the text
+  // and then waits for an end that never comes.
+  int plan_writer = ::open(fifo.c_str(), O_RDWR | O_NONBLOCK);
+  int secret_writer = ::open(secret.c_str(), O_RDWR | O_NONBLOCK);
+  REQUIRE(plan_writer >= 0);
+  REQUIRE(secret_writer >= 0);
+  REQUIRE(::write(plan_writer, k_plan, std::strlen(k_plan)) > 0);
+  REQUIRE(::write(secret_writer, "0123456789abcdef0123456789abcdef\n", 33) == 33);
+  auto main =
+      dir.write("main.toml",
+                "[service]\nplans = [\"plans/*.toml\"]\n\n[email]\ntransport = \"maildir\"\n"
+                "from = \"Văn phòng <vp@example.org>\"\n\n[http]\nlisten = \"127.0.0.1:0\"\n"
+                "secret_file = \"link.key\"\n\n"
+                "[units.a]\nname = \"Phòng A\"\nemail = [\"a@example.org\"]\n");
+  bool hung = false;
+  auto diagnostics = load_within(main, hung, [&] {
+    ::close(plan_writer);
+    ::close(secret_writer);
+    plan_writer = secret_writer = -1;
+  });
+  if (plan_writer >= 0) ::close(plan_writer);
+  if (secret_writer >= 0) ::close(secret_writer);
+  REQUIRE_FALSE(hung);
+  auto has = [&](const std::string& text) {
+    return std::any_of(diagnostics.begin(), diagnostics.end(),
+                       [&](const std::string& d) { return d.find(text) != std::string::npos; });
+  };
+  INFO(Catch::Detail::stringify(diagnostics));
+  CHECK(has(fifo.string() + ": error: cannot read file: is not a regular file (a FIFO, a socket "
+                            "or a device)"));
+  CHECK(has("cannot read secret_file '" + secret.string() +
+            "': is not a regular file (a FIFO, a socket or a device)"));
+}
