@@ -59,6 +59,9 @@ EmailSection read_email(TableReader& top, const fs::path& base_dir) {
     if (!url) {
       reporter.error(table->source(),
                      "missing required key 'url' in [email] for transport \"smtp\"");
+    } else if (has_control(*url)) {
+      reporter.error(table->get("url")->source(),
+                     "the SMTP url must not contain control characters");
     } else if (url->rfind("smtp://", 0) != 0 && url->rfind("smtps://", 0) != 0) {
       reporter.error(
           table->get("url")->source(),

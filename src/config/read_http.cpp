@@ -41,7 +41,11 @@ HttpConfig read_http(TableReader& top, const std::filesystem::path& base_dir) {
     while (!h.public_url.empty() && h.public_url.back() == '/')
       h.public_url.pop_back();
     bool http_url = h.public_url.rfind("http://", 0) == 0 || h.public_url.rfind("https://", 0) == 0;
-    if (!http_url || has_userinfo(h.public_url)) {
+    if (has_control(h.public_url)) {
+      reporter.error(table->get("public_url")->source(),
+                     "public_url must not contain control characters (a CR or LF would split "
+                     "the HTTP responses that carry it)");
+    } else if (!http_url || has_userinfo(h.public_url)) {
       reporter.error(table->get("public_url")->source(),
                      "public_url must be an http:// or https:// url without credentials");
     }

@@ -33,7 +33,10 @@ std::map<std::string, WebhookConfig> read_webhooks(TableReader& top,
     w.name = name;
     TableReader r(*hook, context, reporter);
     if (auto url = r.string("url", true)) {
-      if (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0) {
+      if (has_control(*url)) {
+        reporter.error(hook->get("url")->source(),
+                       "the webhook url must not contain control characters");
+      } else if (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0) {
         reporter.error(hook->get("url")->source(),
                        "invalid webhook url '" + *url + "': expected http:// or https://");
       } else if (has_userinfo(*url)) {
@@ -60,8 +63,18 @@ std::map<std::string, WebhookConfig> read_webhooks(TableReader& top,
     if (const toml::node* headers = r.node("headers")) {
       if (const toml::table* t = headers->as_table()) {
         for (auto&& [hkey, hvalue] : *t) {
-          if (auto v = hvalue.value_exact<std::string>()) {
-            w.headers.emplace_back(std::string(hkey.str()), *v);
+          std::string header(hkey.str());
+          auto v = hvalue.value_exact<std::string>();
+          if (!valid_header_name(header)) {
+            reporter.error(hkey.source(), "invalid header name '" + header + "' in " + context +
+                                              ": use letters, digits and !#$%&'*+-.^_`|~");
+          } else if (v && has_control(*v, true)) {
+            reporter.error(hvalue.source(),
+                           "header '" + header + "' in " + context +
+                               " must not contain control characters (a CR or LF would add "
+                               "headers to every request)");
+          } else if (v) {
+            w.headers.emplace_back(header, *v);
           } else {
             reporter.error(hvalue.source(), "header '" + std::string(hkey.str()) + "' in " +
                                                 context + " must be a string");

@@ -85,6 +85,21 @@ bool has_userinfo(std::string_view url) {
   return authority.find('@') != std::string_view::npos;
 }
 
+bool has_control(std::string_view text, bool allow_tab) {
+  return std::any_of(text.begin(), text.end(), [&](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return (u < 0x20 && !(allow_tab && c == '\t')) || u == 0x7f;
+  });
+}
+
+bool valid_header_name(std::string_view name) {
+  constexpr std::string_view k_special = "!#$%&'*+-.^_`|~";
+  return !name.empty() && std::all_of(name.begin(), name.end(), [&](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           k_special.find(c) != std::string_view::npos;
+  });
+}
+
 std::string trim(std::string_view s) {
   auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   while (!s.empty() && is_space(s.front()))

@@ -26,6 +26,12 @@ bool valid_id(std::string_view id);
 bool valid_email(std::string_view address);
 /// True when a url carries "user:password@" before its host; such urls end up in logs.
 bool has_userinfo(std::string_view url);
+/// Whether `text` holds a control character (below U+0020, or DEL); `allow_tab` lets HTAB
+/// pass (a header value may hold one). A CR or LF in what reaches a protocol would split
+/// its lines: a response header, a request header.
+bool has_control(std::string_view text, bool allow_tab = false);
+/// Whether `name` is an HTTP field name (RFC 9110 token).
+bool valid_header_name(std::string_view name);
 std::string trim(std::string_view s);
 
 /// Collects diagnostics for one file.

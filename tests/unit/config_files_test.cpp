@@ -92,3 +92,37 @@ TEST_CASE("a FIFO among the plan files or as a secret_file is refused without wa
   CHECK(has("cannot read secret_file '" + secret.string() +
             "': is not a regular file (a FIFO, a socket or a device)"));
 }
+
+TEST_CASE("control characters that would reach a protocol are refused where they are written",
+          "[config]") {
+  test::TempDir dir;
+  dir.write("plans/a.toml", k_plan);
+  dir.write("link.key", "0123456789abcdef0123456789abcdef\n");
+  auto main = dir.write(
+      "main.toml",
+      "[service]\nplans = [\"plans/*.toml\"]\n\n"
+      "[email]\ntransport = \"smtp\"\nurl = \"smtp://mail.example.org:25\\r\\nRSET\"\n"
+      "from = \"Văn phòng <vp@example.org>\"\n\n"
+      "[http]\nlisten = \"127.0.0.1:8765\"\nsecret_file = \"link.key\"\n"
+      "public_url = \"https://nhacviec.example.org/\\r\\nSet-Cookie: pwn=1\"\n\n"
+      "[webhooks.chat]\nurl = \"https://chat.example.org/hook\"\n"
+      "headers = { \"X-Token\" = \"abc\\r\\nX-Injected: 1\", \"Bad Name\" = \"x\", "
+      "\"X-Tab\" = \"a\\tb\" }\n\n"
+      "[units.a]\nname = \"Phòng A\"\nemail = [\"a@example.org\"]\nwebhooks = [\"chat\"]\n");
+  auto loaded = config::load_config(main);
+  std::vector<std::string> diagnostics;
+  for (const auto& d : loaded.diagnostics)
+    diagnostics.push_back(d.to_string());
+  const std::string m = main.string();
+  CHECK_FALSE(loaded.config);
+  CHECK(diagnostics ==
+        std::vector<std::string>{
+            m + ":6:7: error: the SMTP url must not contain control characters",
+            m + ":12:14: error: public_url must not contain control characters (a CR or LF "
+                "would split the HTTP responses that carry it)",
+            m + ":16:25: error: header 'X-Token' in [webhooks.chat] must not contain control "
+                "characters (a CR or LF would add headers to every request)",
+            m + ":16:49: error: invalid header name 'Bad Name' in [webhooks.chat]: use "
+                "letters, digits and !#$%&'*+-.^_`|~",
+        });
+}
