@@ -54,9 +54,12 @@ class WebhookKeepAliveTest(DaemonTestCase):
             rows = harness.journal_rows(self.ws.state_dir)
             return all(rows.get(k, {}).get("state") == "delivered" for k in keys)
 
+        # A request is listed as soon as it is read, and its journal row looked up after:
+        # once every row is delivered, every request has been answered, so every lookup
+        # (made before its answer) is in.
+        harness.wait_until(all_delivered, 10, daemons=[d], desc="every row delivered")
         self.assertEqual({k: "pending" for k in keys}, seen_at_arrival,
                          "each attempt is in the journal before its request is sent")
-        harness.wait_until(all_delivered, 10, daemons=[d], desc="every row delivered")
         rows = harness.journal_rows(self.ws.state_dir)
         self.assertEqual({1}, {rows[k]["attempts"] for k in keys})
         d.stop()
