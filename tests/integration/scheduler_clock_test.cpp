@@ -29,6 +29,7 @@
 #include "delivery/channels.hpp"
 #include "journal/journal.hpp"
 #include "scheduler/scheduler.hpp"
+#include "support/load.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace deadlined;
@@ -142,12 +143,6 @@ std::map<std::string, int> messages_by_key(const std::filesystem::path& maildir_
   return count;
 }
 
-std::shared_ptr<const config::Config> load_or_fail(const std::filesystem::path& main) {
-  auto loaded = config::load_config(main);
-  REQUIRE(loaded.config);
-  return loaded.config;
-}
-
 /// A main.toml on UTC where every day is a working day and there are no holidays, with
 /// email to a Maildir: `service` adds lines to [service]; `units` holds the [units.*] tables.
 std::string every_day_main(const std::string& service, const std::string& units) {
@@ -164,7 +159,7 @@ constexpr const char* k_unit_a = "[units.a]\nname = \"Phòng A\"\nemail = [\"a@e
 /// recording outcomes as soon as they come.
 struct Rig {
   Rig(const std::filesystem::path& main, SimulatedClock& clock)
-      : config(load_or_fail(main)),
+      : config(test::load_or_fail(main)),
         channels(channels_of(*config)),
         journal(config->service.state_dir / "journal.sqlite"),
         scheduler(
@@ -469,7 +464,7 @@ TEST_CASE("a reload between a burst's preparation and its instant replaces what 
 
   // Before the instant, the plan drops all but four of its tasks.
   dir.write("plans/p.toml", burst_plan(4, due));
-  auto reloaded = load_or_fail(main);
+  auto reloaded = test::load_or_fail(main);
   scheduler.load(reloaded, rig.channels_of(*reloaded));
   // The new deadlines are prepared at once: the time to prepare them has come.
   for (int i = 0; i < 20 && scheduler.prepared() != 4; ++i)

@@ -16,6 +16,7 @@
 #include "delivery/channel.hpp"
 #include "journal/journal.hpp"
 #include "scheduler/scheduler.hpp"
+#include "support/load.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace deadlined;
@@ -86,19 +87,13 @@ class RecordingChannel final : public delivery::Channel {
 struct ManualRig {
   explicit ManualRig(const std::string& plan, const std::string& service = "") {
     dir.write("plans/p.toml", plan);
-    auto loaded = config::load_config(dir.write(
+    config = test::load_or_fail(dir.write(
         "main.toml",
         "[service]\nplans = [\"plans/*.toml\"]\ntimezone = \"UTC\"\nholiday_rules = \"none\"\n"
         "workdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\nmonitor = \"vp\"\n" +
             service +
-            "\n[email]\ntransport = \"maildir\"\nfrom = \"Văn phòng <vp@example.org>\"\n\n"
-            "[units.vp]\nname = \"Văn phòng\"\nemail = [\"vp@example.org\"]\n"
-            "[units.a]\nname = \"Phòng A\"\nemail = [\"a@example.org\"]\n"
-            "[units.b]\nname = \"Phòng B\"\nemail = [\"b@example.org\"]\n"));
-    for (const auto& d : loaded.diagnostics)
-      UNSCOPED_INFO(d.to_string());
-    REQUIRE(loaded.config);
-    config = loaded.config;
+            "\n[email]\ntransport = \"maildir\"\nfrom = \"Văn phòng <vp@example.org>\"\n\n" +
+            test::k_units_vp_a_b));
     journal = std::make_unique<journal::Journal>(config->service.state_dir / "journal.sqlite");
     auto timer_ptr = std::make_unique<ManualTimer>(io, now);
     timer = timer_ptr.get();

@@ -3,6 +3,7 @@
 
 #include "config/loader.hpp"
 #include "schedule/assignment.hpp"
+#include "support/load.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace deadlined;
@@ -18,17 +19,13 @@ std::shared_ptr<const config::Config> load() {
             "coordinating = [\"b\"]\ndue = 2026-03-06\n\n"
             "[[task]]\nid = \"m\"\ntitle = \"Báo cáo tháng\"\nresponsible = [\"a\"]\n"
             "recur = \"monthly\"\ndue = \"day 20 of next month\"\nfrom = 2026-01-01\n");
-  auto loaded = config::load_config(
+  return test::load_or_fail(
       dir.write("main.toml",
                 "[service]\nplans = [\"plans/*.toml\"]\n\n[email]\ntransport = \"maildir\"\n"
                 "from = \"Văn phòng <vp@example.org>\"\n\n"
                 "[units.a]\nname = \"Phòng A\"\nemail = [\"a@example.org\"]\n"
                 "[units.b]\nname = \"Phòng B\"\nemail = [\"b@example.org\"]\n"
                 "[units.c]\nname = \"Phòng C\"\nemail = [\"c@example.org\"]\n"));
-  for (const auto& d : loaded.diagnostics)
-    UNSCOPED_INFO(d.to_string());
-  REQUIRE(loaded.config);
-  return loaded.config;
 }
 
 std::string why(const std::variant<schedule::Assignment, UnknownAssignment>& resolved) {

@@ -10,6 +10,7 @@
 #include "scheduler/job_queue.hpp"
 #include "scheduler/planner.hpp"
 #include "scheduler/retry_policy.hpp"
+#include "support/load.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace deadlined;
@@ -31,17 +32,11 @@ std::shared_ptr<const config::Config> load(const std::string& plan,
                                            const std::string& service_extra = "") {
   static test::TempDir dir;
   dir.write("plans/p.toml", plan);
-  auto loaded = config::load_config(
-      dir.write("main.toml",
-                "[service]\nplans = [\"plans/*.toml\"]\nmonitor = \"vp\"\n" + service_extra +
-                    "\n[email]\ntransport = \"maildir\"\nfrom = \"Văn phòng <vp@example.org>\"\n\n"
-                    "[units.vp]\nname = \"Văn phòng\"\nemail = [\"vp@example.org\"]\n"
-                    "[units.a]\nname = \"Phòng A\"\nemail = [\"a@example.org\"]\n"
-                    "[units.b]\nname = \"Phòng B\"\nemail = [\"b@example.org\"]\n"));
-  for (const auto& d : loaded.diagnostics)
-    UNSCOPED_INFO(d.to_string());
-  REQUIRE(loaded.config);
-  return loaded.config;
+  return test::load_or_fail(dir.write(
+      "main.toml",
+      "[service]\nplans = [\"plans/*.toml\"]\nmonitor = \"vp\"\n" + service_extra +
+          "\n[email]\ntransport = \"maildir\"\nfrom = \"Văn phòng <vp@example.org>\"\n\n" +
+          test::k_units_vp_a_b));
 }
 
 /// A generation whose only channel is "email" through SMTP (a delivery per address), which
