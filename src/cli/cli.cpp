@@ -172,6 +172,12 @@ int do_holidays(const std::string& file, bool config_given, int year, const std:
   } else {
     days = calendar::vietnam_holidays(year, config::ServiceConfig{}.workdays);
   }
+  if (year < calendar::k_first_holiday_year) {
+    std::cerr << "Ghi chú: năm " << year
+              << " trước ngày Bộ luật Lao động 1994 có hiệu lực (01/01/1995); deadlined không "
+                 "áp dụng quy định nghỉ lễ nào trước đó, nên năm này không có ngày nghỉ lễ, "
+                 "Tết nào.\n";
+  }
   if (format == "json") {
     nlohmann::ordered_json json = nlohmann::ordered_json::array();
     for (const auto& d : days) {
@@ -263,9 +269,10 @@ int main(int argc, char** argv) {
       "holidays", "List the public holidays and compensatory days of a year (Vietnamese law)");
   auto* holidays_config =
       holidays->add_option("-c,--config", config_file, "Main configuration file (for workdays)");
-  holidays->add_option("--year", year, "Solar year, 1901-2099")
+  // The lunar calendar is checked for 1900-2100; holidays begin with the Labor Code of 1994.
+  holidays->add_option("--year", year, "Solar year, 1900-2100 (holidays from 1995)")
       ->required()
-      ->check(CLI::Range(1901, 2099));
+      ->check(CLI::Range(1900, calendar::k_last_holiday_year));
   holidays->add_option("--format", holidays_format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
 

@@ -9,8 +9,8 @@ namespace {
 
 /// The longest range a decision may give in one entry.
 constexpr date::days k_max_range{31};
-constexpr int k_first_year = 1901;
-constexpr int k_last_year = 2099;
+constexpr int k_first_year = calendar::k_first_holiday_year;
+constexpr int k_last_year = calendar::k_last_holiday_year;
 
 int year_of(LocalDays day) {
   return static_cast<int>(date::year_month_day{day}.year());
@@ -96,7 +96,9 @@ std::optional<calendar::Decision> read_decision(const toml::table& table, Servic
       decision.year = static_cast<int>(*y);
       year_ok = true;
     } else {
-      reporter.error(n->source(), "'year' in [[decision]] must be a year from 1901 to 2099");
+      reporter.error(n->source(), "'year' in [[decision]] must be a year from " +
+                                      std::to_string(k_first_year) + " to " +
+                                      std::to_string(k_last_year));
     }
   }
   std::optional<calendar::Occasion> occasion;

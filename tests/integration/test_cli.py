@@ -194,6 +194,20 @@ class CliTest(DaemonTestCase):
             self.assertLessEqual({"date", "name", "kind", "source"}, set(d), d)
             self.assertIn(d["kind"], {"holiday", "compensatory", "swap_off", "swap_work"})
 
+    def test_holidays_cover_1900_to_2100(self):
+        """1900-2100 are accepted; before 1995 no law is modelled, and the CLI says so."""
+        r = harness.run_cli(["holidays", "--year", "1900", "--format", "json"])
+        self.assertEqual(r.returncode, 0, r.stderr.decode(errors="replace"))
+        self.assertEqual(json.loads(r.stdout), [])
+        self.assertIn("Bộ luật Lao động 1994 có hiệu lực (01/01/1995)", r.stderr.decode())
+        r = harness.run_cli(["holidays", "--year", "2100", "--format", "json"])
+        self.assertEqual(r.returncode, 0, r.stderr.decode(errors="replace"))
+        tet = [d["date"] for d in json.loads(r.stdout) if d.get("lunar") == "1/1"]
+        self.assertEqual(tet, ["2100-02-09"])  # tests/data/vn_lunar_1900_2100.csv
+        self.assertEqual(r.stderr, b"")
+        for year in ("1899", "2101"):
+            self.assertNotEqual(harness.run_cli(["holidays", "--year", year]).returncode, 0)
+
     def test_preview_moves_reminders_off_tet(self):
         """A deadline right after Tết 2026 (16-20/02): no reminder lands on a holiday."""
         self.ws.write_config(harness.main_config_text(
