@@ -16,6 +16,7 @@
 #include "config/loader.hpp"
 #include "delivery/channel.hpp"
 #include "http/server.hpp"
+#include "ids/ids.hpp"
 #include "journal/journal.hpp"
 #include "message/time_format.hpp"
 #include "scheduler/scheduler.hpp"
@@ -126,9 +127,16 @@ class Daemon final : public http::Backend {
     m.reloads_ok = reloads_ok_;
     m.reloads_failed = reloads_failed_;
     m.last_reload_ok = last_reload_ok_;
-    std::error_code ec;
-    auto size = std::filesystem::file_size(journal_->path(), ec);
-    m.journal_bytes = ec ? 0 : size;
+    for (const auto& [name, webhook] : config_->webhooks) {
+      std::string channel = ids::ChannelId::of_webhook(name).to_string();
+      m.channel_disabled[channel] = scheduler_->disabled_channels().count(channel) > 0;
+    }
+    // The WAL holds what is not yet checkpointed into the file: it is part of the journal.
+    for (const char* suffix : {"", "-wal"}) {
+      std::error_code ec;
+      auto size = std::filesystem::file_size(journal_->path().string() + suffix, ec);
+      if (!ec) m.journal_bytes += size;
+    }
     m.journal_failing = journal_->failing();
     return m;
   }

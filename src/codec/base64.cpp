@@ -68,6 +68,18 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return out;
 }
 
+std::string hex_encode(std::string_view bytes) {
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (char c : bytes) {
+    auto byte = static_cast<unsigned char>(c);
+    out += k_hex[byte >> 4];
+    out += k_hex[byte & 15];
+  }
+  return out;
+}
+
 std::string fnv1a64_hex(std::string_view bytes) {
   std::uint64_t hash = 0xcbf29ce484222325ULL;
   for (char c : bytes) {

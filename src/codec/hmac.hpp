@@ -8,6 +8,9 @@ namespace deadlined::codec {
 /// HMAC-SHA256 of `data` under `key`: 32 raw bytes.
 std::string hmac_sha256(std::string_view key, std::string_view data);
 
+/// SHA-256 of `data`: 32 raw bytes.
+std::string sha256(std::string_view data);
+
 /// Whether `a` equals `b`, in a time that does not depend on where they differ.
 bool constant_time_equal(std::string_view a, std::string_view b);
 

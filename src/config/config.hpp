@@ -163,7 +163,7 @@ struct WebhookConfig {
   std::string url;
   Secret secret;  ///< decoded key bytes of `whsec_<base64>`; empty means unsigned
   std::vector<std::pair<std::string, std::string>> headers;
-  Seconds timeout{10};
+  Seconds timeout{15};  ///< Standard Webhooks recommends 15 to 30 s
   bool insecure_skip_verify = false;
 };
 

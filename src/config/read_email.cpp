@@ -1,4 +1,5 @@
 #include "config/readers.hpp"
+#include "util/url.hpp"
 
 namespace deadlined::config::detail {
 
@@ -63,9 +64,9 @@ EmailSection read_email(TableReader& top, const fs::path& base_dir) {
       reporter.error(table->get("url")->source(),
                      "the SMTP url must not contain control characters");
     } else if (url->rfind("smtp://", 0) != 0 && url->rfind("smtps://", 0) != 0) {
-      reporter.error(
-          table->get("url")->source(),
-          "invalid SMTP url '" + *url + "': expected smtp://host:port or smtps://host:port");
+      reporter.error(table->get("url")->source(),
+                     "invalid SMTP url '" + util::redact_url(*url) +
+                         "': expected smtp://host:port or smtps://host:port");
     } else if (has_userinfo(*url)) {
       reporter.error(table->get("url")->source(),
                      "the SMTP url must not contain credentials; use 'username' and "

@@ -2,8 +2,14 @@
 
 #include "codec/base64.hpp"
 #include "config/readers.hpp"
+#include "util/url.hpp"
 
 namespace deadlined::config::detail {
+namespace {
+
+constexpr std::size_t k_min_secret_bytes = 24;
+
+}  // namespace
 
 std::map<std::string, WebhookConfig> read_webhooks(TableReader& top,
                                                    const std::filesystem::path& base_dir) {
@@ -37,8 +43,9 @@ std::map<std::string, WebhookConfig> read_webhooks(TableReader& top,
         reporter.error(hook->get("url")->source(),
                        "the webhook url must not contain control characters");
       } else if (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0) {
-        reporter.error(hook->get("url")->source(),
-                       "invalid webhook url '" + *url + "': expected http:// or https://");
+        reporter.error(
+            hook->get("url")->source(),
+            "invalid webhook url '" + util::redact_url(*url) + "': expected http:// or https://");
       } else if (has_userinfo(*url)) {
         reporter.error(hook->get("url")->source(),
                        "the webhook url must not contain credentials; use 'headers' with "
@@ -48,14 +55,23 @@ std::map<std::string, WebhookConfig> read_webhooks(TableReader& top,
     }
     Secret raw = read_secret(r, "secret", base_dir);
     if (!raw.empty()) {
-      const toml::node* where =
-          hook->get("secret_file") ? hook->get("secret_file") : hook->get("secret_env");
+      // The key the secret came from (read_secret takes exactly one of them).
+      const toml::node* where = hook->get("secret_file");
+      if (!where) where = hook->get("secret_env");
+      if (!where) where = hook->get("secret_credential");
+      if (!where) where = hook;
       std::string_view text = raw.value;
       std::optional<std::string> decoded;
       if (text.rfind("whsec_", 0) == 0) decoded = codec::base64_decode(text.substr(6));
       if (!decoded || decoded->empty()) {
         reporter.error(where->source(),
                        "the secret of " + context + " must be 'whsec_' followed by base64");
+      } else if (decoded->size() < k_min_secret_bytes) {
+        // Standard Webhooks recommends 24 to 64 random bytes; a short key can be guessed.
+        reporter.error(where->source(), "the secret of " + context + " decodes to " +
+                                            std::to_string(decoded->size()) +
+                                            " bytes; it must be at least 24 random bytes (Standard "
+                                            "Webhooks), e.g. whsec_ and the base64 of 32");
       } else {
         w.secret.value = std::move(*decoded);
       }

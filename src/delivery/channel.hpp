@@ -1,10 +1,12 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,10 +23,20 @@ struct Outcome {
   enum class Kind { delivered, retryable, permanent };
   Kind kind = Kind::delivered;
   std::string detail;  ///< what happened, for logs and the journal; never contains secrets
+  /// The receiver's Retry-After (HTTP 429 and 503), in seconds from now: when to try again.
+  std::optional<std::chrono::seconds> retry_after;
+  /// The receiver said the endpoint is gone for good (HTTP 410): send nothing more to it.
+  bool gone = false;
 
-  static Outcome delivered(std::string detail = {}) { return {Kind::delivered, std::move(detail)}; }
-  static Outcome retryable(std::string detail) { return {Kind::retryable, std::move(detail)}; }
-  static Outcome permanent(std::string detail) { return {Kind::permanent, std::move(detail)}; }
+  static Outcome delivered(std::string detail = {}) {
+    return {Kind::delivered, std::move(detail), {}, false};
+  }
+  static Outcome retryable(std::string detail) {
+    return {Kind::retryable, std::move(detail), {}, false};
+  }
+  static Outcome permanent(std::string detail) {
+    return {Kind::permanent, std::move(detail), {}, false};
+  }
 };
 
 std::string_view to_string(Outcome::Kind kind);

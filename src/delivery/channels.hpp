@@ -1,7 +1,9 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -77,7 +79,13 @@ std::string webhook_signature(std::string_view key, std::string_view id, std::in
                               std::string_view body);
 
 /// Classifies an HTTP status: 2xx delivered; 408, 429 and 5xx retryable; others permanent.
-Outcome classify_http_status(long status);
+/// A 429 or 503 carries `retry_after`, the receiver's Retry-After; a 410 is `gone`.
+Outcome classify_http_status(long status,
+                             std::optional<std::chrono::seconds> retry_after = std::nullopt);
+
+/// The delay a Retry-After header value asks for at `now`: delay-seconds, or an HTTP-date
+/// (a date past is no delay); nullopt when it is neither.
+std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, std::time_t now);
 
 /// Classifies an SMTP reply code: 2xx/3xx delivered, 4xx retryable, 5xx permanent.
 Outcome classify_smtp_reply(long code);

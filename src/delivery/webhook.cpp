@@ -1,10 +1,12 @@
-
+#include <algorithm>
 #include <chrono>
+#include <ctime>
 
 #include "codec/base64.hpp"
 #include "codec/hmac.hpp"
 #include "delivery/channels.hpp"
 #include "delivery/curl_handle.hpp"
+#include "ids/ids.hpp"
 
 namespace deadlined::delivery {
 namespace {
@@ -40,10 +42,40 @@ std::string webhook_signature(std::string_view key, std::string_view id, std::in
   return "v1," + codec::base64_encode(codec::hmac_sha256(key, signed_content));
 }
 
-Outcome classify_http_status(long status) {
+std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, std::time_t now) {
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+    value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+    value.remove_suffix(1);
+  if (value.empty()) return std::nullopt;
+  if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    // delay-seconds; anything past a day is as good as a day (and cannot overflow).
+    if (value.size() > 6) return std::chrono::seconds{86400};
+    return std::chrono::seconds{std::stol(std::string(value))};
+  }
+  // An HTTP-date (RFC 9110 §10.2.3), in any of its three formats, which curl_getdate reads.
+  std::time_t at = curl_getdate(std::string(value).c_str(), nullptr);
+  if (at == -1) return std::nullopt;
+  return std::chrono::seconds{std::max<std::time_t>(0, at - now)};
+}
+
+Outcome classify_http_status(long status, std::optional<std::chrono::seconds> retry_after) {
   std::string detail = "HTTP " + std::to_string(status);
   if (status >= 200 && status < 300) return Outcome::delivered(detail);
-  if (status == 408 || status == 429 || status >= 500) return Outcome::retryable(detail);
+  if (status == 408 || status == 429 || status >= 500) {
+    Outcome out = Outcome::retryable(detail);
+    // RFC 9110 §10.2.3 and RFC 6585 §4: how long to wait before the next request.
+    if (status == 429 || status == 503) out.retry_after = retry_after;
+    if (out.retry_after)
+      out.detail += " (Retry-After " + std::to_string(out.retry_after->count()) + "s)";
+    return out;
+  }
+  if (status == 410) {
+    Outcome out =
+        Outcome::permanent(detail + " Gone: the receiver says this endpoint no longer exists");
+    out.gone = true;
+    return out;
+  }
   return Outcome::permanent(detail);
 }
 
@@ -69,13 +101,21 @@ struct WebhookChannel::Request {
   Response response;
   char error[CURL_ERROR_SIZE] = {};
 
+  /// The Retry-After of the last response, if it has a valid one.
+  std::optional<std::chrono::seconds> retry_after() const {
+    curl_header* header = nullptr;
+    if (curl_easy_header(easy.get(), "Retry-After", 0, CURLH_HEADER, -1, &header) != CURLHE_OK)
+      return std::nullopt;
+    return parse_retry_after(header->value, std::time(nullptr));
+  }
+
   /// The outcome once the transfer has ended with `rc`.
   Outcome outcome(CURLcode rc) const {
     long status = 0;
     curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);
     // Once the status line is in, the receiver has answered: the status decides, whatever
     // happens to the body (too large, drip-fed past the timeout, cut off).
-    if (status > 0) return classify_http_status(status);
+    if (status > 0) return classify_http_status(status, retry_after());
     return detail::classify_curl_error(rc, error);
   }
 };
@@ -90,10 +130,13 @@ std::shared_ptr<WebhookChannel::Request> WebhookChannel::prepare(Envelope envelo
                        .count();
 
   detail::append(r->headers, "Content-Type: application/json");
-  detail::append(r->headers, "webhook-id: " + e.id);
+  // Dot-free (the signed content joins id, timestamp and body with dots) and the payload's
+  // `id`; the readable key is the payload's `key`.
+  const std::string id = ids::webhook_id(e.id);
+  detail::append(r->headers, "webhook-id: " + id);
   detail::append(r->headers, "webhook-timestamp: " + std::to_string(timestamp));
   if (!config_.secret.empty()) {
-    detail::append(r->headers, "webhook-signature: " + webhook_signature(config_.secret.value, e.id,
+    detail::append(r->headers, "webhook-signature: " + webhook_signature(config_.secret.value, id,
                                                                          timestamp, e.content));
   }
   for (const auto& [name, value] : config_.headers)

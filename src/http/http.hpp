@@ -38,13 +38,15 @@ struct Response {
 /// Figures of the running daemon, for /metrics.
 struct Metrics {
   std::map<std::string, delivery::ChannelStats> channels;
+  /// Each webhook channel: whether it is disabled (its receiver answered 410 Gone).
+  std::map<std::string, bool> channel_disabled;
   std::size_t queued = 0;
   std::size_t in_flight = 0;
   std::optional<SysSeconds> next_event;
   std::uint64_t reloads_ok = 0;
   std::uint64_t reloads_failed = 0;
   bool last_reload_ok = true;
-  std::uintmax_t journal_bytes = 0;
+  std::uintmax_t journal_bytes = 0;  ///< the file and its write-ahead log
   bool journal_failing = false;
 };
 

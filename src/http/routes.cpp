@@ -10,6 +10,7 @@
 #include "message/time_format.hpp"
 #include "schedule/assignment.hpp"
 #include "schedule/schedule.hpp"
+#include "util/utf8.hpp"
 
 namespace deadlined::http {
 namespace {
@@ -132,10 +133,19 @@ Response ack(Backend& backend, const Request& request, std::string_view token) {
                                   "Nhiệm vụ này không còn trong kế hoạch đang theo dõi."));
   };
   const ids::AssignmentId target{claim.plan, claim.task, claim.occurrence, claim.unit};
-  auto resolved = schedule::resolve(*config, target, schedule::Part::any);
+  // Only a unit with a part in the task may confirm it, as with `deadlined ack`.
+  auto resolved = schedule::resolve(*config, target);
   if (!std::holds_alternative<schedule::Assignment>(resolved)) return gone();
   const auto& [plan, task, unit, occurrence, role] = std::get<schedule::Assignment>(resolved);
   journal::Journal& journal = backend.journal();
+  // The form's token is bound to the link and to how many times the Office has reopened the
+  // task: a POST captured before a reopening cannot confirm it again, and a second click on
+  // the same page stays harmless.
+  const auto trail = journal.history(target);
+  const auto reopenings = std::count_if(
+      trail.begin(), trail.end(), [](const journal::Confirmation& c) { return !c.confirmed; });
+  const std::string csrf = codec::derived_token(
+      http.secret.value, "csrf", std::string(token) + "#" + std::to_string(reopenings));
 
   if (request.method == "POST") {
     std::string origin = request.header("origin");
@@ -143,12 +153,17 @@ Response ack(Backend& backend, const Request& request, std::string_view token) {
     // Browsers that hide the origin send "null"; they still say where the request came from.
     bool same_origin = origin.empty() || origin == origin_of(http.public_url) ||
                        (origin == "null" && request.header("sec-fetch-site") == "same-origin");
-    bool csrf_ok = codec::constant_time_equal(
-        form["csrf"], codec::derived_token(http.secret.value, "csrf", token));
+    bool csrf_ok = codec::constant_time_equal(form["csrf"], csrf);
     if (!same_origin || !csrf_ok) {
       return html(403, message_page("Không thể xác nhận",
-                                    "Yêu cầu xác nhận không đến từ trang xác nhận. Xin mở lại "
-                                    "liên kết trong thư nhắc việc rồi bấm nút xác nhận."));
+                                    "Yêu cầu xác nhận không đến từ trang xác nhận, hoặc trang "
+                                    "đã cũ. Xin mở lại liên kết trong thư nhắc việc rồi bấm nút "
+                                    "xác nhận."));
+    }
+    if (!util::valid_utf8(form["note"])) {
+      return html(400, message_page("Ghi chú không hợp lệ",
+                                    "Ghi chú có ký tự không đọc được (không phải UTF-8). Xin "
+                                    "nhập lại ghi chú rồi bấm nút xác nhận."));
     }
     if (!journal.is_confirmed(target)) {
       std::string client = client_of(request, http.trust_proxy);
@@ -188,7 +203,7 @@ Response ack(Backend& backend, const Request& request, std::string_view token) {
     }
     body +=
         "<form method=\"post\">\n<input type=\"hidden\" name=\"csrf\" value=\"" +
-        escape_html(codec::derived_token(http.secret.value, "csrf", token)) +
+        escape_html(csrf) +
         "\">\n<p><label for=\"note\">Ghi chú (không bắt buộc), ví dụ số văn bản báo cáo đã "
         "gửi:</label><br>\n<textarea id=\"note\" name=\"note\" maxlength=\"500\"></textarea></p>\n"
         "<p><button type=\"submit\">Xác nhận đã hoàn thành</button></p>\n</form>\n";
@@ -228,6 +243,12 @@ Response metrics(Backend& backend) {
     out += "deadlined_retries_total{channel=\"" + label_value(channel) + "\"} " +
            std::to_string(c.retries) + "\n";
   }
+  family("deadlined_channel_disabled", "gauge",
+         "1 while a webhook is disabled because its receiver answered 410 Gone.");
+  for (const auto& [channel, disabled] : m.channel_disabled) {
+    out += "deadlined_channel_disabled{channel=\"" + label_value(channel) + "\"} " +
+           (disabled ? "1" : "0") + "\n";
+  }
   family("deadlined_queue_size", "gauge", "Reminders, retries and reports waiting.");
   out += "deadlined_queue_size " + std::to_string(m.queued) + "\n";
   family("deadlined_in_flight", "gauge", "Sends running or waiting for their channel.");
@@ -249,7 +270,8 @@ Response metrics(Backend& backend) {
   family("deadlined_journal_failing", "gauge",
          "1 while the journal's last operation failed and nothing has committed since.");
   out += std::string("deadlined_journal_failing ") + (m.journal_failing ? "1" : "0") + "\n";
-  family("deadlined_journal_size_bytes", "gauge", "Size of the journal file.");
+  family("deadlined_journal_size_bytes", "gauge",
+         "Size of the journal: its file and its write-ahead log.");
   out += "deadlined_journal_size_bytes " + std::to_string(m.journal_bytes) + "\n";
   Response r = text(200, std::move(out));
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -259,28 +281,36 @@ Response metrics(Backend& backend) {
 Response route(Backend& backend, const Request& request) {
   std::string_view path = request.target;
   path = path.substr(0, path.find('?'));
-  bool get = request.method == "GET";
+  // HEAD is answered as GET (the server sends the head only).
+  bool get = request.method == "GET" || request.method == "HEAD";
   auto method_not_allowed = [](const char* allow) {
     Response r = text(405, "Phương thức không được hỗ trợ.\n");
     r.headers.emplace_back("Allow", allow);
     return r;
   };
+  if (path == "/") {
+    if (!get) return method_not_allowed("GET, HEAD");
+    Response r = html(303, message_page("Trang theo dõi", "Xem trang theo dõi tại /status."));
+    r.headers.emplace_back("Location", backend.config()->http.public_url + "/status");
+    return r;
+  }
   if (path == "/healthz") {
-    if (!get) return method_not_allowed("GET");
+    if (!get) return method_not_allowed("GET, HEAD");
     // A journal that cannot be written means nothing can be sent safely.
     if (backend.journal().failing()) return text(503, "journal failing\n");
     return text(200, "ok\n");
   }
-  if (path == "/metrics") return get ? metrics(backend) : method_not_allowed("GET");
-  if (path == "/status") return get ? status_page(backend, request) : method_not_allowed("GET");
+  if (path == "/metrics") return get ? metrics(backend) : method_not_allowed("GET, HEAD");
+  if (path == "/status")
+    return get ? status_page(backend, request) : method_not_allowed("GET, HEAD");
   constexpr std::string_view k_calendar = "/calendar/";
   if (path.substr(0, k_calendar.size()) == k_calendar) {
-    if (!get) return method_not_allowed("GET");
+    if (!get) return method_not_allowed("GET, HEAD");
     return calendar_feed(backend, request, path.substr(k_calendar.size()));
   }
   constexpr std::string_view k_ack = "/ack/";
   if (path.substr(0, k_ack.size()) == k_ack) {
-    if (!get && request.method != "POST") return method_not_allowed("GET, POST");
+    if (!get && request.method != "POST") return method_not_allowed("GET, HEAD, POST");
     return ack(backend, request, path.substr(k_ack.size()));
   }
   return html(404, message_page("Không tìm thấy", "Không có trang này."));

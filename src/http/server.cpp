@@ -93,7 +93,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         response.content_type = "text/plain; charset=utf-8";
         response.body = "Lỗi máy chủ; xin thử lại sau.\n";
       }
-      send(std::move(response));
+      send(std::move(response), request.method == "HEAD");
     }
 
     void reply(int status, std::string text) {
@@ -104,7 +104,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       send(std::move(response));
     }
 
-    void send(Response response) {
+    /// Sends `response`; for a HEAD request, its header only (Content-Length as for GET).
+    void send(Response response, bool head = false) {
       auto out = std::make_shared<bhttp::response<bhttp::string_body>>();
       out->version(11);
       out->result(static_cast<unsigned>(response.status));
@@ -115,6 +116,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       out->keep_alive(false);
       out->body() = std::move(response.body);
       out->prepare_payload();
+      if (head) out->body().clear();
       stream.expires_after(k_request_time);
       bhttp::async_write(
           stream, *out,

@@ -134,6 +134,23 @@ Response status_page(Backend& backend, const Request& request) {
     }
   }
 
+  // Channels the daemon no longer sends to.
+  auto disabled = journal.disabled_channels();
+  if (!disabled.empty()) {
+    body +=
+        "<h2>Kênh đã ngừng gửi</h2>\n<table id=\"disabled\">\n<tr><th>Kênh</th><th>Từ "
+        "lúc</th><th>Lý do</th></tr>\n";
+    for (const auto& entry : disabled) {
+      body += "<tr>" + cell(entry.channel) + cell(when(*config, entry.since)) +
+              cell(
+                  "Máy chủ nhận trả lời HTTP 410: địa chỉ không còn tồn tại. Sửa cấu hình "
+                  "của kênh và nạp lại để gửi tiếp.",
+                  "warn") +
+              "</tr>\n";
+    }
+    body += "</table>\n";
+  }
+
   // What went out, and what failed.
   auto recent = journal.recent(k_recent_shown);
   body += "<h2>Gửi gần đây</h2>\n";

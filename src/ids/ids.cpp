@@ -3,6 +3,9 @@
 #include <array>
 #include <cstddef>
 
+#include "codec/base64.hpp"
+#include "codec/hmac.hpp"
+
 namespace deadlined::ids {
 namespace {
 
@@ -138,6 +141,10 @@ std::optional<DeliveryKey> DeliveryKey::parse(std::string_view text) {
   if (auto report = ReportId::parse(message))
     return DeliveryKey{std::move(*report), std::move(*channel_id), std::move(address)};
   return std::nullopt;
+}
+
+std::string webhook_id(std::string_view message) {
+  return "msg_" + codec::hex_encode(codec::sha256(message).substr(0, 16));
 }
 
 }  // namespace deadlined::ids

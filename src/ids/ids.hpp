@@ -77,4 +77,10 @@ struct DeliveryKey {
   friend bool operator==(const DeliveryKey&, const DeliveryKey&) = default;
 };
 
+/// The Standard Webhooks `webhook-id` of a message, and its payload's `id`: "msg_" and 32 hex
+/// digits of the SHA-256 of its id text `message` (a ReminderKey's or ReportId's). Stable
+/// across retries and restarts, as the key is, and free of '.', which the signature scheme
+/// uses to join id, timestamp and body.
+std::string webhook_id(std::string_view message);
+
 }  // namespace deadlined::ids

@@ -7,30 +7,15 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "journal/statement.hpp"
+
 namespace deadlined::journal {
 namespace {
 
-constexpr int k_schema_version = 3;
-
-/// A cached statement in use: reset (and its bindings cleared) when done, for the next call.
-struct StatementReset {
-  void operator()(sqlite3_stmt* s) const {
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-  }
-};
-using Statement = std::unique_ptr<sqlite3_stmt, StatementReset>;
-
-std::int64_t seconds(SysSeconds t) {
-  return t.time_since_epoch().count();
-}
-
-/// Binds text without copying it: every Statement is a local of the function that binds it,
-/// declared before it binds, so it is reset (and its bindings cleared) before the text
-/// it was given (arguments, their members, literals) goes away.
-void bind(sqlite3_stmt* s, int index, std::string_view text) {
-  sqlite3_bind_text(s, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
-}
+constexpr int k_schema_version = 4;
+using detail::bind;
+using detail::seconds;
+using detail::Statement;
 
 }  // namespace
 
@@ -176,6 +161,11 @@ void Journal::create_schema() {
     exec(
         "CREATE INDEX IF NOT EXISTS confirmations_by_target"
         " ON confirmations(plan, task, occurrence, unit, id)");
+    // Version 4: webhooks whose receiver answered 410 Gone, until their configuration changes.
+    exec(
+        "CREATE TABLE IF NOT EXISTS disabled_channels ("
+        " channel TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,"
+        " since INTEGER NOT NULL, reason TEXT NOT NULL)");
     exec(("PRAGMA user_version=" + std::to_string(k_schema_version)).c_str());
     commit();
   } catch (...) {

@@ -44,6 +44,14 @@ struct Confirmation {
   std::string note;    ///< e.g. the number of the report sent
 };
 
+/// A channel the daemon sends nothing to: its receiver answered 410 Gone.
+struct DisabledChannel {
+  std::string channel;      ///< ids::ChannelId text, "webhook:NAME"
+  std::string fingerprint;  ///< of the channel's configuration when it was disabled
+  SysSeconds since{};
+  std::string reason;  ///< the outcome that disabled it
+};
+
 /// Durable record of deliveries in SQLite (WAL, synchronous=FULL): a delivery is marked
 /// pending before each attempt and delivered or failed after it, so that a restart neither
 /// loses nor silently repeats a reminder. Not thread-safe: use from one thread.
@@ -94,6 +102,13 @@ class Journal {
   bool is_confirmed(const Target& target);
   /// The whole trail of `target`, oldest first.
   std::vector<Confirmation> history(const Target& target);
+
+  /// Disables `channel` (replacing an earlier entry of it).
+  void disable_channel(const DisabledChannel& entry);
+  /// Enables `channel` again; nothing when it is not disabled.
+  void enable_channel(const std::string& channel);
+  /// The channels disabled, by name.
+  std::vector<DisabledChannel> disabled_channels();
 
   const std::filesystem::path& path() const { return path_; }
 

@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "ids/ids.hpp"
 #include "message/outbound.hpp"
 #include "message/time_format.hpp"
 
@@ -101,11 +102,9 @@ std::vector<Outbound> digest(const config::Config& config, const config::Unit& m
                             "X-Deadlined-Report: digest\r\n");
       },
       [&] {
-        return nlohmann::ordered_json{{"id", id},
-                                      {"type", "digest"},
-                                      {"items", json_items},
-                                      {"subject", subject},
-                                      {"text", text}}
+        return nlohmann::ordered_json{{"id", ids::webhook_id(id)}, {"key", id},
+                                      {"type", "digest"},          {"items", json_items},
+                                      {"subject", subject},        {"text", text}}
             .dump();
       });
 }

@@ -5,9 +5,11 @@
 #include "codec/base64.hpp"
 #include "codec/json_object.hpp"
 #include "codec/token.hpp"
+#include "ids/ids.hpp"
 #include "message/mime.hpp"
 #include "message/time_format.hpp"
 #include "schedule/occurrence.hpp"
+#include "util/url.hpp"
 
 namespace deadlined::message {
 namespace {
@@ -111,7 +113,8 @@ std::vector<Outbound> per_channel(const Config& config, const config::Unit& unit
     m.kind = Outbound::Kind::webhook;
     m.channel = ids::ChannelId::of_webhook(name).to_string();
     m.webhook = name;
-    m.to = {config.webhooks.at(name).url};
+    // Shown in logs, `preview` and reports to the Office: never with the url's credentials.
+    m.to = {util::redact_url(config.webhooks.at(name).url)};
     add(std::move(m));
   }
   return out;
@@ -245,7 +248,9 @@ std::string render_email(const Config& config, const std::string& message_id,
 std::string render_webhook(const Config& config, const Reminder& r, const std::string& subject) {
   const auto* zone = config.service.zone;
   codec::JsonObject body;
-  body.add("id", r.key())
+  std::string key = r.key();
+  body.add("id", ids::webhook_id(key))
+      .add("key", key)
       .add("type", kind_name(r.kind))
       .add("stage", r.stage)
       .add("late", r.late)
@@ -300,17 +305,22 @@ std::vector<Outbound> failure_report(const Config& config, const config::Unit& m
   const auto* zone = config.service.zone;
   std::string id = failure_report_id(config, failure.address, now);
   std::string subject = "Không gửi được nhắc việc tới " + failure.address;
-  std::string text = "Kính gửi: " + monitor.name + "\n\n" +
-                     "Hệ thống nhắc việc không gửi được thư nhắc tới địa chỉ " + failure.address +
-                     " (" + failure.unit_name + ") lúc " + vn_time(zone, now) + " ngày " +
-                     vn_date(zone, now) + ".\n\n" + "    Mã nhắc việc: " + failure.reminder_key +
-                     "\n" + "    Kênh: " + failure.channel + "\n" + "    Lý do: " + failure.reason +
-                     "\n\n" +
-                     "Đề nghị kiểm tra, cập nhật địa chỉ của đơn vị trong cấu hình, nạp lại cấu "
-                     "hình và chạy \"deadlined send-test --unit " +
-                     failure.unit_id +
-                     "\" để kiểm tra lại. Trong ngày, các lỗi tiếp theo của địa chỉ này không "
-                     "được báo lại.\n";
+  std::string text =
+      "Kính gửi: " + monitor.name + "\n\n" +
+      "Hệ thống nhắc việc không gửi được thư nhắc tới địa chỉ " + failure.address + " (" +
+      failure.unit_name + ") lúc " + vn_time(zone, now) + " ngày " + vn_date(zone, now) + ".\n\n" +
+      "    Mã nhắc việc: " + failure.reminder_key + "\n" + "    Kênh: " + failure.channel + "\n" +
+      "    Lý do: " + failure.reason + "\n\n" +
+      (failure.disabled ? "Máy chủ nhận cho biết địa chỉ này không còn tồn tại (HTTP 410). Hệ "
+                          "thống đã ngừng gửi tới kênh " +
+                              failure.channel +
+                              " cho đến khi cấu hình của kênh này được thay đổi và nạp lại.\n\n"
+                        : std::string()) +
+      "Đề nghị kiểm tra, cập nhật địa chỉ của đơn vị trong cấu hình, nạp lại cấu "
+      "hình và chạy \"deadlined send-test --unit " +
+      failure.unit_id +
+      "\" để kiểm tra lại. Trong ngày, các lỗi tiếp theo của địa chỉ này không "
+      "được báo lại.\n";
   return per_channel(
       config, monitor, id, subject, {},
       [&](const Outbound& m) {
@@ -319,7 +329,8 @@ std::vector<Outbound> failure_report(const Config& config, const config::Unit& m
       },
       [&] {
         return codec::JsonObject()
-            .add("id", id)
+            .add("id", ids::webhook_id(id))
+            .add("key", id)
             .add("type", "delivery_failure")
             .add("address", failure.address)
             .add("channel", failure.channel)
@@ -347,7 +358,8 @@ std::vector<Outbound> test_outbound(const Config& config, const config::Unit& un
       [&](const Outbound& m) { return render_email(config, id, m.to, {}, subject, text, now); },
       [&] {
         return codec::JsonObject()
-            .add("id", id)
+            .add("id", ids::webhook_id(id))
+            .add("key", id)
             .add("type", "test")
             .add("unit", unit.id)
             .add("subject", subject)

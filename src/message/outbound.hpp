@@ -110,6 +110,7 @@ struct FailedDelivery {
   std::string unit_name;
   std::string reminder_key;
   std::string reason;
+  bool disabled = false;  ///< the receiver answered 410 Gone: the channel is disabled
 };
 
 /// The id of the day's report about `address`: "failure.YYYYMMDD.<16 hex digits>", so that

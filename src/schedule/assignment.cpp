@@ -14,7 +14,7 @@ std::optional<Role> role_in(const config::Task& task, const std::string& unit) {
 }
 
 std::variant<Assignment, UnknownAssignment> resolve(const config::Config& config,
-                                                    const ids::AssignmentId& id, Part part) {
+                                                    const ids::AssignmentId& id) {
   using Reason = UnknownAssignment::Reason;
   auto plan = std::find_if(config.plans.begin(), config.plans.end(),
                            [&](const config::Plan& p) { return p.id == id.plan; });
@@ -26,7 +26,6 @@ std::variant<Assignment, UnknownAssignment> resolve(const config::Config& config
   }
   // A unit unknown to the config has no part in any task (check ensures it).
   auto role = role_in(*task, id.unit);
-  if (!role && part == Part::any && config.find_unit(id.unit)) role = Role::responsible;
   if (!role) {
     return UnknownAssignment{Reason::not_assigned,
                              "unit '" + id.unit + "' has no part in task '" + id.task + "'"};

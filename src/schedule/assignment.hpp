@@ -27,17 +27,11 @@ struct UnknownAssignment {
   std::string message;
 };
 
-/// Whether the unit must have a part in the task: an operator's command requires it; a
-/// signed link, issued while it had one, is honoured after a reload took it off the task.
-enum class Part { required, any };
-
 /// The one lookup of an assignment that the CLI, the confirmation links and the calendar
-/// feeds share: the plan, the task, the unit (which, with Part::required, must carry out or
-/// coordinate the task) and the occurrence (a one-off task's due day YYYYMMDD, or the
-/// period). Without a part, `role` is responsible.
+/// feeds share: the plan, the task, the unit (which must carry out or coordinate the task)
+/// and the occurrence (a one-off task's due day YYYYMMDD, or the period).
 std::variant<Assignment, UnknownAssignment> resolve(const config::Config& config,
-                                                    const ids::AssignmentId& id,
-                                                    Part part = Part::required);
+                                                    const ids::AssignmentId& id);
 
 /// The unit's part in `task`; none when it has none.
 std::optional<Role> role_in(const config::Task& task, const std::string& unit);

@@ -61,6 +61,8 @@ std::vector<Delivery> deliveries_of(const Generation& generation, const schedule
       d.give_up_at = r.until + config.service.give_up_after;
       d.unit_id = r.unit->id;
       d.unit_name = r.unit->name;
+      d.lineage = r.assignment().to_string() + '|' + r.addressee().id + '|' +
+                  key.channel.to_string() + '|' + key.address;
       if (g + 1 == groups.size()) {
         d.outbound = std::move(outbound);  // the last group takes the message
       } else {

@@ -34,6 +34,10 @@ struct Delivery {
   bool is_report = false;
   std::string unit_id;
   std::string unit_name;
+  /// The stages of one assignment to one addressee through one channel (and address) share
+  /// it: a retry of a stage is dropped once a later stage of its lineage has been
+  /// delivered. Empty for a report.
+  std::string lineage;
 };
 
 /// Compute the reminders of an occurrence that has not begun (queued k_prepare_ahead before
@@ -52,6 +56,7 @@ struct SendDelivery {
   std::shared_ptr<const schedule::Reminder> reminder;
   std::shared_ptr<const Delivery> delivery;
   bool prepared = false;
+  bool retry = false;  ///< queued again after a failed attempt
 };
 /// Send a report to the Office (a failure report or the digest), as it is; kept across
 /// reloads.

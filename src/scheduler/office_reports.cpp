@@ -24,6 +24,7 @@ void OfficeReports::delivery_failed(const Job& job, const delivery::Outcome& out
   }
   message::FailedDelivery failure{address,     d.outbound.channel, d.unit_id,
                                   d.unit_name, d.outbound.id,      outcome.detail};
+  failure.disabled = outcome.gone;
   ids::ReportId report_id = message::failure_report_key(config, address, now);
   if (!reported_.insert(report_id.to_string()).second) return;
   spdlog::info("reporting the failure of {} to {} as {}", address, monitor->id,

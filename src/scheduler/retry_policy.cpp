@@ -17,7 +17,8 @@ std::chrono::seconds retry_delay(const config::ServiceConfig& service, int attem
 }
 
 Verdict decide(delivery::Outcome::Kind kind, int attempts, SysSeconds now, SysSeconds give_up_at,
-               bool stopping, const config::ServiceConfig& service, double jitter) {
+               bool stopping, const config::ServiceConfig& service, double jitter,
+               std::optional<std::chrono::seconds> retry_after) {
   using Kind = delivery::Outcome::Kind;
   switch (kind) {
     case Kind::delivered:
@@ -30,7 +31,9 @@ Verdict decide(delivery::Outcome::Kind kind, int attempts, SysSeconds now, SysSe
   if (stopping) return verdict::Abandon{};
   if (now >= give_up_at) return verdict::GiveUp{};
   auto left = std::chrono::duration_cast<std::chrono::seconds>(give_up_at - now);
-  return verdict::RetryAt{now + std::min(retry_delay(service, attempts, jitter), left)};
+  auto delay = retry_after ? std::clamp(*retry_after, std::chrono::seconds{1}, k_retry_after_max)
+                           : retry_delay(service, attempts, jitter);
+  return verdict::RetryAt{now + std::min(delay, left)};
 }
 
 }  // namespace deadlined::scheduler

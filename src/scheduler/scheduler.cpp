@@ -18,6 +18,11 @@ std::string describe(const std::vector<std::string>& to, const std::vector<std::
   return message::join_list(to) + (cc.empty() ? "" : " (cc " + message::join_list(cc) + ")");
 }
 
+bool is_retry(const Job& job) {
+  const auto* send = std::get_if<SendDelivery>(&job.work);
+  return send && send->retry;
+}
+
 class JournalStates final : public DeliveryStates {
  public:
   explicit JournalStates(journal::Journal& journal) : journal_(journal) {}
@@ -52,6 +57,7 @@ void Scheduler::load(std::shared_ptr<const config::Config> config,
   auto generation = std::make_shared<const Generation>(Generation{config, std::move(channels)});
   // Reading the journal may throw: the running schedule stays until the plan is made. The
   // prepared deliveries it replaces leave room for its own.
+  disabled_.reconcile(*config);
   Planner planner(generation, now, k_prepared_limit);
   JournalStates states(journal_);
   LoadPlan plan = planner.load(states);
@@ -154,7 +160,22 @@ void Scheduler::dispatch(const Job& job, SysSeconds now) {
                    }
                  },
                  [&](const SendDelivery& send) {
-                   if (!confirmed(*send.reminder)) start(job, now);
+                   if (confirmed(*send.reminder)) {
+                     if (send.retry) retry_ended(send.delivery->lineage);
+                     return;
+                   }
+                   if (send.retry && superseded(*send.delivery)) {
+                     const Delivery& d = *send.delivery;
+                     spdlog::info(
+                         "dropping the retry of {} via {}: a later stage has been "
+                         "delivered since",
+                         d.outbound.id, d.outbound.channel);
+                     journal_.mark_failed(d.record.key, now,
+                                          "superseded: a later stage was delivered", true);
+                     retry_ended(d.lineage);
+                     return;
+                   }
+                   start(job, now);
                  },
                  [&](const SendReport&) { start(job, now); },
                  [&](const DigestTick&) {
@@ -205,11 +226,20 @@ void Scheduler::start(Job job, SysSeconds now) {
   if (stopping_) return;
   const Delivery& d = *job.delivery();
   if (in_flight_.count(d.record.key)) return;
+  if (disabled_.disabled(d.outbound.channel)) {
+    // Nothing is recorded: once a reload enables the channel again, the catch-up sends
+    // the latest stage it missed.
+    spdlog::info("skip {} via {}: the channel is disabled (its receiver answered 410 Gone)",
+                 d.outbound.id, d.outbound.channel);
+    if (is_retry(job)) retry_ended(d.lineage);
+    return;
+  }
   // The attempt is recorded before the send waits for its turn or starts (a throw leaves
   // nothing held; the caller queues the job again): a restart takes up a send that was
   // waiting as well as one cut short.
   if (!journal_.mark_attempt(d.record, now)) {
     spdlog::debug("skip {}: already delivered or failed according to the journal", d.record.key);
+    if (is_retry(job)) retry_ended(d.lineage);
     return;
   }
   in_flight_.insert(d.record.key);
@@ -269,45 +299,69 @@ void Scheduler::record_outcome(Job job, delivery::Outcome outcome,
   // and a give-up needs none).
   int attempts = retryable && !stopping_ && now < d.give_up_at ? journal_.attempts(key) : 0;
   std::uniform_real_distribution<double> jitter(0.0, 1.0);
+  const bool was_retry = is_retry(job);
   Verdict verdict = decide(outcome.kind, attempts, now, d.give_up_at, stopping_,
-                           job.generation->config->service, jitter(random_));
-  std::visit(util::Overloaded{
-                 [&](verdict::Delivered) {
-                   ++stats.delivered;
-                   delivered.push_back(key);
-                   if (spdlog::should_log(spdlog::level::info)) {
-                     spdlog::info("delivered {} via {} to {}: {}", d.outbound.id,
-                                  d.outbound.channel, addresses_of(d), outcome.detail);
-                   }
-                 },
-                 [&](verdict::Abandon) {
-                   journal_.mark_failed(key, now, outcome.detail, false);
-                   spdlog::warn("abandoned {} via {} at shutdown; it stays pending: {}",
-                                d.outbound.id, d.outbound.channel, outcome.detail);
-                 },
-                 [&](verdict::RetryAt retry) {
-                   journal_.mark_failed(key, now, outcome.detail, false);
-                   ++stats.retries;
-                   spdlog::warn("attempt {} of {} via {} to {} failed: {}; retrying in {}s",
-                                attempts, d.outbound.id, d.outbound.channel, addresses_of(d),
-                                outcome.detail, (retry.at - now).count());
-                   // A retry stays across reloads.
-                   if (auto* send = std::get_if<SendDelivery>(&job.work)) send->prepared = false;
-                   job.at = retry.at;
-                   queue_.push(std::move(job));
-                 },
-                 [&](auto final_verdict) {
-                   constexpr bool gave_up =
-                       std::is_same_v<decltype(final_verdict), verdict::GiveUp>;
-                   ++stats.failed;
-                   journal_.mark_failed(key, now, outcome.detail, true);
-                   spdlog::error("{} {} via {} to {}: {}",
-                                 gave_up ? "giving up on" : "permanent failure of", d.outbound.id,
-                                 d.outbound.channel, addresses_of(d), outcome.detail);
-                   if (!d.is_report) reports_.delivery_failed(job, outcome, now);
-                 },
-             },
-             verdict);
+                           job.generation->config->service, jitter(random_), outcome.retry_after);
+  std::visit(
+      util::Overloaded{
+          [&](verdict::Delivered) {
+            ++stats.delivered;
+            delivered.push_back(key);
+            if (auto it = retrying_.find(d.lineage); it != retrying_.end()) {
+              auto& latest = it->second.latest_delivered;
+              if (!latest || *latest < d.record.scheduled_at) latest = d.record.scheduled_at;
+            }
+            if (spdlog::should_log(spdlog::level::info)) {
+              spdlog::info("delivered {} via {} to {}: {}", d.outbound.id, d.outbound.channel,
+                           addresses_of(d), outcome.detail);
+            }
+          },
+          [&](verdict::Abandon) {
+            journal_.mark_failed(key, now, outcome.detail, false);
+            spdlog::warn("abandoned {} via {} at shutdown; it stays pending: {}", d.outbound.id,
+                         d.outbound.channel, outcome.detail);
+          },
+          [&](verdict::RetryAt retry) {
+            journal_.mark_failed(key, now, outcome.detail, false);
+            ++stats.retries;
+            spdlog::warn("attempt {} of {} via {} to {} failed: {}; retrying in {}s", attempts,
+                         d.outbound.id, d.outbound.channel, addresses_of(d), outcome.detail,
+                         (retry.at - now).count());
+            // A retry stays across reloads.
+            if (auto* send = std::get_if<SendDelivery>(&job.work)) {
+              send->prepared = false;
+              if (!send->retry && !d.lineage.empty()) ++retrying_[d.lineage].retries;
+              send->retry = true;
+            }
+            job.at = retry.at;
+            queue_.push(std::move(job));
+          },
+          [&](auto final_verdict) {
+            constexpr bool gave_up = std::is_same_v<decltype(final_verdict), verdict::GiveUp>;
+            ++stats.failed;
+            journal_.mark_failed(key, now, outcome.detail, true);
+            spdlog::error("{} {} via {} to {}: {}",
+                          gave_up ? "giving up on" : "permanent failure of", d.outbound.id,
+                          d.outbound.channel, addresses_of(d), outcome.detail);
+            if (outcome.gone)
+              disabled_.disable(d.outbound.channel, *job.generation->config, now, outcome.detail);
+            if (!d.is_report) reports_.delivery_failed(job, outcome, now);
+          },
+      },
+      verdict);
+  // A retry that ends here (not queued again) no longer waits on its lineage.
+  if (was_retry && !std::holds_alternative<verdict::RetryAt>(verdict)) retry_ended(d.lineage);
+}
+
+bool Scheduler::superseded(const Delivery& d) const {
+  auto it = retrying_.find(d.lineage);
+  return it != retrying_.end() && it->second.latest_delivered &&
+         *it->second.latest_delivered > d.record.scheduled_at;
+}
+
+void Scheduler::retry_ended(const std::string& lineage) {
+  auto it = retrying_.find(lineage);
+  if (it != retrying_.end() && --it->second.retries <= 0) retrying_.erase(it);
 }
 
 }  // namespace deadlined::scheduler

@@ -17,6 +17,7 @@
 #include "config/config.hpp"
 #include "delivery/channel.hpp"
 #include "journal/journal.hpp"
+#include "scheduler/disabled_channels.hpp"
 #include "scheduler/job_queue.hpp"
 #include "scheduler/office_reports.hpp"
 #include "scheduler/send_lanes.hpp"
@@ -56,6 +57,10 @@ class Scheduler {
   /// once no send is in progress.
   void stop(std::function<void()> on_idle);
 
+  /// The webhooks disabled after a 410 Gone, by channel name.
+  const std::map<std::string, journal::DisabledChannel>& disabled_channels() const {
+    return disabled_.entries();
+  }
   /// Outcomes since start, per channel name.
   const std::map<std::string, ChannelStats>& stats() const { return stats_; }
 
@@ -86,6 +91,18 @@ class Scheduler {
   /// Records an outcome; a delivered one's key is added to `delivered`, for the caller to
   /// write with the others.
   void record_outcome(Job job, delivery::Outcome outcome, std::vector<std::string>& delivered);
+  /// Whether a retry of `delivery` has lost its point: a later stage of its lineage has been
+  /// delivered since it first failed.
+  bool superseded(const Delivery& delivery) const;
+  /// A retry of a stage of `lineage` has ended (delivered, failed or dropped).
+  void retry_ended(const std::string& lineage);
+
+  /// For each lineage with a retry queued: how many, and the time of the latest stage of it
+  /// delivered since.
+  struct Retrying {
+    int retries = 0;
+    std::optional<SysSeconds> latest_delivered;
+  };
 
   boost::asio::io_context& io_;
   journal::Journal& journal_;
@@ -95,6 +112,8 @@ class Scheduler {
   OfficeReports reports_{queue_};
   std::unordered_set<std::string> in_flight_;  // journal keys started and not yet recorded
   std::map<std::string, ChannelStats> stats_;
+  std::map<std::string, Retrying> retrying_;
+  DisabledChannels disabled_{journal_};
   std::vector<Send> unposted_;  // started in the current batch, handed on when it commits
   bool in_batch_ = false;
   bool stopping_ = false;

@@ -155,13 +155,30 @@ def reminder_key(plan: str, task: str, due: dt.datetime, stage: str, unit: str) 
     return f"{plan}.{task}.{occurrence}.{stage}.{unit}"
 
 
+def webhook_id(key: str) -> str:
+    """The webhook-id (and payload `id`) of the message whose readable key is `key`, as
+    docs/DELIVERY.md defines it: "msg_" and the first 32 hex digits of its SHA-256."""
+    return "msg_" + hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def webhook_key_of(request: Any) -> str:
+    """The readable key of a webhook request (its payload's `key`), after checking that its
+    webhook-id is dot-free, equals the payload's `id` and is derived from that key."""
+    body = json.loads(request.body)
+    msg_id = request.header("webhook-id")
+    if msg_id != body.get("id") or msg_id != webhook_id(body.get("key", "")) or "." in msg_id:
+        raise AssertionError(f"webhook-id {msg_id!r} does not match the payload's id "
+                             f"{body.get('id')!r} and key {body.get('key')!r}")
+    return body["key"]
+
+
 def vn_date(due: dt.datetime) -> str:
     """The due date as dd/mm/yyyy in the service time zone."""
     return due.astimezone(VN_TZ).strftime("%d/%m/%Y")
 
 
 def new_webhook_secret() -> str:
-    return "whsec_" + base64.b64encode(os.urandom(24)).decode("ascii")
+    return "whsec_" + base64.b64encode(os.urandom(32)).decode("ascii")
 
 
 def standard_webhook_signature(secret: str, msg_id: str, timestamp: str, body: bytes) -> str:
@@ -536,12 +553,15 @@ class HttpSink:
     Answers `statuses[i]` to the i-th request while there are any, then `status`, after
     sleeping `delay` seconds (the request is recorded when it has been read, before the
     sleep). Closes each connection after its answer unless `keep_alive`. `on_request`, if
-    given, is called with each request before it is answered.
+    given, is called with each request before it is answered; `reply_headers`, if given,
+    returns the extra headers [(name, value)] of the answer to a request.
     """
 
     def __init__(self, status: int = 200, statuses: Iterable[int] = (),
                  delay: float = 0.0, keep_alive: bool = False,
-                 on_request: Optional[Callable[["ReceivedRequest"], None]] = None) -> None:
+                 on_request: Optional[Callable[["ReceivedRequest"], None]] = None,
+                 reply_headers: Optional[Callable[["ReceivedRequest"], list]] = None) -> None:
+        self.reply_headers = reply_headers
         self.status = status
         self.delay = delay
         self.keep_alive = keep_alive
@@ -578,6 +598,8 @@ class HttpSink:
 
             def _read_body(self) -> bytes:
                 if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+                for name, value in sink.reply_headers(request) if sink.reply_headers else ():
+                    self.send_header(name, value)
                     chunks = []
                     while True:
                         size_line = self.rfile.readline()
@@ -646,6 +668,10 @@ class HangingRequest:
     body: bytes
     received_at: float  # the whole request has been read
     closed_at: Optional[float] = None  # the client closed the connection
+    def keys(self) -> list:
+        """The payload `key` of every request, in arrival order (see webhook_key_of)."""
+        return [webhook_key_of(r) for r in self.requests]
+
 
     def header(self, name: str) -> Optional[str]:
         name = name.lower()
@@ -798,6 +824,9 @@ class NotifySocket:
     """A unix datagram socket receiving sd_notify messages, one entry per line."""
 
     def __init__(self, path: Path) -> None:
+    def keys(self) -> list:
+        return [webhook_key_of(r) for r in self.requests]
+
         self.path = str(path)
         if os.path.exists(self.path):
             os.unlink(self.path)
@@ -1276,8 +1305,10 @@ class DaemonTestCase(unittest.TestCase, MailChecks):
 
     def http_sink(self, status: int = 200, statuses: Iterable[int] = (),
                   delay: float = 0.0, keep_alive: bool = False,
-                  on_request: Optional[Callable[[ReceivedRequest], None]] = None) -> HttpSink:
-        sink = HttpSink(status, statuses, delay, keep_alive, on_request).start()
+                  on_request: Optional[Callable[[ReceivedRequest], None]] = None,
+                  reply_headers: Optional[Callable[[ReceivedRequest], list]] = None
+                  ) -> HttpSink:
+        sink = HttpSink(status, statuses, delay, keep_alive, on_request, reply_headers).start()
         self.addCleanup(sink.stop)
         return sink
 

@@ -8,12 +8,15 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "config/loader.hpp"
 #include "delivery/channel.hpp"
+#include "delivery/channels.hpp"
 #include "journal/journal.hpp"
 #include "scheduler/scheduler.hpp"
 #include "support/load.hpp"
@@ -61,11 +64,17 @@ class ManualTimer final : public scheduler::Timer {
 /// (by default, and to an address without answers: delivered).
 class RecordingChannel final : public delivery::Channel {
  public:
+  explicit RecordingChannel(bool per_recipient = true) : per_recipient_(per_recipient) {}
   std::vector<delivery::Envelope> sent;
   std::map<std::string, std::deque<delivery::Outcome>> answers;
+  /// When set, answers first: by the message (its id), say.
+  std::function<std::optional<delivery::Outcome>(const delivery::Envelope&)> answer_by;
 
   delivery::Outcome send(const delivery::Envelope& envelope) override {
     sent.push_back(envelope);
+    if (answer_by) {
+      if (auto answer = answer_by(envelope)) return *answer;
+    }
     auto& queue = answers[envelope.recipients.front()];
     if (queue.empty()) return delivery::Outcome::delivered("250 OK");
     delivery::Outcome answer = queue.front();
@@ -74,26 +83,30 @@ class RecordingChannel final : public delivery::Channel {
   }
   // Runs on the caller's thread (the event loop), so that no thread is involved.
   bool asynchronous() const override { return true; }
-  bool per_recipient() const override { return true; }
+  bool per_recipient() const override { return per_recipient_; }
 
+  std::size_t sent_of(const std::string& id) const {
+    return static_cast<std::size_t>(
+        std::count_if(sent.begin(), sent.end(), [&](const auto& e) { return e.id == id; }));
+  }
   std::size_t sent_to(const std::string& address) const {
     return static_cast<std::size_t>(std::count_if(sent.begin(), sent.end(), [&](const auto& e) {
       return e.recipients == std::vector<std::string>{address};
     }));
   }
+
+ private:
+  bool per_recipient_;
 };
 
 /// The config, the journal, an injected channel and the scheduler on the manual clock.
 struct ManualRig {
-  explicit ManualRig(const std::string& plan, const std::string& service = "") {
+  /// `units` replaces the units vp, a and b (and may add [webhooks.hook]: its channel
+  /// is `hook`, recording, one delivery per message).
+  explicit ManualRig(const std::string& plan, const std::string& service = "",
+                     const std::string& units = test::k_units_vp_a_b) {
     dir.write("plans/p.toml", plan);
-    config = test::load_or_fail(dir.write(
-        "main.toml",
-        "[service]\nplans = [\"plans/*.toml\"]\ntimezone = \"UTC\"\nholiday_rules = \"none\"\n"
-        "workdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\nmonitor = \"vp\"\n" +
-            service +
-            "\n[email]\ntransport = \"maildir\"\nfrom = \"Văn phòng <vp@example.org>\"\n\n" +
-            test::k_units_vp_a_b));
+    config = test::load_or_fail(dir.write("main.toml", main_text(service, units)));
     journal = std::make_unique<journal::Journal>(config->service.state_dir / "journal.sqlite");
     auto timer_ptr = std::make_unique<ManualTimer>(io, now);
     timer = timer_ptr.get();
@@ -104,6 +117,9 @@ struct ManualRig {
     auto channel = std::make_unique<RecordingChannel>();
     email = channel.get();
     channels["email"] = std::move(channel);
+    auto webhook = std::make_unique<RecordingChannel>(false);
+    hook = webhook.get();
+    channels["webhook:hook"] = std::move(webhook);
     // Held here too: the jobs hold the set only while they are queued or in flight.
     channel_set = std::make_shared<delivery::ChannelSet>(std::move(channels));
     scheduler->load(config, channel_set);
@@ -115,6 +131,31 @@ struct ManualRig {
     workers.join();
   }
 
+  static std::string main_text(const std::string& service, const std::string& units) {
+    return "[service]\nplans = [\"plans/*.toml\"]\ntimezone = \"UTC\"\nholiday_rules = "
+           "\"none\"\nworkdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\nmonitor = "
+           "\"vp\"\n" +
+           service +
+           "\n[email]\ntransport = \"maildir\"\nfrom = \"Văn phòng <vp@example.org>\"\n\n" + units;
+  }
+  /// Reloads with `units` in place of the first configuration's (the channels stay).
+  void reload(const std::string& service, const std::string& units) {
+    config = test::load_or_fail(dir.write("main.toml", main_text(service, units)));
+    scheduler->load(config, channel_set);
+    drain();
+  }
+  /// Stops the scheduler and starts a new one on the same journal, as a restart does.
+  void restart() {
+    scheduler->stop([] {});
+    drain();
+    auto timer_ptr = std::make_unique<ManualTimer>(io, now);
+    timer = timer_ptr.get();
+    scheduler = std::make_unique<scheduler::Scheduler>(
+        io, workers, *journal, [this] { return now; }, std::move(timer_ptr),
+        std::chrono::milliseconds{0});
+    scheduler->load(config, channel_set);
+    drain();
+  }
   /// Runs every handler that is ready, until none is.
   void drain() {
     io.restart();
@@ -145,6 +186,7 @@ struct ManualRig {
   std::unique_ptr<journal::Journal> journal;
   ManualTimer* timer = nullptr;
   RecordingChannel* email = nullptr;
+  RecordingChannel* hook = nullptr;
   std::shared_ptr<delivery::ChannelSet> channel_set;
   std::unique_ptr<scheduler::Scheduler> scheduler;
 };
@@ -270,4 +312,101 @@ TEST_CASE("the digest goes to the Office at digest_time on working days only",
   rig.run_until(k_reminder_at + hours{4 * 24 + 1});
   CHECK(digests() ==
         std::vector<std::string>{"digest.20300110", "digest.20300111", "digest.20300114"});
+}
+
+namespace {
+
+/// The Office by email, and unit a by the webhook `hook` at `url`.
+std::string units_with_hook(const std::string& url) {
+  return "[webhooks.hook]\nurl = \"" + url +
+         "\"\n\n"
+         "[units.vp]\nname = \"Văn phòng\"\nemail = [\"vp@example.org\"]\n"
+         "[units.a]\nname = \"Phòng A\"\nwebhooks = [\"hook\"]\n";
+}
+
+const std::string k_two_stages =
+    "[plan]\nid = \"p\"\ntitle = \"Kế hoạch\"\n\n"
+    "[[task]]\nid = \"t\"\ntitle = \"Báo cáo\"\nresponsible = [\"a\"]\n"
+    "due = 2030-01-11\nleads = [\"3wd\", \"1d\"]\n";
+
+std::size_t reports_sent(const RecordingChannel& email) {
+  return static_cast<std::size_t>(std::count_if(email.sent.begin(), email.sent.end(), [](auto& e) {
+    return e.id.rfind("failure.", 0) == 0;
+  }));
+}
+
+}  // namespace
+
+TEST_CASE("a receiver's Retry-After sets when its delivery is tried again", "[scheduler][manual]") {
+  ManualRig rig(k_plan, "", units_with_hook("http://127.0.0.1:9/hook"));
+  int calls = 0;
+  rig.hook->answer_by = [&](const delivery::Envelope&) -> std::optional<delivery::Outcome> {
+    if (++calls == 1) return delivery::classify_http_status(503, seconds{300});
+    return std::nullopt;  // delivered
+  };
+  rig.run_until(k_reminder_at);
+  CHECK(rig.hook->sent.size() == 1);
+  // Our own backoff would try again after 30-36 s; the receiver asked for 300.
+  rig.run_until(k_reminder_at + seconds{299});
+  CHECK(rig.hook->sent.size() == 1);
+  rig.run_until(k_reminder_at + seconds{300});
+  CHECK(rig.hook->sent.size() == 2);
+  CHECK(rig.state("p.t.20300111.1d.a/webhook:hook") == journal::State::delivered);
+}
+
+TEST_CASE("a 410 Gone disables the webhook until a reload changes it, across a restart",
+          "[scheduler][manual]") {
+  const std::string url = "http://127.0.0.1:9/hook";
+  ManualRig rig(k_two_stages, "", units_with_hook(url));
+  rig.hook->answer_by = [](const delivery::Envelope&) -> std::optional<delivery::Outcome> {
+    return delivery::classify_http_status(410);
+  };
+  rig.run_until(k_reminder_at - hours{24});
+  CHECK(rig.hook->sent_of("p.t.20300111.3wd.a") == 1);
+  CHECK(rig.state("p.t.20300111.3wd.a/webhook:hook") == journal::State::failed);
+  CHECK(rig.scheduler->disabled_channels().count("webhook:hook") == 1);
+  REQUIRE(rig.journal->disabled_channels().size() == 1);
+  CHECK(rig.journal->disabled_channels().front().channel == "webhook:hook");
+  CHECK(reports_sent(*rig.email) == 1);  // the Office is told
+
+  // The next stage is not sent to it, nor recorded; the Office is not told again.
+  rig.run_until(k_reminder_at + hours{1});
+  CHECK(rig.hook->sent.size() == 1);
+  CHECK_FALSE(rig.state("p.t.20300111.1d.a/webhook:hook"));
+  CHECK(reports_sent(*rig.email) == 1);
+
+  // A reload that leaves the webhook as it was, and a restart, keep it disabled.
+  rig.reload("", units_with_hook(url));
+  rig.restart();
+  rig.run_until(k_reminder_at + hours{2});
+  CHECK(rig.hook->sent.size() == 1);
+  CHECK(rig.scheduler->disabled_channels().count("webhook:hook") == 1);
+
+  // A reload that changes it enables it again, and the stage it missed is caught up.
+  rig.hook->answer_by = nullptr;
+  rig.reload("", units_with_hook(url + "/v2"));
+  CHECK(rig.scheduler->disabled_channels().empty());
+  CHECK(rig.journal->disabled_channels().empty());
+  CHECK(rig.hook->sent_of("p.t.20300111.1d.a") == 1);
+  CHECK(rig.state("p.t.20300111.1d.a/webhook:hook") == journal::State::delivered);
+}
+
+TEST_CASE("a retry of a stage is dropped once a later stage of it has been delivered",
+          "[scheduler][manual]") {
+  ManualRig rig(k_two_stages, "retry_max = \"10m\"\n", units_with_hook("http://127.0.0.1:9/h"));
+  // The receiver is slow with the first stage only (it times out, say), and takes the next.
+  rig.hook->answer_by = [](const delivery::Envelope& e) -> std::optional<delivery::Outcome> {
+    if (e.id == "p.t.20300111.3wd.a") return delivery::Outcome::retryable("timed out");
+    return std::nullopt;
+  };
+  rig.run_until(k_reminder_at);
+  CHECK(rig.state("p.t.20300111.1d.a/webhook:hook") == journal::State::delivered);
+  std::size_t tries = rig.hook->sent_of("p.t.20300111.3wd.a");
+  CHECK(tries > 10);  // retried every 10 minutes for a day
+  rig.run_until(k_reminder_at + hours{3});
+  CHECK(rig.hook->sent_of("p.t.20300111.3wd.a") == tries);
+  CHECK(rig.state("p.t.20300111.3wd.a/webhook:hook") == journal::State::failed);
+  CHECK(reports_sent(*rig.email) == 0);  // dropped, not a failure to report
+  // The later stage itself is not affected.
+  CHECK(rig.hook->sent_of("p.t.20300111.1d.a") == 1);
 }

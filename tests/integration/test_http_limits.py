@@ -113,6 +113,46 @@ class HttpLimitsTest(DaemonTestCase):
         self.check_bounded(d, b"GET /healthz HTTP/1.1\r\nX-Long: ", b"c", "header")
         d.stop()
 
+    def raw(self, request: bytes) -> bytes:
+        """The whole answer to `request` (the daemon closes after each)."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as s:
+            s.sendall(request)
+            out = b""
+            while chunk := s.recv(65536):
+                out += chunk
+            return out
+
+    def test_head_and_the_journal_size(self):
+        d = self.start()
+        harness.wait_until(lambda: self.healthz() == 200, 15, desc="the listener", daemons=[d])
+        # HEAD wherever GET works: the same status and Content-Length, and no body.
+        for path in (b"/healthz", b"/metrics"):
+            get = self.raw(b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+            head = self.raw(b"HEAD " + path + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+            get_head, get_body = get.split(b"\r\n\r\n", 1)
+            head_head, head_body = head.split(b"\r\n\r\n", 1)
+            self.assertEqual(head_head.split(b"\r\n")[0], b"HTTP/1.1 200 OK", head)
+            lengths = [[line for line in h.split(b"\r\n") if line.lower().startswith(
+                b"content-length:")] for h in (get_head, head_head)]
+            if path == b"/healthz":
+                self.assertEqual(lengths[0], lengths[1], f"{path}: {head_head!r}")
+            self.assertTrue(lengths[1], f"{path}: HEAD has a Content-Length")
+            self.assertEqual(head_body, b"", f"{path}: HEAD sends no body")
+            self.assertTrue(get_body, f"{path}: GET does")
+        # "/" leads to the status page.
+        root = self.raw(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        self.assertTrue(root.startswith(b"HTTP/1.1 303"), root[:80])
+        self.assertIn(b"/status\r\n", root)
+        # The journal's size counts its write-ahead log, where recent writes are.
+        journal = self.ws.state_dir / "journal.sqlite"
+        wal = journal.with_name("journal.sqlite-wal")
+        metrics = self.raw(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").decode()
+        reported = [int(line.split()[1]) for line in metrics.splitlines()
+                    if line.startswith("deadlined_journal_size_bytes ")]
+        self.assertGreater(wal.stat().st_size, 0, "the WAL holds the schema's writes")
+        self.assertEqual(reported, [journal.stat().st_size + wal.stat().st_size], metrics)
+        d.stop()
+
 
 if __name__ == "__main__":
     harness.main()

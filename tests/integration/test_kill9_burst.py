@@ -54,12 +54,12 @@ class Kill9BurstTest(DaemonTestCase):
         boundary = sink.count()
 
         second = self.start_daemon()
-        harness.wait_until(lambda: expected <= set(sink.ids()), 40, daemons=[second],
+        harness.wait_until(lambda: expected <= set(sink.keys()), 40, daemons=[second],
                            desc=f"all {N_UNITS} ids received")
         final = sink.count()
         harness.assert_holds(lambda: sink.count() == final, 3, desc="nothing more arrives")
 
-        ids = sink.ids()
+        ids = sink.keys()
         run1, run2 = ids[:boundary], ids[boundary:]
         self.assertEqual(set(ids), expected, "received ids == expected ids")
         self.assertEqual(len(run1), len(set(run1)), "the killed daemon sent no id twice")

@@ -63,9 +63,9 @@ class LateCatchUpTest(DaemonTestCase):
                             f"Subject starts with {LATE_PREFIX!r}: {subjects}")
 
         req = chat.requests[0]
-        self.assertEqual(req.header("webhook-id"), key_w)
+        self.assertEqual(req.header("webhook-id"), harness.webhook_id(key_w))
         body = json.loads(req.body)
-        self.assertEqual(body["id"], key_w)
+        self.assertEqual(body["key"], key_w)
         self.assertEqual(body["stage"], "3665s")
         self.assertIs(body["late"], True)
         self.assertTrue(body["subject"].startswith(LATE_PREFIX), body["subject"])

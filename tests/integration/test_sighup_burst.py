@@ -50,7 +50,7 @@ class SighupBurstTest(DaemonTestCase):
         self.assertLess(before2, N, "the burst was over before SIGHUP 2; the test proves "
                                     "nothing about queued deliveries")
 
-        harness.wait_until(lambda: set(expected) <= set(sink.ids()), 30, daemons=[d],
+        harness.wait_until(lambda: set(expected) <= set(sink.keys()), 30, daemons=[d],
                            desc=f"all {N} ids received")
 
         def all_delivered():
@@ -63,7 +63,7 @@ class SighupBurstTest(DaemonTestCase):
         harness.assert_holds(lambda: sink.count() == N, 3 * RECEIVER_DELAY,
                              desc=f"exactly {N} requests (no duplicate after the burst)")
 
-        ids = Counter(sink.ids())
+        ids = Counter(sink.keys())
         dupes = {k: n for k, n in ids.items() if n != 1}
         self.assertEqual(dupes, {}, "ids received more than once")
         self.assertEqual(ids, Counter({k: 1 for k in expected}),

@@ -35,16 +35,16 @@ class SigtermBurstTest(DaemonTestCase):
         first.stop(timeout=12)  # asserts exit code 0 within 12 s, and STOPPING=1
         stopped_in = time.monotonic() - term_at
         time.sleep(0.3)
-        in_flight = {r.header("webhook-id") for r in sink.requests if r.received_at < term_at}
+        in_flight = {harness.webhook_key_of(r) for r in sink.requests if r.received_at < term_at}
         run1 = sink.count()
         self.assertLess(run1, N, "the burst was over before SIGTERM; the test proves nothing")
-        started_after_term = [r.header("webhook-id") for r in sink.requests[:run1]
+        started_after_term = [harness.webhook_key_of(r) for r in sink.requests[:run1]
                               if r.received_at > term_at + 0.5]
         self.assertEqual(started_after_term, [],
                          "no delivery may start after SIGTERM (queued ones are abandoned)")
 
         second = self.start_daemon()
-        harness.wait_until(lambda: set(expected) <= set(sink.ids()), 45, daemons=[second],
+        harness.wait_until(lambda: set(expected) <= set(sink.keys()), 45, daemons=[second],
                            desc=f"all {N} ids received")
         keys = {harness.webhook_journal_key(k, h) for k, h in expected.items()}
 
@@ -56,7 +56,7 @@ class SigtermBurstTest(DaemonTestCase):
                            desc="every journal row delivered")
         second.stop(timeout=12)
 
-        ids = sink.ids()
+        ids = sink.keys()
         self.assertEqual(set(ids), set(expected), "every id arrives, and only those")
         resent = in_flight & set(ids[run1:])
         self.assertEqual(resent, set(),

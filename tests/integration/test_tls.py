@@ -65,7 +65,7 @@ class TlsWebhookTest(DaemonTestCase):
 
         self.assertEqual([r.path for r in https.requests], ["/lax"],
                          "only the opted-out webhook reaches the receiver")
-        self.assertEqual(Counter(https.ids()), Counter({k_lax: 1}))
+        self.assertEqual(Counter(https.keys()), Counter({k_lax: 1}))
         failed = [e for ok, e in https.handshakes if not ok]
         self.assertTrue(failed, f"the receiver saw no failed TLS handshake: "
                                 f"{https.handshakes}")

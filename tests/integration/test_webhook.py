@@ -42,7 +42,10 @@ class WebhookTest(DaemonTestCase):
         msg_id = req.header("webhook-id")
         ts = req.header("webhook-timestamp")
         sig = req.header("webhook-signature")
-        self.assertEqual(msg_id, key, "webhook-id")
+        # Standard Webhooks joins id, timestamp and body with '.': the id holds none. It is
+        # derived from the readable key, which the payload carries as `key`.
+        self.assertRegex(msg_id or "", r"^msg_[0-9a-f]{32}$", "webhook-id is dot-free")
+        self.assertEqual(msg_id, harness.webhook_id(key), "webhook-id")
         self.assertIsNotNone(ts, "webhook-timestamp missing")
         self.assertRegex(ts, r"^\d+$", "webhook-timestamp is unix seconds")
         self.assertLess(abs(int(ts) - time.time()), 60, f"webhook-timestamp {ts} vs now")
@@ -60,6 +63,7 @@ class WebhookTest(DaemonTestCase):
                   "late"):
             self.assertIn(k, body, f"JSON key {k!r} missing: {body}")
         self.assertEqual(body["id"], msg_id)
+        self.assertEqual(body["key"], key, "the readable key is the payload's key")
         self.assertEqual(body["type"], "reminder")
         self.assertEqual(body["stage"], "2h")
         self.assertEqual(body["plan"], "p1")

@@ -26,7 +26,7 @@ class WebhookKeepAliveTest(DaemonTestCase):
         seen_at_arrival = {}
 
         def journal_state(request):
-            key = harness.webhook_journal_key(request.header("webhook-id"), "hook")
+            key = harness.webhook_journal_key(harness.webhook_key_of(request), "hook")
             row = harness.journal_rows(self.ws.state_dir).get(key)
             seen_at_arrival[key] = row["state"] if row else None
 
@@ -39,9 +39,9 @@ class WebhookKeepAliveTest(DaemonTestCase):
         expected = {harness.reminder_key("p1", "dong-loat", due, "2h", u) for u in units}
 
         d = self.start_daemon()
-        harness.wait_until(lambda: expected <= set(sink.ids()), 20, daemons=[d],
+        harness.wait_until(lambda: expected <= set(sink.keys()), 20, daemons=[d],
                            desc=f"all {N} ids received")
-        ids = Counter(sink.ids())
+        ids = Counter(sink.keys())
         self.assertEqual({k: 1 for k in expected}, dict(ids), "each id exactly once")
 
         connections = {r.peer for r in sink.requests}

@@ -53,7 +53,7 @@ class WebhookPermanentFailureTest(DaemonTestCase):
         harness.assert_holds(lambda: hook.count() == 2 and smtp.count() == 1, 8,
                              desc="no retry of a 400 and no second report")
 
-        self.assertEqual(Counter(hook.ids()), Counter({k1: 1, k2: 1}),
+        self.assertEqual(Counter(hook.keys()), Counter({k1: 1, k2: 1}),
                          "one POST per reminder")
         self.assertEqual(len(smtp.mails), 1, "only the report reaches the mail server")
         self.check_failure_report(reports[0], address=url, unit_name=UNIT_NAME, key=k1,

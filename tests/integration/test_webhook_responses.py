@@ -249,7 +249,7 @@ class WebhookResponsesTest(DaemonTestCase):
         harness.wait_until(lambda: big.count() >= 1, 15, daemons=[d],
                            desc="the POST at the huge-body receiver")
         req = big.requests[0]
-        self.assertEqual(req.header("webhook-id"), key)
+        self.assertEqual(req.header("webhook-id"), harness.webhook_id(key))
 
         def row():
             return harness.journal_rows(self.ws.state_dir).get(jkey)
@@ -291,7 +291,7 @@ class WebhookResponsesTest(DaemonTestCase):
         harness.wait_until(lambda: drip.count() >= 1, 15, daemons=[d],
                            desc="the POST at the drip-feeding receiver")
         first = drip.requests[0]
-        self.assertEqual(first.header("webhook-id"), key_d)
+        self.assertEqual(first.header("webhook-id"), harness.webhook_id(key_d))
         good.wait_count(1, max(0.5, fire + 10 - time.monotonic()), daemons=[d])
         harness.wait_until(lambda: first.closed_at is not None,
                            max(0.5, first.received_at + 4.5 - time.monotonic()),
@@ -302,7 +302,7 @@ class WebhookResponsesTest(DaemonTestCase):
                              f"the drip-fed attempt was abandoned after {held:.2f}s "
                              f"(timeout 2s)")
 
-        self.assertEqual(good.ids(), [key_g])
+        self.assertEqual(good.keys(), [key_g])
         late = good.requests[0].received_at - fire
         self.assertLess(late, 3.0, f"the healthy webhook arrived {late:.2f}s after its time")
 

@@ -41,18 +41,19 @@ class WebhookRetryTest(DaemonTestCase):
         harness.assert_holds(lambda: sink.count() == 3, 5, desc="no POST after the 200")
         reqs = sink.requests
         self.assertEqual([r.status for r in reqs], [503, 503, 200])
-        self.assertEqual([r.header("webhook-id") for r in reqs], [key] * 3,
-                         "every attempt carries the reminder key as webhook-id")
+        self.assertEqual([r.header("webhook-id") for r in reqs], [harness.webhook_id(key)] * 3,
+                         "every attempt carries the webhook-id of the reminder key")
         bodies = []
         for r in reqs:
             ts = r.header("webhook-timestamp")
             sig = r.header("webhook-signature") or ""
             self.assertRegex(ts or "", r"^\d+$", "webhook-timestamp")
-            expected = harness.standard_webhook_signature(secret, key, ts, r.body)
+            expected = harness.standard_webhook_signature(secret, harness.webhook_id(key), ts,
+                                                          r.body)
             self.assertTrue(any(hmac.compare_digest(c, expected) for c in sig.split()),
                             f"signature {sig!r} does not verify (expected {expected!r})")
             body = json.loads(r.body)
-            self.assertEqual(body["id"], key)
+            self.assertEqual(body["key"], key)
             bodies.append(body)
         for b in bodies[1:]:
             self.assertEqual(b, bodies[0], "a retry sends the same payload")

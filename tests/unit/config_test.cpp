@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "codec/base64.hpp"
 #include "config/lead.hpp"
 #include "config/loader.hpp"
 #include "support/temp_dir.hpp"
@@ -207,9 +208,9 @@ TEST_CASE("secrets that cannot be read are errors that never show the secret", "
                      "url = \"http://127.0.0.1:1/hook\"\n"  // 19
                      "secret_file = \"missing-secret\"\n"   // 20
                      "\n"
-                     "[webhooks.ops]\n"                              // 22
-                     "url = \"ftp://example.org/\"\n"                // 23
-                     "secret_env = \"DEADLINED_TEST_BAD_SECRET\"\n"  // 24
+                     "[webhooks.ops]\n"                                        // 22
+                     "url = \"ftp://user:SeCrEtPw@example.org/?token=t0k\"\n"  // 23
+                     "secret_env = \"DEADLINED_TEST_BAD_SECRET\"\n"            // 24
                      "\n"
                      "[webhooks.none]\n"                         // 26
                      "url = \"https://example.org/\"\n"          // 27
@@ -222,8 +223,8 @@ TEST_CASE("secrets that cannot be read are errors that never show the secret", "
   CHECK(errors[0] == "main.toml:20:15: error: cannot read secret_file '" + dir.path().string() +
                          "/missing-secret': No such file or directory");
   CHECK(errors[1] ==
-        "main.toml:23:7: error: invalid webhook url 'ftp://example.org/': expected "
-        "http:// or https://");
+        "main.toml:23:7: error: invalid webhook url 'ftp://REDACTED@example.org/?REDACTED': "
+        "expected http:// or https://");
   CHECK(errors[2] ==
         "main.toml:24:14: error: the secret of [webhooks.ops] must be 'whsec_' followed by base64");
   CHECK(errors[3] ==
@@ -300,7 +301,8 @@ TEST_CASE("hostile plan files: binary, oversized, a folder, a symlink loop", "[c
 
 TEST_CASE("secrets from systemd credentials", "[config]") {
   TempDir dir;
-  dir.write("credentials/hook", "whsec_" + std::string("c2VjcmV0LWtleQ==") + "\n");
+  // base64 of "a-secret-key-of-32-bytes-length!", 32 bytes.
+  dir.write("credentials/hook", "whsec_YS1zZWNyZXQta2V5LW9mLTMyLWJ5dGVzLWxlbmd0aCE=\n");
   std::string main = k_main +
                      "webhooks = [\"chat\"]\n"
                      "[webhooks.chat]\n"
@@ -311,7 +313,22 @@ TEST_CASE("secrets from systemd credentials", "[config]") {
   auto result = load_config(dir.write("main.toml", main));
   ::unsetenv("CREDENTIALS_DIRECTORY");
   REQUIRE(result.config);
-  CHECK(result.config->webhooks.at("chat").secret.value == "secret-key");
+  CHECK(result.config->webhooks.at("chat").secret.value == "a-secret-key-of-32-bytes-length!");
+
+  // Standard Webhooks keys are 24 to 64 bytes: 23 are refused, where the secret is named.
+  dir.write("credentials/hook", "whsec_" + deadlined::codec::base64_encode(std::string(23, 'k')) + "\n");
+  ::setenv("CREDENTIALS_DIRECTORY", (dir.path() / "credentials").c_str(), 1);
+  auto short_key = load_config(dir.path() / "main.toml");
+  dir.write("credentials/hook", "whsec_" + deadlined::codec::base64_encode(std::string(24, 'k')) + "\n");
+  auto shortest = load_config(dir.path() / "main.toml");
+  ::unsetenv("CREDENTIALS_DIRECTORY");
+  CHECK_FALSE(short_key.config);
+  CHECK(messages(short_key.diagnostics, dir).front() ==
+        std::string{
+            "main.toml:19:21: error: the secret of [webhooks.chat] decodes to 23 bytes; it must be "
+            "at least 24 random bytes (Standard Webhooks), e.g. whsec_ and the base64 of 32"});
+  REQUIRE(shortest.config);
+  CHECK(shortest.config->webhooks.at("chat").secret.value == std::string(24, 'k'));
 
   auto without = load_config(dir.path() / "main.toml");
   CHECK(messages(without.diagnostics, dir).front() ==

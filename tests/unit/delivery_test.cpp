@@ -55,6 +55,42 @@ TEST_CASE("HTTP statuses are classified as Alertmanager does", "[delivery]") {
   CHECK(delivery::classify_http_status(503).detail == "HTTP 503");
 }
 
+TEST_CASE("Retry-After on 429 and 503 sets the next attempt, 410 marks the endpoint gone",
+          "[delivery]") {
+  using std::chrono::seconds;
+  for (long status : {429L, 503L}) {
+    auto out = delivery::classify_http_status(status, seconds{300});
+    CHECK(out.kind == Outcome::Kind::retryable);
+    CHECK(out.retry_after == seconds{300});
+    CHECK(out.detail == "HTTP " + std::to_string(status) + " (Retry-After 300s)");
+  }
+  // RFC 9110 gives Retry-After its meaning on 503 and 3xx, RFC 6585 on 429: a 500 or 502
+  // with one is retried on our own backoff.
+  CHECK_FALSE(delivery::classify_http_status(500, seconds{300}).retry_after);
+  CHECK_FALSE(delivery::classify_http_status(503).retry_after);
+  CHECK_FALSE(delivery::classify_http_status(404).gone);
+  auto gone = delivery::classify_http_status(410);
+  CHECK(gone.kind == Outcome::Kind::permanent);
+  CHECK(gone.gone);
+}
+
+TEST_CASE("Retry-After values: delay-seconds or any of the three HTTP-date formats", "[delivery]") {
+  using std::chrono::seconds;
+  // Sun, 06 Nov 1994 08:49:37 GMT, RFC 9110's example.
+  const std::time_t now = 784111777 - 120;
+  CHECK(delivery::parse_retry_after("300", now) == seconds{300});
+  CHECK(delivery::parse_retry_after(" 0 ", now) == seconds{0});
+  CHECK(delivery::parse_retry_after("99999999999999", now) == seconds{86400});
+  CHECK(delivery::parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now) == seconds{120});
+  CHECK(delivery::parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", now) == seconds{120});
+  CHECK(delivery::parse_retry_after("Sun Nov  6 08:49:37 1994", now) == seconds{120});
+  // A date already past asks for no wait.
+  CHECK(delivery::parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now + 600) == seconds{0});
+  CHECK_FALSE(delivery::parse_retry_after("", now));
+  CHECK_FALSE(delivery::parse_retry_after("-5", now));
+  CHECK_FALSE(delivery::parse_retry_after("soon", now));
+}
+
 TEST_CASE("SMTP replies: 4xx retry, 5xx permanent", "[delivery]") {
   CHECK(delivery::classify_smtp_reply(250).kind == Outcome::Kind::delivered);
   CHECK(delivery::classify_smtp_reply(421).kind == Outcome::Kind::retryable);

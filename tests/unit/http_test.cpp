@@ -24,7 +24,8 @@ class FakeBackend final : public http::Backend {
                    "from = \"Văn phòng <vp@example.org>\"\n\n[http]\npublic_url = "
                    "\"https://deadlined.example.gov.vn/\"\nsecret_file = \"secret\"\n\n"
                    "[units.a]\nname = \"Phòng <A>\"\nemail = [\"a@example.org\"]\n\n"
-                   "[units.b]\nname = \"Phòng B\"\nemail = [\"b@example.org\"]\n"));
+                   "[units.b]\nname = \"Phòng B\"\nemail = [\"b@example.org\"]\n\n"
+                   "[units.c]\nname = \"Phòng C\"\nemail = [\"c@example.org\"]\n"));
     REQUIRE(loaded.config);
     config_ = loaded.config;
     journal_ = std::make_unique<journal::Journal>(dir_.path() / "journal.sqlite");
@@ -141,6 +142,11 @@ TEST_CASE("forged, cross-unit, expired and cross-site requests are refused", "[h
   CHECK(get(backend, "/ack/p.t.2026-Q3.a").status == 404);
   CHECK(get(backend, "/ack/" + backend.token("a", 1780000000)).status == 410);
   CHECK(get(backend, "/ack/" + backend.token("nobody")).status == 404);
+  // A unit the config knows, with no part in the task: refused, as `deadlined ack` does.
+  CHECK(get(backend, "/ack/" + backend.token("c")).status == 404);
+  CHECK(post(backend, "/ack/" + backend.token("c"), "csrf=x", "https://deadlined.example.gov.vn")
+            .status == 404);
+  CHECK(backend.journal().history({"p", "t", "2026-Q3", "c"}).empty());
   std::string target = "/ack/" + token_a;
   std::string csrf = csrf_of(get(backend, target).body);
   CHECK(post(backend, target, "note=x").status == 403);
@@ -165,14 +171,29 @@ TEST_CASE("health, metrics, unknown paths and methods", "[http]") {
   CHECK(metrics.body.find("deadlined_queue_size 3\n") != std::string::npos);
   CHECK(metrics.body.find("# TYPE deadlined_journal_size_bytes gauge\n") != std::string::npos);
   CHECK(get(backend, "/../../etc/passwd").status == 404);
-  CHECK(get(backend, "/").status == 404);
+  auto root = get(backend, "/");
+  CHECK(root.status == 303);
+  CHECK(header(root, "Location") == "https://deadlined.example.gov.vn/status");
   http::Request put;
   put.method = "PUT";
   put.target = "/ack/x";
   auto r = http::handle(backend, put);
   CHECK(r.status == 405);
-  CHECK(header(r, "Allow") == "GET, POST");
-  CHECK(post(backend, "/metrics", "").status == 405);
+  CHECK(header(r, "Allow") == "GET, HEAD, POST");
+  auto refused = post(backend, "/metrics", "");
+  CHECK(refused.status == 405);
+  CHECK(header(refused, "Allow") == "GET, HEAD");
+  // HEAD is answered wherever GET is (the server then sends the head only).
+  for (const std::string& path :
+       std::vector<std::string>{"/healthz", "/metrics", "/ack/" + backend.token("a"), "/"}) {
+    http::Request head;
+    head.method = "HEAD";
+    head.target = path;
+    auto as_get = get(backend, path);
+    auto answer = http::handle(backend, head);
+    CHECK(answer.status == as_get.status);
+    CHECK(answer.body.size() == as_get.body.size());
+  }
 }
 
 TEST_CASE("a browser that hides the origin of a same-origin form can still confirm",
@@ -192,4 +213,40 @@ TEST_CASE("a browser that hides the origin of a same-origin form can still confi
   request.headers["sec-fetch-site"] = "same-origin";
   CHECK(http::handle(backend, request).status == 303);
   CHECK(backend.journal().is_confirmed(k_a));
+}
+
+TEST_CASE("a confirmation POST replayed after the Office reopened the task is refused",
+          "[http][ack]") {
+  FakeBackend backend;
+  std::string target = "/ack/" + backend.token("a");
+  const std::string origin = "https://deadlined.example.gov.vn";
+  std::string csrf = csrf_of(get(backend, target).body);
+  CHECK(post(backend, target, "csrf=" + csrf, origin).status == 303);
+  REQUIRE(backend.journal().is_confirmed(k_a));
+  backend.journal().record({k_a, false, backend.now_, "cli:vp", "cli", "thiếu phụ lục"});
+  // The captured request, sent again: its token belongs to the state before the reopening.
+  CHECK(post(backend, target, "csrf=" + csrf, origin).status == 403);
+  CHECK_FALSE(backend.journal().is_confirmed(k_a));
+  // The page, opened again, confirms.
+  std::string fresh = csrf_of(get(backend, target).body);
+  CHECK(fresh != csrf);
+  CHECK(post(backend, target, "csrf=" + fresh, origin).status == 303);
+  CHECK(backend.journal().is_confirmed(k_a));
+  CHECK(backend.journal().history(k_a).size() == 3);
+}
+
+TEST_CASE("a note that is not UTF-8 is refused, and nothing is recorded", "[http][ack]") {
+  FakeBackend backend;
+  std::string target = "/ack/" + backend.token("a");
+  const std::string origin = "https://deadlined.example.gov.vn";
+  std::string csrf = csrf_of(get(backend, target).body);
+  // A lone continuation byte, an overlong '/', a surrogate, a truncated sequence.
+  for (const char* note : {"S%80", "%C0%AF", "%ED%A0%80", "B%C3"}) {
+    auto r = post(backend, target, "csrf=" + csrf + "&note=" + note, origin);
+    CHECK(r.status == 400);
+    CHECK(r.body.find("Ghi chú không hợp lệ") != std::string::npos);
+  }
+  CHECK(backend.journal().history(k_a).empty());
+  CHECK(post(backend, target, "csrf=" + csrf + "&note=S%E1%BB%91+45%2FBC", origin).status == 303);
+  CHECK(backend.journal().history(k_a).at(0).note == "Số 45/BC");
 }

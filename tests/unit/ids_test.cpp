@@ -91,3 +91,17 @@ TEST_CASE("delivery keys keep the format journals hold", "[ids]") {
   CHECK_FALSE(DeliveryKey::parse("p.t.o.u/email"));
   CHECK_FALSE(DeliveryKey::parse("p.t.o.s.u/email:"));
 }
+
+TEST_CASE("the webhook-id is msg_ and 32 hex digits of the key's SHA-256, free of dots", "[ids]") {
+  // The value is checked against a published digest below, and against Python's hashlib
+  // in the integration tests (harness.webhook_id).
+  std::string id = webhook_id("p.t.20300111.1d.a");
+  REQUIRE(id.size() == 4 + 32);
+  CHECK(id.rfind("msg_", 0) == 0);
+  CHECK(id.find('.') == std::string::npos);
+  CHECK(id.find_first_not_of("0123456789abcdef", 4) == std::string::npos);
+  CHECK(webhook_id("p.t.20300111.1d.a") == id);  // stable
+  CHECK(webhook_id("p.t.20300111.1d.b") != id);
+  // The SHA-256 of "abc" (FIPS 180-2, appendix B.1) begins ba7816bf8f01cfea414140de5dae2223.
+  CHECK(webhook_id("abc") == "msg_ba7816bf8f01cfea414140de5dae2223");
+}

@@ -146,7 +146,8 @@ TEST_CASE("a batch of writes is seen by others only once committed, and a rollba
   CHECK(reader.count(State::pending) == 202);
 }
 
-TEST_CASE("a version 2 journal is migrated to version 3 with every row kept", "[journal]") {
+TEST_CASE("a version 2 journal is migrated to the current version with every row kept",
+          "[journal]") {
   test::TempDir dir;
   auto path = dir.path() / "journal.sqlite";
   auto sql = [&](sqlite3* db, const char* text) {
@@ -200,7 +201,8 @@ TEST_CASE("a version 2 journal is migrated to version 3 with every row kept", "[
     sqlite3_finalize(s);
     return out;
   };
-  CHECK(scalar("PRAGMA user_version") == "3");
+  CHECK(scalar("PRAGMA user_version") == "4");
+  CHECK(scalar("SELECT count(*) FROM disabled_channels") == "0");
   CHECK(scalar("SELECT sql FROM sqlite_master WHERE name = 'deliveries'").find("WITHOUT ROWID") !=
         std::string::npos);
   CHECK(scalar("SELECT last_error FROM deliveries WHERE key = 'f/email'") == "SMTP 550");
@@ -346,4 +348,30 @@ TEST_CASE(
   CHECK(j.failing());
   CHECK_THROWS(j.attempts("x/email"));
   CHECK_THROWS(j.count(State::delivered));
+}
+
+TEST_CASE("disabled channels are kept across a reopen until enabled again", "[journal]") {
+  test::TempDir dir;
+  auto path = dir.path() / "journal.sqlite";
+  {
+    journal::Journal j(path);
+    CHECK(j.disabled_channels().empty());
+    j.disable_channel({"webhook:chat", "f1", at(100), "HTTP 410 Gone"});
+    j.disable_channel({"webhook:ops", "f2", at(200), "HTTP 410 Gone"});
+    // Disabled again (after a reload changed it and it answered 410 once more): replaced.
+    j.disable_channel({"webhook:chat", "f3", at(300), "HTTP 410 Gone"});
+  }
+  journal::Journal j(path);
+  auto entries = j.disabled_channels();
+  REQUIRE(entries.size() == 2);
+  CHECK(entries[0].channel == "webhook:chat");
+  CHECK(entries[0].fingerprint == "f3");
+  CHECK(entries[0].since == at(300));
+  CHECK(entries[0].reason == "HTTP 410 Gone");
+  CHECK(entries[1].channel == "webhook:ops");
+  j.enable_channel("webhook:chat");
+  j.enable_channel("webhook:none");  // not disabled: nothing happens
+  entries = j.disabled_channels();
+  REQUIRE(entries.size() == 1);
+  CHECK(entries[0].channel == "webhook:ops");
 }

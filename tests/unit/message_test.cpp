@@ -5,6 +5,7 @@
 #include "codec/base64.hpp"
 #include "config/lead.hpp"
 #include "message/mime.hpp"
+#include "ids/ids.hpp"
 #include "message/outbound.hpp"
 #include "message/time_format.hpp"
 #include "support/calendar.hpp"
@@ -194,7 +195,9 @@ TEST_CASE("the webhook body carries the documented fields", "[message]") {
   CHECK(outs[1].channel == "webhook:chat");
   CHECK(journal_key_of(outs[1]) == "nct-2020.dang-tin.20201009.3wd.cntt/webhook:chat");
   auto body = nlohmann::json::parse(outs[1].content);
-  CHECK(body["id"] == "nct-2020.dang-tin.20201009.3wd.cntt");
+  // The id is the webhook-id (dot-free); the readable key is `key`.
+  CHECK(body["id"] == ids::webhook_id("nct-2020.dang-tin.20201009.3wd.cntt"));
+  CHECK(body["key"] == "nct-2020.dang-tin.20201009.3wd.cntt");
   CHECK(body["type"] == "reminder");
   CHECK(body["stage"] == "3wd");
   CHECK(body["plan"] == "nct-2020");

@@ -122,6 +122,25 @@ TEST_CASE("the verdict on an attempt: delivered, retry, give up, permanent, aban
       decide(Kind::retryable, 2, give_up, give_up, true, service, 0.0)));
 }
 
+TEST_CASE("a receiver's Retry-After sets the retry, up to an hour and never past the give-up",
+          "[scheduler][retry]") {
+  using Kind = delivery::Outcome::Kind;
+  config::ServiceConfig service;  // retry_initial 30 s
+  const SysSeconds now = monday(9);
+  const SysSeconds give_up = now + hours{3};
+  auto at = [&](std::optional<seconds> retry_after, SysSeconds until) {
+    auto v = decide(Kind::retryable, 1, now, until, false, service, 0.0, retry_after);
+    REQUIRE(std::holds_alternative<verdict::RetryAt>(v));
+    return std::get<verdict::RetryAt>(v).at - now;
+  };
+  CHECK(at(std::nullopt, give_up) == seconds{30});
+  CHECK(at(seconds{300}, give_up) == seconds{300});
+  CHECK(at(seconds{2}, give_up) == seconds{2});  // sooner than our backoff, too
+  CHECK(at(seconds{0}, give_up) == seconds{1});
+  CHECK(at(hours{5}, give_up) == scheduler::k_retry_after_max);
+  CHECK(at(seconds{3000}, now + seconds{600}) == seconds{600});
+}
+
 TEST_CASE("the next digest: today's while the working day lasts, else the next working day's",
           "[scheduler][digest]") {
   auto c = load(k_plan, "overdue = true\ndigest = true\ndigest_time = \"08:30\"\n");

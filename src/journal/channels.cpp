@@ -1,0 +1,45 @@
+#include <sqlite3.h>
+
+#include "journal/journal.hpp"
+#include "journal/statement.hpp"
+
+namespace deadlined::journal {
+
+using detail::bind;
+using detail::Statement;
+
+void Journal::disable_channel(const DisabledChannel& entry) {
+  Statement s(
+      prepare("INSERT OR REPLACE INTO disabled_channels (channel, fingerprint, since, reason)"
+              " VALUES (?1, ?2, ?3, ?4)"));
+  bind(s.get(), 1, entry.channel);
+  bind(s.get(), 2, entry.fingerprint);
+  sqlite3_bind_int64(s.get(), 3, detail::seconds(entry.since));
+  bind(s.get(), 4, entry.reason);
+  if (sqlite3_step(s.get()) != SQLITE_DONE) fail("disable a channel");
+}
+
+void Journal::enable_channel(const std::string& channel) {
+  Statement s(prepare("DELETE FROM disabled_channels WHERE channel = ?1"));
+  bind(s.get(), 1, channel);
+  if (sqlite3_step(s.get()) != SQLITE_DONE) fail("enable a channel");
+}
+
+std::vector<DisabledChannel> Journal::disabled_channels() {
+  Statement s(prepare(
+      "SELECT channel, fingerprint, since, reason FROM disabled_channels ORDER BY channel"));
+  std::vector<DisabledChannel> out;
+  int rc = 0;
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+    DisabledChannel entry;
+    entry.channel = detail::text_column(s.get(), 0);
+    entry.fingerprint = detail::text_column(s.get(), 1);
+    entry.since = SysSeconds{std::chrono::seconds{sqlite3_column_int64(s.get(), 2)}};
+    entry.reason = detail::text_column(s.get(), 3);
+    out.push_back(std::move(entry));
+  }
+  if (rc != SQLITE_DONE) fail("read the disabled channels");
+  return out;
+}
+
+}  // namespace deadlined::journal
