@@ -27,21 +27,15 @@ namespace {
 /// In-flight deliveries get this long after SIGTERM before their transfers are aborted.
 constexpr std::chrono::seconds k_shutdown_grace{5};
 
-void log_diagnostics(const std::vector<config::Diagnostic>& diagnostics) {
-  for (const auto& d : diagnostics) {
+void log_diagnostics(const config::LoadResult& loaded) {
+  for (const auto& d : loaded.diagnostics) {
     if (d.severity == config::Diagnostic::Severity::error) {
       spdlog::error("{}", d.to_string());
     } else {
       spdlog::warn("{}", d.to_string());
     }
   }
-}
-
-std::size_t error_count(const std::vector<config::Diagnostic>& diagnostics) {
-  std::size_t n = 0;
-  for (const auto& d : diagnostics)
-    n += d.severity == config::Diagnostic::Severity::error;
-  return n;
+  if (loaded.omitted > 0) spdlog::error("{}", loaded.omitted_note());
 }
 
 /// Every channel that skips TLS verification is named at each (re)load.
@@ -69,10 +63,10 @@ class Daemon final : public http::Backend {
 
   int run() {
     auto loaded = config::load_config(config_file_);
-    log_diagnostics(loaded.diagnostics);
+    log_diagnostics(loaded);
     if (!loaded.config) {
       spdlog::critical("configuration {} has {} error(s); not starting", config_file_.string(),
-                       error_count(loaded.diagnostics));
+                       loaded.errors);
       return 1;
     }
     config_ = loaded.config;
@@ -172,10 +166,10 @@ class Daemon final : public http::Backend {
     notify("RELOADING=1\nMONOTONIC_USEC=" + monotonic_usec());
     spdlog::info("reloading {}", config_file_.string());
     auto loaded = config::load_config(config_file_);
-    log_diagnostics(loaded.diagnostics);
+    log_diagnostics(loaded);
     if (!loaded.config) {
       spdlog::error("reload rejected: {} error(s); keeping the running configuration",
-                    error_count(loaded.diagnostics));
+                    loaded.errors);
       ++reloads_failed_;
       last_reload_ok_ = false;
       notify("READY=1\nSTATUS=reload rejected; " + status());

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "config/loader.hpp"
@@ -29,6 +30,7 @@ int do_ack(const std::string& config_file, const AckArgs& args, bool confirm) {
   auto loaded = config::load_config(config_file);
   for (const auto& d : loaded.diagnostics)
     std::cerr << d.to_string() << '\n';
+  if (loaded.omitted > 0) std::cerr << loaded.omitted_note() << '\n';
   if (!loaded.config) return 1;
   const config::Config& config = *loaded.config;
   const ids::AssignmentId id{args.plan, args.task, args.occurrence, args.unit};
@@ -38,7 +40,18 @@ int do_ack(const std::string& config_file, const AckArgs& args, bool confirm) {
     return 1;
   }
   const schedule::Assignment& assignment = std::get<schedule::Assignment>(resolved);
-  journal::Journal journal(config.service.state_dir / "journal.sqlite");
+  // The CLI never creates a journal: one it did not find is not the daemon's, and a
+  // confirmation recorded there would never reach the daemon.
+  const std::filesystem::path path = config.service.state_dir / "journal.sqlite";
+  if (std::error_code ec; !std::filesystem::is_regular_file(path, ec)) {
+    std::cerr << "error: no journal at " << path.string()
+              << ": nothing recorded. The daemon keeps its journal in its state_dir; under "
+                 "systemd that is /var/lib/deadlined (StateDirectory=) unless state_dir is "
+                 "set: set state_dir in "
+              << config_file << ", or run with STATE_DIRECTORY=/var/lib/deadlined\n";
+    return 1;
+  }
+  journal::Journal journal(path);
   if (journal.is_confirmed(id) == confirm) {
     std::cout << id.to_string() << ": already " << (confirm ? "confirmed" : "open")
               << "; nothing recorded\n";

@@ -30,6 +30,12 @@ namespace {
 
 constexpr const char* k_default_config = "/etc/deadlined/deadlined.toml";
 
+/// The configuration file when --config is not given: $DEADLINED_CONFIG, else the system's.
+std::string default_config() {
+  const char* env = std::getenv("DEADLINED_CONFIG");
+  return env && *env ? env : k_default_config;
+}
+
 void setup_logging(const std::string& level) {
   auto logger = spdlog::stderr_color_mt("deadlined");
   // journald adds its own timestamps; under systemd print only the level and the message.
@@ -45,12 +51,8 @@ std::shared_ptr<const config::Config> load_or_report(const std::string& file) {
   auto loaded = config::load_config(file);
   for (const auto& d : loaded.diagnostics)
     std::cerr << d.to_string() << '\n';
-  if (!loaded.config) {
-    std::size_t errors = 0;
-    for (const auto& d : loaded.diagnostics)
-      errors += d.severity == config::Diagnostic::Severity::error;
-    std::cerr << file << ": " << errors << " error(s)\n";
-  }
+  if (loaded.omitted > 0) std::cerr << loaded.omitted_note() << '\n';
+  if (!loaded.config) std::cerr << file << ": " << loaded.errors << " error(s)\n";
   return loaded.config;
 }
 
@@ -238,7 +240,7 @@ int do_send_test(const std::string& file, const std::string& unit_id) {
 int main(int argc, char** argv) {
   CLI::App app{"deadlined: reminds units of the deadlines in their plans (Kế hoạch)"};
   app.require_subcommand(1);
-  std::string config_file = k_default_config;
+  std::string config_file = default_config();
   std::string log_level = "info";
 
   auto* run = app.add_subcommand("run", "Run the daemon in the foreground");

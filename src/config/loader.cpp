@@ -58,7 +58,24 @@ std::vector<PlanFile> read_plan_files(const std::vector<Written>& globs, const f
   return read;
 }
 
+/// Counts the errors of `result`'s diagnostics and keeps the first k_max_diagnostics.
+LoadResult& capped(LoadResult& result) {
+  for (const Diagnostic& d : result.diagnostics)
+    result.errors += d.severity == Diagnostic::Severity::error;
+  if (result.diagnostics.size() > k_max_diagnostics) {
+    result.omitted = result.diagnostics.size() - k_max_diagnostics;
+    result.diagnostics.resize(k_max_diagnostics);
+  }
+  return result;
+}
+
 }  // namespace
+
+std::string LoadResult::omitted_note() const {
+  if (omitted == 0) return {};
+  return std::to_string(omitted) + " more problem(s) not shown; " + std::to_string(errors) +
+         " error(s) in all. Fix those above and check again.";
+}
 
 LoadResult load_config(const std::filesystem::path& file) {
   LoadResult result;
@@ -66,7 +83,7 @@ LoadResult load_config(const std::filesystem::path& file) {
   std::optional<ParsedConfig> parsed = read_main_file(file, diagnostics);
   if (!parsed) {
     result.diagnostics = in_reading_order(std::move(diagnostics));
-    return result;
+    return capped(result);
   }
   std::vector<PlanFile> plan_files =
       read_plan_files(parsed->service.plan_globs, file.parent_path(), diagnostics);
@@ -89,7 +106,7 @@ LoadResult load_config(const std::filesystem::path& file) {
   if (!has_errors(result.diagnostics)) {
     result.config = std::make_shared<const Config>(resolve(std::move(*parsed)));
   }
-  return result;
+  return capped(result);
 }
 
 }  // namespace deadlined::config

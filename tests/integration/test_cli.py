@@ -81,6 +81,38 @@ class CliTest(DaemonTestCase):
             [{"id": f"u{i}", "title": f"Việc {i}", "responsible": ["phong-b"],
               "coordinating": ["phong-a"], "due": dt.date(2030, 12, 2)} for i in range(2)]))
 
+    # -- defaults
+
+    def test_config_from_the_environment_and_a_missing_one_named(self):
+        self.write_good_config()
+        env = {"DEADLINED_CONFIG": str(self.ws.config_path)}
+        r = harness.run_cli(["check"], env=env)
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        missing = self.ws.root / "nowhere" / "deadlined.toml"
+        r = harness.run_cli(["check"], env={"DEADLINED_CONFIG": str(missing)})
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(str(missing), r.stderr.decode(), "the error names the file it looked for")
+
+    def test_ack_never_records_into_a_journal_it_did_not_find(self):
+        self.write_good_config()
+        journal = self.ws.state_dir / "journal.sqlite"
+        self.assertFalse(journal.exists())
+        args = ["ack", "--config", self.ws.config_path, "--plan", "p1", "--task", "t0",
+                "--occurrence", "20301129", "--unit", "phong-a"]
+        r = harness.run_cli(args, env={"STATE_DIRECTORY": ""})
+        err = r.stderr.decode()
+        self.assertEqual(r.returncode, 1, r.stdout.decode() + err)
+        self.assertIn(f"no journal at {journal}", err)
+        self.assertIn("/var/lib/deadlined", err)
+        self.assertNotIn("confirmed", r.stdout.decode())
+        self.assertFalse(journal.exists(), "the CLI must not create a journal")
+        # With the daemon's journal there, it records.
+        d = self.start_daemon()
+        d.stop()
+        r = harness.run_cli(args)
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        self.assertEqual(len(harness.confirmations(self.ws.state_dir)), 1)
+
     # -- check
 
     def test_check_good(self):

@@ -316,10 +316,12 @@ TEST_CASE("secrets from systemd credentials", "[config]") {
   CHECK(result.config->webhooks.at("chat").secret.value == "a-secret-key-of-32-bytes-length!");
 
   // Standard Webhooks keys are 24 to 64 bytes: 23 are refused, where the secret is named.
-  dir.write("credentials/hook", "whsec_" + deadlined::codec::base64_encode(std::string(23, 'k')) + "\n");
+  dir.write("credentials/hook",
+            "whsec_" + deadlined::codec::base64_encode(std::string(23, 'k')) + "\n");
   ::setenv("CREDENTIALS_DIRECTORY", (dir.path() / "credentials").c_str(), 1);
   auto short_key = load_config(dir.path() / "main.toml");
-  dir.write("credentials/hook", "whsec_" + deadlined::codec::base64_encode(std::string(24, 'k')) + "\n");
+  dir.write("credentials/hook",
+            "whsec_" + deadlined::codec::base64_encode(std::string(24, 'k')) + "\n");
   auto shortest = load_config(dir.path() / "main.toml");
   ::unsetenv("CREDENTIALS_DIRECTORY");
   CHECK_FALSE(short_key.config);
@@ -457,4 +459,30 @@ TEST_CASE("holiday files: every mistake is reported where it is", "[config]") {
             "2019 Art. 111); list it under 'compensatory'",
             "main.toml:4:32: warning: holidays glob 'holidays/*.txt' matches no file",
         });
+}
+
+TEST_CASE("a load keeps at most 100 diagnostics and says how many more there were", "[config]") {
+  TempDir dir;
+  std::string leads = "leads = [";
+  for (int i = 0; i < 5000; ++i)
+    leads += "\"1d\", ";
+  leads += "\"1d\"]\n";
+  dir.write("plans/p.toml", k_plan_head +
+                                "[[task]]\nid = \"t\"\ntitle = \"Báo cáo\"\n"
+                                "responsible = [\"a\"]\ndue = 2030-01-11\n" +
+                                leads);
+  auto loaded = load_config(dir.write("main.toml", k_main));
+  CHECK_FALSE(loaded.config);
+  CHECK(loaded.diagnostics.size() == deadlined::config::k_max_diagnostics);
+  CHECK(loaded.errors == 5000);  // every duplicate is counted
+  CHECK(loaded.omitted == 5000 - deadlined::config::k_max_diagnostics);
+  CHECK(messages(loaded.diagnostics, dir).front() ==
+        "plans/p.toml:10:16: error: duplicate lead '1d'");
+  CHECK(loaded.omitted_note() ==
+        "4900 more problem(s) not shown; 5000 error(s) in all. Fix those above and check again.");
+  // A load with few problems keeps them all and has no note.
+  dir.write("plans/p.toml", k_plan_head);
+  auto few = load_config(dir.path() / "main.toml");
+  CHECK(few.omitted == 0);
+  CHECK(few.omitted_note().empty());
 }
