@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/ip/tcp.hpp>
@@ -23,50 +25,73 @@ constexpr std::size_t k_body_limit = 16 * 1024;
 /// chunked body's trailer), so without a bound on the buffer one connection could make it
 /// grow without end.
 constexpr std::size_t k_buffer_limit = k_header_limit + k_body_limit + 4 * 1024;
+/// A client has this long to send its request's header, and this long for the whole
+/// request and its answer: a slow client (slowloris) holds a connection seconds, not minutes.
+constexpr std::chrono::seconds k_header_time{5};
 constexpr std::chrono::seconds k_request_time{10};
 constexpr std::size_t k_max_connections = 64;
+/// At most this many connections from one address; past it, or past k_max_connections,
+/// the oldest connection still sending its request is dropped for the new one, so that a
+/// quick request (a /healthz probe) always gets in.
+constexpr std::size_t k_max_per_client = 16;
 
 }  // namespace
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Impl(asio::io_context& io, Backend& b) : acceptor(io), backend(b) {}
 
+  struct Session;
+
   void accept() {
     acceptor.async_accept([self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
       if (!ec) {
-        if (self->connections >= k_max_connections) {
+        beast::error_code peer_ec;
+        auto peer = socket.remote_endpoint(peer_ec);
+        std::string remote = peer_ec ? std::string() : peer.address().to_string();
+        if (self->make_room(remote)) {
+          auto session = std::make_shared<Session>(self, std::move(socket), remote);
+          self->sessions.push_back(session);
+          session->read();
+        } else {
           beast::error_code ignored;
           socket.close(ignored);
-        } else {
-          std::make_shared<Session>(self, std::move(socket))->read();
         }
       }
       self->accept();
     });
   }
 
+  /// Whether a new connection from `remote` may be served, after dropping the oldest slow
+  /// one if the server, or that client's share of it, is full.
+  bool make_room(const std::string& remote);
+
   /// One connection: reads one request within the limits, answers it, closes.
   struct Session : std::enable_shared_from_this<Session> {
-    Session(std::shared_ptr<Impl> s, tcp::socket socket)
-        : server(std::move(s)), stream(std::move(socket)) {
-      ++server->connections;
-      beast::error_code ec;
-      auto endpoint = stream.socket().remote_endpoint(ec);
-      if (!ec) remote = endpoint.address().to_string();
-    }
-    ~Session() { --server->connections; }
+    Session(std::shared_ptr<Impl> s, tcp::socket socket, std::string peer)
+        : server(std::move(s)), stream(std::move(socket)), remote(std::move(peer)) {}
 
     void read() {
       parser.header_limit(k_header_limit);
       parser.body_limit(k_body_limit);
-      stream.expires_after(k_request_time);
+      started = std::chrono::steady_clock::now();
+      stream.expires_after(k_header_time);
+      bhttp::async_read_header(stream, buffer, parser,
+                               [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                 if (ec) return self->on_read(ec);
+                                 self->read_body();
+                               });
+    }
+
+    void read_body() {
+      stream.expires_at(started + k_request_time);
       bhttp::async_read(
           stream, buffer, parser,
           [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
     }
 
     void on_read(beast::error_code ec) {
+      reading = false;
       if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit ||
           ec == bhttp::error::buffer_overflow) {
         return reply(413, "Yêu cầu quá lớn.\n");
@@ -131,6 +156,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
     std::shared_ptr<Impl> server;
     beast::tcp_stream stream;
+    std::chrono::steady_clock::time_point started;
+    bool reading = true;  ///< still receiving its request
     beast::flat_buffer buffer{k_buffer_limit};
     bhttp::request_parser<bhttp::string_body> parser;
     std::string remote;
@@ -138,8 +165,27 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   tcp::acceptor acceptor;
   Backend& backend;
-  std::size_t connections = 0;
+  std::vector<std::weak_ptr<Session>> sessions;  ///< oldest first
 };
+
+bool Server::Impl::make_room(const std::string& remote) {
+  std::erase_if(sessions, [](const std::weak_ptr<Session>& s) { return s.expired(); });
+  std::size_t from_remote = 0;
+  for (const auto& weak : sessions) {
+    if (auto s = weak.lock(); s && s->remote == remote) ++from_remote;
+  }
+  bool client_full = from_remote >= k_max_per_client;
+  if (!client_full && sessions.size() < k_max_connections) return true;
+  for (const auto& weak : sessions) {
+    auto s = weak.lock();
+    if (!s || !s->reading || (client_full && s->remote != remote)) continue;
+    spdlog::debug("http: dropping a slow connection from {} for a new one", s->remote);
+    s->reading = false;
+    s->close();
+    return true;
+  }
+  return false;
+}
 
 Server::Server(asio::io_context& io, Backend& backend, const std::string& host, std::uint16_t port)
     : impl_(std::make_shared<Impl>(io, backend)) {

@@ -11,7 +11,9 @@
 namespace deadlined::http {
 
 /// An HTTP/1.1 server (Boost.Beast) on `io`'s thread: one request per connection, headers
-/// up to 8 KiB, bodies up to 16 KiB, 10 s to send a request, at most 64 connections.
+/// up to 8 KiB within 5 s, bodies up to 16 KiB, 10 s for a request and its answer, at most 64
+/// connections and 16 from one address; when full, the oldest connection still sending its
+/// request is dropped for a new one.
 class Server {
  public:
   /// Binds HOST:PORT; throws std::system_error when it cannot.

@@ -11,6 +11,7 @@ whole). Each case streams 8 MiB over a raw socket on loopback.
 import datetime as dt
 import os
 import socket
+import threading
 import time
 
 import harness
@@ -151,6 +152,71 @@ class HttpLimitsTest(DaemonTestCase):
                     if line.startswith("deadlined_journal_size_bytes ")]
         self.assertGreater(wal.stat().st_size, 0, "the WAL holds the schema's writes")
         self.assertEqual(reported, [journal.stat().st_size + wal.stat().st_size], metrics)
+        d.stop()
+
+    def test_slow_clients_cannot_starve_healthz(self):
+        d = self.start()
+        harness.wait_until(lambda: self.healthz() == 200, 15, desc="the listener", daemons=[d])
+        # A connection that sends nothing is dropped once its header time (5 s) is up.
+        idle = socket.create_connection(("127.0.0.1", self.port), timeout=15)
+        opened = time.monotonic()
+        self.assertEqual(idle.recv(1), b"", "the daemon closes a silent connection")
+        waited = time.monotonic() - opened
+        idle.close()
+        self.assertGreater(waited, 4.0)
+        self.assertLess(waited, 8.0, f"a silent connection was held {waited:.1f} s")
+
+        # 80 slowloris connections, each dripping its header a byte a second and opened
+        # again as soon as it is dropped, while /healthz and /metrics are probed.
+        stop = threading.Event()
+        opened_total = [0]
+
+        def attacker():
+            sock = None
+            while not stop.is_set():
+                try:
+                    if sock is None:
+                        sock = socket.create_connection(("127.0.0.1", self.port), timeout=2)
+                        sock.sendall(b"GET /healthz HTTP/1.1\r\nX-Slow: ")
+                        opened_total[0] += 1
+                    sock.sendall(b"a")
+                    stop.wait(1.0)
+                except OSError:
+                    if sock is not None:
+                        sock.close()
+                    sock = None
+                    stop.wait(0.05)
+            if sock is not None:
+                sock.close()
+
+        threads = [threading.Thread(target=attacker, daemon=True) for _ in range(80)]
+        for t in threads:
+            t.start()
+        try:
+            time.sleep(2.0)  # the server is full of slow connections by now
+            answered = 0
+            probes = 40
+            for i in range(probes):
+                path = b"/healthz" if i % 2 == 0 else b"/metrics"
+                try:
+                    with socket.create_connection(("127.0.0.1", self.port), timeout=2) as s:
+                        s.settimeout(2)
+                        s.sendall(b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+                        if s.recv(64).startswith(b"HTTP/1.1 200"):
+                            answered += 1
+                except OSError:
+                    pass
+                time.sleep(0.1)
+        finally:
+            stop.set()
+            for t in threads:
+                t.join(5)
+        print(f"\n[slowloris] {answered}/{probes} probes answered; "
+              f"{opened_total[0]} slow connections opened")
+        self.assertGreater(opened_total[0], 80, "the attack kept reconnecting")
+        self.assertGreaterEqual(answered, probes - 2,
+                                f"only {answered} of {probes} probes were answered")
+        self.assertTrue(d.alive())
         d.stop()
 
 
