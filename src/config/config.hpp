@@ -154,6 +154,8 @@ struct EmailConfig {
   std::string username;
   Secret password;
   std::filesystem::path ca_file;
+  /// The name after EHLO; empty: the host's FQDN, else an address literal of the local end.
+  std::string helo_name;
   Seconds timeout{30};
   std::filesystem::path maildir;  ///< absolute after loading
 };

@@ -43,12 +43,16 @@ EmailSection read_email(TableReader& top, const fs::path& base_dir) {
       reporter.error(table->get("from")->source(),
                      "invalid 'from' address '" + *from +
                          "': expected \"Name <user@example.org>\" or \"user@example.org\"");
+    } else if (!is_ascii(e.from_address)) {
+      reporter.error(table->get("from")->source(), "the 'from' address '" + e.from_address + "'" +
+                                                       std::string(k_non_ascii_address));
     }
   }
 
   auto url = r.string("url");
   auto tls = r.string("tls");
   auto maildir = r.string("maildir");
+  auto helo_name = r.string("helo_name");
   if (auto t = r.duration("timeout")) e.timeout = *t;
   if (auto v = r.boolean("insecure_skip_verify")) e.insecure_skip_verify = *v;
   if (auto v = r.boolean("allow_cleartext_auth")) e.allow_cleartext_auth = *v;
@@ -71,8 +75,21 @@ EmailSection read_email(TableReader& top, const fs::path& base_dir) {
       reporter.error(table->get("url")->source(),
                      "the SMTP url must not contain credentials; use 'username' and "
                      "'password_file' or 'password_env'");
+    } else if (auto slash = url->find('/', url->find("://") + 3);
+               slash != std::string::npos && slash + 1 < url->size()) {
+      reporter.error(table->get("url")->source(),
+                     "the SMTP url must not have a path: libcurl would send it as the EHLO "
+                     "name; set helo_name instead");
     } else {
       e.url = *url;
+    }
+    if (helo_name && !valid_helo_name(*helo_name)) {
+      reporter.error(table->get("helo_name")->source(),
+                     "invalid helo_name '" + *helo_name +
+                         "': expected this host's fully qualified domain name "
+                         "(mail.stnmt.gov.vn) or an address literal ([192.0.2.1])");
+    } else if (helo_name) {
+      e.helo_name = *helo_name;
     }
     if (tls == "required") {
       e.tls_required = true;
@@ -88,6 +105,10 @@ EmailSection read_email(TableReader& top, const fs::path& base_dir) {
     section.maildir = maildir ? fs::path(*maildir) : fs::path("outbox");
     if (url)
       reporter.error(table->get("url")->source(), "'url' applies only to transport \"smtp\"");
+    if (helo_name) {
+      reporter.error(table->get("helo_name")->source(),
+                     "'helo_name' applies only to transport \"smtp\"");
+    }
   }
   r.finish();
   return section;

@@ -34,6 +34,9 @@ std::map<std::string, UnitSection> read_units(TableReader& top) {
       for (auto& [address, where] : *emails) {
         if (!valid_email(address)) {
           reporter.error(where, "invalid email address '" + address + "' in " + context);
+        } else if (!is_ascii(address)) {
+          reporter.error(where, "email address '" + address + "' in " + context +
+                                    std::string(k_non_ascii_address));
         } else {
           unit.values.emails.push_back(address);
         }

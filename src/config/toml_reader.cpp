@@ -1,5 +1,6 @@
 #include "config/toml_reader.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -75,6 +76,35 @@ bool valid_email(std::string_view address) {
     return static_cast<unsigned char>(c) <= ' ' || c == '<' || c == '>' || c == ',' || c == '"' ||
            c == '(' || c == ')' || c == ';' || c == '\\' || c == 0x7f;
   });
+}
+
+bool is_ascii(std::string_view text) {
+  return std::none_of(text.begin(), text.end(),
+                      [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+}
+
+bool valid_helo_name(std::string_view name) {
+  if (name.size() > 2 && name.front() == '[' && name.back() == ']') {
+    std::string literal(name.substr(1, name.size() - 2));
+    unsigned char address[16];
+    if (literal.rfind("IPv6:", 0) == 0)
+      return ::inet_pton(AF_INET6, literal.c_str() + 5, address) == 1;
+    return ::inet_pton(AF_INET, literal.c_str(), address) == 1;
+  }
+  if (name.empty() || name.size() > 253 || name.find('.') == std::string_view::npos) return false;
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    std::size_t dot = std::min(name.find('.', start), name.size());
+    std::string_view label = name.substr(start, dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
+      return false;
+    bool ldh = std::all_of(label.begin(), label.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+    });
+    if (!ldh) return false;
+    start = dot + 1;
+  }
+  return true;
 }
 
 bool has_userinfo(std::string_view url) {

@@ -24,6 +24,16 @@ std::string_view type_name(toml::node_type type);
 std::size_t edit_distance(std::string_view a, std::string_view b);
 bool valid_id(std::string_view id);
 bool valid_email(std::string_view address);
+/// Whether `text` is ASCII only. An email address must be: deadlined sends no SMTPUTF8
+/// (RFC 6531) mail, and an address may never be put in an encoded-word (RFC 2047 5).
+bool is_ascii(std::string_view text);
+/// What a diagnostic says after naming a non-ASCII email address.
+inline constexpr std::string_view k_non_ascii_address =
+    " has non-ASCII characters: deadlined sends no internationalized mail (SMTPUTF8, "
+    "RFC 6531); use an ASCII address, an international domain in its xn-- form";
+/// Whether `name` can follow EHLO: a domain name of two labels or more, or an address
+/// literal ("[192.0.2.1]", "[IPv6:2001:db8::1]") (RFC 5321 4.1.3).
+bool valid_helo_name(std::string_view name);
 /// True when a url carries "user:password@" before its host; such urls end up in logs.
 bool has_userinfo(std::string_view url);
 /// Whether `text` holds a control character (below U+0020, or DEL); `allow_tab` lets HTAB

@@ -228,8 +228,8 @@ std::string render_email(const Config& config, const std::string& message_id,
                          config::SysSeconds now, const std::string& extra_headers) {
   const config::EmailConfig& email = config.email;
   std::string out = address_field("From", email.from_name, email.from_address);
-  out += header_field("To", join_list(to));
-  if (!cc.empty()) out += header_field("Cc", join_list(cc));
+  out += address_list_field("To", to);
+  if (!cc.empty()) out += address_list_field("Cc", cc);
   out += header_field("Subject", subject);
   out += "Date: " + rfc5322_date(config.service.zone, now) + "\r\n";
   out += "Message-ID: <" + message_id + "@" + domain_of(email.from_address) + ">\r\n";

@@ -385,6 +385,13 @@ class _SmtpHandler:
     def __init__(self, sink: "SmtpSink") -> None:
         self.sink = sink
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        # With this hook aiosmtpd leaves recording the name to it; the replies are unchanged.
+        session.host_name = hostname
+        with self.sink._lock:
+            self.sink.ehlo_names.append(hostname)
+        return responses
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         reply = self.sink.reject.get(address.lower())
         self.sink._add_rcpt(RcptAttempt(address, reply or "250 OK", time.monotonic()))
@@ -418,6 +425,7 @@ class SmtpSink:
         # lacks STARTTLS, or whose STARTTLS an attacker strips), and every attempt recorded.
         self.auth = auth
         self.auth_attempts: list = []
+        self.ehlo_names: list = []  # the argument of every EHLO, in order
         self._lock = threading.Lock()
         self._mails: list = []
         self._rcpts: list = []

@@ -60,8 +60,10 @@ class SmtpAuthTest(DaemonTestCase):
         for m in mails:
             self.assertEqual(m.message()["X-Auto-Response-Suppress"], "All")
             self.assertEqual(m.message()["Auto-Submitted"], "auto-generated")
-        rows = harness.journal_rows(self.ws.state_dir)
-        self.assertEqual(rows[jkey]["state"], "delivered")
+        # The sink has the message before the daemon has the server's reply and records it.
+        harness.wait_until(
+            lambda: harness.journal_rows(self.ws.state_dir).get(jkey, {}).get("state")
+            == "delivered", 10, daemons=[d], desc="the delivery recorded as delivered")
         d.stop()
 
 

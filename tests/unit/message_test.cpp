@@ -33,21 +33,6 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
-/// Decodes the RFC 2047 words of a folded header value back to UTF-8.
-std::string decode_words(const std::vector<std::string>& lines, std::size_t name_length) {
-  std::string out;
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    std::string rest = lines[i].substr(i == 0 ? name_length : 0);
-    std::size_t pos = 0;
-    while ((pos = rest.find("=?UTF-8?B?", pos)) != std::string::npos) {
-      std::size_t end = rest.find("?=", pos + 10);
-      out += *codec::base64_decode(rest.substr(pos + 10, end - pos - 10));
-      pos = end + 2;
-    }
-  }
-  return out;
-}
-
 struct Fixture {
   config::Config config;
   config::Plan plan;
@@ -91,39 +76,6 @@ struct Fixture {
 };
 
 }  // namespace
-
-TEST_CASE("Vietnamese headers become RFC 2047 words of at most 75 characters, folded",
-          "[message]") {
-  std::string subject =
-      "Nhắc việc: Đăng tải tin bài tuyên truyền về Tháng hành động vì người cao tuổi Việt Nam";
-  auto lines = lines_of(message::header_field("Subject", subject));
-  REQUIRE(lines.size() > 1);
-  CHECK(lines[0].rfind("Subject: =?UTF-8?B?", 0) == 0);
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    CHECK(lines[i].size() <= 78);
-    if (i > 0) CHECK(lines[i].rfind(" =?UTF-8?B?", 0) == 0);
-    std::size_t pos = 0;
-    while ((pos = lines[i].find("=?", pos)) != std::string::npos) {
-      std::size_t end = lines[i].find("?=", pos + 10) + 2;
-      CHECK(end - pos <= 75);
-      pos = end;
-    }
-  }
-  // Each word decodes on its own to whole UTF-8 characters, and together to the subject.
-  CHECK(decode_words(lines, 9) == subject);
-  CHECK(message::header_field("Subject", "Plain ASCII") == "Subject: Plain ASCII\r\n");
-}
-
-TEST_CASE("addresses: encoded display name, quoted specials, bare address", "[message]") {
-  auto from = lines_of(message::address_field("From", "Văn phòng Sở", "vp@example.org"));
-  CHECK(decode_words(from, 6) == "Văn phòng Sở");
-  CHECK(from.back().find("<vp@example.org>") != std::string::npos);
-  CHECK(message::address_field("From", "Sở TN.MT", "a@b.example") ==
-        "From: =?UTF-8?B?" + codec::base64_encode("Sở TN.MT") + "?= <a@b.example>\r\n");
-  CHECK(message::address_field("From", "Office, Inc.", "a@b.example") ==
-        "From: \"Office, Inc.\" <a@b.example>\r\n");
-  CHECK(message::address_field("From", "", "a@b.example") == "From: <a@b.example>\r\n");
-}
 
 TEST_CASE("an email reminder has the headers, the stable Message-ID and a Vietnamese body",
           "[message]") {
