@@ -26,6 +26,8 @@ namespace {
 
 /// In-flight deliveries get this long after SIGTERM before their transfers are aborted.
 constexpr std::chrono::seconds k_shutdown_grace{5};
+/// How long the daemon's journal waits for another process's lock.
+constexpr std::chrono::milliseconds k_loop_busy_timeout{200};
 
 void log_diagnostics(const config::LoadResult& loaded) {
   for (const auto& d : loaded.diagnostics) {
@@ -71,7 +73,11 @@ class Daemon final : public http::Backend {
     }
     config_ = loaded.config;
     try {
-      journal_ = std::make_unique<journal::Journal>(config_->service.state_dir / "journal.sqlite");
+      // On the event loop a lock held by another process (`deadlined ack`, a backup) fails
+      // an operation quickly, and the scheduler tries again later, rather than stall.
+      journal_ =
+          std::make_unique<journal::Journal>(config_->service.state_dir / "journal.sqlite",
+                                             journal::JournalOptions{k_loop_busy_timeout, false});
     } catch (const std::exception& e) {
       spdlog::critical("{}", e.what());
       return 1;
@@ -85,7 +91,7 @@ class Daemon final : public http::Backend {
     if (config_->http.enabled) {
       const auto& h = config_->http;
       try {
-        http_ = std::make_unique<http::Server>(io_, *this, h.host, h.port);
+        http_ = std::make_unique<http::Server>(io_, *this, h.host, h.port, &runtime_.workers());
       } catch (const std::exception& e) {
         spdlog::critical("cannot listen on {}:{}: {}", h.host, h.port, e.what());
         return 1;

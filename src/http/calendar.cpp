@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <filesystem>
+#include <vector>
 
 #include "codec/hmac.hpp"
 #include "codec/token.hpp"
@@ -10,8 +12,10 @@
 namespace deadlined::http {
 namespace {
 
-/// Deadlines this far ahead are in the feed.
+/// Deadlines this far ahead are in the feed...
 constexpr date::days k_horizon{400};
+/// ...at most this many, the nearest first (a unit with 5,000 monthly tasks had a 34 MB feed).
+constexpr std::size_t k_max_events = 1000;
 /// RFC 5545 3.1: lines of at most 75 octets.
 constexpr std::size_t k_line_octets = 75;
 
@@ -78,6 +82,70 @@ std::string query_value(std::string_view target, std::string_view name) {
   return {};
 }
 
+/// An open deadline of the feed's unit.
+struct Entry {
+  config::SysSeconds due;
+  const config::Plan* plan;
+  const config::Task* task;
+  std::string occurrence;
+  std::string name;
+};
+
+/// The feed of `unit`'s open deadlines at `now`: the k_max_events nearest within k_horizon
+/// (and the overdue ones still chased) that `journal_path` has not seen confirmed.
+std::string feed(const config::Config& config, const config::Unit& unit, config::SysSeconds now,
+                 const std::filesystem::path& journal_path) {
+  const calendar::WorkCalendar& calendar = *config.calendar;
+  std::vector<Entry> entries;
+  for (const config::Plan& plan : config.plans) {
+    for (const config::Task& task : plan.tasks) {
+      if (!schedule::role_in(task, unit.id)) continue;
+      schedule::Occurrences occurrences(config, calendar, plan, task);
+      // Overdue deadlines stay in the feed while they are chased (see chase_end).
+      auto from = now - schedule::chase_look_back(task.chase);
+      for (auto o = occurrences.first_due_from(from); o && o->due <= now + k_horizon;
+           o = occurrences.at(o->index + 1)) {
+        if (now <= schedule::chase_end(config, calendar, task, o->due))
+          entries.push_back({o->due, &plan, &task, o->id, o->name});
+        if (!occurrences.recurring()) break;
+      }
+    }
+  }
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const Entry& a, const Entry& b) { return a.due < b.due; });
+  journal::Journal journal(journal_path, journal::JournalOptions{std::chrono::seconds{2}, true});
+  std::string out = line("BEGIN:VCALENDAR") + line("VERSION:2.0") +
+                    line("PRODID:-//deadlined//nhac viec//VI") + line("CALSCALE:GREGORIAN") +
+                    line("METHOD:PUBLISH") +
+                    line("X-WR-CALNAME:" + escape_text("Hạn nhiệm vụ: " + unit.name)) +
+                    line("X-WR-TIMEZONE:" + config.service.timezone);
+  std::size_t events = 0;
+  for (const Entry& e : entries) {
+    if (events == k_max_events) break;
+    const ids::AssignmentId id{e.plan->id, e.task->id, e.occurrence, unit.id};
+    if (journal.is_confirmed(id)) continue;
+    ++events;
+    bool responsible = schedule::role_in(*e.task, unit.id) == schedule::Role::responsible;
+    std::string title = e.task->title + (e.name.empty() ? "" : " " + e.name);
+    std::string description = "Kế hoạch: " + e.plan->title + "\n" +
+                              (responsible ? "Chủ trì thực hiện" : "Phối hợp thực hiện") +
+                              (e.task->detail.empty() ? "" : "\n" + e.task->detail);
+    auto url = message::confirmation_url(config, id, e.due);
+    if (url) description += "\nXác nhận hoàn thành: " + *url;
+    out += line("BEGIN:VEVENT");
+    out += line("UID:" + id.to_string() + "@deadlined");
+    out += line("DTSTAMP:" + utc(now));
+    out += line("DTSTART:" + utc(e.due - std::chrono::minutes{30}));
+    out += line("DTEND:" + utc(e.due));
+    out += line("SUMMARY:" + escape_text("Hạn: " + title));
+    out += line("DESCRIPTION:" + escape_text(description));
+    if (url) out += line("URL:" + *url);
+    out += line("TRANSP:TRANSPARENT");
+    out += line("END:VEVENT");
+  }
+  return out + line("END:VCALENDAR");
+}
+
 }  // namespace
 
 Response calendar_feed(Backend& backend, const Request& request, std::string_view file) {
@@ -96,52 +164,11 @@ Response calendar_feed(Backend& backend, const Request& request, std::string_vie
   const config::Unit* unit = config->find_unit(unit_id);
   if (!unit) return not_found();
 
-  const config::SysSeconds now = backend.now();
-  const calendar::WorkCalendar& calendar = *config->calendar;
-  journal::Journal& journal = backend.journal();
-  std::string out = line("BEGIN:VCALENDAR") + line("VERSION:2.0") +
-                    line("PRODID:-//deadlined//nhac viec//VI") + line("CALSCALE:GREGORIAN") +
-                    line("METHOD:PUBLISH") +
-                    line("X-WR-CALNAME:" + escape_text("Hạn nhiệm vụ: " + unit->name)) +
-                    line("X-WR-TIMEZONE:" + config->service.timezone);
-  for (const config::Plan& plan : config->plans) {
-    for (const config::Task& task : plan.tasks) {
-      auto role = schedule::role_in(task, unit_id);
-      if (!role) continue;
-      bool responsible = role == schedule::Role::responsible;
-      schedule::Occurrences occurrences(*config, calendar, plan, task);
-      // Overdue deadlines stay in the feed while they are chased (see chase_end).
-      auto from = now - schedule::chase_look_back(task.chase);
-      for (auto o = occurrences.first_due_from(from); o && o->due <= now + k_horizon;
-           o = occurrences.at(o->index + 1)) {
-        bool chased = now <= schedule::chase_end(*config, calendar, task, o->due);
-        const ids::AssignmentId id{plan.id, task.id, o->id, unit_id};
-        if (chased && !journal.is_confirmed(id)) {
-          std::string title = task.title + (o->name.empty() ? "" : " " + o->name);
-          std::string description = "Kế hoạch: " + plan.title + "\n" +
-                                    (responsible ? "Chủ trì thực hiện" : "Phối hợp thực hiện") +
-                                    (task.detail.empty() ? "" : "\n" + task.detail);
-          auto url = message::confirmation_url(*config, id, o->due);
-          if (url) description += "\nXác nhận hoàn thành: " + *url;
-          out += line("BEGIN:VEVENT");
-          out += line("UID:" + id.to_string() + "@deadlined");
-          out += line("DTSTAMP:" + utc(now));
-          out += line("DTSTART:" + utc(o->due - std::chrono::minutes{30}));
-          out += line("DTEND:" + utc(o->due));
-          out += line("SUMMARY:" + escape_text("Hạn: " + title));
-          out += line("DESCRIPTION:" + escape_text(description));
-          if (url) out += line("URL:" + *url);
-          out += line("TRANSP:TRANSPARENT");
-          out += line("END:VEVENT");
-        }
-        if (!occurrences.recurring()) break;
-      }
-    }
-  }
-  out += line("END:VCALENDAR");
   Response r;
   r.content_type = "text/calendar; charset=utf-8";
-  r.body = std::move(out);
+  // Built on a worker thread, with a read-only journal connection of its own.
+  r.deferred = [config, unit, now = backend.now(), path = backend.journal().path()](
+                   Response& response) { response.body = feed(*config, *unit, now, path); };
   return r;
 }
 

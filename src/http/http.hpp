@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -33,7 +34,14 @@ struct Response {
   std::string content_type = "text/html; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  /// Heavy work that completes this response (a calendar feed's body): the server runs it on
+  /// a worker thread, not on the event loop. It may use only what it captured (a config,
+  /// a read-only journal of its own), never the Backend.
+  std::function<void(Response&)> deferred;
 };
+
+/// Runs `response`'s deferred work, if any, on the calling thread.
+void complete(Response& response);
 
 /// Figures of the running daemon, for /metrics.
 struct Metrics {

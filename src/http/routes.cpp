@@ -323,6 +323,13 @@ std::string Request::header(const std::string& name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
+void complete(Response& response) {
+  if (!response.deferred) return;
+  auto work = std::move(response.deferred);
+  response.deferred = nullptr;
+  work(response);
+}
+
 Response handle(Backend& backend, const Request& request) {
   Response response = route(backend, request);
   add_security_headers(response);

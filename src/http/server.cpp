@@ -7,6 +7,8 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -38,7 +40,8 @@ constexpr std::size_t k_max_per_client = 16;
 }  // namespace
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
-  Impl(asio::io_context& io, Backend& b) : acceptor(io), backend(b) {}
+  Impl(asio::io_context& io, Backend& b, asio::thread_pool* h)
+      : acceptor(io), backend(b), heavy(h) {}
 
   struct Session;
 
@@ -118,7 +121,32 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         response.content_type = "text/plain; charset=utf-8";
         response.body = "Lỗi máy chủ; xin thử lại sau.\n";
       }
-      send(std::move(response), request.method == "HEAD");
+      bool head = request.method == "HEAD";
+      if (response.deferred && server->heavy) {
+        // Built on a worker; the answer is written from the connection's own executor.
+        asio::post(*server->heavy, [self = shared_from_this(), response = std::move(response),
+                                    head]() mutable {
+          run_deferred(response);
+          auto executor = self->stream.get_executor();
+          asio::post(executor, [self = std::move(self), response = std::move(response),
+                                head]() mutable { self->send(std::move(response), head); });
+        });
+        return;
+      }
+      run_deferred(response);
+      send(std::move(response), head);
+    }
+
+    /// Completes `response`; a failure is a 500, as on the loop.
+    static void run_deferred(Response& response) {
+      try {
+        complete(response);
+      } catch (const std::exception& e) {
+        spdlog::error("http: building a response failed: {}", e.what());
+        response.status = 500;
+        response.content_type = "text/plain; charset=utf-8";
+        response.body = "Lỗi máy chủ; xin thử lại sau.\n";
+      }
     }
 
     void reply(int status, std::string text) {
@@ -165,6 +193,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   tcp::acceptor acceptor;
   Backend& backend;
+  asio::thread_pool* heavy;                      ///< runs deferred work; none: on the loop
   std::vector<std::weak_ptr<Session>> sessions;  ///< oldest first
 };
 
@@ -187,8 +216,9 @@ bool Server::Impl::make_room(const std::string& remote) {
   return false;
 }
 
-Server::Server(asio::io_context& io, Backend& backend, const std::string& host, std::uint16_t port)
-    : impl_(std::make_shared<Impl>(io, backend)) {
+Server::Server(asio::io_context& io, Backend& backend, const std::string& host, std::uint16_t port,
+               asio::thread_pool* heavy)
+    : impl_(std::make_shared<Impl>(io, backend, heavy)) {
   tcp::endpoint endpoint(asio::ip::make_address(host), port);
   impl_->acceptor.open(endpoint.protocol());
   impl_->acceptor.set_option(asio::socket_base::reuse_address(true));

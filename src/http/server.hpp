@@ -5,6 +5,7 @@
 #include <string>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include "http/http.hpp"
 
@@ -16,9 +17,10 @@ namespace deadlined::http {
 /// request is dropped for a new one.
 class Server {
  public:
-  /// Binds HOST:PORT; throws std::system_error when it cannot.
-  Server(boost::asio::io_context& io, Backend& backend, const std::string& host,
-         std::uint16_t port);
+  /// Binds HOST:PORT; throws std::system_error when it cannot. Responses with deferred work
+  /// (calendar feeds) are built on `heavy`, or on the loop without one.
+  Server(boost::asio::io_context& io, Backend& backend, const std::string& host, std::uint16_t port,
+         boost::asio::thread_pool* heavy = nullptr);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

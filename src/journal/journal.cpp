@@ -31,8 +31,20 @@ std::string_view to_string(State state) {
   return "pending";
 }
 
-Journal::Journal(const std::filesystem::path& path) : path_(path) {
+Journal::Journal(const std::filesystem::path& path, JournalOptions options) : path_(path) {
   std::error_code ec;
+  if (options.read_only) {
+    int rc =
+        sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string message = "journal " + path.string() + ": cannot open to read: " +
+                            (db_ ? sqlite3_errmsg(db_) : "out of memory");
+      sqlite3_close(db_);
+      throw std::runtime_error(message);
+    }
+    sqlite3_busy_timeout(db_, static_cast<int>(options.busy_timeout.count()));
+    return;
+  }
   // A journal that exists must hold its tables: one that lost them is damaged, not new.
   existed_ = std::filesystem::exists(path, ec);
   auto dir = path.parent_path();
@@ -49,6 +61,7 @@ Journal::Journal(const std::filesystem::path& path) : path_(path) {
   ::umask(old_mask);
   try {
     if (rc != SQLITE_OK) fail("cannot open");
+    sqlite3_busy_timeout(db_, static_cast<int>(options.busy_timeout.count()));
     create_schema();
   } catch (...) {
     // The destructor does not run for a throwing constructor; sqlite3_open_v2 allocates a
@@ -94,7 +107,6 @@ std::string create_deliveries(const char* name) {
 }  // namespace
 
 void Journal::create_schema() {
-  sqlite3_busy_timeout(db_, 5000);
   exec("PRAGMA journal_mode=WAL");
   exec("PRAGMA synchronous=FULL");
   {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -52,6 +53,17 @@ struct DisabledChannel {
   std::string reason;  ///< the outcome that disabled it
 };
 
+/// How a Journal is opened.
+struct JournalOptions {
+  /// How long an operation waits for a lock another process holds (`deadlined ack`, a
+  /// backup) before it fails: short on the event loop, which retries later rather than
+  /// stall every timer and request behind it.
+  std::chrono::milliseconds busy_timeout{5000};
+  /// Reads only, on a connection of its own (a worker thread building a calendar feed): no
+  /// file is created, and the schema is neither checked nor migrated.
+  bool read_only = false;
+};
+
 /// Durable record of deliveries in SQLite (WAL, synchronous=FULL): a delivery is marked
 /// pending before each attempt and delivered or failed after it, so that a restart neither
 /// loses nor silently repeats a reminder. Not thread-safe: use from one thread.
@@ -60,7 +72,7 @@ class Journal {
   /// Opens or creates `path` (its folder is created with mode 0700, the file 0600). Throws
   /// std::runtime_error with the path and SQLite's message when it cannot, and when a file
   /// that exists is damaged (SQLite's quick_check) or holds no deliveries table.
-  explicit Journal(const std::filesystem::path& path);
+  explicit Journal(const std::filesystem::path& path, JournalOptions options = {});
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;

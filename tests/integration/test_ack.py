@@ -274,7 +274,8 @@ class AckTest(DaemonTestCase):
             10, desc="deliveries counter rising", daemons=[d])
 
         self.checked("GET", "/nope", 404)
-        self.checked("GET", "/", 404)
+        hdrs, _ = self.checked("GET", "/", 303)
+        self.assertEqual(hdrs.get("location"), f"{self.public}/status", "/ leads to the status page")
         self.checked("PUT", "/ack/x", 405, body=b"x")
         self.checked("DELETE", "/ack/x", 405)
 

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "codec/token.hpp"
+
+#include <algorithm>
 #include "config/loader.hpp"
 #include "http/http.hpp"
 #include "support/temp_dir.hpp"
@@ -12,12 +14,14 @@ namespace {
 /// A daemon as the HTTP endpoints see it: a loaded config, a real journal, a fixed clock.
 class FakeBackend final : public http::Backend {
  public:
-  FakeBackend() {
+  static constexpr const char* k_plan =
+      "[plan]\nid = \"p\"\ntitle = \"Kế hoạch\"\n\n[[task]]\nid = \"t\"\n"
+      "title = \"Báo cáo <b>\\\"quý\\\"</b>\"\nresponsible = [\"a\"]\n"
+      "coordinating = [\"b\"]\nrecur = \"quarterly\"\ndue = \"day 20 of next month\"\n";
+
+  explicit FakeBackend(const std::string& plan = k_plan) {
     dir_.write("secret", "a-signing-key-of-enough-length\n");
-    dir_.write("plans/p.toml",
-               "[plan]\nid = \"p\"\ntitle = \"Kế hoạch\"\n\n[[task]]\nid = \"t\"\n"
-               "title = \"Báo cáo <b>\\\"quý\\\"</b>\"\nresponsible = [\"a\"]\n"
-               "coordinating = [\"b\"]\nrecur = \"quarterly\"\ndue = \"day 20 of next month\"\n");
+    dir_.write("plans/p.toml", plan);
     auto loaded = config::load_config(
         dir_.write("main.toml",
                    "[service]\nplans = [\"plans/*.toml\"]\n\n[email]\ntransport = \"maildir\"\n"
@@ -249,4 +253,37 @@ TEST_CASE("a note that is not UTF-8 is refused, and nothing is recorded", "[http
   CHECK(backend.journal().history(k_a).empty());
   CHECK(post(backend, target, "csrf=" + csrf + "&note=S%E1%BB%91+45%2FBC", origin).status == 303);
   CHECK(backend.journal().history(k_a).at(0).note == "Số 45/BC");
+}
+
+TEST_CASE("a calendar feed is built off the loop and holds the 1000 nearest open deadlines",
+          "[http][ics]") {
+  // 120 monthly tasks: some 1,560 deadlines within the feed's 400 days.
+  std::string plan = "[plan]\nid = \"p\"\ntitle = \"Kế hoạch\"\n";
+  for (int i = 0; i < 120; ++i) {
+    plan += "\n[[task]]\nid = \"t" + std::to_string(i) +
+            "\"\ntitle = \"Báo cáo tháng\"\nresponsible = [\"a\"]\nrecur = \"monthly\"\n"
+            "due = \"day " +
+            std::to_string(1 + i % 28) + " of next month\"\n";
+  }
+  FakeBackend backend(plan);
+  // The loop's part checks the token only; the body is left to the deferred work.
+  const std::string token = codec::derived_token(backend.config()->http.secret.value, "ics", "a");
+  auto r = get(backend, "/calendar/a.ics?token=" + token);
+  CHECK(r.status == 200);
+  CHECK(r.body.empty());
+  REQUIRE(r.deferred);
+  http::complete(r);
+  CHECK_FALSE(r.deferred);
+  std::vector<std::string> ends;
+  for (std::size_t at = 0; (at = r.body.find("DTEND:", at)) != std::string::npos; ++at)
+    ends.push_back(r.body.substr(at + 6, 16));
+  CHECK(ends.size() == 1000);
+  // The nearest: in order, and none later than a deadline left out (the 1,001st and after
+  // fall after the last one shown).
+  CHECK(std::is_sorted(ends.begin(), ends.end()));
+  CHECK(r.body.rfind("END:VCALENDAR\r\n") == r.body.size() - 15);
+  // A wrong token is refused on the loop, with nothing deferred.
+  auto refused = get(backend, "/calendar/a.ics?token=x");
+  CHECK(refused.status == 404);
+  CHECK_FALSE(refused.deferred);
 }

@@ -375,3 +375,28 @@ TEST_CASE("disabled channels are kept across a reopen until enabled again", "[jo
   REQUIRE(entries.size() == 1);
   CHECK(entries[0].channel == "webhook:ops");
 }
+
+TEST_CASE("a short busy timeout fails fast under another process's lock, and a reader reads",
+          "[journal]") {
+  test::TempDir dir;
+  auto path = dir.path() / "journal.sqlite";
+  journal::Journal j(path, journal::JournalOptions{std::chrono::milliseconds{100}, false});
+  j.record({{"p", "t", "20201103", "a"}, true, at(100), "cli:vp", "cli", ""});
+  sqlite3* other = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &other) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+  auto started = std::chrono::steady_clock::now();
+  CHECK_THROWS(j.mark_attempt(record("a"), at(200)));
+  auto waited = std::chrono::steady_clock::now() - started;
+  CHECK(waited < std::chrono::seconds{2});  // the default waits 5 s
+  CHECK(j.failing());
+  // A read-only connection of its own reads what is committed, lock or not.
+  journal::Journal reader(path, journal::JournalOptions{std::chrono::seconds{1}, true});
+  CHECK(reader.is_confirmed({"p", "t", "20201103", "a"}));
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  CHECK(j.mark_attempt(record("a"), at(300)));
+  // A reader never creates a journal.
+  CHECK_THROWS(journal::Journal(dir.path() / "none.sqlite", journal::JournalOptions{{}, true}));
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "none.sqlite"));
+}
