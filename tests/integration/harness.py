@@ -598,6 +598,8 @@ class HttpSink:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
+                for name, value in sink.reply_headers(request) if sink.reply_headers else ():
+                    self.send_header(name, value)
                 if not sink.keep_alive:
                     self.send_header("Connection", "close")
                 self.end_headers()
@@ -606,8 +608,6 @@ class HttpSink:
 
             def _read_body(self) -> bytes:
                 if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-                for name, value in sink.reply_headers(request) if sink.reply_headers else ():
-                    self.send_header(name, value)
                     chunks = []
                     while True:
                         size_line = self.rfile.readline()
@@ -668,6 +668,10 @@ class HttpSink:
         """The webhook-id of every request, in arrival order."""
         return [r.header("webhook-id") for r in self.requests]
 
+    def keys(self) -> list:
+        """The payload `key` of every request, in arrival order (see webhook_key_of)."""
+        return [webhook_key_of(r) for r in self.requests]
+
 
 @dataclasses.dataclass
 class HangingRequest:
@@ -676,10 +680,6 @@ class HangingRequest:
     body: bytes
     received_at: float  # the whole request has been read
     closed_at: Optional[float] = None  # the client closed the connection
-    def keys(self) -> list:
-        """The payload `key` of every request, in arrival order (see webhook_key_of)."""
-        return [webhook_key_of(r) for r in self.requests]
-
 
     def header(self, name: str) -> Optional[str]:
         name = name.lower()
@@ -824,6 +824,9 @@ class HangingHttpSink:
     def ids(self) -> list:
         return [r.header("webhook-id") for r in self.requests]
 
+    def keys(self) -> list:
+        return [webhook_key_of(r) for r in self.requests]
+
 
 # --------------------------------------------------------------------------
 # sd_notify socket
@@ -832,9 +835,6 @@ class NotifySocket:
     """A unix datagram socket receiving sd_notify messages, one entry per line."""
 
     def __init__(self, path: Path) -> None:
-    def keys(self) -> list:
-        return [webhook_key_of(r) for r in self.requests]
-
         self.path = str(path)
         if os.path.exists(self.path):
             os.unlink(self.path)
