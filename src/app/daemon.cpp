@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -91,7 +92,7 @@ class Daemon final : public http::Backend {
     if (config_->http.enabled) {
       const auto& h = config_->http;
       try {
-        http_ = std::make_unique<http::Server>(io_, *this, h.host, h.port, &runtime_.workers());
+        http_ = std::make_unique<http::Server>(io_, *this, h.host, h.port, &runtime_.background());
       } catch (const std::exception& e) {
         spdlog::critical("cannot listen on {}:{}: {}", h.host, h.port, e.what());
         return 1;
@@ -169,9 +170,33 @@ class Daemon final : public http::Backend {
   }
 
   void reload() {
+    if (reloading_) {
+      // A SIGHUP during a reload: once it is applied, the files are read again.
+      reload_again_ = true;
+      return;
+    }
+    reloading_ = true;
     notify("RELOADING=1\nMONOTONIC_USEC=" + monotonic_usec());
     spdlog::info("reloading {}", config_file_.string());
-    auto loaded = config::load_config(config_file_);
+    // The files are read on a worker: a slow disk or network share must not hold up the
+    // event loop (timers, HTTP). The result is applied on the loop.
+    boost::asio::post(runtime_.background(), [this] {
+      auto loaded = std::make_shared<config::LoadResult>(config::load_config(config_file_));
+      boost::asio::post(io_, [this, loaded] {
+        reloading_ = false;
+        if (stopping_) return;
+        apply_reload(std::move(*loaded));
+        if (reload_again_ && !stopping_) {
+          reload_again_ = false;
+          reload();
+        }
+      });
+    });
+  }
+
+  /// Replaces the running configuration with `loaded`, or keeps it when `loaded` has errors
+  /// or the schedule cannot be made.
+  void apply_reload(config::LoadResult loaded) {
     log_diagnostics(loaded);
     if (!loaded.config) {
       spdlog::error("reload rejected: {} error(s); keeping the running configuration",
@@ -256,6 +281,8 @@ class Daemon final : public http::Backend {
   std::uint64_t reloads_failed_ = 0;
   bool last_reload_ok_ = true;
   bool stopping_ = false;
+  bool reloading_ = false;     ///< a reload's files are being read on a worker
+  bool reload_again_ = false;  ///< a SIGHUP came meanwhile
 };
 
 }  // namespace

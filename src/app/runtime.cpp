@@ -16,6 +16,7 @@ Runtime::~Runtime() {
 void Runtime::shutdown() {
   abort_ = true;
   workers_.join();
+  background_.join();
   transfer_loop_.stop();
 }
 

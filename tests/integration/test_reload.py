@@ -4,6 +4,7 @@
 import datetime as dt
 import re
 import signal
+import socket
 import time
 from collections import Counter
 
@@ -124,6 +125,56 @@ class ReloadTest(DaemonTestCase):
         # B came first, C after it
         order = [m.message_id for m in smtp.mails]
         self.assertEqual(order[:2], [self.msg_id("task-b", due_b)] * 2, f"order: {order}")
+        d.stop()
+
+    def test_reading_the_files_does_not_hold_up_the_loop(self):
+        """Eight plan files of 15 MB (comments, one task each) take the loader about a
+        second; /healthz, answered by the event loop, must keep answering meanwhile."""
+        port = harness.free_port()
+        self.ws.write_config(harness.main_config_text(
+            service=harness.service_section(monitor=None),
+            email_={"transport": "maildir", "from": harness.FROM_HEADER, "maildir": "outbox"},
+            units={"a": {"name": "Phòng A", "email": ["a@example.org"]}}) + "\n" +
+            harness.toml_table("http", {"listen": f"127.0.0.1:{port}", "secret_file": str(
+                self.ws.write("link.key", "k" * 40 + "\n"))}))
+        task = ('\n[[task]]\nid = "t"\ntitle = "Báo cáo"\nresponsible = ["a"]\n'
+                f'due = {(harness.now_utc() + dt.timedelta(days=60)).date().isoformat()}\n')
+        self.ws.write_plan("p0.toml", harness.plan_text(harness.default_plan("p0"), []) + task)
+        d = self.start_daemon()
+
+        def healthz():
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                return s.recv(64).startswith(b"HTTP/1.1 200")
+
+        harness.wait_until(healthz, 10, desc="the listener", daemons=[d])
+        comment = "# dòng ghi chú về kế hoạch thực hiện nhiệm vụ của các đơn vị trong năm\n"
+        bulk = comment * (15 * 1024 * 1024 // len(comment.encode()))
+        for i in range(1, 9):
+            self.ws.write_plan(f"p{i}.toml", harness.plan_text(
+                harness.default_plan(f"p{i}"), []) + bulk + task)
+        mark = d.notify.mark()
+        started = time.monotonic()
+        d.proc.send_signal(signal.SIGHUP)
+        latencies = []
+        reloaded = None
+        while time.monotonic() - started < 30:
+            t = time.monotonic()
+            self.assertTrue(healthz())
+            latencies.append(time.monotonic() - t)
+            i = d.notify.find("RELOADING=1", mark)
+            if i is not None and d.notify.find("READY=1", i + 1) is not None:
+                reloaded = time.monotonic() - started
+                break
+            time.sleep(0.02)
+        self.assertIsNotNone(reloaded, "the reload finished")
+        self.assertTrue(harness.log_lines(d.log(), "info", "reload done: 9 plans"), d.log())
+        print(f"\n[reload] {reloaded:.2f} s; /healthz answered {len(latencies)} times, "
+              f"slowest {max(latencies) * 1000:.0f} ms")
+        self.assertGreater(reloaded, 0.4, "the reload was too quick to prove anything")
+        self.assertGreater(len(latencies), 3)
+        self.assertLess(max(latencies), reloaded / 2,
+                        "a /healthz probe waited for the files of the reload")
         d.stop()
 
 
