@@ -138,6 +138,10 @@ struct ServiceConfig {
   Seconds retry_initial{30};
   Seconds retry_max{30 * 60};
   Seconds give_up_after{24 * 3600};  ///< retryable failures are retried until deadline + this
+  /// The earliest deadline chased: an occurrence due before this day gets no catch-up,
+  /// overdue notice or escalation. None: the day the journal was created (a first start
+  /// sends no backlog).
+  std::optional<LocalDays> chase_from;
 };
 
 struct EmailConfig {

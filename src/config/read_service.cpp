@@ -107,6 +107,12 @@ ServiceSection read_service(TableReader& top, const fs::path& base_dir) {
   if (auto d = r.duration("retry_initial")) s.retry_initial = *d;
   if (auto d = r.duration("retry_max")) s.retry_max = *d;
   if (auto d = r.duration("give_up_after")) s.give_up_after = *d;
+  if (const toml::node* d = r.node("chase_from")) {
+    if (auto v = d->value_exact<toml::date>())
+      s.chase_from = to_local_days(*v);
+    else
+      r.wrong_type(*d, "chase_from", "a date such as 2026-12-01");
+  }
   r.finish();
   return section;
 }

@@ -173,7 +173,24 @@ void Journal::create_schema() {
     exec(
         "CREATE INDEX IF NOT EXISTS confirmations_by_target"
         " ON confirmations(plan, task, occurrence, unit, id)");
-    // Version 4: webhooks whose receiver answered 410 Gone, until their configuration changes.
+    // Version 4: when the journal was created, and webhooks whose receiver answered 410
+    // Gone, until their configuration changes.
+    exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+    {
+      auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+      Statement s(
+          prepare("INSERT OR IGNORE INTO meta (key, value) SELECT 'created_at',"
+                  " coalesce((SELECT min(first_attempt_at) FROM deliveries), ?1)"));
+      sqlite3_bind_int64(s.get(), 1, now);
+      if (sqlite3_step(s.get()) != SQLITE_DONE) fail("record the creation time");
+    }
+    {
+      Statement s(prepare("SELECT value FROM meta WHERE key = 'created_at'"));
+      if (step(s.get(), "read the creation time") != SQLITE_ROW) fail("read the creation time");
+      created_at_ = SysSeconds{std::chrono::seconds{sqlite3_column_int64(s.get(), 0)}};
+    }
     exec(
         "CREATE TABLE IF NOT EXISTS disabled_channels ("
         " channel TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,"

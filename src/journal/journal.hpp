@@ -122,6 +122,11 @@ class Journal {
   /// The channels disabled, by name.
   std::vector<DisabledChannel> disabled_channels();
 
+  /// When the journal was created: when this installation began to send. A journal made by
+  /// a version that did not record it counts from its first attempt (or its opening, if
+  /// it has none). Read at open.
+  SysSeconds created_at() const { return created_at_; }
+
   const std::filesystem::path& path() const { return path_; }
 
   /// Whether its last operation failed and no transaction has committed since (for
@@ -150,6 +155,7 @@ class Journal {
   sqlite3* db_ = nullptr;
   std::map<const char*, sqlite3_stmt*> statements_;
   bool existed_ = false;
+  SysSeconds created_at_{};
   bool failing_ = false;
 };
 

@@ -22,12 +22,13 @@ std::string domain_of(const std::string& address) {
   return at == std::string::npos ? "localhost" : address.substr(at + 1);
 }
 
-/// "còn 3 ngày" or "còn 2 giờ 30 phút", counting from when the reminder is due to go out.
-std::string time_left(const Config& config, const Reminder& r) {
-  auto left = r.due - r.at;
+/// "còn 3 ngày" or "còn 2 giờ 30 phút", counting from `now`, when the message goes out.
+std::string time_left(const Config& config, const Reminder& r, config::SysSeconds now) {
+  auto left = r.due - now;
+  if (left <= std::chrono::seconds{0}) return "đã quá hạn";
   if (left >= std::chrono::hours{24}) {
     const auto* zone = config.service.zone;
-    auto from = date::floor<date::days>(zone->to_local(r.at));
+    auto from = date::floor<date::days>(zone->to_local(now));
     auto to = date::floor<date::days>(zone->to_local(r.due));
     long working = config.calendar->working_days_after(from, to);
     return "còn " + std::to_string((to - from).count()) + " ngày, trong đó " +
@@ -55,10 +56,21 @@ std::vector<std::string> monitor_copy(const Config& config, const config::Unit& 
   return monitor->emails;
 }
 
-/// "quá hạn 3 ngày làm việc", or "quá hạn" on the day of the deadline itself.
-std::string overdue_text(const Reminder& r) {
-  if (r.overdue_days <= 0) return "quá hạn";
-  return "quá hạn " + std::to_string(r.overdue_days) + " ngày làm việc";
+/// Working days from the deadline's day to `now`'s: what "quá hạn N ngày làm việc" says when
+/// the message goes out, whenever its stage was scheduled (a catch-up, a retry).
+int overdue_days_at(const Config& config, const Reminder& r, config::SysSeconds now) {
+  const auto* zone = config.service.zone;
+  auto due_day = date::floor<date::days>(zone->to_local(r.due));
+  auto today = date::floor<date::days>(zone->to_local(now));
+  if (today <= due_day) return 0;
+  return static_cast<int>(config.calendar->working_days_after(due_day, today));
+}
+
+/// "quá hạn 3 ngày làm việc", or "quá hạn" on the day of the deadline itself, at `now`.
+std::string overdue_text(const Config& config, const Reminder& r, config::SysSeconds now) {
+  int days = overdue_days_at(config, r, now);
+  if (days <= 0) return "quá hạn";
+  return "quá hạn " + std::to_string(days) + " ngày làm việc";
 }
 
 std::string_view kind_name(Reminder::Kind kind) {
@@ -140,7 +152,7 @@ std::optional<std::string> calendar_url(const Config& config, const config::Unit
          ".ics?token=" + codec::derived_token(http.secret.value, "ics", unit.id);
 }
 
-std::string subject_of(const Config& config, const Reminder& r) {
+std::string subject_of(const Config& config, const Reminder& r, config::SysSeconds now) {
   const auto* zone = config.service.zone;
   std::string subject = r.late ? "[Gửi muộn] " : "";
   std::string deadline = "hạn " + vn_time(zone, r.due) + " ngày " + vn_date(zone, r.due);
@@ -149,15 +161,15 @@ std::string subject_of(const Config& config, const Reminder& r) {
       return subject + "Nhắc việc: " + title_of(r) + " (" + deadline + ")";
     case Reminder::Kind::overdue:
       return subject + "[Quá hạn] Nhắc việc: " + title_of(r) + " (" + deadline + "; " +
-             overdue_text(r) + ")";
+             overdue_text(config, r, now) + ")";
     case Reminder::Kind::escalation:
       return subject + "[Quá hạn] " + r.unit->name + " chưa hoàn thành: " + title_of(r) + " (" +
-             overdue_text(r) + ")";
+             overdue_text(config, r, now) + ")";
   }
   return subject;
 }
 
-std::string text_of(const Config& config, const Reminder& r) {
+std::string text_of(const Config& config, const Reminder& r, config::SysSeconds now) {
   const auto* zone = config.service.zone;
   const config::Unit* monitor = config.monitor_unit();
   std::string report_to = r.task->report_to;
@@ -184,19 +196,19 @@ std::string text_of(const Config& config, const Reminder& r) {
   std::string deadline = vn_time(zone, r.due) + " ngày " + vn_date(zone, r.due);
   switch (r.kind) {
     case Reminder::Kind::reminder:
-      text += "\nThời hạn: trước " + deadline + " (" + time_left(config, r) + ").\n";
+      text += "\nThời hạn: trước " + deadline + " (" + time_left(config, r, now) + ").\n";
       text += "Báo cáo kết quả về: " + report_to + ".\n\n";
       text += "Đề nghị " + unit + " khẩn trương triển khai và báo cáo đúng thời hạn.\n";
       break;
     case Reminder::Kind::overdue:
-      text += "\nThời hạn: trước " + deadline + ". Đến nay nhiệm vụ đã " + overdue_text(r) +
-              " và " + unit + " chưa xác nhận hoàn thành.\n";
+      text += "\nThời hạn: trước " + deadline + ". Đến nay nhiệm vụ đã " +
+              overdue_text(config, r, now) + " và " + unit + " chưa xác nhận hoàn thành.\n";
       text += "Báo cáo kết quả về: " + report_to + ".\n\n";
       text += "Đề nghị " + unit + " khẩn trương hoàn thành, báo cáo và xác nhận hoàn thành.\n";
       break;
     case Reminder::Kind::escalation:
-      text += "\nThời hạn: trước " + deadline + ". Đến nay nhiệm vụ đã " + overdue_text(r) + ", " +
-              unit + " chưa xác nhận hoàn thành.\n\n";
+      text += "\nThời hạn: trước " + deadline + ". Đến nay nhiệm vụ đã " +
+              overdue_text(config, r, now) + ", " + unit + " chưa xác nhận hoàn thành.\n\n";
       text += "Kính đề nghị " + r.addressee().name + " chỉ đạo, đôn đốc " + unit +
               " khẩn trương hoàn thành.\n";
       break;
@@ -245,7 +257,8 @@ std::string render_email(const Config& config, const std::string& message_id,
   return out;
 }
 
-std::string render_webhook(const Config& config, const Reminder& r, const std::string& subject) {
+std::string render_webhook(const Config& config, const Reminder& r, config::SysSeconds now) {
+  const std::string subject = subject_of(config, r, now);
   const auto* zone = config.service.zone;
   codec::JsonObject body;
   std::string key = r.key();
@@ -266,9 +279,9 @@ std::string render_webhook(const Config& config, const Reminder& r, const std::s
       .add("role", r.role == schedule::Role::responsible ? "responsible" : "coordinating")
       .add("at", iso8601(zone, r.at))
       .add("due", iso8601(zone, r.due))
-      .add("overdue_days", r.overdue_days)
+      .add("overdue_days", overdue_days_at(config, r, now))
       .add("subject", subject)
-      .add("text", text_of(config, r));
+      .add("text", text_of(config, r, now));
   if (r.recipient) body.add("recipient", r.recipient->id);
   if (auto url = confirmation_url(config, r); url && r.kind != Reminder::Kind::escalation)
     body.add("confirm_url", *url);
@@ -278,19 +291,22 @@ std::string render_webhook(const Config& config, const Reminder& r, const std::s
 std::vector<Outbound> outbound_for(const Config& config, const Reminder& r, config::SysSeconds now,
                                    bool render) {
   std::string id = r.key();
-  std::string subject = subject_of(config, r);
+  std::string subject = subject_of(config, r, now);
   const config::Unit& addressee = r.addressee();
   if (!render)
     return per_channel(config, addressee, id, subject, monitor_copy(config, addressee), {}, {});
   auto render_one = [&](const Outbound& m) { return content_of(config, r, m, now); };
   return per_channel(config, addressee, id, subject, monitor_copy(config, addressee), render_one,
-                     [&] { return render_webhook(config, r, subject); });
+                     [&] { return render_webhook(config, r, now); });
 }
 
 std::string content_of(const Config& config, const Reminder& r, const Outbound& m,
                        config::SysSeconds now) {
-  if (m.kind == Outbound::Kind::webhook) return render_webhook(config, r, m.subject);
-  return render_email(config, m.id, m.to, m.cc, m.subject, text_of(config, r), now);
+  // Subject and text are written as of `now`, the attempt: every count of days left or
+  // overdue is true when the message goes out, a catch-up's and a retry's too.
+  if (m.kind == Outbound::Kind::webhook) return render_webhook(config, r, now);
+  return render_email(config, m.id, m.to, m.cc, subject_of(config, r, now), text_of(config, r, now),
+                      now);
 }
 
 ids::ReportId failure_report_key(const Config& config, const std::string& address,

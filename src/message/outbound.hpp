@@ -50,8 +50,12 @@ std::optional<std::string> calendar_url(const config::Config& config, const conf
 
 /// The human-readable subject and plain-text body of a reminder, an overdue notice or an
 /// escalation, in Vietnamese.
-std::string subject_of(const config::Config& config, const schedule::Reminder& reminder);
-std::string text_of(const config::Config& config, const schedule::Reminder& reminder);
+/// The subject and the text of `reminder` as sent at `now`: the days left, or overdue, are
+/// counted from `now`.
+std::string subject_of(const config::Config& config, const schedule::Reminder& reminder,
+                       config::SysSeconds now);
+std::string text_of(const config::Config& config, const schedule::Reminder& reminder,
+                    config::SysSeconds now);
 
 /// The messages a reminder produces, one per channel of its unit. With `render` the content
 /// is filled in, with `now` as the Date header.
@@ -70,9 +74,9 @@ std::string render_email(const config::Config& config, const std::string& messag
                          const std::string& subject, const std::string& text,
                          config::SysSeconds now, const std::string& extra_headers = {});
 
-/// The webhook JSON body (see README for the fields); `subject` is subject_of(reminder).
+/// The webhook JSON body (see README for the fields), as sent at `now`.
 std::string render_webhook(const config::Config& config, const schedule::Reminder& reminder,
-                           const std::string& subject);
+                           config::SysSeconds now);
 
 /// One unit's state in the Office's digest.
 struct DigestUnit {

@@ -7,6 +7,18 @@
 
 namespace deadlined::scheduler {
 
+Planner::Planner(std::shared_ptr<const Generation> generation, SysSeconds now,
+                 std::size_t prepared_room, std::optional<SysSeconds> installed)
+    : generation_(std::move(generation)),
+      now_(now),
+      prepared_room_(prepared_room),
+      installed_(installed) {
+  const config::ServiceConfig& service = generation_->config->service;
+  std::optional<date::local_days> day = service.chase_from;
+  if (!day && installed_) day = date::floor<date::days>(service.zone->to_local(*installed_));
+  if (day) chase_from_ = service.zone->to_sys(date::local_seconds{*day}, date::choose::earliest);
+}
+
 LoadPlan Planner::load(DeliveryStates& states) {
   const config::Config& config = *generation_->config;
   schedule::Agenda agenda = schedule::agenda_at(config, now_, k_late_grace);
@@ -21,11 +33,15 @@ LoadPlan Planner::load(DeliveryStates& states) {
   // The journal is read before any job is made: if it fails, nothing is planned.
   std::vector<schedule::Reminder> catch_up;
   for (schedule::Reminder& r : agenda.catch_up) {
-    if (any_delivery(r, unsent)) catch_up.push_back(std::move(r));
+    if (chased(r) && any_delivery(r, unsent)) catch_up.push_back(std::move(r));
   }
   // After the deadline only an attempt cut short by a stop or a crash is taken up again.
   for (schedule::Reminder& r : agenda.past_deadline) {
-    if (any_delivery(r, unfinished)) catch_up.push_back(std::move(r));
+    if (chased(r) && any_delivery(r, unfinished)) catch_up.push_back(std::move(r));
+  }
+  // A stage whose time came before this installation existed was not missed by a stop.
+  for (schedule::Reminder& r : catch_up) {
+    if (installed_ && r.at < *installed_) r.late = false;
   }
 
   LoadPlan plan;
@@ -59,6 +75,7 @@ std::vector<Job> Planner::occurrence(const schedule::Pending& pending) {
 
 void Planner::add_upcoming(schedule::Agenda& agenda, std::vector<Job>& out) {
   for (schedule::Reminder& r : agenda.upcoming) {
+    if (!chased(r)) continue;
     auto reminder = std::make_shared<const schedule::Reminder>(std::move(r));
     if (reminder->at > now_ && reminder->at <= now_ + k_prepare_ahead && prepared_room_ > 0) {
       prepare(reminder, out);

@@ -44,8 +44,12 @@ class Planner {
  public:
   /// `prepared_room`: how many more deliveries may be prepared ahead (k_prepared_limit less
   /// those queued).
-  Planner(std::shared_ptr<const Generation> generation, SysSeconds now, std::size_t prepared_room)
-      : generation_(std::move(generation)), now_(now), prepared_room_(prepared_room) {}
+  /// `installed`: when the journal was created. Deadlines before the day of
+  /// `[service] chase_from`, or else of `installed`, are not chased; a stage missed before
+  /// `installed` is caught up without the late note (the service was not down: it was not
+  /// there).
+  Planner(std::shared_ptr<const Generation> generation, SysSeconds now, std::size_t prepared_room,
+          std::optional<SysSeconds> installed = std::nullopt);
 
   /// The whole schedule at `now`: upcoming reminders (prepared when due within
   /// k_prepare_ahead), the catch-up of stages missed that `states` says are still to send
@@ -65,10 +69,16 @@ class Planner {
   /// Each delivery of `reminder`, prepared (webhook bodies rendered) to start once it is due.
   void prepare(const std::shared_ptr<const schedule::Reminder>& reminder, std::vector<Job>& out);
   Job job(SysSeconds at, Work work) const { return Job{at, 0, generation_, std::move(work)}; }
+  /// Whether `reminder`'s deadline is chased (not before chase_from).
+  bool chased(const schedule::Reminder& reminder) const {
+    return !chase_from_ || reminder.due >= *chase_from_;
+  }
 
   std::shared_ptr<const Generation> generation_;
   SysSeconds now_;
   std::size_t prepared_room_;
+  std::optional<SysSeconds> installed_;
+  std::optional<SysSeconds> chase_from_;  ///< the start of the chase_from day
 };
 
 }  // namespace deadlined::scheduler

@@ -58,7 +58,7 @@ void Scheduler::load(std::shared_ptr<const config::Config> config,
   // Reading the journal may throw: the running schedule stays until the plan is made. The
   // prepared deliveries it replaces leave room for its own.
   disabled_.reconcile(*config);
-  Planner planner(generation, now, k_prepared_limit);
+  Planner planner(generation, now, k_prepared_limit, journal_.created_at());
   JournalStates states(journal_);
   LoadPlan plan = planner.load(states);
 
@@ -146,7 +146,8 @@ void Scheduler::dispatch(const Job& job, SysSeconds now) {
   };
   std::visit(util::Overloaded{
                  [&](const ComputeOccurrence& compute) {
-                   Planner planner(job.generation, now, queue_.prepared_room(k_prepared_limit));
+                   Planner planner(job.generation, now, queue_.prepared_room(k_prepared_limit),
+                                   journal_.created_at());
                    for (Job& next : planner.occurrence(compute.pending))
                      queue_.push(std::move(next));
                  },
@@ -328,10 +329,19 @@ void Scheduler::record_outcome(Job job, delivery::Outcome outcome,
                          d.outbound.id, d.outbound.channel, addresses_of(d), outcome.detail,
                          (retry.at - now).count());
             // A retry stays across reloads.
+            std::shared_ptr<const Delivery> rendered;  // keeps `d` alive to the end
             if (auto* send = std::get_if<SendDelivery>(&job.work)) {
               send->prepared = false;
               if (!send->retry && !d.lineage.empty()) ++retrying_[d.lineage].retries;
               send->retry = true;
+              if (!d.outbound.content.empty()) {
+                // A webhook body rendered ahead counts days from its first attempt: the retry
+                // renders it again, as an email is, so that its numbers are true when sent.
+                rendered = send->delivery;
+                auto fresh = std::make_shared<Delivery>(*rendered);
+                fresh->outbound.content.clear();
+                send->delivery = std::move(fresh);
+              }
             }
             job.at = retry.at;
             queue_.push(std::move(job));

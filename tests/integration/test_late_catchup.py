@@ -1,6 +1,10 @@
 #!/usr/bin/python3
 """Daemon down across two stages of a task; started after both, before the deadline.
 
+The journal was made an hour before (the service was installed and then stopped): a first
+start, with no journal, is the other test below, which must claim no downtime and send no
+backlog.
+
 Proves: on start, only the latest missed stage of each (task, occurrence, unit) is sent,
 once, marked late because it is more than 60 s late: the stages "3670s" and "3665s" are 70 s
 and 65 s in the past; only "3665s" goes out, by email (one transaction per address,
@@ -10,6 +14,7 @@ whose deadline has already passed sends nothing at all.
 
 import datetime as dt
 import json
+import sqlite3
 
 import harness
 from harness import FROM_ADDR, FROM_HEADER, DaemonTestCase
@@ -20,6 +25,60 @@ TITLE = "Kiểm tra công tác bảo vệ môi trường tại các khu công ng
 
 
 class LateCatchUpTest(DaemonTestCase):
+
+    def install_an_hour_ago(self):
+        """The journal of an installation made an hour ago: a start with no plan makes it,
+        then its creation time is moved back."""
+        plans = self.ws.root / "plans"
+        saved = {p: p.read_text() for p in plans.glob("*.toml")}
+        for p in saved:
+            p.unlink()
+        self.ws.write_plan("empty.toml", harness.plan_text(harness.default_plan("e"), []))
+        d = self.start_daemon()
+        d.stop()
+        (plans / "empty.toml").unlink()
+        for p, text in saved.items():
+            p.write_text(text)
+        db = sqlite3.connect(self.ws.state_dir / "journal.sqlite")
+        with db:
+            db.execute("UPDATE meta SET value = value - 3600 WHERE key = 'created_at'")
+        db.close()
+
+    def test_a_first_start_sends_no_backlog_and_claims_no_downtime(self):
+        """No journal yet: a monthly report since January (overdue notices every 2 working
+        days) sends nothing for the months before today, and a stage missed before the
+        installation goes out as an ordinary reminder, with the time it has left."""
+        smtp = self.smtp_sink()
+        now = harness.now_utc()
+        due = (now + dt.timedelta(hours=1)).astimezone(harness.VN_TZ)
+        self.ws.write_config(harness.main_config_text(
+            service=harness.service_section(),
+            email_={"transport": "smtp", "from": FROM_HEADER, "url": smtp.url,
+                    "timeout": "10s"},
+            units={"van-phong": {"name": "Văn phòng Sở", "email": [FROM_ADDR]},
+                   "phong-a": {"name": "Phòng A", "email": [UNIT_A]}}))
+        self.ws.write_plan("p1.toml", harness.plan_text(
+            harness.default_plan("p1"),
+            [{"id": "thang", "title": "Báo cáo tháng", "responsible": ["phong-a"],
+              "recur": "monthly", "from": dt.date(now.year, 1, 1),
+              "due": "day 5 of next month", "overdue": True},
+             {"id": "con-han", "title": TITLE, "responsible": ["phong-a"], "due": due,
+              "leads": ["3670s"]}]))
+        key = harness.reminder_key("p1", "con-han", due, "3670s", "phong-a")
+        d = self.start_daemon()
+        smtp.wait_count(2, 15, daemons=[d])
+        harness.assert_holds(lambda: smtp.count() == 2, 4, desc="no backlog of past months")
+        self.check_per_recipient(smtp.mails, {f"<{key}@{harness.MAIL_DOMAIN}>":
+                                              [UNIT_A, FROM_ADDR]})
+        for m in smtp.mails:
+            subjects = harness.decoded_subject(m.raw)
+            self.assertFalse(any(s.startswith(LATE_PREFIX) for s in subjects), subjects)
+            body = harness.text_body(m.message())
+            self.assertNotIn("tạm ngừng hoạt động", body)
+            # At its stage's time 61 minutes were left; when sent, about 60.
+            self.assertRegex(body, r"\(còn (1 giờ 0 phút|59 phút|58 phút)\)")
+            self.assertNotIn("1 giờ 1 phút", body)
+        d.stop()
 
     def test_only_latest_missed_stage_marked_late(self):
         smtp = self.smtp_sink()
@@ -46,6 +105,7 @@ class LateCatchUpTest(DaemonTestCase):
               "responsible": ["phong-a", "phong-w"], "due": past_due, "leads": leads}]))
         key_a = harness.reminder_key("p1", "con-han", due, "3665s", "phong-a")
         key_w = harness.reminder_key("p1", "con-han", due, "3665s", "phong-w")
+        self.install_an_hour_ago()
         d = self.start_daemon()
 
         smtp.wait_count(2, 15, daemons=[d])

@@ -200,7 +200,7 @@ TEST_CASE("2010-2020: Quốc khánh is one day under the 1994 and 2012 codes, tw
   CHECK_FALSE(find_day(days_2018, ymd(2018, 9, 4)));
 }
 
-TEST_CASE("Tết is four days before 01/05/2013 and five after; Giỗ Tổ is a holiday from 2007",
+TEST_CASE("Tết is four days before 01/05/2013 and five after, and Giỗ Tổ a holiday from 2007",
           "[calendar][holidays][law]") {
   for (int year = 1995; year <= 2026; ++year) {
     INFO(year);

@@ -110,16 +110,40 @@ TEST_CASE("overdue and escalation messages say so, to the right people", "[chase
   CHECK(out[0].cc == std::vector<std::string>{"vp@example.org"});
   CHECK(out[0].subject ==
         "[Quá hạn] Nhắc việc: Báo cáo (hạn 17:00 ngày 12/02/2026; quá hạn 2 ngày làm việc)");
-  CHECK(message::text_of(*c, overdue).find("chưa xác nhận hoàn thành") != std::string::npos);
+  CHECK(message::text_of(*c, overdue, overdue.at).find("chưa xác nhận hoàn thành") !=
+        std::string::npos);
   auto escalation = find("escalate-ld");
   out = message::outbound_for(*c, escalation, escalation.at, false);
   REQUIRE(out.size() == 1);
   CHECK(out[0].to == std::vector<std::string>{"ld@example.org"});
   CHECK(out[0].id == "p.t.20260212.escalate-ld.a");
   CHECK(out[0].subject == "[Quá hạn] Phòng A chưa hoàn thành: Báo cáo (quá hạn 5 ngày làm việc)");
-  std::string text = message::text_of(*c, escalation);
+  std::string text = message::text_of(*c, escalation, escalation.at);
   CHECK(text.find("Kính gửi: Lãnh đạo Sở") != std::string::npos);
   CHECK(text.find("chỉ đạo, đôn đốc Phòng A") != std::string::npos);
+}
+
+TEST_CASE("overdue counts are those of the moment a notice is sent, not of its stage", "[chase]") {
+  auto c = load(k_plan, "overdue = true\n");
+  auto all = schedule::reminders_between(*c, date::sys_days{date::year{2026} / 2 / 20},
+                                         date::sys_days{date::year{2026} / 2 / 27});
+  auto it = std::find_if(all.begin(), all.end(), [](auto& r) { return r.stage == "overdue-2"; });
+  REQUIRE(it != all.end());
+  const schedule::Reminder& overdue = *it;
+  // Caught up (or retried) three working days after its time: Monday 23/02 is 5 working days
+  // after the deadline of Thursday 12/02 here, as the escalation's count says above.
+  const auto later = overdue.at + date::days{3};
+  std::string subject = message::subject_of(*c, overdue, later);
+  std::string text = message::text_of(*c, overdue, later);
+  CHECK(subject.find("quá hạn 2 ngày làm việc") == std::string::npos);
+  CHECK(subject == "[Quá hạn] Nhắc việc: Báo cáo (hạn 17:00 ngày 12/02/2026; quá hạn " +
+                       std::to_string(c->calendar->working_days_after(
+                           date::local_days{date::year{2026} / 2 / 12},
+                           date::floor<date::days>(c->service.zone->to_local(later)))) +
+                       " ngày làm việc)");
+  CHECK(text.find("quá hạn 2 ngày làm việc") == std::string::npos);
+  auto json = message::render_webhook(*c, overdue, later);
+  CHECK(json.find("\"overdue_days\":2,") == std::string::npos);
 }
 
 TEST_CASE("chase keys are checked where they are written", "[chase]") {

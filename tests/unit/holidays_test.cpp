@@ -111,7 +111,7 @@ TEST_CASE("working-day arithmetic skips Tết", "[calendar][holidays]") {
   CHECK_FALSE(vietnam.is_working_day(ymd(2026, 4, 27)));  // nghỉ bù for Giỗ Tổ on Sunday
 }
 
-TEST_CASE("holidays cover 1995-2100; other years have none and do not fail",
+TEST_CASE("holidays cover 1995-2100, and other years have none and do not fail",
           "[calendar][holidays]") {
   CHECK(vietnam_holidays(1, k_mon_fri).empty());
   CHECK(vietnam_holidays(1900, k_mon_fri).empty());

@@ -4,8 +4,8 @@
 
 #include "codec/base64.hpp"
 #include "config/lead.hpp"
-#include "message/mime.hpp"
 #include "ids/ids.hpp"
+#include "message/mime.hpp"
 #include "message/outbound.hpp"
 #include "message/time_format.hpp"
 #include "support/calendar.hpp"
@@ -134,7 +134,7 @@ TEST_CASE("the Office gets no copy of its own reminder, and late ones say so", "
   CHECK(outs[0].cc.empty());
   CHECK(outs[0].content.find("\r\nCc:") == std::string::npos);
   CHECK(outs[0].subject.rfind("[Gửi muộn] Nhắc việc: ", 0) == 0);
-  std::string text = message::text_of(f.config, r);
+  std::string text = message::text_of(f.config, r, r.at);
   CHECK(text.find("Báo cáo kết quả về: Ban Công tác người cao tuổi tỉnh.") != std::string::npos);
   CHECK(text.find("gửi muộn") != std::string::npos);
 }
@@ -158,17 +158,31 @@ TEST_CASE("the webhook body carries the documented fields", "[message]") {
   CHECK(body["due"] == "2020-10-09T17:00:00+07:00");
   CHECK(body["at"] == "2020-10-06T08:00:00+07:00");
   CHECK(body["late"] == false);
-  CHECK(body["subject"] == message::subject_of(f.config, r));
-  CHECK(body["text"] == message::text_of(f.config, r));
+  CHECK(body["subject"] == message::subject_of(f.config, r, r.at));
+  CHECK(body["text"] == message::text_of(f.config, r, r.at));
 }
 
 TEST_CASE("time left is in days, or hours and minutes on the last day", "[message]") {
   Fixture f;
   auto r = f.reminder("cntt");
   r.at = r.due - std::chrono::minutes{150};
-  CHECK(message::text_of(f.config, r).find("(còn 2 giờ 30 phút)") != std::string::npos);
+  CHECK(message::text_of(f.config, r, r.at).find("(còn 2 giờ 30 phút)") != std::string::npos);
   r.at = r.due - std::chrono::minutes{45};
-  CHECK(message::text_of(f.config, r).find("(còn 45 phút)") != std::string::npos);
+  CHECK(message::text_of(f.config, r, r.at).find("(còn 45 phút)") != std::string::npos);
+}
+
+TEST_CASE("time left is counted from when the message goes out", "[message]") {
+  Fixture f;
+  auto r = f.reminder("cntt");  // the 3wd reminder
+  // Sent at its time, and caught up 150 minutes before the deadline: the second says so.
+  CHECK(message::text_of(f.config, r, r.at).find("(còn 3 ngày") != std::string::npos);
+  std::string late = message::text_of(f.config, r, r.due - std::chrono::minutes{150});
+  CHECK(late.find("(còn 2 giờ 30 phút)") != std::string::npos);
+  CHECK(late.find("còn 3 ngày") == std::string::npos);
+  // After the deadline (an attempt cut short, taken up again): never "còn" a negative time.
+  std::string past = message::text_of(f.config, r, r.due + std::chrono::minutes{5});
+  CHECK(past.find("(đã quá hạn)") != std::string::npos);
+  CHECK(past.find("còn -") == std::string::npos);
 }
 
 TEST_CASE("a failure report names the address, the unit, the key and the reason", "[message]") {

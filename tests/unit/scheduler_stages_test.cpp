@@ -1,6 +1,8 @@
 // The scheduler's decisions, each stage on its own: no io_context, no threads, no clock.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <map>
 
 #include "config/loader.hpp"
@@ -350,4 +352,50 @@ TEST_CASE("deliveries: one per address of a per-recipient channel, keyed as jour
   CHECK(reports[0].record.occurrence == "20260302");
   CHECK(reports[0].record.stage == "report");
   CHECK(reports[0].is_report);
+}
+
+TEST_CASE("a first start chases no deadline before the journal was made, and claims no downtime",
+          "[scheduler][planner]") {
+  // Due Tuesday 10/02 (past on Wednesday 04/03, overdue notices every 2 working days) and
+  // Friday 06/03 (its 3wd stage, Tuesday 03/03, has passed).
+  const std::string plan =
+      "[plan]\nid = \"p\"\ntitle = \"Kế hoạch\"\n\n"
+      "[[task]]\nid = \"cu\"\ntitle = \"Báo cáo cũ\"\nresponsible = [\"a\"]\n"
+      "due = 2026-02-10\nleads = [\"1d\"]\n\n"
+      "[[task]]\nid = \"t\"\ntitle = \"Báo cáo\"\nresponsible = [\"a\"]\n"
+      "due = 2026-03-06\nleads = [\"3wd\", \"1d\"]\n";
+  auto c = load(plan, "overdue = true\n");
+  auto g = generation_of(c);
+  const SysSeconds now = monday(10) + hours{48};  // Wednesday 04/03 10:00
+  auto caught = [&](std::optional<SysSeconds> installed) {
+    FakeStates states;
+    LoadPlan loaded = Planner(g, now, k_prepared_limit, installed).load(states);
+    std::vector<std::string> out;
+    for (const Job& job : loaded.jobs) {
+      if (const auto* send = std::get_if<SendReminder>(&job.work); send && job.at == now)
+        out.push_back(send->reminder->key() + (send->reminder->late ? " late" : ""));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  // Installed long ago and down since: both are caught up, and marked late.
+  auto before = caught(monday(0) - hours{24 * 60});
+  REQUIRE(before.size() == 2);
+  CHECK(before[0].rfind("p.cu.20260210.overdue-", 0) == 0);
+  CHECK(before[0].size() > 4);
+  CHECK(before[0].substr(before[0].size() - 5) == " late");
+  CHECK(before[1] == "p.t.20260306.3wd.a late");
+  // Installed this morning: the deadline of 10/02 is not chased, and the 3wd stage, whose
+  // time came before the installation, goes out without a late note.
+  CHECK(caught(now - hours{1}) == std::vector<std::string>{"p.t.20260306.3wd.a"});
+
+  // [service] chase_from sets the earliest deadline chased, whatever the journal says.
+  auto c2 = load(plan, "overdue = true\nchase_from = 2026-02-11\n");
+  auto g2 = generation_of(c2);
+  FakeStates states;
+  LoadPlan loaded = Planner(g2, now, k_prepared_limit, monday(0) - hours{24 * 60}).load(states);
+  for (const Job& job : loaded.jobs) {
+    if (const auto* send = std::get_if<SendReminder>(&job.work))
+      CHECK(send->reminder->task->id == "t");
+  }
 }
