@@ -26,6 +26,15 @@ std::string operator_name() {
 
 }  // namespace
 
+std::string occurrence_id(const std::string& written) {
+  // YYYY-MM-DD, as dates are written elsewhere, names the due day YYYYMMDD.
+  bool date = written.size() == 10 && written[4] == '-' && written[7] == '-' &&
+              std::all_of(written.begin(), written.end(),
+                          [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
+  if (!date) return written;
+  return written.substr(0, 4) + written.substr(5, 2) + written.substr(8, 2);
+}
+
 int do_ack(const std::string& config_file, const AckArgs& args, bool confirm) {
   auto loaded = config::load_config(config_file);
   for (const auto& d : loaded.diagnostics)
@@ -33,7 +42,7 @@ int do_ack(const std::string& config_file, const AckArgs& args, bool confirm) {
   if (loaded.omitted > 0) std::cerr << loaded.omitted_note() << '\n';
   if (!loaded.config) return 1;
   const config::Config& config = *loaded.config;
-  const ids::AssignmentId id{args.plan, args.task, args.occurrence, args.unit};
+  const ids::AssignmentId id{args.plan, args.task, occurrence_id(args.occurrence), args.unit};
   auto resolved = schedule::resolve(config, id);
   if (const auto* unknown = std::get_if<schedule::UnknownAssignment>(&resolved)) {
     std::cerr << "error: " << unknown->message << "\n";

@@ -136,6 +136,7 @@ int do_preview(const std::string& file, const std::string& from_text, const std:
             {"task", r.task->id},
             {"due", message::iso8601(zone, r.due)},
             {"stage", r.stage},
+            {"stage_label", message::stage_label(r)},
             {"kind", r.kind == schedule::Reminder::Kind::reminder  ? "reminder"
                      : r.kind == schedule::Reminder::Kind::overdue ? "overdue"
                                                                    : "escalation"},
@@ -145,12 +146,13 @@ int do_preview(const std::string& file, const std::string& from_text, const std:
             {"to", out.to},
             {"cc", out.cc},
             {"subject", out.subject},
+            {"text", message::text_of(*config, r, r.at)},
             {"id", out.id}};
         if (!out.webhook.empty()) item["webhook"] = out.webhook;
         json.push_back(std::move(item));
       } else {
         std::cout << message::vn_time(zone, r.at) << " " << message::vn_date(zone, r.at) << "  "
-                  << r.plan->id << "/" << r.task->id << "  mốc " << r.stage << "  → "
+                  << r.plan->id << "/" << r.task->id << "  " << message::stage_label(r) << "  → "
                   << r.addressee().name << " [" << out.channel << ": " << message::join_list(out.to)
                   << (out.cc.empty() ? "" : "; cc " + message::join_list(out.cc)) << "]\n"
                   << "      " << out.subject << "\n";

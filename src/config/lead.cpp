@@ -1,6 +1,7 @@
 #include "config/lead.hpp"
 
 #include <charconv>
+#include <string>
 
 namespace deadlined::config {
 namespace {
@@ -61,9 +62,11 @@ std::optional<Lead> parse_lead(std::string_view text) {
 }
 
 std::optional<std::chrono::minutes> parse_time_of_day(std::string_view text) {
-  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  // "8:00" as well as "08:00": offices write the hour without its leading zero.
+  std::string padded = text.size() == 4 ? "0" + std::string(text) : std::string(text);
+  if (padded.size() != 5 || padded[2] != ':') return std::nullopt;
   auto digits = [&](std::size_t at) -> int {
-    char a = text[at], b = text[at + 1];
+    char a = padded[at], b = padded[at + 1];
     if (a < '0' || a > '9' || b < '0' || b > '9') return -1;
     return (a - '0') * 10 + (b - '0');
   };

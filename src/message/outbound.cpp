@@ -5,6 +5,7 @@
 #include "codec/base64.hpp"
 #include "codec/json_object.hpp"
 #include "codec/token.hpp"
+#include "config/lead.hpp"
 #include "ids/ids.hpp"
 #include "message/mime.hpp"
 #include "message/time_format.hpp"
@@ -150,6 +151,34 @@ std::optional<std::string> calendar_url(const Config& config, const config::Unit
   if (!http.enabled || http.secret.empty()) return std::nullopt;
   return http.public_url + "/calendar/" + unit.id +
          ".ics?token=" + codec::derived_token(http.secret.value, "ics", unit.id);
+}
+
+std::string stage_label(const Reminder& r) {
+  switch (r.kind) {
+    case Reminder::Kind::overdue:
+      return "nhắc quá hạn lần " + r.stage.substr(r.stage.find('-') + 1);
+    case Reminder::Kind::escalation:
+      return "báo cáo " + (r.recipient ? r.recipient->name : r.addressee().name);
+    case Reminder::Kind::reminder:
+      break;
+  }
+  auto lead = config::parse_lead(r.stage);
+  if (!lead) return r.stage;
+  const auto n = lead->amount;
+  switch (lead->kind) {
+    case config::Lead::Kind::calendar_days:
+      return n == 0 ? "ngày đến hạn" : "trước " + std::to_string(n) + " ngày";
+    case config::Lead::Kind::working_days:
+      return "trước " + std::to_string(n) + " ngày làm việc";
+    case config::Lead::Kind::exact: {
+      std::string out = "trước";
+      if (n >= 3600) out += " " + std::to_string(n / 3600) + " giờ";
+      if (n % 3600 >= 60) out += " " + std::to_string(n % 3600 / 60) + " phút";
+      if (n % 60 != 0 || n == 0) out += " " + std::to_string(n % 60) + " giây";
+      return out;
+    }
+  }
+  return r.stage;
 }
 
 std::string subject_of(const Config& config, const Reminder& r, config::SysSeconds now) {

@@ -50,6 +50,10 @@ std::optional<std::string> calendar_url(const config::Config& config, const conf
 
 /// The human-readable subject and plain-text body of a reminder, an overdue notice or an
 /// escalation, in Vietnamese.
+/// The stage of `reminder` as people read it: "trước 7 ngày", "trước 3 ngày làm việc",
+/// "ngày đến hạn", "trước 2 giờ", "nhắc quá hạn lần 2", "báo cáo Lãnh đạo Sở".
+std::string stage_label(const schedule::Reminder& reminder);
+
 /// The subject and the text of `reminder` as sent at `now`: the days left, or overdue, are
 /// counted from `now`.
 std::string subject_of(const config::Config& config, const schedule::Reminder& reminder,

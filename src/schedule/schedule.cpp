@@ -103,10 +103,27 @@ void add_chase(const config::Config& config, const calendar::WorkCalendar& calen
 using Stages = std::vector<std::pair<SysSeconds, const Lead*>>;
 Stages stages_of(const config::Config& config, const calendar::WorkCalendar& calendar,
                  const config::Task& task, SysSeconds due) {
+  // How far ahead a day lead reaches as written: a working day spans at least a calendar
+  // day, so "7wd" reaches further than "7d". Exact leads ("2h") stay exact.
+  auto reach = [](const Lead& lead) {
+    return 2 * lead.amount + (lead.kind == Lead::Kind::working_days ? 1 : 0);
+  };
+  std::vector<SysSeconds> times;
+  times.reserve(task.leads.size());
+  for (const Lead& lead : task.leads)
+    times.push_back(reminder_time(config, calendar, lead, due));
   Stages stages;
   stages.reserve(task.leads.size());
-  for (const Lead& lead : task.leads) {
-    SysSeconds at = reminder_time(config, calendar, lead, due);
+  for (std::size_t i = 0; i < task.leads.size(); ++i) {
+    const Lead& lead = task.leads[i];
+    // A longer lead never goes out after a shorter one of the same deadline (around Tết a
+    // "7d" moved back to a working day can fall after "3wd"): it goes with the shorter.
+    SysSeconds at = times[i];
+    for (std::size_t j = 0; j < task.leads.size() && lead.kind != Lead::Kind::exact; ++j) {
+      const Lead& other = task.leads[j];
+      if (other.kind != Lead::Kind::exact && reach(other) < reach(lead))
+        at = std::min(at, times[j]);
+    }
     if (at > due) continue;
     bool same_instant =
         std::any_of(stages.begin(), stages.end(), [&](const auto& s) { return s.first == at; });

@@ -119,6 +119,8 @@ TEST_CASE("overdue and escalation messages say so, to the right people", "[chase
   CHECK(out[0].id == "p.t.20260212.escalate-ld.a");
   CHECK(out[0].subject == "[Quá hạn] Phòng A chưa hoàn thành: Báo cáo (quá hạn 5 ngày làm việc)");
   std::string text = message::text_of(*c, escalation, escalation.at);
+  CHECK(message::stage_label(overdue) == "nhắc quá hạn lần 2");
+  CHECK(message::stage_label(escalation) == "báo cáo Lãnh đạo Sở");
   CHECK(text.find("Kính gửi: Lãnh đạo Sở") != std::string::npos);
   CHECK(text.find("chỉ đạo, đôn đốc Phòng A") != std::string::npos);
 }

@@ -486,3 +486,14 @@ TEST_CASE("a load keeps at most 100 diagnostics and says how many more there wer
   CHECK(few.omitted == 0);
   CHECK(few.omitted_note().empty());
 }
+
+TEST_CASE("times of day are read with or without the hour's leading zero", "[config]") {
+  using deadlined::config::parse_time_of_day;
+  CHECK(parse_time_of_day("8:00") == std::chrono::minutes{8 * 60});
+  CHECK(parse_time_of_day("08:00") == std::chrono::minutes{8 * 60});
+  CHECK(parse_time_of_day("17:30") == std::chrono::minutes{17 * 60 + 30});
+  CHECK_FALSE(parse_time_of_day("8:0"));
+  CHECK_FALSE(parse_time_of_day("24:00"));
+  CHECK_FALSE(parse_time_of_day("8h00"));
+  CHECK_FALSE(parse_time_of_day(""));
+}

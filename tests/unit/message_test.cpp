@@ -239,3 +239,18 @@ TEST_CASE("hand-written time formats agree with date::format in every kind of zo
     }
   }
 }
+
+TEST_CASE("stages are named in Vietnamese where people read them", "[message]") {
+  Fixture f;
+  auto r = f.reminder("cntt");
+  auto label = [&](const char* stage) {
+    r.stage = stage;
+    return message::stage_label(r);
+  };
+  CHECK(label("7d") == "trước 7 ngày");
+  CHECK(label("3wd") == "trước 3 ngày làm việc");
+  CHECK(label("0d") == "ngày đến hạn");
+  CHECK(label("2h") == "trước 2 giờ");
+  CHECK(label("90m") == "trước 1 giờ 30 phút");
+  CHECK(label("45s") == "trước 45 giây");
+}

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "config/lead.hpp"
 #include "message/time_format.hpp"
 #include "schedule/schedule.hpp"
@@ -124,6 +126,33 @@ TEST_CASE("reminders that would fall on a weekend move to the previous working d
                                           "2020-11-07T08:00:00+07:00 2d a",
                                           "2020-11-09T08:00:00+07:00 0d a",
                                       });
+}
+
+TEST_CASE("a longer lead never goes out after a shorter one, around Tết too", "[schedule]") {
+  Config c = make_config();
+  using namespace date::literals;
+  // Tết 2027 (mùng 1 on Saturday 06/02) keeps 04-10/02 off by the fallback. Due Thursday
+  // 11/02: 3wd is Monday 01/02, while 7d (04/02) moves back to Wednesday 03/02, after it.
+  // It goes with 3wd, on one instant: sent once, as the first listed.
+  add_task(c, "t", on_date(2027_y / 2 / 11), {"7d", "3wd", "1d"});
+  CHECK(times(c, all_reminders(c)) == std::vector<std::string>{
+                                          "2027-02-01T08:00:00+07:00 7d a",
+                                          "2027-02-03T08:00:00+07:00 1d a",
+                                      });
+  // Every due day of the first quarter: the stages go out in the order of their leads.
+  for (auto day = date::local_days{2027_y / 1 / 1}; day < date::local_days{2027_y / 4 / 1};
+       day += date::days{1}) {
+    Config each = make_config();
+    add_task(each, "t", on_date(date::year_month_day{day}), {"14d", "7d", "3wd", "1d", "2h"});
+    auto rs = all_reminders(each);
+    const std::vector<std::string> order = {"14d", "7d", "3wd", "1d", "2h"};
+    std::vector<std::size_t> ranks;
+    for (const auto& r : rs)
+      ranks.push_back(
+          static_cast<std::size_t>(std::find(order.begin(), order.end(), r.stage) - order.begin()));
+    INFO(date::format("%F", day));
+    CHECK(std::is_sorted(ranks.begin(), ranks.end()));
+  }
 }
 
 TEST_CASE("working days count only working days strictly before the due day", "[schedule]") {

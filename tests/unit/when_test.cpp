@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "cli/ack.hpp"
 #include "cli/when.hpp"
 #include "message/time_format.hpp"
 
@@ -22,4 +23,13 @@ TEST_CASE("preview windows: dates, local and offset date-times", "[cli]") {
                           "2020-11-03T08:00:00+07:0x"}) {
     CHECK(iso(bad, false) == "invalid");
   }
+}
+
+TEST_CASE("ack's occurrence may be the due day written as a date", "[cli]") {
+  using deadlined::cli::occurrence_id;
+  CHECK(occurrence_id("2026-12-08") == "20261208");
+  CHECK(occurrence_id("20261208") == "20261208");
+  CHECK(occurrence_id("2026-08") == "2026-08");
+  CHECK(occurrence_id("2026-Q3") == "2026-Q3");
+  CHECK(occurrence_id("2026-H1-01") == "2026-H1-01");  // not a date: as written
 }
