@@ -211,6 +211,7 @@ struct Task {
 
 struct Plan {
   std::string id;
+  std::string kind;  ///< the document type ("Quyết định"); empty: from the number's type code
   std::string number;
   std::string title;
   std::optional<LocalDays> date;

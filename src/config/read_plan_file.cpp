@@ -32,6 +32,7 @@ void read_plan_table(TableReader& top, PlanSection& section) {
     }
   }
   if (auto v = r.string("number")) plan.number = *v;
+  if (auto v = r.string("kind")) plan.kind = *v;
   if (auto v = r.string("title", true)) plan.title = *v;
   if (auto v = r.string("basis")) plan.basis = *v;
   if (const toml::node* d = r.node("date")) {

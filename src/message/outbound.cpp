@@ -7,6 +7,7 @@
 #include "codec/token.hpp"
 #include "config/lead.hpp"
 #include "ids/ids.hpp"
+#include "message/document.hpp"
 #include "message/mime.hpp"
 #include "message/time_format.hpp"
 #include "schedule/occurrence.hpp"
@@ -40,14 +41,6 @@ std::string time_left(const Config& config, const Reminder& r, config::SysSecond
   std::string out = "còn ";
   if (hours.count() > 0) out += std::to_string(hours.count()) + " giờ ";
   out += std::to_string(minutes.count()) + " phút";
-  return out;
-}
-
-std::string plan_reference(const config::Plan& plan) {
-  std::string out = "Kế hoạch";
-  if (!plan.number.empty()) out += " số " + plan.number;
-  if (plan.date) out += " ngày " + vn_date(*plan.date);
-  out += " về " + plan.title;
   return out;
 }
 

@@ -1,0 +1,116 @@
+#include "message/document.hpp"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "message/time_format.hpp"
+
+namespace deadlined::message {
+namespace {
+
+/// The type codes of Decree 30/2020/NĐ-CP, Appendix III (as we know them; not checked
+/// against the Gazette text here, see docs/MESSAGES.md).
+constexpr std::array<std::pair<std::string_view, std::string_view>, 27> k_types{{
+    {"NQ", "Nghị quyết"},   {"QĐ", "Quyết định"},       {"CT", "Chỉ thị"},
+    {"QC", "Quy chế"},      {"QyĐ", "Quy định"},        {"TC", "Thông cáo"},
+    {"TB", "Thông báo"},    {"HD", "Hướng dẫn"},        {"CTr", "Chương trình"},
+    {"KH", "Kế hoạch"},     {"PA", "Phương án"},        {"ĐA", "Đề án"},
+    {"DA", "Dự án"},        {"BC", "Báo cáo"},          {"BB", "Biên bản"},
+    {"TTr", "Tờ trình"},    {"HĐ", "Hợp đồng"},         {"CĐ", "Công điện"},
+    {"BGN", "Bản ghi nhớ"}, {"BTT", "Bản thỏa thuận"},  {"GUQ", "Giấy ủy quyền"},
+    {"GM", "Giấy mời"},     {"GGT", "Giấy giới thiệu"}, {"GNP", "Giấy nghỉ phép"},
+    {"PG", "Phiếu gửi"},    {"PC", "Phiếu chuyển"},     {"PB", "Phiếu báo"},
+}};
+
+bool has_digit(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+/// The byte length of the UTF-8 sequence that starts with `lead`.
+std::size_t sequence_length(unsigned char lead) {
+  if (lead >= 0xF0) return 4;
+  if (lead >= 0xE0) return 3;
+  if (lead >= 0xC0) return 2;
+  return 1;
+}
+
+/// The code point of the UTF-8 sequence `s` (of its own length), and back.
+char32_t decode(std::string_view s) {
+  auto b = [&](std::size_t i) { return static_cast<char32_t>(static_cast<unsigned char>(s[i])); };
+  switch (s.size()) {
+    case 1:
+      return b(0);
+    case 2:
+      return ((b(0) & 0x1F) << 6) | (b(1) & 0x3F);
+    case 3:
+      return ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
+    default:
+      return ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
+  }
+}
+
+std::string encode(char32_t c) {
+  std::string out;
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+  return out;
+}
+
+/// The lower case of a capital letter of Vietnamese; 0 for anything else.
+char32_t lower_of(char32_t c) {
+  if (c >= 'A' && c <= 'Z') return c + 0x20;
+  if (c >= 0xC0 && c <= 0xDD && c != 0xD7) return c + 0x20;  // À-Ý
+  if (c == 0x102 || c == 0x110 || c == 0x128 || c == 0x168 || c == 0x1A0)
+    return c + 1;                                              // Ă Đ Ĩ Ũ Ơ
+  if (c == 0x1AF) return 0x1B0;                                // Ư
+  if (c >= 0x1EA0 && c <= 0x1EF9 && c % 2 == 0) return c + 1;  // Ạ … Ỹ, capitals even
+  return 0;
+}
+
+}  // namespace
+
+std::string document_kind(const config::Plan& plan) {
+  if (!plan.kind.empty()) return plan.kind;
+  if (plan.number.empty()) return "Kế hoạch";
+  auto slash = plan.number.find('/');
+  if (slash == std::string::npos) return "Công văn";
+  std::string_view code = std::string_view(plan.number).substr(slash + 1);
+  code = code.substr(0, code.find('-'));
+  for (const auto& [abbreviation, name] : k_types) {
+    if (code == abbreviation) return std::string(name);
+  }
+  return "Công văn";
+}
+
+std::string plan_reference(const config::Plan& plan) {
+  std::string out = document_kind(plan);
+  if (has_digit(plan.number)) out += " số " + plan.number;
+  if (plan.date) out += " ngày " + vn_date(*plan.date);
+  out += " về " + lower_first(plan.title);
+  return out;
+}
+
+std::string lower_first(std::string_view text) {
+  if (text.empty()) return {};
+  std::size_t first = std::min(sequence_length(static_cast<unsigned char>(text[0])), text.size());
+  std::size_t second =
+      first < text.size()
+          ? std::min(sequence_length(static_cast<unsigned char>(text[first])), text.size() - first)
+          : 0;
+  char32_t lower = lower_of(decode(text.substr(0, first)));
+  // A second capital means an abbreviation (UBND, HĐND): left as written.
+  if (lower == 0 || (second > 0 && lower_of(decode(text.substr(first, second))) != 0))
+    return std::string(text);
+  return encode(lower) + std::string(text.substr(first));
+}
+
+}  // namespace deadlined::message
