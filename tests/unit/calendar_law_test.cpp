@@ -8,6 +8,7 @@
 #include "calendar/lunar.hpp"
 #include "calendar/work_calendar.hpp"
 #include "config/holiday_file.hpp"
+#include "support/days.hpp"
 
 // Each year follows the Labor Code in force on each holiday, and the shipped decisions
 // (config/holidays/vietnam.toml) say what the Government decided.
@@ -20,11 +21,8 @@ using deadlined::calendar::WorkCalendar;
 
 namespace {
 
-const std::array<bool, 7> k_mon_fri{false, true, true, true, true, true, false};
-
-date::local_days ymd(int y, unsigned m, unsigned d) {
-  return date::local_days{date::year{y} / date::month{m} / date::day{d}};
-}
+using deadlined::test::k_mon_fri;
+using deadlined::test::ymd;
 
 bool is_weekday(date::local_days day) {
   return k_mon_fri[date::weekday{day}.c_encoding()];

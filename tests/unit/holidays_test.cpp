@@ -2,6 +2,7 @@
 
 #include "calendar/holidays.hpp"
 #include "calendar/work_calendar.hpp"
+#include "support/days.hpp"
 
 using deadlined::calendar::Decision;
 using deadlined::calendar::Occasion;
@@ -11,11 +12,8 @@ using deadlined::calendar::WorkCalendar;
 
 namespace {
 
-const std::array<bool, 7> k_mon_fri{false, true, true, true, true, true, false};
-
-date::local_days ymd(int y, unsigned m, unsigned d) {
-  return date::local_days{date::year{y} / date::month{m} / date::day{d}};
-}
+using deadlined::test::k_mon_fri;
+using deadlined::test::ymd;
 
 /// "dd/mm kind" for each special day, to compare whole years at once.
 std::vector<std::string> summary(int year, const std::vector<Decision>& decisions = {}) {

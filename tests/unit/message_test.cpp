@@ -9,6 +9,7 @@
 #include "message/outbound.hpp"
 #include "message/time_format.hpp"
 #include "support/calendar.hpp"
+#include "support/lines.hpp"
 
 using namespace deadlined;
 
@@ -21,17 +22,7 @@ std::string journal_key_of(const message::Outbound& m) {
       .to_string();
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find("\r\n", start);
-    REQUIRE(end != std::string::npos);  // every line ends in CRLF
-    lines.push_back(text.substr(start, end - start));
-    start = end + 2;
-  }
-  return lines;
-}
+using test::lines_of;
 
 struct Fixture {
   config::Config config;

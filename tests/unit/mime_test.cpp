@@ -4,22 +4,13 @@
 
 #include "codec/base64.hpp"
 #include "message/mime.hpp"
+#include "support/lines.hpp"
 
 using namespace deadlined;
 
 namespace {
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find("\r\n", start);
-    REQUIRE(end != std::string::npos);  // every line ends in CRLF
-    lines.push_back(text.substr(start, end - start));
-    start = end + 2;
-  }
-  return lines;
-}
+using test::lines_of;
 
 /// The decoded payloads of the encoded-words of a field, in order. Everything else on its
 /// lines is the name, whitespace or, after the last word, `rest`.
