@@ -142,6 +142,17 @@ struct ServiceConfig {
   /// overdue notice or escalation. None: the day the journal was created (a first start
   /// sends no backlog).
   std::optional<LocalDays> chase_from;
+  /// The agency that issues the plans ("Sở Tài nguyên và Môi trường tỉnh Bắc Kạn"): the
+  /// "của …" of a citation, unless a plan names its own issuer.
+  std::string organisation;
+  /// The footer's contact line ("Mọi vướng mắc xin liên hệ …"); empty: none.
+  std::string contact;
+  /// Which reminders copy the monitor unit: all, only overdue notices and escalations, or
+  /// none. Default: overdue when the digest is on, else all.
+  enum class MonitorCc { all, overdue, none };
+  MonitorCc monitor_cc = MonitorCc::all;
+  /// A unit's email reminders due at the same instant go as one message.
+  bool bundle = true;
 };
 
 struct EmailConfig {
@@ -200,6 +211,12 @@ struct Task {
   std::vector<std::string> responsible;
   std::vector<std::string> coordinating;
   std::string report_to;  ///< whom the units report to; empty means the monitor unit
+  /// The unit of `responsible` that leads (chủ trì); empty: none named (with one responsible
+  /// unit, that unit).
+  std::string lead;
+  /// `received = DATE`: the day the unit received the document, for `due = "5wd after
+  /// received"`.
+  std::optional<LocalDays> received;
   DueSpec due;
   /// A date-only deadline on a non-working day ends at day_end of the next working day (Civil
   /// Code 2015 Art. 148(5)); false keeps it on that day.
@@ -209,13 +226,26 @@ struct Task {
   Recurrence recurrence;
 };
 
+/// One year's issue of a recurring plan: its own number, date and basis.
+struct Edition {
+  int year = 0;
+  std::string number;
+  std::optional<LocalDays> date;
+  bool date_month_only = false;  ///< `date = "2020-07"`: printed "tháng 7/2020"
+  std::string basis;
+};
+
 struct Plan {
   std::string id;
   std::string kind;  ///< the document type ("Quyết định"); empty: from the number's type code
   std::string number;
   std::string title;
   std::optional<LocalDays> date;
+  bool date_month_only = false;  ///< `date = "2020-07"`: printed "tháng 7/2020"
   std::string basis;
+  std::string issuer;  ///< who issued it; empty: [service] organisation
+  /// Per year, for a recurring plan; an occurrence of a year without one cites no number.
+  std::vector<Edition> editions;
   std::vector<Task> tasks;
 
   const Task* find_task(const std::string& task_id) const;
