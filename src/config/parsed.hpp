@@ -38,10 +38,11 @@ struct ServiceSection {
   std::vector<Written> plan_globs;
   std::vector<Written> holiday_globs;
   std::optional<Written> monitor;
-  std::optional<std::vector<Lead>> leads;           ///< default: 7d, 3wd, 1d, 0d
-  ChaseKeys chase;                                  ///< `overdue` default: [http] is configured
-  std::optional<bool> digest;                       ///< default: chasing is on
-  std::optional<std::chrono::minutes> digest_time;  ///< default: send_time
+  std::optional<std::vector<Lead>> leads;              ///< default: 7d, 3wd, 1d, 0d
+  ChaseKeys chase;                                     ///< `overdue` default: [http] is configured
+  std::optional<bool> digest;                          ///< default: chasing is on
+  std::optional<std::chrono::minutes> digest_time;     ///< default: send_time
+  std::optional<ServiceConfig::MonitorCc> monitor_cc;  ///< default: overdue with the digest
 };
 
 /// [email] as read; `values.maildir` is empty until resolve puts `maildir` under state_dir.

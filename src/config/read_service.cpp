@@ -113,6 +113,22 @@ ServiceSection read_service(TableReader& top, const fs::path& base_dir) {
     else
       r.wrong_type(*d, "chase_from", "a date such as 2026-12-01");
   }
+  if (auto v = r.string("organisation")) s.organisation = *v;
+  if (auto v = r.string("contact")) s.contact = *v;
+  if (auto v = r.string("monitor_cc")) {
+    if (*v == "all") {
+      section.monitor_cc = ServiceConfig::MonitorCc::all;
+    } else if (*v == "overdue") {
+      section.monitor_cc = ServiceConfig::MonitorCc::overdue;
+    } else if (*v == "none") {
+      section.monitor_cc = ServiceConfig::MonitorCc::none;
+    } else {
+      reporter.error(table->get("monitor_cc")->source(),
+                     "giá trị '" + *v + "' của 'monitor_cc' không hợp lệ: dùng \"all\", " +
+                         "\"overdue\" hoặc \"none\"");
+    }
+  }
+  if (auto v = r.boolean("bundle")) s.bundle = *v;
   r.finish();
   return section;
 }

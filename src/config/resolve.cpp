@@ -58,6 +58,10 @@ ServiceConfig resolve_service(ServiceSection& section, const HttpConfig& http) {
   service.chase = inherit(defaults, section.chase);
   service.digest = section.digest.value_or(service.chase.enabled);
   service.digest_time = section.digest_time.value_or(service.send_time);
+  // With the digest, the Office reads the state of every task each morning: a copy of each
+  // reminder adds nothing, a copy of what is overdue still does.
+  service.monitor_cc = section.monitor_cc.value_or(
+      service.digest ? ServiceConfig::MonitorCc::overdue : ServiceConfig::MonitorCc::all);
   return service;
 }
 
