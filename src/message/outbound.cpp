@@ -44,12 +44,6 @@ std::string time_left(const Config& config, const Reminder& r, config::SysSecond
   return out;
 }
 
-std::vector<std::string> monitor_copy(const Config& config, const config::Unit& unit) {
-  const config::Unit* monitor = config.monitor_unit();
-  if (!monitor || monitor->id == unit.id) return {};
-  return monitor->emails;
-}
-
 /// Working days from the deadline's day to `now`'s: what "quá hạn N ngày làm việc" says when
 /// the message goes out, whenever its stage was scheduled (a catch-up, a retry).
 int overdue_days_at(const Config& config, const Reminder& r, config::SysSeconds now) {
@@ -85,6 +79,24 @@ std::string title_of(const Reminder& r) {
 }
 
 }  // namespace
+
+bool copies_monitor(const Config& config, const Reminder& r) {
+  const config::Unit* monitor = config.monitor_unit();
+  if (!monitor || monitor->id == r.addressee().id) return false;
+  switch (config.service.monitor_cc) {
+    case config::ServiceConfig::MonitorCc::all:
+      return true;
+    case config::ServiceConfig::MonitorCc::overdue:
+      return r.kind != Reminder::Kind::reminder;
+    case config::ServiceConfig::MonitorCc::none:
+      break;
+  }
+  return false;
+}
+
+std::vector<std::string> copies_of(const Config& config, const Reminder& r) {
+  return copies_monitor(config, r) ? config.monitor_unit()->emails : std::vector<std::string>{};
+}
 
 std::string join_list(const std::vector<std::string>& items) {
   std::string out;
@@ -191,7 +203,7 @@ std::string subject_of(const Config& config, const Reminder& r, config::SysSecon
   return subject;
 }
 
-std::string text_of(const Config& config, const Reminder& r, config::SysSeconds now) {
+TextParts parts_of(const Config& config, const Reminder& r, config::SysSeconds now) {
   const auto* zone = config.service.zone;
   const config::Unit* monitor = config.monitor_unit();
   std::string report_to = r.task->report_to;
@@ -202,7 +214,9 @@ std::string text_of(const Config& config, const Reminder& r, config::SysSeconds 
                              ? " được giao chủ trì thực hiện nhiệm vụ:\n\n"
                              : " được giao phối hợp thực hiện nhiệm vụ:\n\n";
 
-  std::string text = "Kính gửi: " + r.addressee().name + "\n\n";
+  TextParts parts;
+  parts.greeting = "Kính gửi: " + r.addressee().name + "\n\n";
+  std::string& text = parts.body;
   if (escalation) {
     text += "Theo dõi việc thực hiện " + plan_reference(*r.plan);
     if (!r.plan->basis.empty()) text += " (căn cứ " + r.plan->basis + ")";
@@ -246,14 +260,26 @@ std::string text_of(const Config& config, const Reminder& r, config::SysSeconds 
         *url + "\n";
   }
   if (auto url = calendar_url(config, *r.unit); url && !escalation) {
-    text += "\nLịch các hạn của " + unit +
-            " (iCalendar, để thêm vào Outlook, Thunderbird hoặc điện thoại):\n" + *url + "\n";
+    parts.links += "\nLịch các hạn của " + unit +
+                   " (iCalendar, để thêm vào Outlook, Thunderbird hoặc điện thoại):\n" + *url +
+                   "\n";
   }
-  if (monitor && monitor->id != r.addressee().id) {
-    text += "\nĐồng gửi: " + monitor->name + " (theo dõi, đôn đốc).\n";
+  if (copies_monitor(config, r)) {
+    parts.closing += "\nĐồng gửi: " + monitor->name + " (theo dõi, đôn đốc).\n";
   }
-  text += "\n--\nThư nhắc việc tự động. Mã nhắc việc: " + r.key() + "\n";
-  return text;
+  return parts;
+}
+
+std::string footer_of(const std::vector<std::string>& keys) {
+  std::string out = "\n--\nThư nhắc việc tự động. ";
+  out += keys.size() == 1 ? "Mã nhắc việc: " : "Mã các nhắc việc: ";
+  out += join_list(keys);
+  return out + "\n";
+}
+
+std::string text_of(const Config& config, const Reminder& r, config::SysSeconds now) {
+  TextParts parts = parts_of(config, r, now);
+  return parts.greeting + parts.body + parts.links + parts.closing + footer_of({r.key()});
 }
 
 std::string render_email(const Config& config, const std::string& message_id,
@@ -315,10 +341,9 @@ std::vector<Outbound> outbound_for(const Config& config, const Reminder& r, conf
   std::string id = r.key();
   std::string subject = subject_of(config, r, now);
   const config::Unit& addressee = r.addressee();
-  if (!render)
-    return per_channel(config, addressee, id, subject, monitor_copy(config, addressee), {}, {});
+  if (!render) return per_channel(config, addressee, id, subject, copies_of(config, r), {}, {});
   auto render_one = [&](const Outbound& m) { return content_of(config, r, m, now); };
-  return per_channel(config, addressee, id, subject, monitor_copy(config, addressee), render_one,
+  return per_channel(config, addressee, id, subject, copies_of(config, r), render_one,
                      [&] { return render_webhook(config, r, now); });
 }
 

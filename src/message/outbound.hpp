@@ -33,6 +33,12 @@ std::vector<Outbound> per_channel(const config::Config& config, const config::Un
                                   const std::function<std::string(const Outbound&)>& email_content,
                                   const std::function<std::string()>& webhook_content);
 
+/// Whether `reminder` copies the monitor unit ([service] monitor_cc), and the addresses of
+/// that copy (none when it does not).
+bool copies_monitor(const config::Config& config, const schedule::Reminder& reminder);
+std::vector<std::string> copies_of(const config::Config& config,
+                                   const schedule::Reminder& reminder);
+
 /// "a, b, c": addresses or urls as one line.
 std::string join_list(const std::vector<std::string>& items);
 
@@ -60,6 +66,21 @@ std::string subject_of(const config::Config& config, const schedule::Reminder& r
                        config::SysSeconds now);
 std::string text_of(const config::Config& config, const schedule::Reminder& reminder,
                     config::SysSeconds now);
+
+/// text_of in parts, so that a bundle (one email for a unit's reminders of one instant) says
+/// once what is common and lists each task with its own deadline and link:
+/// text_of = greeting + body + links + closing + footer_of({key}).
+struct TextParts {
+  std::string greeting;  ///< "Kính gửi: …" and a blank line
+  std::string body;      ///< the citation, the task, its deadline, the request, the late note
+                         ///< and the confirmation link
+  std::string links;     ///< the unit's calendar feed; empty when none
+  std::string closing;   ///< the note of the Office's copy; empty when none
+};
+TextParts parts_of(const config::Config& config, const schedule::Reminder& reminder,
+                   config::SysSeconds now);
+/// The footer naming the reminders' keys.
+std::string footer_of(const std::vector<std::string>& keys);
 
 /// The messages a reminder produces, one per channel of its unit. With `render` the content
 /// is filled in, with `now` as the Date header.
