@@ -17,6 +17,7 @@
 #include "app/runtime.hpp"
 #include "calendar/holidays.hpp"
 #include "cli/ack.hpp"
+#include "cli/preview.hpp"
 #include "cli/when.hpp"
 #include "config/loader.hpp"
 #include "delivery/channel.hpp"
@@ -109,60 +110,6 @@ int do_check(const std::string& file) {
     std::cout << "  next reminder: " << message::iso8601(config->service.zone, next->at) << " "
               << next->plan->id << "/" << next->task->id << " (" << next->stage << ") to "
               << next->addressee().id << "\n";
-  }
-  return 0;
-}
-
-int do_preview(const std::string& file, const std::string& from_text, const std::string& to_text,
-               const std::string& format) {
-  auto config = load_or_report(file);
-  if (!config) return 1;
-  const auto* zone = config->service.zone;
-  auto from = parse_when(from_text, zone, false);
-  auto to = parse_when(to_text, zone, true);
-  if (!from || !to) {
-    std::cerr << "error: --from and --to take YYYY-MM-DD or an ISO 8601 date-time such as "
-                 "2020-11-03T08:00 or 2020-11-03T08:00:00+07:00\n";
-    return 2;
-  }
-  auto reminders = schedule::reminders_between(*config, *from, *to);
-  nlohmann::ordered_json json = nlohmann::ordered_json::array();
-  for (const auto& r : reminders) {
-    for (const auto& out : message::outbound_for(*config, r, r.at, false)) {
-      if (format == "json") {
-        nlohmann::ordered_json item = {
-            {"at", message::iso8601(zone, r.at)},
-            {"plan", r.plan->id},
-            {"task", r.task->id},
-            {"due", message::iso8601(zone, r.due)},
-            {"stage", r.stage},
-            {"stage_label", message::stage_label(r)},
-            {"kind", r.kind == schedule::Reminder::Kind::reminder  ? "reminder"
-                     : r.kind == schedule::Reminder::Kind::overdue ? "overdue"
-                                                                   : "escalation"},
-            {"unit", r.unit->id},
-            {"role", r.role == schedule::Role::responsible ? "responsible" : "coordinating"},
-            {"channel", out.kind == message::Outbound::Kind::email ? "email" : "webhook"},
-            {"to", out.to},
-            {"cc", out.cc},
-            {"subject", out.subject},
-            {"text", message::text_of(*config, r, r.at)},
-            {"id", out.id}};
-        if (!out.webhook.empty()) item["webhook"] = out.webhook;
-        json.push_back(std::move(item));
-      } else {
-        std::cout << message::vn_time(zone, r.at) << " " << message::vn_date(zone, r.at) << "  "
-                  << r.plan->id << "/" << r.task->id << "  " << message::stage_label(r) << "  → "
-                  << r.addressee().name << " [" << out.channel << ": " << message::join_list(out.to)
-                  << (out.cc.empty() ? "" : "; cc " + message::join_list(out.cc)) << "]\n"
-                  << "      " << out.subject << "\n";
-      }
-    }
-  }
-  if (format == "json") {
-    std::cout << json.dump(2) << '\n';
-  } else if (reminders.empty()) {
-    std::cout << "Không có nhắc việc nào trong khoảng thời gian này.\n";
   }
   return 0;
 }
@@ -309,7 +256,10 @@ int main(int argc, char** argv) {
     else if (check->parsed())
       rc = do_check(config_file);
     else if (preview->parsed())
-      rc = do_preview(config_file, from, to, format);
+      rc = [&] {
+        auto config = load_or_report(config_file);
+        return config ? do_preview(*config, from, to, format) : 1;
+      }();
     else if (send_test->parsed())
       rc = do_send_test(config_file, unit);
     else if (ack->parsed() || reopen->parsed())

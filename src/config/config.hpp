@@ -76,6 +76,8 @@ struct DueRule {
     day_of_month,  ///< day `day` of the period's last month (+ `month_offset`), or of `month`
     after_end,     ///< `offset` after the period's last day (the data cut-off)
     before_task,   ///< `offset` before the deadline of `task` in the same plan
+    after_date,    ///< `offset` after `from` (or the task's `received`), counted from the
+                   ///< day after it (Civil Code 2015 Art. 147): resolved to a date at load
   };
   Kind kind = Kind::day_of_month;
   int day = 0;
@@ -83,7 +85,9 @@ struct DueRule {
   int month = 0;         ///< 1-12: that month of the year the period ends in; 0: unused
   Lead offset;           ///< calendar or working days
   std::string task;
-  std::string text;  ///< as written
+  LocalDays from{};            ///< for `after_date`
+  bool from_received = false;  ///< `after_date`: counted from the task's `received`
+  std::string text;            ///< as written
 };
 
 /// The deadline of a task, as written.
@@ -217,6 +221,9 @@ struct Task {
   /// `received = DATE`: the day the unit received the document, for `due = "5wd after
   /// received"`.
   std::optional<LocalDays> received;
+  /// The plan sets no date and the Office chose this one: messages say so ("Văn phòng Sở
+  /// đề nghị hoàn thành trước …").
+  bool office_deadline = false;
   DueSpec due;
   /// A date-only deadline on a non-working day ends at day_end of the next working day (Civil
   /// Code 2015 Art. 148(5)); false keeps it on that day.

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <utility>
 
 #include "config/readers.hpp"
@@ -76,8 +77,28 @@ void read_deadline(TableReader& r, const std::string& label, TaskSection& sectio
       return reporter.error(node.source(),
                             "malformed " + key + " rule '" + *text +
                                 "': use \"day D\", \"day D of next month\", \"day D of month "
-                                "M\", \"N days after end\", \"Nwd after end\" or \"Nwd before "
-                                "TASK\"");
+                                "M\", \"N days after end\", \"Nwd after end\", \"Nwd before "
+                                "TASK\", \"Nwd after 2026-12-01\" or \"Nwd after received\"");
+    }
+    if (rule->kind == DueRule::Kind::after_date) {
+      if (recurring || t.contains("recur")) {
+        return reporter.error(node.source(), "hạn '" + *text + "' tính từ một ngày cố định, " +
+                                                 "không dùng cho nhiệm vụ định kỳ ('recur')");
+      }
+      if (before) {
+        return reporter.error(node.source(), "viết '" + *text + "' ở khóa 'due', không ở 'before'");
+      }
+      if (rule->from_received) {
+        if (!task.received) {
+          return reporter.error(node.source(),
+                                "hạn '" + *text + "' tính từ ngày nhận văn bản: " +
+                                    "cần khai báo 'received', ví dụ received = " + "2026-12-01");
+        }
+        rule->from = *task.received;
+      }
+      task.due.kind = DueSpec::Kind::rule;
+      task.due.rule = std::move(*rule);
+      return;
     }
     bool from_task = rule->kind == DueRule::Kind::before_task;
     if (from_task && recurring) {
@@ -152,6 +173,7 @@ TaskSection read_task(const toml::table& t, Reporter& reporter,
   if (auto v = r.string("title", true)) task.title = *v;
   if (auto v = r.string("detail")) task.detail = *v;
   if (auto v = r.string("report_to")) task.report_to = *v;
+  if (auto v = r.boolean("office_deadline")) task.office_deadline = *v;
   auto units = [&](std::string_view key, bool required, std::vector<Written>& out) {
     auto list = r.strings(key, required);
     if (!list) return;
@@ -163,8 +185,25 @@ TaskSection read_task(const toml::table& t, Reporter& reporter,
   };
   units("responsible", true, section.responsible);
   units("coordinating", false, section.coordinating);
+  if (auto lead = r.string("lead")) {
+    bool listed = std::any_of(section.responsible.begin(), section.responsible.end(),
+                              [&](const Written& w) { return w.text == *lead; });
+    if (listed) {
+      task.lead = *lead;
+    } else {
+      reporter.error(t.get("lead")->source(),
+                     "đơn vị chủ trì '" + *lead + "' của " + label +
+                         " phải là một trong các đơn vị của 'responsible'");
+    }
+  }
 
   read_recurrence(r, label, task);
+  if (const toml::node* n = r.node("received")) {
+    if (auto d = n->value_exact<toml::date>())
+      task.received = to_local_days(*d);
+    else
+      r.wrong_type(*n, "received", "a date such as 2026-12-01");
+  }
   read_deadline(r, label, section);
 
   if (auto rule = r.string("non_working_day")) {

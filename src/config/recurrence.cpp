@@ -1,6 +1,7 @@
 #include "config/recurrence.hpp"
 
 #include <charconv>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -128,6 +129,27 @@ std::optional<DueRule> parse_due_rule(std::string_view text) {
   if (w.size() == 2 && w[0] == "after" && w[1] == "end") {
     rule.kind = DueRule::Kind::after_end;
     return rule;
+  }
+  if (w.size() == 2 && w[0] == "after" && w[1] == "received") {
+    rule.kind = DueRule::Kind::after_date;
+    rule.from_received = true;
+    return rule;
+  }
+  if (w.size() == 2 && w[0] == "after") {
+    int y = 0;
+    unsigned m = 0, d = 0;
+    char dash1 = 0, dash2 = 0;
+    std::string day_text(w[1]);
+    std::istringstream in(day_text);
+    if (day_text.size() == 10 && (in >> y >> dash1 >> m >> dash2 >> d) && in.eof() &&
+        dash1 == '-' && dash2 == '-') {
+      date::year_month_day ymd{date::year{y}, date::month{m}, date::day{d}};
+      if (!ymd.ok()) return std::nullopt;
+      rule.kind = DueRule::Kind::after_date;
+      rule.from = date::local_days{ymd};
+      return rule;
+    }
+    return std::nullopt;
   }
   if (w.size() == 2 && w[0] == "before") {
     rule.kind = DueRule::Kind::before_task;

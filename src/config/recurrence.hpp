@@ -14,7 +14,8 @@ std::optional<Recurrence> parse_recurrence(std::string_view text);
 
 /// Parses a due rule: "day D" (of the period's last month), "day D of next month",
 /// "day D of month M", "N days after end", "Nwd after end", "N days before TASK",
-/// "Nwd before TASK"; nullopt when malformed.
+/// "Nwd before TASK", "Nwd after 2026-12-01", "N days after 2026-12-01", "Nwd after
+/// received"; nullopt when malformed.
 std::optional<DueRule> parse_due_rule(std::string_view text);
 
 /// The due rule of the Decree 09/2019 preset: day 20 of the period's last month, after the

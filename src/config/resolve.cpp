@@ -82,6 +82,30 @@ Plan resolve_plan(PlanSection& section, const ServiceConfig& service) {
   return plan;
 }
 
+/// "5wd after 2026-12-01" to the day it ends: the period starts the day after the date
+/// (Civil Code 2015 Art. 147), so 5 working days after Tuesday 01/12/2026 end on Tuesday
+/// 08/12; calendar days end where they fall, and a non-working end day moves as any
+/// date-only deadline does (Art. 148(5)).
+void resolve_after_dates(Config& config) {
+  const calendar::WorkCalendar& calendar = *config.calendar;
+  for (Plan& plan : config.plans) {
+    for (Task& task : plan.tasks) {
+      if (task.due.kind != DueSpec::Kind::rule || task.due.rule.kind != DueRule::Kind::after_date)
+        continue;
+      const DueRule& rule = task.due.rule;
+      date::local_days day = rule.from;
+      if (rule.offset.kind == Lead::Kind::working_days) {
+        for (std::int64_t n = 0; n < rule.offset.amount; ++n)
+          day = calendar.next_working_day(day);
+      } else {
+        day += date::days{rule.offset.amount};
+      }
+      task.due.kind = DueSpec::Kind::date;
+      task.due.day = day;
+    }
+  }
+}
+
 }  // namespace
 
 Config resolve(ParsedConfig parsed) {
@@ -107,6 +131,7 @@ Config resolve(ParsedConfig parsed) {
     config.plans.push_back(resolve_plan(plan, service));
   config.calendar = std::make_shared<const calendar::WorkCalendar>(
       service.workdays, service.vietnam_holidays, service.decisions);
+  resolve_after_dates(config);
   return config;
 }
 

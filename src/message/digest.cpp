@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ids/ids.hpp"
+#include "message/document.hpp"
 #include "message/outbound.hpp"
 #include "message/time_format.hpp"
 
@@ -45,9 +46,11 @@ std::vector<Outbound> digest(const config::Config& config, const config::Unit& m
     }
   }
   std::string id = digest_id(config, now);
+  // The subject counts what the body counts: units per task ("lượt đơn vị"), a unit with
+  // two overdue tasks counted twice.
   std::string subject = "Tổng hợp theo dõi nhiệm vụ ngày " + vn_date(zone, now) + ": " +
-                        std::to_string(overdue) + " đơn vị quá hạn, " + std::to_string(pending) +
-                        " đơn vị đang thực hiện";
+                        std::to_string(overdue) + " lượt đơn vị quá hạn, " +
+                        std::to_string(pending) + " lượt đơn vị đang thực hiện";
   std::string text = "Kính gửi: " + monitor.name + "\n\n";
   text += "Tình hình thực hiện các nhiệm vụ đang theo dõi, đến " + vn_time(zone, now) + " ngày " +
           vn_date(zone, now) + ": " + std::to_string(items.size()) + " nhiệm vụ; " +
@@ -61,8 +64,9 @@ std::vector<Outbound> digest(const config::Config& config, const config::Unit& m
     const schedule::OpenOccurrence& o = item.occurrence;
     if (o.plan != plan) {
       plan = o.plan;
+      Citation citation = citation_of(config, *plan, occurrence_year(o.occurrence));
       text += "\n" + std::to_string(++plan_number) + ". " + plan->title +
-              (plan->number.empty() ? "" : " (" + plan->number + ")") + "\n";
+              (citation.number.empty() ? "" : " (" + citation.number + ")") + "\n";
     }
     std::string title = o.task->title + (o.occurrence_name.empty() ? "" : " " + o.occurrence_name);
     std::vector<const DigestUnit*> done, waiting;
@@ -95,7 +99,7 @@ std::vector<Outbound> digest(const config::Config& config, const config::Unit& m
                           {"units", std::move(units)}});
   }
   text += "\n--\nThư tổng hợp tự động của hệ thống nhắc việc. Mã: " + id + "\n";
-  return per_channel(
+  auto out = per_channel(
       config, monitor, id, subject, {},
       [&](const Outbound& m) {
         return render_email(config, id, m.to, {}, subject, text, now,
@@ -107,6 +111,9 @@ std::vector<Outbound> digest(const config::Config& config, const config::Unit& m
                                       {"subject", subject},        {"text", text}}
             .dump();
       });
+  for (Outbound& m : out)
+    m.text = text;
+  return out;
 }
 
 }  // namespace deadlined::message

@@ -91,12 +91,82 @@ std::string document_kind(const config::Plan& plan) {
   return "Công văn";
 }
 
-std::string plan_reference(const config::Plan& plan) {
-  std::string out = document_kind(plan);
-  if (has_digit(plan.number)) out += " số " + plan.number;
-  if (plan.date) out += " ngày " + vn_date(*plan.date);
-  out += " về " + lower_first(plan.title);
+int occurrence_year(std::string_view occurrence) {
+  if (occurrence.size() < 4) return 0;
+  int year = 0;
+  for (char c : occurrence.substr(0, 4)) {
+    if (c < '0' || c > '9') return 0;
+    year = year * 10 + (c - '0');
+  }
+  return year;
+}
+
+namespace {
+
+int year_of(const std::optional<config::LocalDays>& day) {
+  return day ? static_cast<int>(date::year_month_day{*day}.year()) : 0;
+}
+
+}  // namespace
+
+bool has_edition(const config::Plan& plan, int year) {
+  if (plan.editions.empty()) return true;
+  if (year_of(plan.date) == year) return true;
+  return std::any_of(plan.editions.begin(), plan.editions.end(),
+                     [&](const config::Edition& e) { return e.year == year; });
+}
+
+Citation citation_of(const config::Config& config, const config::Plan& plan, int year) {
+  Citation c;
+  c.kind = document_kind(plan);
+  c.issuer = plan.issuer.empty() ? config.service.organisation : plan.issuer;
+  c.title = plan.title;
+  auto take = [&](const std::string& number, const std::optional<config::LocalDays>& day,
+                  bool month_only, const std::string& basis) {
+    if (has_digit(number)) c.number = number;
+    c.date = day;
+    c.date_month_only = month_only;
+    c.basis = basis;
+  };
+  if (plan.editions.empty() || year_of(plan.date) == year) {
+    take(plan.number, plan.date, plan.date_month_only, plan.basis);
+    return c;
+  }
+  for (const config::Edition& e : plan.editions) {
+    if (e.year == year) take(e.number, e.date, e.date_month_only, e.basis);
+  }
+  return c;
+}
+
+std::string plan_reference(const Citation& c) {
+  std::string out = c.kind;
+  if (!c.number.empty()) out += " số " + c.number;
+  if (c.date) {
+    if (c.date_month_only) {
+      date::year_month_day ymd{*c.date};
+      out += std::string(c.number.empty() ? " ban hành" : "") + " tháng " +
+             std::to_string(static_cast<unsigned>(ymd.month())) + "/" +
+             std::to_string(static_cast<int>(ymd.year()));
+    } else {
+      out += " ngày " + vn_date(*c.date);
+    }
+  }
+  if (!c.issuer.empty()) out += " của " + c.issuer;
+  // A title that begins "Về việc …" (as a Quyết định's does) is not given a second "về".
+  std::string title = lower_first(c.title);
+  out += title.rfind("về ", 0) == 0 ? " " + title : " về " + title;
   return out;
+}
+
+std::string plan_reference(const config::Plan& plan) {
+  Citation c;
+  c.kind = document_kind(plan);
+  if (has_digit(plan.number)) c.number = plan.number;
+  c.date = plan.date;
+  c.date_month_only = plan.date_month_only;
+  c.issuer = plan.issuer;
+  c.title = plan.title;
+  return plan_reference(c);
 }
 
 std::string lower_first(std::string_view text) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,8 +14,35 @@ namespace deadlined::message {
 /// neither, "Kế hoạch".
 std::string document_kind(const config::Plan& plan);
 
-/// "Kế hoạch số 12/KH-STNMT ngày 15/7/2020 về thực hiện …": the number only when it has
-/// digits (a draft's "/KH-STNMT" is left out), the title in lower case after "về".
+/// What a message cites of a plan for one of its occurrences.
+struct Citation {
+  std::string kind;    ///< document_kind
+  std::string number;  ///< empty when it has no digits (a draft's "/KH-STNMT")
+  std::optional<config::LocalDays> date;
+  bool date_month_only = false;
+  std::string basis;
+  std::string issuer;  ///< the plan's, else [service] organisation; may be empty
+  std::string title;
+};
+
+/// The year an occurrence id belongs to: its first four digits ("20261208", "2026-q3"), or
+/// 0 when it has none.
+int occurrence_year(std::string_view occurrence);
+
+/// The citation of `plan` for an occurrence of `year`. A plan without editions is cited as
+/// written whatever the year. A plan with editions is cited by that year's edition; its own
+/// number, date and basis count as the edition of its date's year; a year with no edition
+/// cites no number, date or basis (they belong to another year).
+Citation citation_of(const config::Config& config, const config::Plan& plan, int year);
+
+/// Whether `plan` has a number, date and basis of its own for `year` (false for a plan
+/// with editions and none for that year); true for a plan without editions.
+bool has_edition(const config::Plan& plan, int year);
+
+/// "Kế hoạch số 12/KH-STNMT ngày 15/7/2020 của Sở Tài nguyên và Môi trường tỉnh Bắc Kạn
+/// về thực hiện …": the number only when it has digits, "ban hành tháng 7/2020" for a
+/// month-only date, the issuer when known, the title in lower case after "về".
+std::string plan_reference(const Citation& citation);
 std::string plan_reference(const config::Plan& plan);
 
 /// `text` with its first letter in lower case when it is a capitalised word ("Thực hiện"),

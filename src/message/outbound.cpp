@@ -5,9 +5,7 @@
 #include "codec/base64.hpp"
 #include "codec/json_object.hpp"
 #include "codec/token.hpp"
-#include "config/lead.hpp"
 #include "ids/ids.hpp"
-#include "message/document.hpp"
 #include "message/mime.hpp"
 #include "message/time_format.hpp"
 #include "schedule/occurrence.hpp"
@@ -24,43 +22,6 @@ std::string domain_of(const std::string& address) {
   return at == std::string::npos ? "localhost" : address.substr(at + 1);
 }
 
-/// "còn 3 ngày" or "còn 2 giờ 30 phút", counting from `now`, when the message goes out.
-std::string time_left(const Config& config, const Reminder& r, config::SysSeconds now) {
-  auto left = r.due - now;
-  if (left <= std::chrono::seconds{0}) return "đã quá hạn";
-  if (left >= std::chrono::hours{24}) {
-    const auto* zone = config.service.zone;
-    auto from = date::floor<date::days>(zone->to_local(now));
-    auto to = date::floor<date::days>(zone->to_local(r.due));
-    long working = config.calendar->working_days_after(from, to);
-    return "còn " + std::to_string((to - from).count()) + " ngày, trong đó " +
-           std::to_string(working) + " ngày làm việc";
-  }
-  auto hours = std::chrono::duration_cast<std::chrono::hours>(left);
-  auto minutes = std::chrono::duration_cast<std::chrono::minutes>(left - hours);
-  std::string out = "còn ";
-  if (hours.count() > 0) out += std::to_string(hours.count()) + " giờ ";
-  out += std::to_string(minutes.count()) + " phút";
-  return out;
-}
-
-/// Working days from the deadline's day to `now`'s: what "quá hạn N ngày làm việc" says when
-/// the message goes out, whenever its stage was scheduled (a catch-up, a retry).
-int overdue_days_at(const Config& config, const Reminder& r, config::SysSeconds now) {
-  const auto* zone = config.service.zone;
-  auto due_day = date::floor<date::days>(zone->to_local(r.due));
-  auto today = date::floor<date::days>(zone->to_local(now));
-  if (today <= due_day) return 0;
-  return static_cast<int>(config.calendar->working_days_after(due_day, today));
-}
-
-/// "quá hạn 3 ngày làm việc", or "quá hạn" on the day of the deadline itself, at `now`.
-std::string overdue_text(const Config& config, const Reminder& r, config::SysSeconds now) {
-  int days = overdue_days_at(config, r, now);
-  if (days <= 0) return "quá hạn";
-  return "quá hạn " + std::to_string(days) + " ngày làm việc";
-}
-
 std::string_view kind_name(Reminder::Kind kind) {
   switch (kind) {
     case Reminder::Kind::overdue:
@@ -71,11 +32,6 @@ std::string_view kind_name(Reminder::Kind kind) {
       break;
   }
   return "reminder";
-}
-
-/// The task's title, followed for a recurring task by its period: "Báo cáo tháng 8/2026".
-std::string title_of(const Reminder& r) {
-  return r.occurrence_name.empty() ? r.task->title : r.task->title + " " + r.occurrence_name;
 }
 
 }  // namespace
@@ -156,130 +112,6 @@ std::optional<std::string> calendar_url(const Config& config, const config::Unit
   if (!http.enabled || http.secret.empty()) return std::nullopt;
   return http.public_url + "/calendar/" + unit.id +
          ".ics?token=" + codec::derived_token(http.secret.value, "ics", unit.id);
-}
-
-std::string stage_label(const Reminder& r) {
-  switch (r.kind) {
-    case Reminder::Kind::overdue:
-      return "nhắc quá hạn lần " + r.stage.substr(r.stage.find('-') + 1);
-    case Reminder::Kind::escalation:
-      return "báo cáo " + (r.recipient ? r.recipient->name : r.addressee().name);
-    case Reminder::Kind::reminder:
-      break;
-  }
-  auto lead = config::parse_lead(r.stage);
-  if (!lead) return r.stage;
-  const auto n = lead->amount;
-  switch (lead->kind) {
-    case config::Lead::Kind::calendar_days:
-      return n == 0 ? "ngày đến hạn" : "trước " + std::to_string(n) + " ngày";
-    case config::Lead::Kind::working_days:
-      return "trước " + std::to_string(n) + " ngày làm việc";
-    case config::Lead::Kind::exact: {
-      std::string out = "trước";
-      if (n >= 3600) out += " " + std::to_string(n / 3600) + " giờ";
-      if (n % 3600 >= 60) out += " " + std::to_string(n % 3600 / 60) + " phút";
-      if (n % 60 != 0 || n == 0) out += " " + std::to_string(n % 60) + " giây";
-      return out;
-    }
-  }
-  return r.stage;
-}
-
-std::string subject_of(const Config& config, const Reminder& r, config::SysSeconds now) {
-  const auto* zone = config.service.zone;
-  std::string subject = r.late ? "[Gửi muộn] " : "";
-  std::string deadline = "hạn " + vn_time(zone, r.due) + " ngày " + vn_date(zone, r.due);
-  switch (r.kind) {
-    case Reminder::Kind::reminder:
-      return subject + "Nhắc việc: " + title_of(r) + " (" + deadline + ")";
-    case Reminder::Kind::overdue:
-      return subject + "[Quá hạn] Nhắc việc: " + title_of(r) + " (" + deadline + "; " +
-             overdue_text(config, r, now) + ")";
-    case Reminder::Kind::escalation:
-      return subject + "[Quá hạn] " + r.unit->name + " chưa hoàn thành: " + title_of(r) + " (" +
-             overdue_text(config, r, now) + ")";
-  }
-  return subject;
-}
-
-TextParts parts_of(const Config& config, const Reminder& r, config::SysSeconds now) {
-  const auto* zone = config.service.zone;
-  const config::Unit* monitor = config.monitor_unit();
-  std::string report_to = r.task->report_to;
-  if (report_to.empty()) report_to = monitor ? monitor->name : std::string("đơn vị theo dõi");
-  const std::string& unit = r.unit->name;
-  bool escalation = r.kind == Reminder::Kind::escalation;
-  std::string assigned = r.role == schedule::Role::responsible
-                             ? " được giao chủ trì thực hiện nhiệm vụ:\n\n"
-                             : " được giao phối hợp thực hiện nhiệm vụ:\n\n";
-
-  TextParts parts;
-  parts.greeting = "Kính gửi: " + r.addressee().name + "\n\n";
-  std::string& text = parts.body;
-  if (escalation) {
-    text += "Theo dõi việc thực hiện " + plan_reference(*r.plan);
-    if (!r.plan->basis.empty()) text += " (căn cứ " + r.plan->basis + ")";
-    text += ", " + (monitor ? monitor->name : std::string("đơn vị theo dõi")) +
-            " kính báo cáo: " + unit + assigned;
-  } else {
-    text += "Thực hiện " + plan_reference(*r.plan);
-    if (!r.plan->basis.empty()) text += " (căn cứ " + r.plan->basis + ")";
-    text += ", " + unit + assigned;
-  }
-  text += "    " + title_of(r) + "\n";
-  if (!r.task->detail.empty()) text += "    " + r.task->detail + "\n";
-  std::string deadline = vn_time(zone, r.due) + " ngày " + vn_date(zone, r.due);
-  switch (r.kind) {
-    case Reminder::Kind::reminder:
-      text += "\nThời hạn: trước " + deadline + " (" + time_left(config, r, now) + ").\n";
-      text += "Báo cáo kết quả về: " + report_to + ".\n\n";
-      text += "Đề nghị " + unit + " khẩn trương triển khai và báo cáo đúng thời hạn.\n";
-      break;
-    case Reminder::Kind::overdue:
-      text += "\nThời hạn: trước " + deadline + ". Đến nay nhiệm vụ đã " +
-              overdue_text(config, r, now) + " và " + unit + " chưa xác nhận hoàn thành.\n";
-      text += "Báo cáo kết quả về: " + report_to + ".\n\n";
-      text += "Đề nghị " + unit + " khẩn trương hoàn thành, báo cáo và xác nhận hoàn thành.\n";
-      break;
-    case Reminder::Kind::escalation:
-      text += "\nThời hạn: trước " + deadline + ". Đến nay nhiệm vụ đã " +
-              overdue_text(config, r, now) + ", " + unit + " chưa xác nhận hoàn thành.\n\n";
-      text += "Kính đề nghị " + r.addressee().name + " chỉ đạo, đôn đốc " + unit +
-              " khẩn trương hoàn thành.\n";
-      break;
-  }
-  if (r.late) {
-    text += "\nLưu ý: thư này được gửi muộn so với lịch (" + vn_time(zone, r.at) + " ngày " +
-            vn_date(zone, r.at) + ") do hệ thống tạm ngừng hoạt động.\n";
-  }
-  if (auto url = confirmation_url(config, r); url && !escalation) {
-    text +=
-        "\nKhi đã hoàn thành, đề nghị xác nhận tại địa chỉ sau (mở trang, rồi bấm nút "
-        "xác nhận):\n" +
-        *url + "\n";
-  }
-  if (auto url = calendar_url(config, *r.unit); url && !escalation) {
-    parts.links += "\nLịch các hạn của " + unit +
-                   " (iCalendar, để thêm vào Outlook, Thunderbird hoặc điện thoại):\n" + *url +
-                   "\n";
-  }
-  if (copies_monitor(config, r)) {
-    parts.closing += "\nĐồng gửi: " + monitor->name + " (theo dõi, đôn đốc).\n";
-  }
-  return parts;
-}
-
-std::string footer_of(const std::vector<std::string>& keys) {
-  std::string out = "\n--\nThư nhắc việc tự động. ";
-  out += keys.size() == 1 ? "Mã nhắc việc: " : "Mã các nhắc việc: ";
-  out += join_list(keys);
-  return out + "\n";
-}
-
-std::string text_of(const Config& config, const Reminder& r, config::SysSeconds now) {
-  TextParts parts = parts_of(config, r, now);
-  return parts.greeting + parts.body + parts.links + parts.closing + footer_of({r.key()});
 }
 
 std::string render_email(const Config& config, const std::string& message_id,

@@ -22,6 +22,7 @@ struct Outbound {
   std::vector<std::string> cc;
   std::string subject;
   std::string content;  ///< the RFC 5322 message or the JSON body; empty unless rendered
+  std::string text;     ///< the plain text, for reports (the digest); may be empty
 };
 
 /// One message per channel of `unit`: its email when it has addresses (and email is set up),
@@ -55,7 +56,15 @@ std::optional<std::string> confirmation_url(const config::Config& config,
 std::optional<std::string> calendar_url(const config::Config& config, const config::Unit& unit);
 
 /// The human-readable subject and plain-text body of a reminder, an overdue notice or an
-/// escalation, in Vietnamese.
+/// escalation, in Vietnamese (reminder_text.cpp).
+/// The task's title, followed for a recurring task by its period: "Báo cáo tháng 8/2026".
+std::string title_of(const schedule::Reminder& reminder);
+
+/// Working days from the deadline's day to `now`'s: what "quá hạn N ngày làm việc" says when
+/// the message goes out, whenever its stage was scheduled (a catch-up, a retry).
+int overdue_days_at(const config::Config& config, const schedule::Reminder& reminder,
+                    config::SysSeconds now);
+
 /// The stage of `reminder` as people read it: "trước 7 ngày", "trước 3 ngày làm việc",
 /// "ngày đến hạn", "trước 2 giờ", "nhắc quá hạn lần 2", "báo cáo Lãnh đạo Sở".
 std::string stage_label(const schedule::Reminder& reminder);

@@ -109,7 +109,7 @@ TEST_CASE("overdue and escalation messages say so, to the right people", "[chase
   CHECK(out[0].to == std::vector<std::string>{"a@example.org"});
   CHECK(out[0].cc == std::vector<std::string>{"vp@example.org"});
   CHECK(out[0].subject ==
-        "[Quá hạn] Nhắc việc: Báo cáo (hạn 17:00 ngày 12/02/2026; quá hạn 2 ngày làm việc)");
+        "[Quá hạn] Nhắc việc: Báo cáo (hạn 17:00 ngày 12/02/2026, đã quá hạn 2 ngày làm việc)");
   CHECK(message::text_of(*c, overdue, overdue.at).find("chưa xác nhận hoàn thành") !=
         std::string::npos);
   auto escalation = find("escalate-ld");
@@ -117,7 +117,9 @@ TEST_CASE("overdue and escalation messages say so, to the right people", "[chase
   REQUIRE(out.size() == 1);
   CHECK(out[0].to == std::vector<std::string>{"ld@example.org"});
   CHECK(out[0].id == "p.t.20260212.escalate-ld.a");
-  CHECK(out[0].subject == "[Quá hạn] Phòng A chưa hoàn thành: Báo cáo (quá hạn 5 ngày làm việc)");
+  CHECK(out[0].subject ==
+        "[Quá hạn] Phòng A chưa hoàn thành: Báo cáo (hạn 17:00 ngày 12/02/2026, đã quá hạn 5 ngày "
+        "làm việc)");
   std::string text = message::text_of(*c, escalation, escalation.at);
   CHECK(message::stage_label(overdue) == "nhắc quá hạn lần 2");
   CHECK(message::stage_label(escalation) == "báo cáo Lãnh đạo Sở");
@@ -138,7 +140,7 @@ TEST_CASE("overdue counts are those of the moment a notice is sent, not of its s
   std::string subject = message::subject_of(*c, overdue, later);
   std::string text = message::text_of(*c, overdue, later);
   CHECK(subject.find("quá hạn 2 ngày làm việc") == std::string::npos);
-  CHECK(subject == "[Quá hạn] Nhắc việc: Báo cáo (hạn 17:00 ngày 12/02/2026; quá hạn " +
+  CHECK(subject == "[Quá hạn] Nhắc việc: Báo cáo (hạn 17:00 ngày 12/02/2026, đã quá hạn " +
                        std::to_string(c->calendar->working_days_after(
                            date::local_days{date::year{2026} / 2 / 12},
                            date::floor<date::days>(c->service.zone->to_local(later)))) +
@@ -201,7 +203,8 @@ TEST_CASE("the digest lists open tasks per plan: confirmed, within the deadline,
   CHECK(out[0].id == "digest.20260224");
   CHECK(out[0].to == std::vector<std::string>{"vp@example.org"});
   CHECK(out[0].subject ==
-        "Tổng hợp theo dõi nhiệm vụ ngày 24/02/2026: 1 đơn vị quá hạn, 1 đơn vị đang thực hiện");
+        "Tổng hợp theo dõi nhiệm vụ ngày 24/02/2026: 1 lượt đơn vị quá hạn, 1 lượt đơn vị đang "
+        "thực hiện");
   // Long past the chase window, nothing is open; all confirmed means no digest.
   CHECK(schedule::open_occurrences(*c, now + date::days{90}).empty());
   for (auto& item : items) {

@@ -49,6 +49,7 @@ struct Fixture {
     plan.title = "Thực hiện Tháng hành động vì người cao tuổi Việt Nam năm 2020";
     plan.basis = "Kế hoạch số 354/KH-BCTNCT ngày 24/6/2020";
     task.id = "dang-tin";
+    task.responsible = {"cntt"};
     task.title = "Đăng tải tin bài tuyên truyền về Tháng hành động vì người cao tuổi";
     test::build_calendar(config);
   }
@@ -103,9 +104,8 @@ TEST_CASE("an email reminder has the headers, the stable Message-ID and a Vietna
   CHECK(body.find("Kế hoạch số 12/KH-STNMT") != std::string::npos);
   CHECK(body.find("căn cứ Kế hoạch số 354/KH-BCTNCT ngày 24/6/2020") != std::string::npos);
   CHECK(body.find("được giao chủ trì thực hiện nhiệm vụ") != std::string::npos);
-  CHECK(
-      body.find("Thời hạn: trước 17:00 ngày 09/10/2020 (còn 3 ngày, trong đó 3 ngày làm việc).") !=
-      std::string::npos);
+  CHECK(body.find("Thời hạn: trước 17:00 ngày 09/10/2020 (còn 3 ngày làm việc).") !=
+        std::string::npos);
   CHECK(body.find("Báo cáo kết quả về: Văn phòng Sở.") != std::string::npos);
 
   // The Message-ID depends only on the key: a later render (a retry) keeps it.
@@ -153,13 +153,17 @@ TEST_CASE("the webhook body carries the documented fields", "[message]") {
   CHECK(body["text"] == message::text_of(f.config, r, r.at));
 }
 
-TEST_CASE("time left is in days, or hours and minutes on the last day", "[message]") {
+TEST_CASE("time left is in days, or today with the hours when few are left", "[message]") {
   Fixture f;
   auto r = f.reminder("cntt");
   r.at = r.due - std::chrono::minutes{150};
-  CHECK(message::text_of(f.config, r, r.at).find("(còn 2 giờ 30 phút)") != std::string::npos);
+  CHECK(message::text_of(f.config, r, r.at).find("(hạn trong ngày hôm nay, còn 2 giờ 30 phút)") !=
+        std::string::npos);
   r.at = r.due - std::chrono::minutes{45};
-  CHECK(message::text_of(f.config, r, r.at).find("(còn 45 phút)") != std::string::npos);
+  CHECK(message::text_of(f.config, r, r.at).find("(hạn trong ngày hôm nay, còn 45 phút)") !=
+        std::string::npos);
+  r.at = r.due - std::chrono::hours{9};  // 08:00 of the due day
+  CHECK(message::text_of(f.config, r, r.at).find("(hạn trong ngày hôm nay).") != std::string::npos);
 }
 
 TEST_CASE("time left is counted from when the message goes out", "[message]") {
@@ -168,7 +172,7 @@ TEST_CASE("time left is counted from when the message goes out", "[message]") {
   // Sent at its time, and caught up 150 minutes before the deadline: the second says so.
   CHECK(message::text_of(f.config, r, r.at).find("(còn 3 ngày") != std::string::npos);
   std::string late = message::text_of(f.config, r, r.due - std::chrono::minutes{150});
-  CHECK(late.find("(còn 2 giờ 30 phút)") != std::string::npos);
+  CHECK(late.find("(hạn trong ngày hôm nay, còn 2 giờ 30 phút)") != std::string::npos);
   CHECK(late.find("còn 3 ngày") == std::string::npos);
   // After the deadline (an attempt cut short, taken up again): never "còn" a negative time.
   std::string past = message::text_of(f.config, r, r.due + std::chrono::minutes{5});

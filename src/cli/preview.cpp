@@ -1,0 +1,144 @@
+#include "cli/preview.hpp"
+
+#include <algorithm>
+#include <iostream>
+#include <optional>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/when.hpp"
+#include "message/outbound.hpp"
+#include "message/time_format.hpp"
+#include "schedule/schedule.hpp"
+#include "scheduler/digest.hpp"
+
+namespace deadlined::cli {
+namespace {
+
+using config::SysSeconds;
+
+/// One message of the preview, as text and as JSON.
+struct Entry {
+  SysSeconds at;
+  std::string text;
+  nlohmann::ordered_json json;
+};
+
+std::string_view kind_name(schedule::Reminder::Kind kind) {
+  switch (kind) {
+    case schedule::Reminder::Kind::overdue:
+      return "overdue";
+    case schedule::Reminder::Kind::escalation:
+      return "escalation";
+    case schedule::Reminder::Kind::reminder:
+      break;
+  }
+  return "reminder";
+}
+
+std::string line_of(const config::Config& config, SysSeconds at, const std::string& what,
+                    const std::string& to_name, const message::Outbound& out) {
+  const auto* zone = config.service.zone;
+  return message::vn_time(zone, at) + " " + message::vn_date(zone, at) + "  " + what + "  → " +
+         to_name + " [" + out.channel + ": " + message::join_list(out.to) +
+         (out.cc.empty() ? "" : "; cc " + message::join_list(out.cc)) + "]\n      " + out.subject +
+         "\n";
+}
+
+void add_reminders(const config::Config& config, SysSeconds from, SysSeconds to,
+                   std::vector<Entry>& entries) {
+  const auto* zone = config.service.zone;
+  for (const auto& r : schedule::reminders_between(config, from, to)) {
+    for (const auto& out : message::outbound_for(config, r, r.at, false)) {
+      nlohmann::ordered_json item = {
+          {"at", message::iso8601(zone, r.at)},
+          {"plan", r.plan->id},
+          {"task", r.task->id},
+          {"due", message::iso8601(zone, r.due)},
+          {"stage", r.stage},
+          {"stage_label", message::stage_label(r)},
+          {"kind", kind_name(r.kind)},
+          {"unit", r.unit->id},
+          {"role", r.role == schedule::Role::responsible ? "responsible" : "coordinating"},
+          {"channel", out.kind == message::Outbound::Kind::email ? "email" : "webhook"},
+          {"to", out.to},
+          {"cc", out.cc},
+          {"subject", out.subject},
+          {"text", message::text_of(config, r, r.at)},
+          {"id", out.id}};
+      if (!out.webhook.empty()) item["webhook"] = out.webhook;
+      std::string what = r.plan->id + "/" + r.task->id + "  " + message::stage_label(r);
+      entries.push_back({r.at, line_of(config, r.at, what, r.addressee().name, out), item});
+    }
+  }
+}
+
+/// The Office's digest on each working day of [from, to) at digest_time, as it would read
+/// with no confirmation at all; none on a day with nothing to report.
+void add_digests(const config::Config& config, SysSeconds from, SysSeconds to,
+                 std::vector<Entry>& entries) {
+  const config::Unit* monitor = config.monitor_unit();
+  if (!config.service.digest || !monitor) return;
+  const auto* zone = config.service.zone;
+  auto day = date::floor<date::days>(zone->to_local(from));
+  auto last = date::floor<date::days>(zone->to_local(to));
+  auto none = [](const ids::AssignmentId&) { return std::optional<journal::Confirmation>{}; };
+  for (; day <= last; day += date::days{1}) {
+    if (!config.calendar->is_working_day(day)) continue;
+    SysSeconds at = date::floor<std::chrono::seconds>(
+        zone->to_sys(day + config.service.digest_time, date::choose::earliest));
+    if (at < from || at >= to) continue;
+    auto items = scheduler::digest_items(config, at, none);
+    if (!message::digest_needed(items)) continue;
+    for (const auto& out : message::digest(config, *monitor, items, at)) {
+      nlohmann::ordered_json item = {
+          {"at", message::iso8601(zone, at)},
+          {"kind", "digest"},
+          {"stage_label", "thư tổng hợp hằng ngày"},
+          {"unit", monitor->id},
+          {"channel", out.kind == message::Outbound::Kind::email ? "email" : "webhook"},
+          {"to", out.to},
+          {"cc", out.cc},
+          {"subject", out.subject},
+          {"text", out.text},
+          {"id", out.id},
+          {"tasks", items.size()}};
+      if (!out.webhook.empty()) item["webhook"] = out.webhook;
+      entries.push_back({at, line_of(config, at, "thư tổng hợp", monitor->name, out), item});
+    }
+  }
+}
+
+}  // namespace
+
+int do_preview(const config::Config& config, const std::string& from_text,
+               const std::string& to_text, const std::string& format) {
+  const auto* zone = config.service.zone;
+  auto from = parse_when(from_text, zone, false);
+  auto to = parse_when(to_text, zone, true);
+  if (!from || !to) {
+    std::cerr << "Lỗi: --from và --to nhận ngày dạng YYYY-MM-DD hoặc ngày giờ ISO 8601 như "
+                 "2020-11-03T08:00 hay 2020-11-03T08:00:00+07:00\n";
+    return 2;
+  }
+  std::vector<Entry> entries;
+  add_reminders(config, *from, *to, entries);
+  add_digests(config, *from, *to, entries);
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const Entry& a, const Entry& b) { return a.at < b.at; });
+  if (format == "json") {
+    nlohmann::ordered_json json = nlohmann::ordered_json::array();
+    for (Entry& e : entries)
+      json.push_back(std::move(e.json));
+    std::cout << json.dump(2) << '\n';
+  } else if (entries.empty()) {
+    std::cout << "Không có nhắc việc nào trong khoảng thời gian này.\n";
+  } else {
+    for (const Entry& e : entries)
+      std::cout << e.text;
+  }
+  return 0;
+}
+
+}  // namespace deadlined::cli
