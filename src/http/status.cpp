@@ -5,6 +5,7 @@
 #include "codec/base64.hpp"
 #include "codec/hmac.hpp"
 #include "http/pages.hpp"
+#include "message/outbound.hpp"
 #include "message/time_format.hpp"
 #include "schedule/schedule.hpp"
 
@@ -124,7 +125,7 @@ Response status_page(Backend& backend, const Request& request) {
       const auto& r = upcoming[i];
       std::string title =
           r.task->title + (r.occurrence_name.empty() ? "" : " " + r.occurrence_name);
-      body += "<tr>" + cell(when(*config, r.at)) + cell(title) + cell(r.stage) +
+      body += "<tr>" + cell(when(*config, r.at)) + cell(title) + cell(message::stage_label(r)) +
               cell(r.addressee().name) + "</tr>\n";
     }
     body += "</table>\n";

@@ -64,7 +64,7 @@ std::vector<Outbound> digest(const config::Config& config, const config::Unit& m
     const schedule::OpenOccurrence& o = item.occurrence;
     if (o.plan != plan) {
       plan = o.plan;
-      Citation citation = citation_of(config, *plan, occurrence_year(o.occurrence));
+      Citation citation = citation_of(config, *plan, citation_year(*o.task, o.occurrence));
       text += "\n" + std::to_string(++plan_number) + ". " + plan->title +
               (citation.number.empty() ? "" : " (" + citation.number + ")") + "\n";
     }

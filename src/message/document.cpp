@@ -101,6 +101,10 @@ int occurrence_year(std::string_view occurrence) {
   return year;
 }
 
+int citation_year(const config::Task& task, std::string_view occurrence) {
+  return task.recurrence.kind == config::Recurrence::Kind::none ? 0 : occurrence_year(occurrence);
+}
+
 namespace {
 
 int year_of(const std::optional<config::LocalDays>& day) {
@@ -110,10 +114,12 @@ int year_of(const std::optional<config::LocalDays>& day) {
 }  // namespace
 
 bool has_edition(const config::Plan& plan, int year) {
-  if (plan.editions.empty()) return true;
-  if (year_of(plan.date) == year) return true;
-  return std::any_of(plan.editions.begin(), plan.editions.end(),
-                     [&](const config::Edition& e) { return e.year == year; });
+  if (year == 0) return true;
+  if (std::any_of(plan.editions.begin(), plan.editions.end(),
+                  [&](const config::Edition& e) { return e.year == year; }))
+    return true;
+  // An undated plan without editions has nothing that belongs to one year.
+  return plan.date ? year_of(plan.date) == year : plan.editions.empty();
 }
 
 Citation citation_of(const config::Config& config, const config::Plan& plan, int year) {
@@ -128,13 +134,13 @@ Citation citation_of(const config::Config& config, const config::Plan& plan, int
     c.date_month_only = month_only;
     c.basis = basis;
   };
-  if (plan.editions.empty() || year_of(plan.date) == year) {
-    take(plan.number, plan.date, plan.date_month_only, plan.basis);
-    return c;
-  }
   for (const config::Edition& e : plan.editions) {
-    if (e.year == year) take(e.number, e.date, e.date_month_only, e.basis);
+    if (year != 0 && e.year == year) {
+      take(e.number, e.date, e.date_month_only, e.basis);
+      return c;
+    }
   }
+  if (has_edition(plan, year)) take(plan.number, plan.date, plan.date_month_only, plan.basis);
   return c;
 }
 

@@ -29,15 +29,19 @@ struct Citation {
 /// 0 when it has none.
 int occurrence_year(std::string_view occurrence);
 
-/// The citation of `plan` for an occurrence of `year`. A plan without editions is cited as
-/// written whatever the year. A plan with editions is cited by that year's edition; its own
-/// number, date and basis count as the edition of its date's year; a year with no edition
-/// cites no number, date or basis (they belong to another year).
+/// The citation of `plan` for an occurrence of a recurring task in `year` (0 for a one-off
+/// task: the plan as written). That year's `[[plan.edition]]` when there is one; else the
+/// plan's own number, date and basis when they are of that year (its date's), or belong to
+/// no year (an undated plan without editions); else no number, date or basis, which would
+/// belong to another year.
 Citation citation_of(const config::Config& config, const config::Plan& plan, int year);
 
-/// Whether `plan` has a number, date and basis of its own for `year` (false for a plan
-/// with editions and none for that year); true for a plan without editions.
+/// Whether citation_of finds a number, date and basis of `year` for `plan`.
 bool has_edition(const config::Plan& plan, int year);
+
+/// The year citation_of takes for a reminder of `task`'s occurrence `occurrence`: its year
+/// for a recurring task, 0 for a one-off task.
+int citation_year(const config::Task& task, std::string_view occurrence);
 
 /// "Kế hoạch số 12/KH-STNMT ngày 15/7/2020 của Sở Tài nguyên và Môi trường tỉnh Bắc Kạn
 /// về thực hiện …": the number only when it has digits, "ban hành tháng 7/2020" for a

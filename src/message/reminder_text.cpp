@@ -1,6 +1,7 @@
 // What a unit (or a leadership unit) reads in a reminder, an overdue notice or an
 // escalation: the subject, the stage's name and the body, all as of the send time.
 #include <algorithm>
+#include <optional>
 
 #include "config/lead.hpp"
 #include "message/document.hpp"
@@ -40,15 +41,14 @@ std::string time_left(const Config& config, const Reminder& r, config::SysSecond
   if (r.due <= now) return "đã quá hạn";
   auto today = local_day(config, now);
   auto due_day = local_day(config, r.due);
-  if (today == due_day) {
-    std::string out = "hạn trong ngày hôm nay";
+  if (due_day - today <= date::days{1}) {
+    std::string out = today == due_day ? "hạn trong ngày hôm nay" : "hạn vào ngày mai";
     // The hours left only when they are few, or the stage itself is in hours ("2h"): at
     // 08:00, "còn 9 giờ" says no more than "today".
     if (exact_stage(r) || r.due - now < std::chrono::hours{4})
       out += ", còn " + hours_minutes(r.due - now);
     return out;
   }
-  if (due_day - today == date::days{1}) return "hạn vào ngày mai";
   long days = (due_day - today).count();
   long working = config.calendar->working_days_after(today, due_day);
   if (working == days) return "còn " + std::to_string(days) + " ngày làm việc";
@@ -105,6 +105,33 @@ std::string assignment_of(const Config& config, const Reminder& r) {
   if (lead == r.unit->id) return " được giao chủ trì thực hiện nhiệm vụ:\n\n";
   if (lead.empty()) return " được giao thực hiện nhiệm vụ:\n\n";
   return " được giao thực hiện nhiệm vụ (đơn vị chủ trì: " + names_of(config, {lead}) + "):\n\n";
+}
+
+/// The day a `before` deadline names, as the document writes it ("trước ngày 04/11/2020"):
+/// a one-off task's date, or the day of a yearly rule in a given month; none otherwise.
+std::optional<date::local_days> before_day(const Reminder& r) {
+  const config::DueSpec& due = r.task->due;
+  if (due.kind == config::DueSpec::Kind::before) return due.day;
+  const config::DueRule& rule = due.rule;
+  if (due.kind != config::DueSpec::Kind::rule || !due.rule_before ||
+      rule.kind != config::DueRule::Kind::day_of_month || rule.month == 0 ||
+      r.task->recurrence.kind != config::Recurrence::Kind::yearly)
+    return std::nullopt;
+  int year = occurrence_year(r.occurrence);
+  date::year_month_day day{date::year{year}, date::month{static_cast<unsigned>(rule.month)},
+                           date::day{static_cast<unsigned>(rule.day)}};
+  if (year == 0 || !day.ok()) return std::nullopt;
+  return date::local_days{day};
+}
+
+/// "trước 17:00 ngày 03/11/2020", or, for a deadline written "before 04/11/2020", "trước
+/// ngày 04/11/2020, tức trước 17:00 ngày 03/11/2020".
+std::string deadline_of(const Config& config, const Reminder& r) {
+  const auto* zone = config.service.zone;
+  std::string at = vn_time(zone, r.due) + " ngày " + vn_date(zone, r.due);
+  auto day = before_day(r);
+  if (!day) return "trước " + at;
+  return "trước ngày " + vn_date(*day) + ", tức trước " + at;
 }
 
 std::string monitor_name(const Config& config) {
@@ -177,7 +204,7 @@ TextParts parts_of(const Config& config, const Reminder& r, config::SysSeconds n
   const std::string& unit = r.unit->name;
   bool escalation = r.kind == Reminder::Kind::escalation;
   bool coordinating = r.role == schedule::Role::coordinating;
-  Citation citation = citation_of(config, *r.plan, occurrence_year(r.occurrence));
+  Citation citation = citation_of(config, *r.plan, citation_year(task, r.occurrence));
 
   TextParts parts;
   parts.greeting = "Kính gửi: " + r.addressee().name + "\n\n";
@@ -190,10 +217,10 @@ TextParts parts_of(const Config& config, const Reminder& r, config::SysSeconds n
   text += "    " + title_of(r) + "\n";
   if (!task.detail.empty()) text += "    " + task.detail + "\n";
 
-  std::string deadline = vn_time(zone, r.due) + " ngày " + vn_date(zone, r.due);
+  std::string deadline = deadline_of(config, r);
   // A date the plan does not set, chosen by the Office, says so.
-  std::string by = task.office_deadline ? monitor_name(config) + " đề nghị hoàn thành trước "
-                                        : std::string("trước ");
+  std::string by =
+      task.office_deadline ? monitor_name(config) + " đề nghị hoàn thành " : std::string();
   bool hurry = last_call(config, r, now);
   switch (r.kind) {
     case Reminder::Kind::reminder:

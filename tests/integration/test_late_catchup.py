@@ -76,7 +76,8 @@ class LateCatchUpTest(DaemonTestCase):
             body = harness.text_body(m.message())
             self.assertNotIn("tạm ngừng hoạt động", body)
             # At its stage's time 61 minutes were left; when sent, about 60.
-            self.assertRegex(body, r"\(còn (1 giờ 0 phút|59 phút|58 phút)\)")
+            self.assertRegex(body,
+                             r"\(hạn (trong ngày hôm nay|vào ngày mai), còn (1 giờ|59 phút|58 phút)\)")
             self.assertNotIn("1 giờ 1 phút", body)
         d.stop()
 

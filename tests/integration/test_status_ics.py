@@ -220,7 +220,8 @@ class StatusIcsTest(DaemonTestCase):
 
         upcoming = self.table(page, "upcoming")
         self.assertIsNotNone(upcoming, page)
-        self.assertIn([when(due - dt.timedelta(seconds=30)), title, "30s", NAMES["phong-b"]],
+        # The stage by its Vietnamese name, as people read it.
+        self.assertIn([when(due - dt.timedelta(seconds=30)), title, "trước 30 giây", NAMES["phong-b"]],
                       [r[:4] for r in upcoming], "b's next stage is upcoming")
         recent = self.table(page, "recent")
         for u in ADDR:

@@ -287,3 +287,45 @@ TEST_CASE("a deadline after 'received' needs 'received'", "[wording]") {
     said = said || d.to_string().find("cần khai báo 'received'") != std::string::npos;
   CHECK(said);
 }
+
+TEST_CASE("a dated plan's number and basis belong to its year; a one-off task cites it as written",
+          "[wording]") {
+  auto l = load(
+      "[plan]\nid = \"p\"\nnumber = \"354/KH-BCTNCT\"\ndate = 2020-06-24\ntitle = \"X\"\n"
+      "basis = \"Kế hoạch số 1/KH-UBND\"\n\n"
+      "[[task]]\nid = \"yearly\"\ntitle = \"Báo cáo\"\nresponsible = [\"a\"]\nrecur = \"yearly\"\n"
+      "from = 2020-01-01\ndue = \"day 15 of month 12\"\nleads = [\"1d\"]\n\n"
+      "[[task]]\nid = \"once\"\ntitle = \"Tổng kết\"\nresponsible = [\"a\"]\ndue = 2021-01-15\n"
+      "leads = [\"1d\"]\n");
+  const auto& c = *l->config;
+  auto text_of = [&](int year, int month, int day) {
+    auto from = local(year, month, day - 3, 0), to = local(year, month, day + 1, 0);
+    auto r = find(c, "1d", "a", from, to);
+    return message::text_of(c, r, r.at);
+  };
+  CHECK_THAT(text_of(2020, 12, 15), Catch::Contains("Kế hoạch số 354/KH-BCTNCT ngày 24/06/2020"));
+  CHECK_THAT(text_of(2021, 12, 15),
+             Catch::Contains("Thực hiện Kế hoạch về x, Phòng A") && !Catch::Contains("354"));
+  // The one-off task of the next year belongs to the plan as written.
+  CHECK_THAT(text_of(2021, 1, 15), Catch::Contains("Kế hoạch số 354/KH-BCTNCT ngày 24/06/2020 về "
+                                                   "x (căn cứ Kế hoạch số 1/KH-UBND)"));
+}
+
+TEST_CASE("a deadline written 'before a day' is cited as written, with the instant it ends",
+          "[wording]") {
+  auto l = load(
+      "[plan]\nid = \"p\"\ntitle = \"X\"\n\n"
+      "[[task]]\nid = \"yearly\"\ntitle = \"Báo cáo\"\nresponsible = [\"a\"]\nrecur = \"yearly\"\n"
+      "from = 2020-01-01\nbefore = \"day 4 of month 11\"\nleads = [\"1d\"]\n\n"
+      "[[task]]\nid = \"once\"\ntitle = \"Tổng kết\"\nresponsible = [\"b\"]\n"
+      "before = 2026-12-09\nleads = [\"1d\"]\n");
+  const auto& c = *l->config;
+  auto yearly = find(c, "1d", "a", local(2020, 10, 30, 0), local(2020, 11, 4, 0));
+  CHECK_THAT(message::text_of(c, yearly, yearly.at),
+             Catch::Contains("Thời hạn: trước ngày 04/11/2020, tức trước 17:00 ngày 03/11/2020 "
+                             "(hạn vào ngày mai).\n"));
+  auto once = find(c, "1d", "b", local(2026, 12, 6, 0), local(2026, 12, 9, 0));
+  CHECK_THAT(message::text_of(c, once, once.at),
+             Catch::Contains("Thời hạn: trước ngày 09/12/2026, tức trước 17:00 ngày 08/12/2026 "
+                             "(hạn vào ngày mai).\n"));
+}
