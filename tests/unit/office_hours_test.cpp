@@ -119,7 +119,7 @@ TEST_CASE("the first overdue notice goes on the first working morning after the 
                            });
 }
 
-TEST_CASE("overdue notices: every 3 working days, at most 5 by default; overdue_notices inherited",
+TEST_CASE("overdue notices: every 3 working days, at most 5 by default, overdue_notices inherited",
           "[office-hours][chase]") {
   // Due Friday 27/02: working mornings 02/03 (1), 05/03 (4), 10/03 (7), 13/03 (10), 18/03 (13).
   auto defaults = load(k_plan_head + task("t", "2026-02-27"));
