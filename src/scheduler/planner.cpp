@@ -95,13 +95,13 @@ std::vector<Job> Planner::office_hours(const schedule::Agenda& agenda,
                    superseded ? "a later stage goes" : "it is obsolete");
       continue;
     }
-    if (r.late && *at == now_) {
+    if (*at != now_) {
+      spdlog::info("catch-up: {} was due at {}; outside office hours, sending at {}{}", r.key(),
+                   message::iso8601(config.service.zone, r.at),
+                   message::iso8601(config.service.zone, *at), r.late ? ", marked late" : "");
+    } else if (r.late) {
       spdlog::info("catch-up: {} was due at {}; sending now, marked late", r.key(),
                    message::iso8601(config.service.zone, r.at));
-    } else if (r.late) {
-      spdlog::info("catch-up: {} was due at {}; outside office hours, sending at {}, marked late",
-                   r.key(), message::iso8601(config.service.zone, r.at),
-                   message::iso8601(config.service.zone, *at));
     }
     out.push_back(job(*at, SendReminder{std::make_shared<const schedule::Reminder>(std::move(r))}));
   }
