@@ -108,12 +108,15 @@ struct DueSpec {
 };
 
 /// Chasing after the deadline (theo dõi, đôn đốc): overdue notices to each responsible unit
-/// that has not confirmed, repeated on working days, and escalations to leadership units.
+/// that has not confirmed, on working mornings, and escalations to leadership units.
 struct Chase {
-  bool enabled = false;    ///< by default on when [http] (confirmation links) is configured
-  Seconds delay{0};        ///< the first notice goes out at the deadline plus this
-  int every = 2;           ///< then every this many working days at send_time; 0: no repeat
-  int escalate_after = 0;  ///< working days overdue before escalating; 0: never
+  bool enabled = false;  ///< by default on when [http] (confirmation links) is configured
+  /// The first notice goes out at send_time of the first working day after the deadline's
+  /// day that is at or after the deadline plus this.
+  Seconds delay{0};
+  int every = 3;           ///< then every this many working days at send_time; 0: no repeat
+  int notices = 5;         ///< at most this many notices per unit and occurrence
+  int escalate_after = 0;  ///< working days overdue before escalating (at send_time); 0: never
   std::vector<std::string> escalate_to;  ///< leadership unit ids
   int until = 20;  ///< no notice later than this many working days past the deadline
 };

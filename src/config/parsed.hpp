@@ -26,6 +26,7 @@ struct ChaseKeys {
   std::optional<bool> enabled;  ///< `overdue`
   std::optional<Seconds> delay;
   std::optional<int> every;
+  std::optional<int> notices;  ///< `overdue_notices`
   std::optional<int> escalate_after;
   std::optional<int> until;
   std::optional<std::vector<Written>> escalate_to;

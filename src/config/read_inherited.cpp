@@ -1,3 +1,4 @@
+#include <cstdint>
 #include <set>
 
 #include "config/readers.hpp"
@@ -55,6 +56,15 @@ ChaseKeys read_chase(TableReader& r) {
   keys.every = working_days("overdue_every", true);
   keys.escalate_after = working_days("escalate_after", true);
   keys.until = working_days("overdue_until", false);
+  if (const toml::node* n = r.node("overdue_notices")) {
+    auto count = n->value_exact<std::int64_t>();
+    if (count && *count >= 1 && *count <= 100) {
+      keys.notices = static_cast<int>(*count);
+    } else {
+      r.reporter().error(n->source(), "'overdue_notices' in " + r.context() +
+                                          " must be a whole number from 1 to 100, such as 5");
+    }
+  }
   if (auto units = r.strings("escalate_to")) {
     keys.escalate_to.emplace();
     for (auto& [unit, where] : *units)

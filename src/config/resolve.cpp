@@ -26,6 +26,7 @@ Chase inherit(const Chase& inherited, const ChaseKeys& keys) {
   if (keys.enabled) chase.enabled = *keys.enabled;
   if (keys.delay) chase.delay = *keys.delay;
   if (keys.every) chase.every = *keys.every;
+  if (keys.notices) chase.notices = *keys.notices;
   if (keys.escalate_after) chase.escalate_after = *keys.escalate_after;
   if (keys.until) chase.until = *keys.until;
   if (keys.escalate_to) {

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "calendar/work_calendar.hpp"
+#include "schedule/chase.hpp"
 #include "schedule/occurrence.hpp"
 #include "util/parallel.hpp"
 
@@ -14,14 +15,6 @@ namespace deadlined::schedule {
 namespace {
 
 using config::Lead;
-
-SysSeconds local_to_sys(const config::Config& config, date::local_seconds local) {
-  return config.service.zone->to_sys(local, date::choose::earliest);
-}
-
-date::local_days local_day_of(const config::Config& config, SysSeconds instant) {
-  return date::floor<date::days>(config.service.zone->to_local(instant));
-}
 
 /// When a lead's reminder goes out for a deadline.
 SysSeconds reminder_time(const config::Config& config, const calendar::WorkCalendar& calendar,
@@ -33,69 +26,6 @@ SysSeconds reminder_time(const config::Config& config, const calendar::WorkCalen
           ? calendar.on_or_before(due_day - date::days{lead.amount})
           : calendar.working_days_before(due_day, static_cast<long>(lead.amount));
   return local_to_sys(config, day + config.service.send_time);
-}
-
-/// The overdue notices and escalations of an occurrence: for each responsible unit, a notice
-/// at the deadline plus the delay, then one every `every` working days at send_time, up to
-/// `until` working days past the deadline; and, after `escalate_after` working days, one
-/// escalation to each leadership unit. Each is obsolete (`until`) once the next one is due.
-void add_chase(const config::Config& config, const calendar::WorkCalendar& calendar,
-               const config::Plan& plan, const config::Task& task, const Occurrence& occurrence,
-               std::vector<Reminder>& out) {
-  const config::Chase& chase = task.chase;
-  if (!chase.enabled) return;
-  const SysSeconds due = occurrence.due;
-  const date::local_days due_day = local_day_of(config, due);
-  auto working_day_after = [&](int n) {
-    date::local_days day = due_day;
-    for (int i = 0; i < n; ++i)
-      day = calendar.next_working_day(day);
-    return day;
-  };
-  const SysSeconds last = chase_end(config, calendar, task, due);
-  auto overdue_days = [&](SysSeconds at) {
-    return static_cast<int>(calendar.working_days_after(due_day, local_day_of(config, at)));
-  };
-  std::vector<SysSeconds> notices{due + chase.delay};
-  for (int n = chase.every; chase.every > 0 && n <= chase.until; n += chase.every) {
-    SysSeconds at = local_to_sys(config, working_day_after(n) + config.service.send_time);
-    if (at > notices.back()) notices.push_back(at);
-  }
-  SysSeconds escalation{};
-  if (chase.escalate_after > 0 && chase.escalate_after <= chase.until) {
-    escalation =
-        local_to_sys(config, working_day_after(chase.escalate_after) + config.service.send_time);
-  }
-  auto make = [&](Reminder::Kind kind, const config::Unit* unit, SysSeconds at) {
-    Reminder r;
-    r.kind = kind;
-    r.plan = &plan;
-    r.task = &task;
-    r.unit = unit;
-    r.at = at;
-    r.due = due;
-    r.until = last;
-    r.overdue_days = overdue_days(at);
-    r.occurrence = occurrence.id;
-    r.occurrence_name = occurrence.name;
-    return r;
-  };
-  for (const std::string& id : task.responsible) {
-    const config::Unit* unit = config.find_unit(id);
-    for (std::size_t i = 0; i < notices.size() && notices[i] <= last; ++i) {
-      Reminder r = make(Reminder::Kind::overdue, unit, notices[i]);
-      r.stage = "overdue-" + std::to_string(i + 1);
-      if (i + 1 < notices.size()) r.until = std::min(notices[i + 1], last);
-      out.push_back(std::move(r));
-    }
-    if (escalation == SysSeconds{}) continue;
-    for (const std::string& leader : chase.escalate_to) {
-      Reminder r = make(Reminder::Kind::escalation, unit, escalation);
-      r.recipient = config.find_unit(leader);
-      r.stage = "escalate-" + leader;
-      out.push_back(std::move(r));
-    }
-  }
 }
 
 /// The instants of the stages of a deadline: one per lead, in the order of the leads, without
@@ -168,6 +98,7 @@ std::vector<Reminder> occurrence_reminders(const config::Config& config,
         r.at = at;
         r.due = due;
         r.until = due;
+        r.exact = lead->kind == Lead::Kind::exact;
         r.occurrence = occurrence.id;
         r.occurrence_name = occurrence.name;
         out.push_back(std::move(r));
@@ -211,12 +142,6 @@ const calendar::WorkCalendar& calendar_of(const config::Config& config) {
   return *config.calendar;
 }
 
-std::chrono::seconds chase_look_back(const config::Chase& chase) {
-  // `until` working days span at most about twice as many calendar days, and Tết adds up to
-  // three weeks of days off.
-  return chase.delay + date::days{2 * chase.until + 21};
-}
-
 ids::AssignmentId Reminder::assignment() const {
   return {plan->id, task->id, occurrence, unit->id};
 }
@@ -256,14 +181,6 @@ std::vector<Reminder> reminders_between(const config::Config& config, SysSeconds
   }
   sort_by_time(out);
   return out;
-}
-
-SysSeconds chase_end(const config::Config& config, const calendar::WorkCalendar& calendar,
-                     const config::Task& task, SysSeconds due) {
-  date::local_days last = local_day_of(config, due);
-  for (int i = 0; i < task.chase.until; ++i)
-    last = calendar.next_working_day(last);
-  return local_to_sys(config, last + config.service.day_end);
 }
 
 std::vector<OpenOccurrence> open_occurrences(const config::Config& config, SysSeconds now) {

@@ -34,6 +34,7 @@ struct Reminder {
   std::string occurrence;       ///< a one-off task's due day (YYYYMMDD), or the period's id
   std::string occurrence_name;  ///< the period's name ("tháng 8/2026"); empty for one-off tasks
   bool late = false;            ///< sent after its time because the daemon was not running
+  bool exact = false;  ///< of an exact-time lead ("2h"): sent at its instant, office hours or not
 
   /// Who receives it: the recipient of an escalation, else the unit.
   const config::Unit& addressee() const { return recipient ? *recipient : *unit; }
@@ -125,6 +126,7 @@ const calendar::WorkCalendar& calendar_of(const config::Config& config);
 
 /// How long before `now` a deadline may have passed and still be chased: the chase delay
 /// plus the chase window (`until` working days) counted generously in calendar days.
+/// chase_end, chase_look_back and the overdue notices are in chase.cpp (see chase.hpp).
 std::chrono::seconds chase_look_back(const config::Chase& chase);
 
 }  // namespace deadlined::schedule

@@ -1,19 +1,39 @@
 #include "scheduler/digest.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 namespace deadlined::scheduler {
 
+namespace {
+
+/// The instant of `time` on local `day`.
+SysSeconds at(const config::Config& config, date::local_days day, std::chrono::minutes time) {
+  return config.service.zone->to_sys(day + time, date::choose::earliest);
+}
+
+/// When a day's digest may still go: until day_end, or for a digest_time set after day_end,
+/// within the hour after it.
+std::chrono::minutes digest_until(const config::ServiceConfig& service) {
+  return std::max(service.day_end, service.digest_time + std::chrono::minutes{60});
+}
+
+}  // namespace
+
+bool digest_on_time(const config::Config& config, SysSeconds now) {
+  auto today = date::floor<date::days>(config.service.zone->to_local(now));
+  return config.calendar->is_working_day(today) &&
+         now >= at(config, today, config.service.digest_time) &&
+         now < at(config, today, digest_until(config.service));
+}
+
 SysSeconds next_digest(const config::Config& config, SysSeconds now, bool after_today) {
-  const auto* zone = config.service.zone;
   const calendar::WorkCalendar& calendar = *config.calendar;
-  auto today = date::floor<date::days>(zone->to_local(now));
-  auto at = [&](date::local_days day, std::chrono::minutes time) {
-    return zone->to_sys(day + time, date::choose::earliest);
-  };
-  if (!after_today && calendar.is_working_day(today) && now < at(today, config.service.day_end))
-    return std::max(now, at(today, config.service.digest_time));
-  return at(calendar.next_working_day(today), config.service.digest_time);
+  auto today = date::floor<date::days>(config.service.zone->to_local(now));
+  if (!after_today && calendar.is_working_day(today) &&
+      now < at(config, today, digest_until(config.service)))
+    return std::max(now, at(config, today, config.service.digest_time));
+  return at(config, calendar.next_working_day(today), config.service.digest_time);
 }
 
 std::vector<message::DigestItem> digest_items(const config::Config& config, SysSeconds now,

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "message/time_format.hpp"
 #include "scheduler/deliveries.hpp"
 
 namespace deadlined::scheduler {
@@ -34,9 +35,16 @@ void OfficeReports::delivery_failed(const Job& job, const delivery::Outcome& out
 
 void OfficeReports::digest(const Job& job, SysSeconds now, const LatestConfirmation& latest) {
   const config::Config& config = *job.generation->config;
-  queue_.push(Job{next_digest(config, now, true), 0, job.generation, DigestTick{}});
+  SysSeconds next = next_digest(config, now, true);
+  queue_.push(Job{next, 0, job.generation, DigestTick{}});
   const config::Unit* monitor = config.monitor_unit();
   if (!monitor) return;
+  if (!digest_on_time(config, now)) {
+    spdlog::info("digest tick at {} is outside office hours; the next digest goes at {}",
+                 message::iso8601(config.service.zone, now),
+                 message::iso8601(config.service.zone, next));
+    return;
+  }
   auto items = digest_items(config, now, latest);
   ids::ReportId id = message::digest_key(config, now);
   if (!message::digest_needed(items)) {

@@ -21,8 +21,9 @@ class OfficeReports {
   /// address was reported today.
   void delivery_failed(const Job& job, const delivery::Outcome& outcome, SysSeconds now);
 
-  /// For a digest tick at `now`: queues the next tick and, when some unit has work open, the
-  /// digest, with each unit's confirmation as `latest` says.
+  /// For a digest tick at `now`: queues the next tick and, when some unit has work open and
+  /// the tick is on time (digest_on_time), the digest, with each unit's confirmation as
+  /// `latest` says.
   void digest(const Job& job, SysSeconds now, const LatestConfirmation& latest);
 
  private:

@@ -2,7 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <map>
+#include <tuple>
+
 #include "message/time_format.hpp"
+#include "schedule/chase.hpp"
 #include "scheduler/deliveries.hpp"
 
 namespace deadlined::scheduler {
@@ -35,30 +39,76 @@ LoadPlan Planner::load(DeliveryStates& states) {
   for (schedule::Reminder& r : agenda.catch_up) {
     if (chased(r) && any_delivery(r, unsent)) catch_up.push_back(std::move(r));
   }
-  // After the deadline only an attempt cut short by a stop or a crash is taken up again.
+  // After the deadline only an attempt cut short by a stop or a crash is taken up again: at
+  // once, as a retry is (the attempt was made in its time).
+  std::vector<schedule::Reminder> resumed;
   for (schedule::Reminder& r : agenda.past_deadline) {
-    if (chased(r) && any_delivery(r, unfinished)) catch_up.push_back(std::move(r));
+    if (chased(r) && any_delivery(r, unfinished)) resumed.push_back(std::move(r));
   }
   // A stage whose time came before this installation existed was not missed by a stop.
-  for (schedule::Reminder& r : catch_up) {
-    if (installed_ && r.at < *installed_) r.late = false;
+  for (auto* list : {&catch_up, &resumed}) {
+    for (schedule::Reminder& r : *list) {
+      if (installed_ && r.at < *installed_) r.late = false;
+    }
   }
+  std::vector<Job> caught_up = office_hours(agenda, std::move(catch_up), resumed);
 
   LoadPlan plan;
   plan.waiting = agenda.later.size();
   plan.upcoming = agenda.upcoming.size();
-  plan.caught_up = catch_up.size();
+  plan.caught_up = caught_up.size() + resumed.size();
   add_upcoming(agenda, plan.jobs);
-  for (schedule::Reminder& r : catch_up) {
-    if (r.late) {
-      spdlog::info("catch-up: {} was due at {}; sending now, marked late", r.key(),
-                   message::iso8601(config.service.zone, r.at));
-    }
+  for (Job& j : caught_up)
+    plan.jobs.push_back(std::move(j));
+  for (schedule::Reminder& r : resumed) {
     plan.jobs.push_back(
         job(now_, SendReminder{std::make_shared<const schedule::Reminder>(std::move(r))}));
   }
   add_later(agenda, plan.jobs);
   return plan;
+}
+
+std::vector<Job> Planner::office_hours(const schedule::Agenda& agenda,
+                                       std::vector<schedule::Reminder> catch_up,
+                                       const std::vector<schedule::Reminder>& resumed) const {
+  const config::Config& config = *generation_->config;
+  // The earliest stage still to come of each unit's part (and of each escalation).
+  using Part =
+      std::tuple<const config::Task*, std::string, const config::Unit*, const config::Unit*>;
+  auto part_of = [](const schedule::Reminder& r) {
+    return Part{r.task, r.occurrence, r.unit, r.recipient};
+  };
+  std::map<Part, SysSeconds> next;
+  for (const schedule::Reminder& r : agenda.upcoming) {
+    if (!chased(r)) continue;
+    auto [it, added] = next.emplace(part_of(r), r.at);
+    if (!added) it->second = std::min(it->second, r.at);
+  }
+  std::vector<Job> out;
+  for (schedule::Reminder& r : catch_up) {
+    std::optional<SysSeconds> at = schedule::catch_up_time(config, r, now_);
+    auto it = next.find(part_of(r));
+    bool superseded = at && *at > now_ && it != next.end() && it->second <= *at;
+    if (!at || superseded) {
+      spdlog::info("catch-up: {} was due at {}; not sent: {} before the next working morning",
+                   r.key(), message::iso8601(config.service.zone, r.at),
+                   superseded ? "a later stage goes" : "it is obsolete");
+      continue;
+    }
+    if (*at != now_) {
+      spdlog::info("catch-up: {} was due at {}; outside office hours, sending at {}{}", r.key(),
+                   message::iso8601(config.service.zone, r.at),
+                   message::iso8601(config.service.zone, *at), r.late ? ", marked late" : "");
+    } else if (r.late) {
+      spdlog::info("catch-up: {} was due at {}; sending now, marked late", r.key(),
+                   message::iso8601(config.service.zone, r.at));
+    }
+    out.push_back(job(*at, SendReminder{std::make_shared<const schedule::Reminder>(std::move(r))}));
+  }
+  for (const schedule::Reminder& r : resumed) {
+    spdlog::info("catch-up: {} was cut short after its deadline; resuming it now", r.key());
+  }
+  return out;
 }
 
 std::vector<Job> Planner::occurrence(const schedule::Pending& pending) {

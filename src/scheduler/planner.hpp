@@ -52,8 +52,9 @@ class Planner {
           std::optional<SysSeconds> installed = std::nullopt);
 
   /// The whole schedule at `now`: upcoming reminders (prepared when due within
-  /// k_prepare_ahead), the catch-up of stages missed that `states` says are still to send
-  /// (and, past the deadline, attempts cut short), and a job per occurrence not begun.
+  /// k_prepare_ahead), the catch-up of stages missed that `states` says are still to send (in
+  /// office hours: see office_hours), attempts cut short past the deadline (at once), and a
+  /// job per occurrence not begun.
   /// Throws when `states` does.
   LoadPlan load(DeliveryStates& states);
 
@@ -62,6 +63,13 @@ class Planner {
   std::vector<Job> occurrence(const schedule::Pending& pending);
 
  private:
+  /// The jobs of the stages missed while the daemon was down: within office hours at once,
+  /// outside them at the next working morning (schedule::catch_up_time), and none for a stage
+  /// that a later one of the same unit's part, due by then in `agenda.upcoming`, supersedes.
+  /// Logs each; `resumed` (attempts cut short after the deadline) only for the log.
+  std::vector<Job> office_hours(const schedule::Agenda& agenda,
+                                std::vector<schedule::Reminder> catch_up,
+                                const std::vector<schedule::Reminder>& resumed) const;
   /// Adds a job per upcoming reminder of `agenda` to `out`.
   void add_upcoming(schedule::Agenda& agenda, std::vector<Job>& out);
   /// Adds a job per pending occurrence of `agenda`, at its preparation time.

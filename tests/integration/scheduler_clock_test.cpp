@@ -515,13 +515,12 @@ TEST_CASE("overdue notices and escalations go out on their working days until th
     return "p.t." + occurrence + "." + stage + "." + unit;
   };
 
-  // The due morning's reminders are caught up at once (late), then the deadline passes.
+  // The due morning's reminders are caught up at once (late, within office hours), then the
+  // deadline passes: no notice that evening.
   scheduler.load(config, channels);
   rig.run_for(std::chrono::milliseconds{3000});
-  CHECK(messages_by_key(maildir) == std::map<std::string, int>{{key("0d", "a"), 1},
-                                                               {key("0d", "b"), 1},
-                                                               {key("overdue-1", "a"), 1},
-                                                               {key("overdue-1", "b"), 1}});
+  CHECK(messages_by_key(maildir) ==
+        std::map<std::string, int>{{key("0d", "a"), 1}, {key("0d", "b"), 1}});
 
   // Unit a confirms; the next working morning only b is chased.
   journal.record({{"p", "t", occurrence, "a"}, true, clock.now(), "link", "192.0.2.1", ""});
@@ -530,21 +529,78 @@ TEST_CASE("overdue notices and escalations go out on their working days until th
   rig.run_for(std::chrono::milliseconds{2500});
   CHECK(messages_by_key(maildir) == std::map<std::string, int>{{key("0d", "a"), 1},
                                                                {key("0d", "b"), 1},
-                                                               {key("overdue-1", "a"), 1},
-                                                               {key("overdue-1", "b"), 1},
-                                                               {key("overdue-2", "b"), 1}});
+                                                               {key("overdue-1", "b"), 1}});
 
   // Two working days late: b's notice, and the escalation about b (not a) to the leadership.
   set_clock(day_d + date::days{2} + std::chrono::hours{8} - seconds{1});
   simulated.step();
   rig.run_for(std::chrono::milliseconds{2500});
   auto all = messages_by_key(maildir);
-  CHECK(all.count(key("overdue-3", "b")) == 1);
+  CHECK(all.count(key("overdue-2", "b")) == 1);
   CHECK(all.count(key("escalate-ld", "b")) == 1);
   CHECK(all.count(key("escalate-ld", "a")) == 0);
+  CHECK(all.count(key("overdue-1", "a")) == 0);
   CHECK(all.count(key("overdue-2", "a")) == 0);
-  CHECK(all.count(key("overdue-3", "a")) == 0);
-  CHECK(all.size() == 7);
+  CHECK(all.size() == 5);
+  scheduler.stop([] {});
+  rig.run_for(std::chrono::milliseconds{200});
+}
+
+TEST_CASE("a start at night or on a day off sends its catch-up and digest the next working morning",
+          "[scheduler][clock][office-hours]") {
+  test::TempDir dir;
+  SimulatedClock clock;
+  // Day D, 3 days from now, is the only day off of the week (UTC, no holidays); the clock
+  // starts at 20:00 the day before D.
+  const date::sys_days day_d = date::floor<date::days>(clock.now()) + date::days{3};
+  auto set_clock = [&](date::sys_seconds at) { clock.offset = at - clock.base; };
+  set_clock(day_d - date::days{1} + std::chrono::hours{20});
+  static const char* k_days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+  const unsigned off = date::weekday{day_d}.c_encoding();
+  std::string workdays;
+  for (unsigned i = 0; i < 7; ++i) {
+    if (i == off) continue;
+    workdays += std::string(workdays.empty() ? "" : ", ") + "\"" + k_days[i] + "\"";
+  }
+  // Due at 17:00 two days after D; its 2wd stage was at 08:00 the day before D.
+  const date::sys_days due = day_d + date::days{2};
+  dir.write("plans/p.toml",
+            "[plan]\nid = \"p\"\ntitle = \"Kế hoạch\"\n\n[[task]]\nid = \"t\"\n"
+            "title = \"Báo cáo\"\nresponsible = [\"a\"]\nleads = [\"2wd\"]\ndue = " +
+                date::format("%F", due) + "\n");
+  auto main = dir.write(
+      "main.toml",
+      "[service]\nplans = [\"plans/*.toml\"]\ntimezone = \"UTC\"\nholiday_rules = \"none\"\n"
+      "workdays = [" +
+          workdays +
+          "]\nmonitor = \"vp\"\ndigest = true\n\n[email]\n"
+          "transport = \"maildir\"\nfrom = \"Văn phòng <vp@example.org>\"\n\n"
+          "[units.vp]\nname = \"Văn phòng\"\nemail = [\"vp@example.org\"]\n" +
+          k_unit_a);
+  Rig rig(main, clock);
+  auto [config, channels, journal, io, simulated, scheduler, maildir] = rig.parts();
+  const std::string missed = "p.t." + date::format("%Y%m%d", due) + ".2wd.a";
+  const std::string digest_after = "digest." + date::format("%Y%m%d", day_d + date::days{1});
+
+  // 20:00: nothing goes, that evening or through the day off.
+  scheduler.load(config, channels);
+  rig.run_for(std::chrono::milliseconds{1000});
+  CHECK(messages_by_key(maildir).empty());
+  set_clock(day_d + std::chrono::hours{10});
+  simulated.step();
+  rig.run_for(std::chrono::milliseconds{1000});
+  CHECK(messages_by_key(maildir).empty());
+  // A reload on the day off defers it again, and sends nothing twice.
+  scheduler.load(config, channels);
+  rig.run_for(std::chrono::milliseconds{1000});
+  CHECK(messages_by_key(maildir).empty());
+
+  // The next working morning at 08:00: the missed stage once (to a, and the Office's copy),
+  // and the Office's digest of that morning.
+  set_clock(day_d + date::days{1} + std::chrono::hours{8} - seconds{1});
+  simulated.step();
+  rig.run_for(std::chrono::milliseconds{2500});
+  CHECK(messages_by_key(maildir) == std::map<std::string, int>{{missed, 1}, {digest_after, 1}});
   scheduler.stop([] {});
   rig.run_for(std::chrono::milliseconds{200});
 }

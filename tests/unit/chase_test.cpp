@@ -52,22 +52,24 @@ std::vector<std::string> lines(const config::Config& c, int from_day, int to_day
 
 TEST_CASE("overdue notices follow working days across Tết, then escalate, then stop", "[chase]") {
   auto c = load(k_plan, "overdue = true\n");
-  // Default: at the deadline, then every 2 working days up to 20; escalation after 5.
+  // Default: the first working morning after the deadline, then every 3 working days, at
+  // most 5 notices; escalation after 5 working days, at a working morning too.
   // Working days after Thursday 12/02: 13/02, then 23, 24, 25, 26, 27/02, 02/03, ...
   auto all = lines(*c, 10, 31);
-  std::vector<std::string> expected{
-      "2026-02-11T08:00 1d a 0",        "2026-02-11T08:00 1d b 0",
-      "2026-02-12T17:00 overdue-1 a 0", "2026-02-23T08:00 overdue-2 a 2",
-      "2026-02-25T08:00 overdue-3 a 4", "2026-02-26T08:00 escalate-ld ld 5",
-      "2026-02-27T08:00 overdue-4 a 6", "2026-03-03T08:00 overdue-5 a 8",
-  };
-  REQUIRE(all.size() >= expected.size());
-  CHECK(std::vector<std::string>(all.begin(), all.begin() + 8) == expected);
-  // The coordinating unit is not chased; the last notice is 20 working days late.
+  CHECK(all == std::vector<std::string>{
+                   "2026-02-11T08:00 1d a 0",
+                   "2026-02-11T08:00 1d b 0",
+                   "2026-02-13T08:00 overdue-1 a 1",
+                   "2026-02-25T08:00 overdue-2 a 4",
+                   "2026-02-26T08:00 escalate-ld ld 5",
+                   "2026-03-02T08:00 overdue-3 a 7",
+                   "2026-03-05T08:00 overdue-4 a 10",
+                   "2026-03-10T08:00 overdue-5 a 13",
+               });
+  // The coordinating unit is not chased.
   CHECK(std::none_of(all.begin(), all.end(), [](const std::string& l) {
     return l.find("overdue") != std::string::npos && l.find(" b ") != std::string::npos;
   }));
-  CHECK(all.back() == "2026-03-19T08:00 overdue-11 a 20");
 }
 
 TEST_CASE("chasing is off without [http] unless asked, and keys override per task", "[chase]") {
@@ -75,20 +77,21 @@ TEST_CASE("chasing is off without [http] unless asked, and keys override per tas
   auto c =
       load(k_plan + "overdue_delay = \"2h\"\noverdue_every = \"0wd\"\noverdue_until = \"3wd\"\n",
            "overdue = true\n");
+  // 17:00 + 2h is 19:00 on the deadline's day: the notice waits for the next working morning.
   CHECK(lines(*c, 10, 31) == std::vector<std::string>{
                                  "2026-02-11T08:00 1d a 0",
                                  "2026-02-11T08:00 1d b 0",
-                                 "2026-02-12T19:00 overdue-1 a 0",
+                                 "2026-02-13T08:00 overdue-1 a 1",
                              });
 }
 
 TEST_CASE("after a restart only the latest missed notice is caught up", "[chase]") {
   auto c = load(k_plan, "overdue = true\n");
-  // Wednesday 25/02 at noon: notices of 12/02 17:00, 23/02 and 25/02 08:00 have passed.
+  // Wednesday 25/02 at noon: the notices of 13/02 and 25/02 08:00 have passed.
   auto now = date::sys_days{date::year{2026} / 2 / 25} + std::chrono::hours{5};
   auto agenda = schedule::agenda_at(*c, now, std::chrono::seconds{60});
   REQUIRE(agenda.catch_up.size() == 1);
-  CHECK(agenda.catch_up[0].stage == "overdue-3");
+  CHECK(agenda.catch_up[0].stage == "overdue-2");
   CHECK(agenda.catch_up[0].late);
   REQUIRE(!agenda.upcoming.empty());
   CHECK(agenda.upcoming[0].stage == "escalate-ld");
@@ -109,7 +112,7 @@ TEST_CASE("overdue and escalation messages say so, to the right people", "[chase
   CHECK(out[0].to == std::vector<std::string>{"a@example.org"});
   CHECK(out[0].cc == std::vector<std::string>{"vp@example.org"});
   CHECK(out[0].subject ==
-        "[Quá hạn] Nhắc việc: Báo cáo (hạn 17:00 ngày 12/02/2026, đã quá hạn 2 ngày làm việc)");
+        "[Quá hạn] Nhắc việc: Báo cáo (hạn 17:00 ngày 12/02/2026, đã quá hạn 4 ngày làm việc)");
   CHECK(message::text_of(*c, overdue, overdue.at).find("chưa xác nhận hoàn thành") !=
         std::string::npos);
   auto escalation = find("escalate-ld");
@@ -134,20 +137,22 @@ TEST_CASE("overdue counts are those of the moment a notice is sent, not of its s
   auto it = std::find_if(all.begin(), all.end(), [](auto& r) { return r.stage == "overdue-2"; });
   REQUIRE(it != all.end());
   const schedule::Reminder& overdue = *it;
-  // Caught up (or retried) three working days after its time: Monday 23/02 is 5 working days
-  // after the deadline of Thursday 12/02 here, as the escalation's count says above.
-  const auto later = overdue.at + date::days{3};
+  // Caught up (or retried) two working days after its time (Wednesday 25/02, 4 working days
+  // after the deadline of Thursday 12/02): on Friday 27/02 it is 6.
+  REQUIRE(overdue.overdue_days == 4);
+  const auto later = overdue.at + date::days{2};
   std::string subject = message::subject_of(*c, overdue, later);
   std::string text = message::text_of(*c, overdue, later);
-  CHECK(subject.find("quá hạn 2 ngày làm việc") == std::string::npos);
+  CHECK(subject.find("quá hạn 4 ngày làm việc") == std::string::npos);
   CHECK(subject == "[Quá hạn] Nhắc việc: Báo cáo (hạn 17:00 ngày 12/02/2026, đã quá hạn " +
                        std::to_string(c->calendar->working_days_after(
                            date::local_days{date::year{2026} / 2 / 12},
                            date::floor<date::days>(c->service.zone->to_local(later)))) +
                        " ngày làm việc)");
-  CHECK(text.find("quá hạn 2 ngày làm việc") == std::string::npos);
+  CHECK(text.find("quá hạn 4 ngày làm việc") == std::string::npos);
   auto json = message::render_webhook(*c, overdue, later);
-  CHECK(json.find("\"overdue_days\":2,") == std::string::npos);
+  CHECK(json.find("\"overdue_days\":4,") == std::string::npos);
+  CHECK(json.find("\"overdue_days\":6,") != std::string::npos);
 }
 
 TEST_CASE("chase keys are checked where they are written", "[chase]") {

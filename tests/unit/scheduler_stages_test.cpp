@@ -7,9 +7,11 @@
 
 #include "config/loader.hpp"
 #include "delivery/channels.hpp"
+#include "message/time_format.hpp"
 #include "scheduler/deliveries.hpp"
 #include "scheduler/digest.hpp"
 #include "scheduler/job_queue.hpp"
+#include "scheduler/office_reports.hpp"
 #include "scheduler/planner.hpp"
 #include "scheduler/retry_policy.hpp"
 #include "support/load.hpp"
@@ -162,6 +164,44 @@ TEST_CASE("the next digest: today's while the working day lasts, else the next w
   CHECK(after > tet_eve + hours{24});
 }
 
+TEST_CASE("the digest keeps office hours: none at night or on a day off, even when caught up",
+          "[scheduler][digest][office-hours]") {
+  auto c = load(k_plan, "overdue = true\ndigest = true\n");  // digest_time: send_time, 08:00
+  // Started at 20:00 (or at 04:15 the next day): not this morning's at 20:00, the next
+  // working morning's.
+  CHECK(next_digest(*c, monday(20), false) == monday(8) + hours{24});
+  CHECK(next_digest(*c, monday(4, 15) + hours{24}, false) == monday(8) + hours{24});
+  // Started on Saturday 07/03: Monday 09/03 at 08:00.
+  CHECK(next_digest(*c, monday(10) + hours{5 * 24}, false) == monday(8) + hours{7 * 24});
+  // Started within office hours after digest_time: today's goes now (the Office still reads
+  // it that day).
+  CHECK(next_digest(*c, monday(16, 59), false) == monday(16, 59));
+  CHECK(digest_on_time(*c, monday(8)));
+  CHECK(digest_on_time(*c, monday(16, 59)));
+  CHECK_FALSE(digest_on_time(*c, monday(7, 59)));
+  CHECK_FALSE(digest_on_time(*c, monday(17)));
+  CHECK_FALSE(digest_on_time(*c, monday(10) + hours{5 * 24}));
+
+  // A tick that fires late (after a suspend, at 20:00) sends nothing and waits for the next
+  // working morning; one on time queues the digest's deliveries too.
+  auto g = generation_of(c);
+  auto run = [&](SysSeconds now) {
+    JobQueue queue;
+    OfficeReports reports(queue);
+    reports.digest(Job{now, 0, g, DigestTick{}}, now,
+                   [](const ids::AssignmentId&) { return std::optional<journal::Confirmation>{}; });
+    std::vector<std::string> out;
+    Job job;
+    while (queue.pop_due(monday(0) + hours{24 * 30}, job))
+      out.push_back(kind_of(job) + "@" + message::iso8601(c->service.zone, job.at).substr(0, 16));
+    return out;
+  };
+  // Wednesday 04/03: the 3wd stage has gone out, the deadline (Friday) is ahead.
+  CHECK(run(monday(20) + hours{48}) == std::vector<std::string>{"digest@2026-03-05T08:00"});
+  CHECK(run(monday(8) + hours{48}) ==
+        std::vector<std::string>{"report@2026-03-04T08:00", "digest@2026-03-05T08:00"});
+}
+
 TEST_CASE("the digest lists each open occurrence with each unit's latest confirmation",
           "[scheduler][digest]") {
   auto c = load(k_plan, "overdue = true\n");
@@ -312,7 +352,7 @@ TEST_CASE("the planner: upcoming, prepared within the window, and the journal's 
     CHECK(caught == std::vector<std::string>{"p.t.20260306.3wd.a late"});
   }
 
-  SECTION("after the deadline only an attempt cut short is taken up again") {
+  SECTION("after the deadline only an attempt cut short is taken up again, at once") {
     FakeStates states;
     const SysSeconds after = monday(18) + hours{4 * 24};  // Friday 06/03 18:00
     LoadPlan plan = Planner(g, after, k_prepared_limit).load(states);
@@ -320,7 +360,42 @@ TEST_CASE("the planner: upcoming, prepared within the window, and the journal's 
     states.states["p.t.20260306.1d.a/email:a@example.org"] = journal::State::pending;
     plan = Planner(g, after, k_prepared_limit).load(states);
     CHECK(plan.caught_up == 1);
+    std::vector<std::string> resumed;
+    for (const Job& job : plan.jobs) {
+      if (const auto* send = std::get_if<SendReminder>(&job.work); send && job.at == after)
+        resumed.push_back(send->reminder->key());
+    }
+    CHECK(resumed == std::vector<std::string>{"p.t.20260306.1d.a"});
   }
+}
+
+TEST_CASE("the planner defers a catch-up found outside office hours to the next working morning",
+          "[scheduler][planner][office-hours]") {
+  auto g = generation_of(load(k_plan));
+  // The catch-ups of a load at `now`: "key@local time".
+  auto caught = [&](SysSeconds now) {
+    FakeStates states;
+    LoadPlan plan = Planner(g, now, k_prepared_limit).load(states);
+    std::vector<std::string> out;
+    for (const Job& job : plan.jobs) {
+      const auto* send = std::get_if<SendReminder>(&job.work);
+      if (send && send->reminder->at < now)
+        out.push_back(send->reminder->key() + "@" +
+                      message::iso8601(g->config->service.zone, job.at).substr(0, 16));
+    }
+    CHECK(plan.caught_up == out.size());
+    return out;
+  };
+  // Tuesday 03/03 at 20:00, its 3wd stage missed: Wednesday 08:00, not now.
+  CHECK(caught(monday(20) + hours{24}) ==
+        std::vector<std::string>{"p.t.20260306.3wd.a@2026-03-04T08:00",
+                                 "p.t.20260306.3wd.b@2026-03-04T08:00"});
+  // Within office hours, at once.
+  CHECK(caught(monday(12) + hours{24}) ==
+        std::vector<std::string>{"p.t.20260306.3wd.a@2026-03-03T12:00",
+                                 "p.t.20260306.3wd.b@2026-03-03T12:00"});
+  // Wednesday 04/03 at 20:00: the next morning is the 1d stage's, which goes instead.
+  CHECK(caught(monday(20) + hours{48}).empty());
 }
 
 TEST_CASE("deliveries: one per address of a per-recipient channel, keyed as journals hold",
