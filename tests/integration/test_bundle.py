@@ -49,7 +49,8 @@ class BundleTest(DaemonTestCase):
             extra = "\n" + harness.toml_table(
                 "http", {"listen": f"127.0.0.1:{http_port}", "secret_file": str(secret_file)})
         self.ws.write_config(harness.main_config_text(
-            service=harness.service_section(**service),
+            # The Office is copied on every reminder, so that its copy is one more bundle.
+            service=harness.service_section(monitor_cc="all", **service),
             email_={"transport": "smtp", "from": FROM_HEADER, "url": smtp_url,
                     "timeout": "10s"},
             units={"van-phong": {"name": "Văn phòng Sở", "email": [FROM_ADDR]},

@@ -54,7 +54,7 @@ struct Fixture {
     r.unit = config.find_unit(unit);
     r.stage = "3wd";
     r.at = date::sys_days{date::year{2020} / 10 / 27} + hours{1};
-    r.due = date::sys_days{date::year{2020} / 10 / day} + hours{10};
+    r.due = date::sys_days{date::year{2020} / 10 / date::day{day}} + hours{10};
     r.occurrence = "202010" + std::to_string(day);
     return r;
   }
