@@ -74,8 +74,9 @@ struct SendReport {
 /// Send the Office's morning digest, and queue the next one.
 struct DigestTick {};
 
+// SendBundle last: the others keep their indexes.
 using Work =
-    std::variant<ComputeOccurrence, SendReminder, SendDelivery, SendBundle, SendReport, DigestTick>;
+    std::variant<ComputeOccurrence, SendReminder, SendDelivery, SendReport, DigestTick, SendBundle>;
 
 /// A kind of work due at `at`. Shared parts are immutable, so copies are cheap.
 struct Job {

@@ -445,7 +445,7 @@ std::vector<std::string> ids_sent_to(const RecordingChannel& channel, const std:
 
 }  // namespace
 
-TEST_CASE("a unit's emails due at one instant go as one bundle; webhooks one per reminder",
+TEST_CASE("a unit's emails due at one instant go as one bundle, webhooks one per reminder",
           "[scheduler][manual][bundle]") {
   ManualRig rig(tasks_of_a(2), "", k_units_a_mail_and_hook);
   rig.run_until(k_reminder_at);
