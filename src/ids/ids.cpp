@@ -1,5 +1,6 @@
 #include "ids/ids.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 
@@ -145,6 +146,14 @@ std::optional<DeliveryKey> DeliveryKey::parse(std::string_view text) {
 
 std::string webhook_id(std::string_view message) {
   return "msg_" + codec::hex_encode(codec::sha256(message).substr(0, 16));
+}
+
+std::string bundle_id(std::vector<std::string> keys) {
+  std::sort(keys.begin(), keys.end());
+  std::string joined;
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    joined.append(i == 0 ? "" : "\n").append(keys[i]);
+  return "bundle." + codec::hex_encode(codec::sha256(joined).substr(0, 16));
 }
 
 }  // namespace deadlined::ids

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace deadlined::ids {
 
@@ -82,5 +83,11 @@ struct DeliveryKey {
 /// across retries and restarts, as the key is, and free of '.', which the signature scheme
 /// uses to join id, timestamp and body.
 std::string webhook_id(std::string_view message);
+
+/// The Message-ID local part of one email that carries several reminders (a bundle):
+/// "bundle." and 32 hex digits of the SHA-256 of their ReminderKey texts `keys`, sorted and
+/// joined by '\n'. The same members give the same id whatever their order, so a retry of
+/// the same bundle, or its catch-up after a restart, keeps it.
+std::string bundle_id(std::vector<std::string> keys);
 
 }  // namespace deadlined::ids

@@ -58,6 +58,14 @@ struct SendDelivery {
   bool prepared = false;
   bool retry = false;  ///< queued again after a failed attempt
 };
+/// Send the email deliveries of several reminders of one addressee due at one instant, to
+/// one address, as one message (a bundle, message/bundle.hpp). Made by the grouping stage
+/// (bundles.hpp) when they are dispatched, never queued: each member keeps its journal row
+/// and outcome, and a member's retry is queued as its own SendDelivery.
+struct SendBundle {
+  std::vector<SendDelivery> members;         ///< two or more, their attempts recorded
+  std::shared_ptr<const Delivery> delivery;  ///< the message: its id, recipients, channel
+};
 /// Send a report to the Office (a failure report or the digest), as it is; kept across
 /// reloads.
 struct SendReport {
@@ -66,7 +74,9 @@ struct SendReport {
 /// Send the Office's morning digest, and queue the next one.
 struct DigestTick {};
 
-using Work = std::variant<ComputeOccurrence, SendReminder, SendDelivery, SendReport, DigestTick>;
+// SendBundle last: the others keep their indexes.
+using Work =
+    std::variant<ComputeOccurrence, SendReminder, SendDelivery, SendReport, DigestTick, SendBundle>;
 
 /// A kind of work due at `at`. Shared parts are immutable, so copies are cheap.
 struct Job {
@@ -75,8 +85,10 @@ struct Job {
   std::shared_ptr<const Generation> generation;
   Work work;
 
-  /// The delivery a send job carries; null for the other kinds.
+  /// The delivery a send job carries (a bundle's message); null for the other kinds.
   const Delivery* delivery() const;
+  /// The journal keys a send job attempts: a bundle's members', else its delivery's.
+  std::vector<std::string> journal_keys() const;
   /// Whether a reload keeps it: a retry or a report carries its message and stays.
   bool carried_over() const;
   /// A prepared delivery (counted against k_prepared_limit).

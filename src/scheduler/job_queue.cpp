@@ -11,12 +11,24 @@ using util::Overloaded;
 const Delivery* Job::delivery() const {
   if (const auto* send = std::get_if<SendDelivery>(&work)) return send->delivery.get();
   if (const auto* report = std::get_if<SendReport>(&work)) return report->delivery.get();
+  if (const auto* bundle = std::get_if<SendBundle>(&work)) return bundle->delivery.get();
   return nullptr;
+}
+
+std::vector<std::string> Job::journal_keys() const {
+  std::vector<std::string> keys;
+  if (const auto* bundle = std::get_if<SendBundle>(&work)) {
+    for (const SendDelivery& member : bundle->members)
+      keys.push_back(member.delivery->record.key);
+  } else if (const Delivery* d = delivery()) {
+    keys.push_back(d->record.key);
+  }
+  return keys;
 }
 
 bool Job::carried_over() const {
   if (const auto* send = std::get_if<SendDelivery>(&work)) return !send->prepared;
-  return std::holds_alternative<SendReport>(work);
+  return std::holds_alternative<SendReport>(work) || std::holds_alternative<SendBundle>(work);
 }
 
 bool Job::prepared() const {
@@ -32,6 +44,7 @@ std::string Job::describe() const {
                         },
                         [](const SendReminder& s) { return s.reminder->key(); },
                         [](const SendDelivery& s) { return s.delivery->record.key; },
+                        [](const SendBundle& s) { return s.delivery->record.key; },
                         [](const SendReport& s) { return s.delivery->record.key; },
                         [](const DigestTick&) { return std::string("the digest"); },
                     },

@@ -77,8 +77,13 @@ void Scheduler::load(std::shared_ptr<const config::Config> config,
 void Scheduler::stop(std::function<void()> on_idle) {
   stopping_ = true;
   timer_->cancel();
-  for (const Send& send : lanes_.stop())
-    in_flight_.erase(send.job.delivery()->record.key);
+  for (const Send& send : lanes_.stop()) {
+    for (const std::string& key : send.job.journal_keys())
+      in_flight_.erase(key);
+  }
+  // Nothing of them is recorded yet: the next start sends them.
+  if (std::size_t held = bundles_.clear())
+    spdlog::info("stopping: {} deliveries not yet started are left to the next start", held);
   if (in_flight_.empty()) {
     on_idle();
   } else {
@@ -113,6 +118,12 @@ void Scheduler::dispatch_due() {
       --left;
       dispatch_or_defer(std::move(job), now);
     }
+    // A group is complete once no job of its instant is left to dispatch (the queue goes
+    // by time): the groups of a burst's instant are begun here, after its last chunk.
+    std::optional<SysSeconds> before;
+    if (queue_.has_due(now)) before = queue_.next_wake();
+    for (std::vector<Job>& group : bundles_.ready(before))
+      start_group(std::move(group), now);
   });
   if (!stopping_ && queue_.has_due(now)) {
     // More are due: the sends of this chunk start, and finished ones are taken in, first.
@@ -128,14 +139,17 @@ void Scheduler::dispatch_or_defer(Job job, SysSeconds now) {
   try {
     dispatch(job, now);
   } catch (const std::exception& e) {
-    // The journal could not record the attempt (disk full, I/O error): nothing was sent;
-    // try again later rather than send unrecorded or drop the reminder.
-    auto delay = job.generation->config->service.retry_initial;
-    spdlog::error("cannot dispatch {}: {}; trying again in {}s", job.describe(), e.what(),
-                  delay.count());
-    job.at = now + delay;
-    queue_.push(std::move(job));
+    defer(std::move(job), now, e.what());
   }
+}
+
+void Scheduler::defer(Job job, SysSeconds now, const char* what) {
+  // The journal could not record the attempt (disk full, I/O error): nothing was sent;
+  // try again later rather than send unrecorded or drop the reminder.
+  auto delay = job.generation->config->service.retry_initial;
+  spdlog::error("cannot dispatch {}: {}; trying again in {}s", job.describe(), what, delay.count());
+  job.at = now + delay;
+  queue_.push(std::move(job));
 }
 
 void Scheduler::dispatch(const Job& job, SysSeconds now) {
@@ -154,7 +168,7 @@ void Scheduler::dispatch(const Job& job, SysSeconds now) {
                  [&](const SendReminder& send) {
                    if (confirmed(*send.reminder)) return;
                    for (Delivery& d : deliveries_of(*job.generation, *send.reminder, now)) {
-                     start(Job{job.at, 0, job.generation,
+                     offer(Job{job.at, 0, job.generation,
                                SendDelivery{send.reminder,
                                             std::make_shared<const Delivery>(std::move(d)), false}},
                            now);
@@ -176,7 +190,11 @@ void Scheduler::dispatch(const Job& job, SysSeconds now) {
                      retry_ended(d.lineage);
                      return;
                    }
-                   start(job, now);
+                   offer(job, now);
+                 },
+                 [&](const SendBundle&) {
+                   for (Job& member : members_of(job))
+                     dispatch(member, now);
                  },
                  [&](const SendReport&) { start(job, now); },
                  [&](const DigestTick&) {
@@ -213,9 +231,12 @@ void Scheduler::in_batch(const std::function<void()>& work) {
     journal_.rollback();
     SysSeconds now = clock_();
     for (Send& send : sends) {
-      in_flight_.erase(send.job.delivery()->record.key);
-      send.job.at = now + send.job.generation->config->service.retry_initial;
-      queue_.push(std::move(send.job));
+      for (const std::string& key : send.job.journal_keys())
+        in_flight_.erase(key);
+      for (Job& job : members_of(std::move(send.job))) {
+        job.at = now + job.generation->config->service.retry_initial;
+        queue_.push(std::move(job));
+      }
     }
     return;
   }
@@ -223,17 +244,44 @@ void Scheduler::in_batch(const std::function<void()>& work) {
     lanes_.enqueue(std::move(send));
 }
 
+void Scheduler::offer(Job job, SysSeconds now) {
+  if (!bundles_.take(job)) start(std::move(job), now);
+}
+
+void Scheduler::start_group(std::vector<Job> group, SysSeconds now) {
+  std::vector<Job> admitted;
+  for (Job& job : group) {
+    try {
+      if (admit(job, now)) admitted.push_back(std::move(job));
+    } catch (const std::exception& e) {
+      defer(std::move(job), now, e.what());
+    }
+  }
+  if (admitted.size() == 1) {
+    launch(std::move(admitted.front()), now);  // alone, it goes as it would unbundled
+  } else if (!admitted.empty()) {
+    Job bundle = bundle_job(std::move(admitted));
+    spdlog::info("bundling {} reminders to {} as {}", bundle.journal_keys().size(),
+                 addresses_of(*bundle.delivery()), bundle.delivery()->outbound.id);
+    launch(std::move(bundle), now);
+  }
+}
+
 void Scheduler::start(Job job, SysSeconds now) {
-  if (stopping_) return;
+  if (admit(job, now)) launch(std::move(job), now);
+}
+
+bool Scheduler::admit(const Job& job, SysSeconds now) {
+  if (stopping_) return false;
   const Delivery& d = *job.delivery();
-  if (in_flight_.count(d.record.key)) return;
+  if (in_flight_.count(d.record.key)) return false;
   if (disabled_.disabled(d.outbound.channel)) {
     // Nothing is recorded: once a reload enables the channel again, the catch-up sends
     // the latest stage it missed.
     spdlog::info("skip {} via {}: the channel is disabled (its receiver answered 410 Gone)",
                  d.outbound.id, d.outbound.channel);
     if (is_retry(job)) retry_ended(d.lineage);
-    return;
+    return false;
   }
   // The attempt is recorded before the send waits for its turn or starts (a throw leaves
   // nothing held; the caller queues the job again): a restart takes up a send that was
@@ -241,9 +289,15 @@ void Scheduler::start(Job job, SysSeconds now) {
   if (!journal_.mark_attempt(d.record, now)) {
     spdlog::debug("skip {}: already delivered or failed according to the journal", d.record.key);
     if (is_retry(job)) retry_ended(d.lineage);
-    return;
+    return false;
   }
-  in_flight_.insert(d.record.key);
+  return true;
+}
+
+void Scheduler::launch(Job job, SysSeconds now) {
+  const Delivery& d = *job.delivery();
+  for (std::string& key : job.journal_keys())
+    in_flight_.insert(std::move(key));
   // The outcome's line names the same message at info; this one is for following a send.
   spdlog::debug(
       "sending {} via {} to {}", d.outbound.id, d.outbound.channel,
@@ -264,14 +318,15 @@ void Scheduler::record(SendLanes::Finished finished) {
   in_batch([&] {
     std::vector<std::string> delivered;
     for (auto& [job, outcome] : finished) {
-      std::string key = job.delivery()->record.key;
+      std::vector<std::string> keys = job.journal_keys();
       try {
         record_outcome(std::move(job), std::move(outcome), delivered);
       } catch (const std::exception& e) {
         // The row stays pending, so the next start sends it again with the same key.
         spdlog::error("cannot record the outcome of a delivery in the journal: {}", e.what());
       }
-      in_flight_.erase(key);
+      for (const std::string& key : keys)
+        in_flight_.erase(key);
     }
     try {
       journal_.mark_delivered(delivered, clock_());
@@ -292,17 +347,34 @@ void Scheduler::record(SendLanes::Finished finished) {
 void Scheduler::record_outcome(Job job, delivery::Outcome outcome,
                                std::vector<std::string>& delivered) {
   SysSeconds now = clock_();
+  std::uniform_real_distribution<double> jitter(0.0, 1.0);
+  const double draw = jitter(random_);
+  // A bundle's outcome is each member's, judged on its own attempts and give-up time; the
+  // members that retry do so together, to be bundled again.
+  std::vector<Job> members = members_of(std::move(job));
+  std::vector<Verdict> verdicts;
+  std::vector<int> attempts;
+  for (const Job& member : members) {
+    const Delivery& d = *member.delivery();
+    // The attempts are read only when a retry may follow (a burst's outcomes are
+    // delivered, and a give-up needs none).
+    bool retryable = outcome.kind == delivery::Outcome::Kind::retryable;
+    attempts.push_back(
+        retryable && !stopping_ && now < d.give_up_at ? journal_.attempts(d.record.key) : 0);
+    verdicts.push_back(decide(outcome.kind, attempts.back(), now, d.give_up_at, stopping_,
+                              member.generation->config->service, draw, outcome.retry_after));
+  }
+  align_retries(verdicts);
+  for (std::size_t i = 0; i < members.size(); ++i)
+    apply(std::move(members[i]), outcome, verdicts[i], attempts[i], now, delivered);
+}
+
+void Scheduler::apply(Job job, const delivery::Outcome& outcome, const Verdict& verdict,
+                      int attempts, SysSeconds now, std::vector<std::string>& delivered) {
   const Delivery& d = *job.delivery();
   const std::string& key = d.record.key;
   ChannelStats& stats = stats_[d.outbound.channel];
-  bool retryable = outcome.kind == delivery::Outcome::Kind::retryable;
-  // The attempts are read only when a retry may follow (a burst's outcomes are delivered,
-  // and a give-up needs none).
-  int attempts = retryable && !stopping_ && now < d.give_up_at ? journal_.attempts(key) : 0;
-  std::uniform_real_distribution<double> jitter(0.0, 1.0);
   const bool was_retry = is_retry(job);
-  Verdict verdict = decide(outcome.kind, attempts, now, d.give_up_at, stopping_,
-                           job.generation->config->service, jitter(random_), outcome.retry_after);
   std::visit(
       util::Overloaded{
           [&](verdict::Delivered) {

@@ -17,9 +17,11 @@
 #include "config/config.hpp"
 #include "delivery/channel.hpp"
 #include "journal/journal.hpp"
+#include "scheduler/bundles.hpp"
 #include "scheduler/disabled_channels.hpp"
 #include "scheduler/job_queue.hpp"
 #include "scheduler/office_reports.hpp"
+#include "scheduler/retry_policy.hpp"
 #include "scheduler/send_lanes.hpp"
 #include "scheduler/wall_timer.hpp"
 
@@ -84,13 +86,28 @@ class Scheduler {
   /// started: an attempt is durable before its message goes out, and a burst costs one
   /// sync. If the transaction fails, those sends go back in the queue.
   void in_batch(const std::function<void()>& work);
+  /// Queues `job` again after the journal failed to record its attempt with `what`.
+  void defer(Job job, SysSeconds now, const char* what);
+  /// Hands a send job to the grouping stage, or, when it is not bundled, starts it.
+  void offer(Job job, SysSeconds now);
+  /// Starts a group of the grouping stage: its members whose attempts are recorded go as
+  /// one bundle, or, when one is left, as it is.
+  void start_group(std::vector<Job> group, SysSeconds now);
   /// Records the attempt of a send job and hands it to the lanes (after the batch commits).
   void start(Job job, SysSeconds now);
+  /// Records the attempt of a single send job; false, recording nothing, when it is not to
+  /// be sent (in flight, its channel disabled, already delivered or failed).
+  bool admit(const Job& job, SysSeconds now);
+  /// Hands an admitted send job (a bundle: its members admitted) to the lanes.
+  void launch(Job job, SysSeconds now);
   /// Records a batch of outcomes, in one transaction.
   void record(SendLanes::Finished finished);
   /// Records an outcome; a delivered one's key is added to `delivered`, for the caller to
   /// write with the others.
   void record_outcome(Job job, delivery::Outcome outcome, std::vector<std::string>& delivered);
+  /// Acts on `verdict` on the `attempts`-th attempt of one delivery (a bundle's member).
+  void apply(Job job, const delivery::Outcome& outcome, const Verdict& verdict, int attempts,
+             SysSeconds now, std::vector<std::string>& delivered);
   /// Whether a retry of `delivery` has lost its point: a later stage of its lineage has been
   /// delivered since it first failed.
   bool superseded(const Delivery& delivery) const;
@@ -109,6 +126,7 @@ class Scheduler {
   Clock clock_;
   std::unique_ptr<Timer> timer_;
   JobQueue queue_;
+  Bundler bundles_;  // sends dispatched, waiting for the rest of their instant's group
   OfficeReports reports_{queue_};
   std::unordered_set<std::string> in_flight_;  // journal keys started and not yet recorded
   std::map<std::string, ChannelStats> stats_;

@@ -2,10 +2,19 @@
 
 #include <boost/asio/post.hpp>
 
+#include "message/bundle.hpp"
+
 namespace deadlined::scheduler {
 std::string content_of(const Job& job, SysSeconds at) {
   const Delivery& d = *job.delivery();
   if (!d.outbound.content.empty()) return d.outbound.content;
+  if (const auto* bundle = std::get_if<SendBundle>(&job.work)) {
+    std::vector<const schedule::Reminder*> members;
+    for (const SendDelivery& member : bundle->members)
+      members.push_back(member.reminder.get());
+    return message::render_bundle(*job.generation->config, members, d.outbound.to, d.outbound.cc,
+                                  at);
+  }
   const auto* send = std::get_if<SendDelivery>(&job.work);
   if (!send || !send->reminder) return {};
   return message::content_of(*job.generation->config, *send->reminder, d.outbound, at);

@@ -93,7 +93,7 @@ class SendLanes {
 };
 
 /// The message of `job` as it goes out at `at`: prepared (a report, a webhook rendered ahead)
-/// or rendered now, on the sending thread.
+/// or rendered now, on the sending thread (a bundle's too).
 std::string content_of(const Job& job, SysSeconds at);
 
 }  // namespace deadlined::scheduler

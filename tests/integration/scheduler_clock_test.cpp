@@ -403,7 +403,10 @@ TEST_CASE("a burst is prepared before its instant and starts sending at it",
   constexpr int k_tasks = 600;
   const config::SysSeconds due = clock.now() + seconds{3};
   dir.write("plans/p.toml", burst_plan(k_tasks, due));
-  auto main = dir.write("main.toml", every_day_main("leads = [\"0s\"]\n", k_unit_a));
+  // One unit's deadlines: unbundled, so that each is a message of its own (the burst's
+  // chunks, not [service] bundle, are tested here).
+  auto main =
+      dir.write("main.toml", every_day_main("leads = [\"0s\"]\nbundle = false\n", k_unit_a));
   Rig rig(main, clock);
   auto [config, channels, journal, io, simulated, scheduler, maildir] = rig.parts();
   scheduler.load(config, channels);
@@ -454,7 +457,10 @@ TEST_CASE("a reload between a burst's preparation and its instant replaces what 
   SimulatedClock clock;
   const config::SysSeconds due = clock.now() + seconds{3};
   dir.write("plans/p.toml", burst_plan(10, due));
-  auto main = dir.write("main.toml", every_day_main("leads = [\"0s\"]\n", k_unit_a));
+  // One unit's deadlines: unbundled, so that each is a message of its own (the burst's
+  // chunks, not [service] bundle, are tested here).
+  auto main =
+      dir.write("main.toml", every_day_main("leads = [\"0s\"]\nbundle = false\n", k_unit_a));
   Rig rig(main, clock);
   auto [config, channels, journal, io, simulated, scheduler, maildir] = rig.parts();
   scheduler.load(config, channels);

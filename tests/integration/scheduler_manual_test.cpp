@@ -17,6 +17,7 @@
 #include "config/loader.hpp"
 #include "delivery/channel.hpp"
 #include "delivery/channels.hpp"
+#include "ids/ids.hpp"
 #include "journal/journal.hpp"
 #include "scheduler/scheduler.hpp"
 #include "support/load.hpp"
@@ -409,4 +410,142 @@ TEST_CASE("a retry of a stage is dropped once a later stage of it has been deliv
   CHECK(reports_sent(*rig.email) == 0);  // dropped, not a failure to report
   // The later stage itself is not affected.
   CHECK(rig.hook->sent_of("p.t.20300111.1d.a") == 1);
+}
+
+namespace {
+
+/// `n` tasks t1..tN of unit a, each due Friday 11/01/2030 with one reminder ("1d"): all due
+/// at one instant, Thursday 10/01 at 08:00.
+std::string tasks_of_a(int n, const std::string& leads = "[\"1d\"]") {
+  std::string plan = "[plan]\nid = \"p\"\ntitle = \"Kế hoạch\"\n\n";
+  for (int i = 1; i <= n; ++i) {
+    plan += "[[task]]\nid = \"t" + std::to_string(i) + "\"\ntitle = \"Báo cáo " +
+            std::to_string(i) + "\"\nresponsible = [\"a\"]\ndue = 2030-01-11\nleads = " + leads +
+            "\n";
+  }
+  return plan;
+}
+
+const std::string k_t1 = "p.t1.20300111.1d.a";
+const std::string k_t2 = "p.t2.20300111.1d.a";
+
+/// Unit a by email and by the webhook `hook`; the Office by email.
+const std::string k_units_a_mail_and_hook =
+    "[webhooks.hook]\nurl = \"http://127.0.0.1:9/hook\"\n\n"
+    "[units.vp]\nname = \"Văn phòng\"\nemail = [\"vp@example.org\"]\n"
+    "[units.a]\nname = \"Phòng A\"\nemail = [\"a@example.org\"]\nwebhooks = [\"hook\"]\n";
+
+std::vector<std::string> ids_sent_to(const RecordingChannel& channel, const std::string& address) {
+  std::vector<std::string> ids;
+  for (const auto& e : channel.sent) {
+    if (e.recipients == std::vector<std::string>{address}) ids.push_back(e.id);
+  }
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("a unit's emails due at one instant go as one bundle, webhooks one per reminder",
+          "[scheduler][manual][bundle]") {
+  ManualRig rig(tasks_of_a(2), "", k_units_a_mail_and_hook);
+  rig.run_until(k_reminder_at);
+  const std::string bundle = ids::bundle_id({k_t1, k_t2});
+  CHECK(ids_sent_to(*rig.email, "a@example.org") == std::vector<std::string>{bundle});
+  // The Office's copy (monitor_cc "all" without the digest) is the same bundle.
+  CHECK(ids_sent_to(*rig.email, "vp@example.org") == std::vector<std::string>{bundle});
+  // Each reminder keeps its own journal rows.
+  for (const std::string& key : {k_t1, k_t2}) {
+    CHECK(rig.state(key + "/email:a@example.org") == journal::State::delivered);
+    CHECK(rig.state(key + "/email:vp@example.org") == journal::State::delivered);
+    CHECK(rig.state(key + "/webhook:hook") == journal::State::delivered);
+    CHECK(rig.hook->sent_of(key) == 1);
+  }
+  CHECK(rig.hook->sent.size() == 2);
+  CHECK(rig.email->sent.front().content.find("Message-ID: <" + bundle + "@example.org>") !=
+        std::string::npos);
+  CHECK(rig.scheduler->stats().at("email").delivered == 4);  // the journal's deliveries
+}
+
+TEST_CASE("with bundle = false, each reminder is an email of its own",
+          "[scheduler][manual][bundle]") {
+  ManualRig rig(tasks_of_a(2), "bundle = false\n");
+  rig.run_until(k_reminder_at);
+  CHECK(ids_sent_to(*rig.email, "a@example.org") == std::vector<std::string>{k_t1, k_t2});
+}
+
+TEST_CASE("a bundle's retry keeps its Message-ID and sends only what is still undelivered",
+          "[scheduler][manual][bundle]") {
+  ManualRig rig(tasks_of_a(3));
+  const std::string t3 = "p.t3.20300111.1d.a";
+  rig.email->answers["a@example.org"] = {delivery::Outcome::retryable("421 busy"),
+                                         delivery::Outcome::retryable("421 busy"),
+                                         delivery::Outcome::delivered("250 OK")};
+  rig.run_until(k_reminder_at);
+  const std::string all = ids::bundle_id({k_t1, k_t2, t3});
+  CHECK(ids_sent_to(*rig.email, "a@example.org") == std::vector<std::string>{all});
+  for (const std::string& key : {k_t1, k_t2, t3})
+    CHECK(rig.state(key + "/email:a@example.org") == journal::State::pending);
+  // The members retry together (30-36 s later), as the same bundle.
+  rig.run_until(k_reminder_at + seconds{36});
+  CHECK(ids_sent_to(*rig.email, "a@example.org") == std::vector<std::string>{all, all});
+  // Unit a confirms task 1 meanwhile: the next retry bundles the other two.
+  rig.journal->record({{"p", "t1", "20300111", "a"}, true, rig.now, "cli:test", "cli", ""});
+  rig.run_until(k_reminder_at + seconds{36 + 72});
+  const std::string rest = ids::bundle_id({k_t2, t3});
+  CHECK(ids_sent_to(*rig.email, "a@example.org") == std::vector<std::string>{all, all, rest});
+  CHECK(rig.state(k_t2 + "/email:a@example.org") == journal::State::delivered);
+  CHECK(rig.state(t3 + "/email:a@example.org") == journal::State::delivered);
+  CHECK(rig.journal->attempts(t3 + "/email:a@example.org") == 3);
+  CHECK(rig.state(k_t1 + "/email:a@example.org") == journal::State::pending);  // as unbundled
+  CHECK(rig.email->sent.back().content.find("Message-ID: <" + rest + "@example.org>") !=
+        std::string::npos);
+  // The Office's copy went at once, and only once.
+  CHECK(ids_sent_to(*rig.email, "vp@example.org") == std::vector<std::string>{all});
+  rig.run_until(k_reminder_at + hours{2});
+  CHECK(rig.email->sent_to("a@example.org") == 3);
+}
+
+TEST_CASE("a bundle left with one member goes as that reminder alone",
+          "[scheduler][manual][bundle]") {
+  ManualRig rig(tasks_of_a(2));
+  rig.email->answers["a@example.org"] = {delivery::Outcome::retryable("421 busy"),
+                                         delivery::Outcome::delivered("250 OK")};
+  rig.run_until(k_reminder_at);
+  rig.journal->record({{"p", "t1", "20300111", "a"}, true, rig.now, "cli:test", "cli", ""});
+  rig.run_until(k_reminder_at + seconds{36});
+  CHECK(ids_sent_to(*rig.email, "a@example.org") ==
+        std::vector<std::string>{ids::bundle_id({k_t1, k_t2}), k_t2});
+  CHECK(rig.email->sent.back().content.find("Message-ID: <" + k_t2 + "@example.org>") !=
+        std::string::npos);
+  CHECK(rig.state(k_t2 + "/email:a@example.org") == journal::State::delivered);
+}
+
+TEST_CASE("a restart during a bundle's retry sends its undelivered members once, in one bundle",
+          "[scheduler][manual][bundle]") {
+  ManualRig rig(tasks_of_a(2));
+  rig.email->answers["a@example.org"] = {delivery::Outcome::retryable("421 busy"),
+                                         delivery::Outcome::delivered("250 OK")};
+  rig.run_until(k_reminder_at);
+  const std::string bundle = ids::bundle_id({k_t1, k_t2});
+  CHECK(ids_sent_to(*rig.email, "vp@example.org") == std::vector<std::string>{bundle});
+  rig.advance_to(k_reminder_at + seconds{10});
+  rig.restart();  // before the retry: the new start catches up what is pending
+  CHECK(ids_sent_to(*rig.email, "a@example.org") == std::vector<std::string>{bundle, bundle});
+  CHECK(ids_sent_to(*rig.email, "vp@example.org") == std::vector<std::string>{bundle});
+  for (const std::string& key : {k_t1, k_t2})
+    CHECK(rig.state(key + "/email:a@example.org") == journal::State::delivered);
+  rig.run_until(k_reminder_at + hours{2});
+  CHECK(rig.email->sent.size() == 3);
+}
+
+TEST_CASE("a bundle gathers its instant's deliveries across dispatch chunks",
+          "[scheduler][manual][bundle]") {
+  // 600 reminders of one unit at one instant: more jobs than one chunk of dispatch takes.
+  ManualRig rig(tasks_of_a(600));
+  rig.run_until(k_reminder_at);
+  auto to_a = ids_sent_to(*rig.email, "a@example.org");
+  REQUIRE(to_a.size() == 1);
+  CHECK(to_a.front().rfind("bundle.", 0) == 0);
+  CHECK(rig.email->sent_to("vp@example.org") == 1);
+  CHECK(rig.state("p.t600.20300111.1d.a/email:a@example.org") == journal::State::delivered);
 }
