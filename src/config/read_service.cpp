@@ -16,6 +16,26 @@ namespace {
 constexpr std::array<std::string_view, 7> k_names = {"sun", "mon", "tue", "wed",
                                                      "thu", "fri", "sat"};
 
+/// What to write for a weekday named as Vietnamese offices do ("thứ 2", "T3", "Chủ nhật"),
+/// or the closest English name; empty when none is close.
+std::string weekday_hint(const std::string& name) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 20> k_vietnamese = {{
+      {"thu2", "mon"},   {"thuhai", "mon"}, {"t2", "mon"},    {"thu3", "tue"},    {"thuba", "tue"},
+      {"t3", "tue"},     {"thu4", "wed"},   {"thutu", "wed"}, {"t4", "wed"},      {"thu5", "thu"},
+      {"thunam", "thu"}, {"t5", "thu"},     {"thu6", "fri"},  {"thusau", "fri"},  {"t6", "fri"},
+      {"thu7", "sat"},   {"thubay", "sat"}, {"t7", "sat"},    {"chunhat", "sun"}, {"cn", "sun"},
+  }};
+  std::string folded;
+  for (char c : fold_diacritics(name)) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != ' ' && c != '-' && c != '_' && c != '.') folded += c;
+  }
+  for (const auto& [vietnamese, english] : k_vietnamese) {
+    if (folded == vietnamese) return "; '" + name + "' viết là '" + std::string(english) + "'";
+  }
+  return did_you_mean(name, {k_names.begin(), k_names.end()});
+}
+
 }  // namespace
 
 bool valid_workdays(const toml::table& main_file) {
@@ -93,7 +113,7 @@ ServiceSection read_service(TableReader& top, const fs::path& base_dir) {
       if (it == k_names.end()) {
         reporter.error(where, "ngày trong tuần '" + name +
                                   "' không hợp lệ: dùng mon, tue, wed, thu, fri, sat hoặc sun" +
-                                  did_you_mean(name, {k_names.begin(), k_names.end()}));
+                                  weekday_hint(name));
       } else {
         s.workdays[static_cast<std::size_t>(it - k_names.begin())] = true;
       }
