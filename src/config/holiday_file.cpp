@@ -29,7 +29,7 @@ void read_days(TableReader& reader, std::string_view key, int year, std::vector<
   const toml::node* n = reader.node(key);
   if (!n) return;
   const toml::array* array = n->as_array();
-  std::string what = "'" + std::string(key) + "' trong " + reader.context();
+  std::string what = "'" + std::string(key) + "' ở " + reader.context();
   if (!array) return reader.wrong_type(*n, key, "mảng gồm các ngày và khoảng { from, to }");
   Reporter& reporter = reader.reporter();
   for (const toml::node& element : *array) {
@@ -38,18 +38,18 @@ void read_days(TableReader& reader, std::string_view key, int year, std::vector<
     if (auto d = element.value_exact<toml::date>()) {
       from = to = to_local_days(*d);
     } else if (const toml::table* table = element.as_table()) {
-      TableReader range(*table, "một khoảng ngày của " + what, reporter);
+      TableReader range(*table, "khoảng ngày của " + what, reporter);
       from = read_date(range, "from");
       to = read_date(range, "to");
       range.finish();
       if (!from || !to) continue;
       if (*to < *from) {
         reporter.error(element.source(),
-                       "khoảng ngày này của " + what + " có ngày kết thúc trước ngày bắt đầu");
+                       "khoảng ngày này trong " + what + " có ngày kết thúc trước ngày bắt đầu");
         continue;
       }
       if (*to - *from >= k_max_range) {
-        reporter.error(element.source(), "khoảng ngày này của " + what +
+        reporter.error(element.source(), "khoảng ngày này trong " + what +
                                              " dài hơn 31 ngày; hãy tách thành "
                                              "nhiều khoảng");
         continue;

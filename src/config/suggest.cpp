@@ -188,7 +188,8 @@ std::optional<std::string> closest(std::string_view written,
                                    const std::vector<std::string_view>& candidates,
                                    std::optional<std::size_t> limit) {
   std::string folded = fold_diacritics(written);
-  std::size_t most = limit ? *limit : std::max<std::size_t>(2, folded.size() / 4);
+  // A third of the length: "vpp" finds "vp", but "x" does not find "a".
+  std::size_t most = limit ? *limit : folded.size() / 3;
   std::optional<std::string> best;
   std::size_t best_distance = most + 1;
   for (std::string_view candidate : candidates) {

@@ -22,7 +22,7 @@ std::string id_from(std::string_view text);
 
 /// The candidate closest to `written` by edit distance, comparing `written` without its
 /// diacritics; none when every candidate is more than `limit` edits away (by default, a
-/// quarter of the folded length, at least 2). Ties go to the first candidate.
+/// third of the folded length). Ties go to the first candidate.
 std::optional<std::string> closest(std::string_view written,
                                    const std::vector<std::string_view>& candidates,
                                    std::optional<std::size_t> limit = std::nullopt);

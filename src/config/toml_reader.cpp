@@ -24,6 +24,8 @@ std::string errno_text(int error) {
     case EACCES:
     case EPERM:
       return "không có quyền đọc";
+    case ELOOP:
+      return "đường dẫn có vòng lặp liên kết tượng trưng (symlink)";
     case ENOTDIR:
       return "một phần của đường dẫn không phải là thư mục";
     default:
