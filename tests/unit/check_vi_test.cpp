@@ -236,3 +236,24 @@ TEST_CASE("invalid workdays add no holiday warnings", "[check_vi]") {
             "main.toml:4:28: error: ngày trong tuần 'fry' không hợp lệ: dùng mon, tue, wed, thu, "
             "fri, sat hoặc sun; có phải là 'fri'?"});
 }
+
+TEST_CASE("the generic messages read with a context built in Vietnamese", "[check_vi]") {
+  TempDir dir;
+  dir.write("plans/p.toml", k_plan_head +
+                                "title = \"T\"\nresponsible = [\"vp\"]\n"
+                                "due = 2030-11-04\n");
+  dir.write("holidays/h.toml",
+            "[[decision]]\nyear = 2026\noccasion = \"quoc-khanh\"\nsource = \"Thông báo\"\n"
+            "off = [{ from = 2026-09-01 }, { from = 2026-09-01, to = \"2/9\", ngay = 1 }]\n");
+  std::string main = k_main;
+  main.replace(main.find("monitor = \"vp\"\n"), 15,
+               "monitor = \"vp\"\nholidays = [\"holidays/*.toml\"]\n");
+  CHECK(texts(load_config(dir.write("main.toml", main)).diagnostics, dir) ==
+        std::vector<std::string>{
+            "holidays/h.toml:5:8: error: thiếu khóa bắt buộc 'to' trong khoảng ngày của 'off' ở "
+            "[[decision]]",
+            "holidays/h.toml:5:57: error: 'to' trong khoảng ngày của 'off' ở [[decision]] phải "
+            "là ngày, ví dụ 2026-09-02, không phải chuỗi",
+            "holidays/h.toml:5:64: error: deadlined không dùng khóa 'ngay' trong khoảng ngày của "
+            "'off' ở [[decision]]"});
+}
