@@ -156,6 +156,82 @@ std::string with_ascii_name(std::string_view line) {
   return id_from(key) + " = " + std::string(value);
 }
 
+/// The name quoted in a toml++ description ("cannot redefine existing table 'units.a'").
+std::string quoted_name(std::string_view description) {
+  auto open = description.find('\'');
+  auto close = description.rfind('\'');
+  if (open == std::string_view::npos || close <= open) return {};
+  return std::string(description.substr(open + 1, close - open - 1));
+}
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_alnum(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/// `value` with each bare lead or duration ("7d", "3wd", "30s") in quotes; none if it has none.
+std::optional<std::string> with_quoted_leads(std::string_view value) {
+  std::string out;
+  bool any = false;
+  for (std::size_t i = 0; i < value.size();) {
+    char c = value[i];
+    if (c == '"' || c == '\'') {
+      std::size_t end = std::min(value.find(c, i + 1), value.size() - 1);
+      out += value.substr(i, end - i + 1);
+      i = end + 1;
+      continue;
+    }
+    if (!is_digit(c) || (i > 0 && is_alnum(value[i - 1]))) {
+      out += c;
+      ++i;
+      continue;
+    }
+    std::size_t unit = i;
+    while (unit < value.size() && is_digit(value[unit]))
+      ++unit;
+    std::size_t end = unit;
+    while (end < value.size() && value[end] >= 'a' && value[end] <= 'z')
+      ++end;
+    std::string_view suffix = value.substr(unit, end - unit);
+    bool lead = suffix == "d" || suffix == "wd" || suffix == "h" || suffix == "m" || suffix == "s";
+    if (lead && (end == value.size() || !is_alnum(value[end]))) {
+      out += '"' + std::string(value.substr(i, end - i)) + '"';
+      any = true;
+    } else {
+      out += value.substr(i, end - i);
+    }
+    i = end;
+  }
+  if (!any) return std::nullopt;
+  return out;
+}
+
+/// true or false for a word people write for them ("yes", "True", "có", "không"); none else.
+std::optional<std::string_view> boolean_meant(std::string_view value) {
+  std::string word;
+  for (char c : fold_diacritics(value))
+    word += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  for (std::string_view yes : {"true", "yes", "on", "co", "dung"}) {
+    if (word == yes) return "true";
+  }
+  for (std::string_view no : {"false", "no", "off", "khong", "sai"}) {
+    if (word == no) return "false";
+  }
+  return std::nullopt;
+}
+
+/// Whether `value` is a time of day written as people write it: 8:00, 08:00, 8:00:00.
+bool looks_like_time(std::string_view value) {
+  auto colon = value.find(':');
+  if (colon == 0 || colon == std::string_view::npos || colon > 2) return false;
+  std::string_view rest = value.substr(colon + 1);
+  bool digits = std::all_of(value.begin(), value.begin() + static_cast<long>(colon), is_digit);
+  return digits && (rest.size() == 2 || (rest.size() == 5 && rest[2] == ':')) &&
+         std::all_of(rest.begin(), rest.end(), [](char c) { return is_digit(c) || c == ':'; });
+}
+
 }  // namespace
 
 std::string fold_diacritics(std::string_view text) {
@@ -240,11 +316,45 @@ std::string explain_syntax_error(std::string_view description, std::string_view 
     return "mã và tên khóa chỉ viết bằng chữ cái không dấu, chữ số, '-' và '_': viết " +
            with_ascii_name(source);
   }
+  if (says("cannot redefine existing table")) {
+    return "bảng [" + quoted_name(description) +
+           "] đã được khai báo ở trên; mỗi bảng chỉ khai báo một lần (ghi các khóa vào bảng đã "
+           "có)";
+  }
+  if (says("cannot redefine existing")) {
+    return "khóa '" + quoted_name(description) +
+           "' đã được ghi ở trên trong cùng bảng; mỗi khóa chỉ được ghi một lần";
+  }
+  std::string written_key = key.empty() ? std::string() : std::string(key) + " = ";
+  if (!key.empty()) {
+    if (auto meant = boolean_meant(value)) {
+      return "giá trị đúng/sai viết true hoặc false, bằng chữ thường và không đặt trong dấu "
+             "ngoặc kép: " +
+             written_key + std::string(*meant);
+    }
+    if (looks_like_time(value)) {
+      return "giờ phải đặt trong dấu ngoặc kép: " + written_key + "\"" + std::string(value) + "\"";
+    }
+    if (auto quoted = with_quoted_leads(value)) {
+      return "thời hạn như \"7d\", \"3wd\", \"30s\" phải đặt trong dấu ngoặc kép: " + written_key +
+             *quoted;
+    }
+  }
   auto first = value.empty() ? 0 : static_cast<unsigned char>(value.front());
   bool letter = (first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z') || first >= 0x80;
   if (says("could not determine value type") && letter && !key.empty()) {
-    return "văn bản phải đặt trong dấu ngoặc kép thẳng \": " + std::string(key) + " = \"" +
+    return "văn bản phải đặt trong dấu ngoặc kép thẳng \": " + written_key + "\"" +
            std::string(value) + "\"";
+  }
+  if (says("expected '='")) {
+    return "thiếu dấu '=' giữa tên khóa và giá trị (tên khóa không có khoảng trắng), ví dụ "
+           "title = \"Báo cáo\"";
+  }
+  if (says("expected comma or closing ']'")) {
+    return "các phần tử của mảng phải cách nhau bằng dấu phẩy, ví dụ [\"a\", \"b\"]";
+  }
+  if (says("table header") && says("expected ']'") && at.empty()) {
+    return "tên bảng thiếu dấu ']' ở cuối: viết " + with_ascii_name(source);
   }
   return "cú pháp TOML không hợp lệ (" + std::string(description) + ")";
 }

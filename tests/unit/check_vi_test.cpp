@@ -257,3 +257,54 @@ TEST_CASE("the generic messages read with a context built in Vietnamese", "[chec
             "holidays/h.toml:5:64: error: deadlined không dùng khóa 'ngay' trong khoảng ngày của "
             "'off' ở [[decision]]"});
 }
+
+TEST_CASE("other likely mistakes name their fix", "[check_vi]") {
+  auto main_error = [](const std::string& lines) {
+    std::string main = k_main;
+    main.replace(main.find("monitor = \"vp\"\n"), 15, "monitor = \"vp\"\n" + lines);
+    auto out = check(main, k_plan_head +
+                               "title = \"T\"\nresponsible = [\"vp\"]\n"
+                               "due = 2030-11-04\n");
+    return out.empty() ? std::string() : out.front();
+  };
+  CHECK(main_error("bundle = yes\n") ==
+        "main.toml:4:10: error: giá trị đúng/sai viết true hoặc false, bằng chữ thường và không "
+        "đặt trong dấu ngoặc kép: bundle = true");
+  CHECK(main_error("digest = Không\n") ==
+        "main.toml:4:10: error: giá trị đúng/sai viết true hoặc false, bằng chữ thường và không "
+        "đặt trong dấu ngoặc kép: digest = false");
+  CHECK(main_error("send_time = 8:00\n") ==
+        "main.toml:4:14: error: giờ phải đặt trong dấu ngoặc kép: send_time = \"8:00\"");
+  CHECK(main_error("leads = [7d, \"3wd\", 1d]\n") ==
+        "main.toml:4:11: error: thời hạn như \"7d\", \"3wd\", \"30s\" phải đặt trong dấu ngoặc "
+        "kép: leads = [\"7d\", \"3wd\", \"1d\"]");
+  CHECK(main_error("retry_max = 30m # nửa giờ\n") ==
+        "main.toml:4:15: error: thời hạn như \"7d\", \"3wd\", \"30s\" phải đặt trong dấu ngoặc "
+        "kép: retry_max = \"30m\"");
+  CHECK(main_error("send time = \"8:00\"\n") ==
+        "main.toml:4:6: error: thiếu dấu '=' giữa tên khóa và giá trị (tên khóa không có khoảng "
+        "trắng), ví dụ title = \"Báo cáo\"");
+  CHECK(main_error("plans = [\"a\"]\n") ==
+        "main.toml:4:9: error: khóa 'plans' đã được ghi ở trên trong cùng bảng; mỗi khóa chỉ "
+        "được ghi một lần");
+  CHECK(check(k_main + "\n[units.vp]\nname = \"Văn phòng\"\n", k_plan_head) ==
+        std::vector<std::string>{
+            "main.toml:17:1: error: bảng [units.vp] đã được khai báo ở trên; mỗi bảng chỉ khai "
+            "báo một lần (ghi các khóa vào bảng đã có)"});
+  CHECK(check(k_main, k_plan_head + "responsible = [\"vp\" \"a\"]\n") ==
+        std::vector<std::string>{
+            "plans/p.toml:7:21: error: các phần tử của mảng phải cách nhau bằng dấu phẩy, ví dụ "
+            "[\"a\", \"b\"]"});
+  CHECK(check(k_main + "\n[units.phòng-a\n", k_plan_head) ==
+        std::vector<std::string>{
+            "main.toml:17:10: error: mã và tên khóa chỉ viết bằng chữ cái không dấu, chữ số, "
+            "'-' và '_': viết [units.phong-a]"});
+  CHECK(check(k_main + "\n[units.a\n", k_plan_head) ==
+        std::vector<std::string>{
+            "main.toml:17:9: error: tên bảng thiếu dấu ']' ở cuối: viết [units.a]"});
+  // What no rule knows keeps toml++'s words after a Vietnamese lead.
+  CHECK(check(k_main, k_plan_head + "x = 1,5\n") ==
+        std::vector<std::string>{
+            "plans/p.toml:7:6: error: cú pháp TOML không hợp lệ (Error while parsing key-value "
+            "pair: expected a comment or whitespace, saw ',')"});
+}
