@@ -40,7 +40,9 @@ std::string default_config() {
 void setup_logging(const std::string& level) {
   auto logger = spdlog::stderr_color_mt("deadlined");
   // journald adds its own timestamps; under systemd print only the level and the message.
-  logger->set_pattern(std::getenv("JOURNAL_STREAM") ? "[%l] %v" : "%Y-%m-%d %H:%M:%S.%e [%l] %v");
+  // Elsewhere, local time with its offset (2026-12-08 08:00:00.000+07:00), so that a line
+  // read on another machine, or across a change of time zone, still names its instant.
+  logger->set_pattern(std::getenv("JOURNAL_STREAM") ? "[%l] %v" : "%Y-%m-%d %H:%M:%S.%e%z [%l] %v");
   logger->set_level(spdlog::level::from_str(level));
   spdlog::set_default_logger(logger);
   // A failing sink must never stop the daemon.
@@ -48,12 +50,13 @@ void setup_logging(const std::string& level) {
 }
 
 /// Loads the config, printing every diagnostic to stderr; null when there are errors.
-std::shared_ptr<const config::Config> load_or_report(const std::string& file) {
-  auto loaded = config::load_config(file);
+std::shared_ptr<const config::Config> load_or_report(const std::string& file,
+                                                     const config::LoadOptions& options = {}) {
+  auto loaded = config::load_config(file, options);
   for (const auto& d : loaded.diagnostics)
     std::cerr << d.to_string() << '\n';
   if (loaded.omitted > 0) std::cerr << loaded.omitted_note() << '\n';
-  if (!loaded.config) std::cerr << file << ": " << loaded.errors << " error(s)\n";
+  if (!loaded.config) std::cerr << file << ": " << loaded.errors << " lỗi\n";
   return loaded.config;
 }
 
@@ -72,21 +75,24 @@ void warn_missing_decisions(const config::Config& config, config::SysSeconds now
         service.holiday_globs.empty() ? config::SourcePos{config.file.string(), 0, 0}
                                       : service.holidays_where,
         config::Diagnostic::Severity::warning,
-        "no holiday decision is entered for " + std::to_string(year) +
-            "; its days off follow the fallback rules (docs/CALENDAR.md) until the "
-            "Government's decision is added to a holidays file"};
+        "chưa nhập quyết định nghỉ lễ năm " + std::to_string(year) +
+            "; các ngày nghỉ của năm này tạm tính theo quy tắc dự phòng (docs/CALENDAR.md) "
+            "cho đến khi quyết định của Chính phủ được thêm vào tệp ngày nghỉ lễ"};
     std::cerr << warning.to_string() << '\n';
   }
 }
 
 int do_check(const std::string& file) {
-  auto config = load_or_report(file);
+  auto now = scheduler::system_now();
+  auto config = load_or_report(file, config::LoadOptions{now});
   if (!config) return 1;
   std::size_t tasks = 0;
   for (const auto& plan : config->plans)
     tasks += plan.tasks.size();
-  auto now = scheduler::system_now();
   warn_missing_decisions(*config, now);
+  // Every warning is out before the summary starts, and the summary ends its last line:
+  // with stdout and stderr in one log, no warning runs into it.
+  std::cerr << std::flush;
   auto agenda = schedule::agenda_at(*config, now, std::chrono::seconds{0});
   // The occurrences that have begun have their reminders in `upcoming`; the others are
   // pending, and the first of them holds the next reminder when `upcoming` has none earlier.
@@ -99,18 +105,21 @@ int do_check(const std::string& file) {
     auto first = schedule::reminders_of(*config, agenda.later.front());
     if (!first.empty()) next = first.front();
   }
-  std::cout << file << ": OK\n"
-            << "  units: " << config->units.size() << "\n"
-            << "  plans: " << config->plans.size() << "\n"
-            << "  tasks: " << tasks << "\n"
-            << "  upcoming deadlines: " << begun.size() + agenda.later.size() << "\n";
+  std::cout << file << ": cấu hình hợp lệ\n"
+            << "  đơn vị: " << config->units.size() << "\n"
+            << "  kế hoạch: " << config->plans.size() << "\n"
+            << "  nhiệm vụ: " << tasks << "\n"
+            << "  hạn sắp tới: " << begun.size() + agenda.later.size() << "\n";
   if (!next) {
-    std::cout << "  next reminder: none\n";
+    std::cout << "  lần nhắc tiếp theo: không có\n";
   } else {
-    std::cout << "  next reminder: " << message::iso8601(config->service.zone, next->at) << " "
-              << next->plan->id << "/" << next->task->id << " (" << next->stage << ") to "
-              << next->addressee().id << "\n";
+    const auto* zone = config->service.zone;
+    std::cout << "  lần nhắc tiếp theo: " << message::vn_time(zone, next->at) << " ngày "
+              << message::vn_date(zone, next->at) << ", " << next->plan->id << "/" << next->task->id
+              << " (" << message::stage_label(*next) << "), gửi " << next->addressee().name << " ("
+              << next->addressee().id << ")\n";
   }
+  std::cout << std::flush;
   return 0;
 }
 

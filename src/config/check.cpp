@@ -7,11 +7,26 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "config/suggest.hpp"
+
 namespace deadlined::config::detail {
 namespace {
 
 void error(std::vector<Diagnostic>& out, SourcePos where, std::string message) {
   out.push_back({std::move(where), Diagnostic::Severity::error, std::move(message)});
+}
+
+std::vector<std::string_view> unit_ids(const ParsedConfig& parsed) {
+  std::vector<std::string_view> ids;
+  for (const auto& [id, unit] : parsed.units)
+    ids.push_back(id);
+  return ids;
+}
+
+/// "đơn vị 'x' chưa được khai báo trong [units]", with the configured id it most likely means.
+std::string unknown_unit(const ParsedConfig& parsed, const std::string& id) {
+  return "đơn vị '" + id + "' chưa được khai báo trong [units]" +
+         did_you_mean(id, unit_ids(parsed));
 }
 
 bool due_before_task(const TaskSection& task) {
@@ -23,7 +38,12 @@ void check_main(const ParsedConfig& parsed, std::vector<Diagnostic>& out) {
   for (const auto& [id, unit] : parsed.units) {
     for (const Written& hook : unit.webhooks) {
       if (!parsed.webhooks.count(hook.text)) {
-        error(out, hook.where, "unit '" + id + "' names unknown webhook '" + hook.text + "'");
+        std::vector<std::string_view> names;
+        for (const auto& [name, webhook] : parsed.webhooks)
+          names.push_back(name);
+        error(out, hook.where,
+              "đơn vị '" + id + "' nêu webhook '" + hook.text +
+                  "' chưa được khai báo trong [webhooks]" + did_you_mean(hook.text, names));
       }
     }
   }
@@ -31,16 +51,16 @@ void check_main(const ParsedConfig& parsed, std::vector<Diagnostic>& out) {
   SourcePos main_file{parsed.file.string(), 0, 0};
   bool no_monitor = !service.monitor || service.monitor->text.empty();
   if (service.digest == true && no_monitor) {
-    error(out, main_file, "digest = true needs a monitor unit in [service]");
+    error(out, main_file, "digest = true cần đơn vị theo dõi: khai báo 'monitor' trong [service]");
   }
   if (!no_monitor && !parsed.find_unit(service.monitor->text)) {
     error(out, service.monitor->where,
-          "monitor names unknown unit '" + service.monitor->text + "'");
+          "'monitor' nêu " + unknown_unit(parsed, service.monitor->text));
   }
   bool any_email = std::any_of(parsed.units.begin(), parsed.units.end(),
                                [](const auto& u) { return !u.second.values.emails.empty(); });
   if (any_email && parsed.email.values.transport == EmailConfig::Transport::none) {
-    error(out, main_file, "units have email addresses but there is no [email] section");
+    error(out, main_file, "có đơn vị khai báo email nhưng cấu hình chưa có mục [email]");
   }
 }
 
@@ -59,9 +79,12 @@ void check_dependencies(const PlanSection& plan, const std::vector<const TaskSec
     if (!due_before_task(*task)) continue;
     const std::string& target = task->values.due.rule.task;
     if (!ids.count(target)) {
+      std::vector<std::string_view> task_ids(ids.begin(), ids.end());
+      std::sort(task_ids.begin(), task_ids.end());
       error(out, task->due_where,
-            "task '" + task->values.id + "' is due before unknown task '" + target + "' of plan '" +
-                plan.values.id + "'");
+            "hạn của nhiệm vụ '" + task->values.id + "' tính theo nhiệm vụ '" + target +
+                "' chưa được khai báo trong kế hoạch '" + plan.values.id + "'" +
+                did_you_mean(target, task_ids));
       continue;
     }
     const TaskSection* step = task;
@@ -76,7 +99,7 @@ void check_dependencies(const PlanSection& plan, const std::vector<const TaskSec
     }
     if (step == task) {
       error(out, task->due_where,
-            "task '" + task->values.id + "' depends on its own deadline through 'before'");
+            "hạn của nhiệm vụ '" + task->values.id + "' phụ thuộc vào chính nó qua chuỗi 'before'");
     }
   }
 }
@@ -87,12 +110,12 @@ void check_plan(const ParsedConfig& parsed, const PlanSection& plan, std::vector
   bool any_chain = false;
   for (const TaskSection& task : plan.tasks) {
     std::string label =
-        task.values.id.empty() ? std::string("task") : "task '" + task.values.id + "'";
+        task.values.id.empty() ? std::string("nhiệm vụ") : "nhiệm vụ '" + task.values.id + "'";
     bool units_known = true;
     for (const auto* list : {&task.responsible, &task.coordinating}) {
       for (const Written& unit : *list) {
         if (parsed.find_unit(unit.text)) continue;
-        error(out, unit.where, label + " names unknown unit '" + unit.text + "'");
+        error(out, unit.where, label + " nêu " + unknown_unit(parsed, unit.text));
         units_known = false;
       }
     }
@@ -109,12 +132,61 @@ void check_escalations(const ParsedConfig& parsed, const ChaseKeys& chase,
   if (!chase.escalate_to) return;
   for (const Written& unit : *chase.escalate_to) {
     if (!parsed.find_unit(unit.text)) {
-      error(out, unit.where, "escalate_to names unknown unit '" + unit.text + "'");
+      error(out, unit.where, "'escalate_to' nêu " + unknown_unit(parsed, unit.text));
     }
   }
 }
 
+/// The deadline of a one-off task written as a date, a date-time or `before`, as
+/// schedule::Occurrences::due_of counts it; none for a rule.
+std::optional<SysSeconds> one_off_deadline(const Config& config, const Task& task) {
+  const ServiceConfig& service = config.service;
+  const calendar::WorkCalendar& calendar = *config.calendar;
+  auto at_day_end = [&](LocalDays day) {
+    return service.zone->to_sys(day + service.day_end, date::choose::earliest);
+  };
+  const DueSpec& due = task.due;
+  switch (due.kind) {
+    case DueSpec::Kind::offset_datetime:
+      return due.instant;
+    case DueSpec::Kind::local_datetime:
+      return service.zone->to_sys(due.local_time, date::choose::earliest);
+    case DueSpec::Kind::before:
+      return at_day_end(calendar.previous_working_day(due.day));
+    case DueSpec::Kind::date: {
+      LocalDays day = due.day;
+      if (task.move_off_non_working_day && !calendar.is_working_day(day))
+        day = calendar.next_working_day(day);
+      return at_day_end(day);
+    }
+    case DueSpec::Kind::rule:
+      break;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::vector<Diagnostic> past_deadlines(const Config& config,
+                                       const std::vector<SourcePos>& plan_where, SysSeconds now) {
+  std::vector<Diagnostic> out;
+  for (std::size_t i = 0; i < config.plans.size() && i < plan_where.size(); ++i) {
+    for (const Task& task : config.plans[i].tasks) {
+      if (task.recurrence.kind != Recurrence::Kind::none) continue;
+      auto due = one_off_deadline(config, task);
+      if (!due || *due >= now) continue;
+      auto local = date::floor<std::chrono::minutes>(config.service.zone->to_local(*due));
+      std::string key = task.due.kind == DueSpec::Kind::before ? "before" : "due";
+      out.push_back({plan_where[i], Diagnostic::Severity::warning,
+                     "hạn của nhiệm vụ '" + task.id + "' (" +
+                         date::format("%H:%M ngày %d/%m/%Y", local) +
+                         ") đã qua: nhiệm vụ không còn được nhắc trước hạn; đề nghị kiểm tra "
+                         "lại '" +
+                         key + "' hoặc bỏ nhiệm vụ đã hoàn thành khỏi kế hoạch"});
+    }
+  }
+  return out;
+}
 
 CrossReferenceProblems check(const ParsedConfig& parsed) {
   CrossReferenceProblems problems;
@@ -130,7 +202,7 @@ CrossReferenceProblems check(const ParsedConfig& parsed) {
       if (auto [it, inserted] = plan_ids.emplace(plan.values.id, *plan.id_where); !inserted) {
         const SourcePos& first = it->second;
         error(out, *plan.id_where,
-              "duplicate plan id '" + plan.values.id + "' (first defined at " + first.file + ":" +
+              "mã kế hoạch '" + plan.values.id + "' bị trùng (đã khai báo tại " + first.file + ":" +
                   std::to_string(first.line) + ":" + std::to_string(first.column) + ")");
       }
     }

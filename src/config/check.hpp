@@ -24,4 +24,10 @@ struct CrossReferenceProblems {
 /// plan ids across files, `before` tasks and their cycles, and `escalate_to` units.
 CrossReferenceProblems check(const ParsedConfig& parsed);
 
+/// Warnings for the one-off deadlines of `config` already past at `now`: a date, a
+/// date-time or `before`, as the schedule counts them (rules are left out). Each is at its
+/// plan, `plan_where[i]` for `config.plans[i]`.
+std::vector<Diagnostic> past_deadlines(const Config& config,
+                                       const std::vector<SourcePos>& plan_where, SysSeconds now);
+
 }  // namespace deadlined::config::detail

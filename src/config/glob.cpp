@@ -24,13 +24,13 @@ std::vector<fs::path> expand_glob(const Written& pattern, std::string_view what,
     files.emplace_back(matches.gl_pathv[m]);
   globfree(&matches);
   if (rc == GLOB_ABORTED) {
-    reporter.error(pattern.where, "cannot read the folder of " + std::string(what) + " glob '" +
-                                      pattern.text + "'");
+    reporter.error(pattern.where, "không đọc được thư mục của mẫu '" + pattern.text + "' trong '" +
+                                      std::string(what) + "'");
     return {};
   }
   if (files.empty()) {
-    reporter.warning(pattern.where,
-                     std::string(what) + " glob '" + pattern.text + "' matches no file");
+    reporter.warning(pattern.where, "mẫu '" + pattern.text + "' trong '" + std::string(what) +
+                                        "' không khớp với tệp nào");
     return {};
   }
   std::sort(files.begin(), files.end());

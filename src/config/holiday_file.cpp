@@ -20,7 +20,7 @@ std::optional<LocalDays> read_date(TableReader& reader, std::string_view key) {
   const toml::node* n = reader.node(key, true);
   if (!n) return std::nullopt;
   if (auto d = n->value_exact<toml::date>()) return to_local_days(*d);
-  reader.wrong_type(*n, key, "a date");
+  reader.wrong_type(*n, key, "ngày, ví dụ 2026-09-02");
   return std::nullopt;
 }
 
@@ -29,8 +29,8 @@ void read_days(TableReader& reader, std::string_view key, int year, std::vector<
   const toml::node* n = reader.node(key);
   if (!n) return;
   const toml::array* array = n->as_array();
-  std::string what = "'" + std::string(key) + "' in " + reader.context();
-  if (!array) return reader.wrong_type(*n, key, "an array of dates and { from, to } ranges");
+  std::string what = "'" + std::string(key) + "' ở " + reader.context();
+  if (!array) return reader.wrong_type(*n, key, "mảng gồm các ngày và khoảng { from, to }");
   Reporter& reporter = reader.reporter();
   for (const toml::node& element : *array) {
     std::optional<LocalDays> from;
@@ -38,31 +38,33 @@ void read_days(TableReader& reader, std::string_view key, int year, std::vector<
     if (auto d = element.value_exact<toml::date>()) {
       from = to = to_local_days(*d);
     } else if (const toml::table* table = element.as_table()) {
-      TableReader range(*table, "a range of " + what, reporter);
+      TableReader range(*table, "khoảng ngày của " + what, reporter);
       from = read_date(range, "from");
       to = read_date(range, "to");
       range.finish();
       if (!from || !to) continue;
       if (*to < *from) {
-        reporter.error(element.source(), "this range of " + what + " ends before it starts");
+        reporter.error(element.source(),
+                       "khoảng ngày này trong " + what + " có ngày kết thúc trước ngày bắt đầu");
         continue;
       }
       if (*to - *from >= k_max_range) {
-        reporter.error(element.source(),
-                       "this range of " + what + " is longer than 31 days; split it");
+        reporter.error(element.source(), "khoảng ngày này trong " + what +
+                                             " dài hơn 31 ngày; hãy tách thành "
+                                             "nhiều khoảng");
         continue;
       }
     } else {
       reporter.error(element.source(), what +
-                                           " must contain dates or { from = ..., to = ... } "
-                                           "ranges, not " +
+                                           " chỉ được chứa ngày hoặc khoảng { from = ..., to = "
+                                           "... }, không chứa " +
                                            std::string(type_name(element.type())));
       continue;
     }
     if (year_of(*from) != year || year_of(*to) != year) {
-      reporter.error(element.source(), date::format("%F", *from) + " in " + what +
-                                           " is not in the decision's year " +
-                                           std::to_string(year));
+      reporter.error(element.source(), "ngày " + date::format("%d/%m/%Y", *from) + " trong " +
+                                           what + " không thuộc năm " + std::to_string(year) +
+                                           " của quyết định");
       continue;
     }
     for (LocalDays day = *from; day <= *to; day += date::days{1})
@@ -87,7 +89,8 @@ std::size_t errors_in(const std::vector<Diagnostic>& diagnostics) {
 }
 
 std::optional<calendar::Decision> read_decision(const toml::table& table, ServiceConfig& service,
-                                                DecisionPlaces& places, Reporter& reporter) {
+                                                DecisionPlaces& places, Reporter& reporter,
+                                                bool workdays_known) {
   TableReader r(table, "[[decision]]", reporter);
   calendar::Decision decision;
   bool year_ok = false;
@@ -96,8 +99,8 @@ std::optional<calendar::Decision> read_decision(const toml::table& table, Servic
       decision.year = static_cast<int>(*y);
       year_ok = true;
     } else {
-      reporter.error(n->source(), "'year' in [[decision]] must be a year from " +
-                                      std::to_string(k_first_year) + " to " +
+      reporter.error(n->source(), "'year' trong [[decision]] phải là một năm từ " +
+                                      std::to_string(k_first_year) + " đến " +
                                       std::to_string(k_last_year));
     }
   }
@@ -108,23 +111,25 @@ std::optional<calendar::Decision> read_decision(const toml::table& table, Servic
       decision.occasion = *occasion;
     } else {
       reporter.error(table.get("occasion")->source(),
-                     "unknown occasion '" + *text + "': use one of " + occasion_list());
+                     "dịp nghỉ '" + *text + "' không hợp lệ: dùng một trong " + occasion_list());
     }
   }
   if (auto source = r.string("source", true)) {
     decision.source = trim(*source);
     if (decision.source.empty()) {
       reporter.error(table.get("source")->source(),
-                     "'source' in [[decision]] must name the decision (number, date, issuer)");
+                     "'source' trong [[decision]] phải nêu quyết định (số, ngày, cơ quan "
+                     "ban hành)");
     }
   }
   if (year_ok && occasion) {
     SourcePos where = reporter.pos(table.source());
     if (auto [it, inserted] = places.emplace(std::pair{decision.year, *occasion}, where);
         !inserted) {
-      reporter.error(where, "a decision for '" + std::string(calendar::to_string(*occasion)) +
-                                "' in " + std::to_string(decision.year) + " was already given at " +
-                                it->second.file + ":" + std::to_string(it->second.line) + ":" +
+      reporter.error(where, "quyết định cho dịp '" + std::string(calendar::to_string(*occasion)) +
+                                "' năm " + std::to_string(decision.year) +
+                                " đã được khai báo tại " + it->second.file + ":" +
+                                std::to_string(it->second.line) + ":" +
                                 std::to_string(it->second.column));
     }
   }
@@ -136,15 +141,15 @@ std::optional<calendar::Decision> read_decision(const toml::table& table, Servic
   }
   for (LocalDays day : decision.work) {
     const toml::node* where = table.get("work");
-    if (service.workdays[date::weekday{day}.c_encoding()]) {
-      reporter.error(where->source(), date::format("%F", day) +
-                                          " in 'work' is already a working day; 'work' lists "
-                                          "weekly rest days that are worked (làm bù)");
+    if (workdays_known && service.workdays[date::weekday{day}.c_encoding()]) {
+      reporter.error(where->source(), "ngày " + date::format("%d/%m/%Y", day) +
+                                          " trong 'work' vốn là ngày làm việc; 'work' chỉ "
+                                          "ghi các ngày nghỉ hằng tuần phải đi làm (làm bù)");
     }
     for (const auto* list : {&decision.off, &decision.swap_off, &decision.compensatory}) {
       if (std::find(list->begin(), list->end(), day) != list->end()) {
-        reporter.error(where->source(),
-                       date::format("%F", day) + " is both a day off and a worked day");
+        reporter.error(where->source(), "ngày " + date::format("%d/%m/%Y", day) +
+                                            " vừa là ngày nghỉ vừa là ngày làm bù");
       }
     }
   }
@@ -155,19 +160,21 @@ std::optional<calendar::Decision> read_decision(const toml::table& table, Servic
 }  // namespace
 
 void load_holiday_file(const std::filesystem::path& file, ServiceConfig& service,
-                       DecisionPlaces& places, std::vector<Diagnostic>& diagnostics) {
+                       DecisionPlaces& places, std::vector<Diagnostic>& diagnostics,
+                       bool workdays_known) {
   auto root = parse_file(file, diagnostics);
   if (!root) return;
   Reporter reporter(file.string(), diagnostics);
-  TableReader top(*root, "the holidays file", reporter);
+  TableReader top(*root, "tệp ngày nghỉ lễ", reporter);
   if (const toml::node* node = top.node("decision", true)) {
     const toml::array* decisions = node->as_array();
     if (!decisions || !decisions->is_array_of_tables()) {
-      top.wrong_type(*node, "decision", "an array of tables ([[decision]])");
+      top.wrong_type(*node, "decision", "mảng bảng ([[decision]])");
     } else {
       for (const toml::node& element : *decisions) {
         std::size_t errors_before = errors_in(diagnostics);
-        auto decision = read_decision(*element.as_table(), service, places, reporter);
+        auto decision =
+            read_decision(*element.as_table(), service, places, reporter, workdays_known);
         if (decision && errors_in(diagnostics) == errors_before)
           service.decisions.push_back(std::move(*decision));
       }

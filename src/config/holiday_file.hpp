@@ -14,8 +14,10 @@ namespace deadlined::config::detail {
 using DecisionPlaces = std::map<std::pair<int, calendar::Occasion>, SourcePos>;
 
 /// Reads one holidays file (a list of [[decision]] tables) into `service.decisions`,
-/// reporting every problem with its position.
+/// reporting every problem with its position; a worked day is checked against the weekly
+/// pattern only when `workdays_known`.
 void load_holiday_file(const std::filesystem::path& file, ServiceConfig& service,
-                       DecisionPlaces& places, std::vector<Diagnostic>& diagnostics);
+                       DecisionPlaces& places, std::vector<Diagnostic>& diagnostics,
+                       bool workdays_known = true);
 
 }  // namespace deadlined::config::detail

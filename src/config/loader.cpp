@@ -28,12 +28,12 @@ std::optional<ParsedConfig> read_main_file(const fs::path& file,
   if (!root) return std::nullopt;
   fs::path base_dir = file.parent_path();
   Reporter reporter(file.string(), diagnostics);
-  TableReader top(*root, "the main file", reporter);
+  TableReader top(*root, "tệp cấu hình chính", reporter);
   ParsedConfig parsed;
   parsed.file = file;
   // The order of the sections is the order in which "did you mean" looks at their names.
   parsed.service = read_service(top, base_dir);
-  read_holidays(parsed.service, base_dir, diagnostics);
+  read_holidays(parsed.service, base_dir, diagnostics, valid_workdays(*root));
   parsed.email = read_email(top, base_dir);
   parsed.webhooks = read_webhooks(top, base_dir);
   parsed.http = read_http(top, base_dir);
@@ -73,11 +73,11 @@ LoadResult& capped(LoadResult& result) {
 
 std::string LoadResult::omitted_note() const {
   if (omitted == 0) return {};
-  return std::to_string(omitted) + " more problem(s) not shown; " + std::to_string(errors) +
-         " error(s) in all. Fix those above and check again.";
+  return "còn " + std::to_string(omitted) + " vấn đề khác chưa hiển thị; tổng cộng " +
+         std::to_string(errors) + " lỗi. Đề nghị sửa các lỗi trên rồi kiểm tra lại.";
 }
 
-LoadResult load_config(const std::filesystem::path& file) {
+LoadResult load_config(const std::filesystem::path& file, const LoadOptions& options) {
   LoadResult result;
   std::vector<Diagnostic> diagnostics;
   std::optional<ParsedConfig> parsed = read_main_file(file, diagnostics);
@@ -102,10 +102,15 @@ LoadResult load_config(const std::filesystem::path& file) {
   }
   append(diagnostics, std::move(problems.escalations));
 
-  result.diagnostics = in_reading_order(std::move(diagnostics));
-  if (!has_errors(result.diagnostics)) {
-    result.config = std::make_shared<const Config>(resolve(std::move(*parsed)));
+  if (!has_errors(diagnostics)) {
+    std::vector<SourcePos> plan_where;
+    for (const PlanSection& one : parsed->plans)
+      plan_where.push_back(one.where);
+    auto config = std::make_shared<const Config>(resolve(std::move(*parsed)));
+    if (options.now) append(diagnostics, past_deadlines(*config, plan_where, *options.now));
+    result.config = std::move(config);
   }
+  result.diagnostics = in_reading_order(std::move(diagnostics));
   return capped(result);
 }
 

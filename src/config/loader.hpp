@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,8 +27,15 @@ struct LoadResult {
   std::string omitted_note() const;
 };
 
+/// What a load checks beyond the files themselves.
+struct LoadOptions {
+  /// When set, one-off deadlines already past at this instant are warned about (as
+  /// `deadlined check` does); the clock is read by the caller, never by the loader.
+  std::optional<SysSeconds> now;
+};
+
 /// Reads the main file, the plan files its globs name and the secrets they reference,
 /// and validates everything. Never throws for bad input.
-LoadResult load_config(const std::filesystem::path& file);
+LoadResult load_config(const std::filesystem::path& file, const LoadOptions& options = {});
 
 }  // namespace deadlined::config

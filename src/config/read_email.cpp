@@ -11,7 +11,7 @@ EmailSection read_email(TableReader& top, const fs::path& base_dir) {
   if (!node) return section;
   const toml::table* table = node->as_table();
   if (!table) {
-    top.wrong_type(*node, "email", "a table");
+    top.wrong_type(*node, "email", "bảng");
     return section;
   }
   EmailConfig& e = section.values;
@@ -25,7 +25,8 @@ EmailSection read_email(TableReader& top, const fs::path& base_dir) {
     e.transport = EmailConfig::Transport::maildir;
   } else if (transport) {
     reporter.error(table->get("transport")->source(),
-                   "unknown email transport '" + *transport + "': use \"smtp\" or \"maildir\"");
+                   "giá trị '" + *transport +
+                       "' của 'transport' không hợp lệ: dùng \"smtp\" hoặc \"maildir\"");
   }
   if (auto from = r.string("from", true)) {
     std::string text = trim(*from);
@@ -41,11 +42,12 @@ EmailSection read_email(TableReader& top, const fs::path& base_dir) {
     }
     if (!valid_email(e.from_address)) {
       reporter.error(table->get("from")->source(),
-                     "invalid 'from' address '" + *from +
-                         "': expected \"Name <user@example.org>\" or \"user@example.org\"");
+                     "địa chỉ 'from' '" + *from +
+                         "' không hợp lệ: viết \"Tên <user@example.org>\" hoặc "
+                         "\"user@example.org\"");
     } else if (!is_ascii(e.from_address)) {
-      reporter.error(table->get("from")->source(), "the 'from' address '" + e.from_address + "'" +
-                                                       std::string(k_non_ascii_address));
+      reporter.error(table->get("from")->source(),
+                     "địa chỉ 'from' '" + e.from_address + "'" + std::string(k_non_ascii_address));
     }
   }
 
@@ -63,31 +65,31 @@ EmailSection read_email(TableReader& top, const fs::path& base_dir) {
   if (e.transport == EmailConfig::Transport::smtp) {
     if (!url) {
       reporter.error(table->source(),
-                     "missing required key 'url' in [email] for transport \"smtp\"");
+                     "thiếu khóa bắt buộc 'url' trong [email] khi transport = \"smtp\"");
     } else if (has_control(*url)) {
       reporter.error(table->get("url")->source(),
-                     "the SMTP url must not contain control characters");
+                     "'url' của SMTP không được chứa ký tự điều khiển");
     } else if (url->rfind("smtp://", 0) != 0 && url->rfind("smtps://", 0) != 0) {
       reporter.error(table->get("url")->source(),
-                     "invalid SMTP url '" + util::redact_url(*url) +
-                         "': expected smtp://host:port or smtps://host:port");
+                     "'url' của SMTP '" + util::redact_url(*url) +
+                         "' không hợp lệ: viết smtp://host:port hoặc smtps://host:port");
     } else if (has_userinfo(*url)) {
       reporter.error(table->get("url")->source(),
-                     "the SMTP url must not contain credentials; use 'username' and "
-                     "'password_file' or 'password_env'");
+                     "'url' của SMTP không được chứa tên đăng nhập, mật khẩu; dùng 'username' "
+                     "và 'password_file' hoặc 'password_env'");
     } else if (auto slash = url->find('/', url->find("://") + 3);
                slash != std::string::npos && slash + 1 < url->size()) {
       reporter.error(table->get("url")->source(),
-                     "the SMTP url must not have a path: libcurl would send it as the EHLO "
-                     "name; set helo_name instead");
+                     "'url' của SMTP không được có đường dẫn (libcurl sẽ gửi nó làm tên "
+                     "EHLO); thay vào đó, đặt 'helo_name'");
     } else {
       e.url = *url;
     }
     if (helo_name && !valid_helo_name(*helo_name)) {
       reporter.error(table->get("helo_name")->source(),
-                     "invalid helo_name '" + *helo_name +
-                         "': expected this host's fully qualified domain name "
-                         "(mail.stnmt.gov.vn) or an address literal ([192.0.2.1])");
+                     "'helo_name' '" + *helo_name +
+                         "' không hợp lệ: viết tên miền đầy đủ của máy này "
+                         "(mail.stnmt.gov.vn) hoặc địa chỉ IP trong ngoặc vuông ([192.0.2.1])");
     } else if (helo_name) {
       e.helo_name = *helo_name;
     }
@@ -95,19 +97,19 @@ EmailSection read_email(TableReader& top, const fs::path& base_dir) {
       e.tls_required = true;
     } else if (tls && *tls != "opportunistic") {
       reporter.error(table->get("tls")->source(),
-                     "unknown tls mode '" + *tls + "': use \"required\" or \"opportunistic\"");
+                     "giá trị '" + *tls +
+                         "' của 'tls' không hợp lệ: dùng \"required\" hoặc \"opportunistic\"");
     }
     if (maildir) {
       reporter.error(table->get("maildir")->source(),
-                     "'maildir' applies only to transport \"maildir\"");
+                     "'maildir' chỉ dùng với transport = \"maildir\"");
     }
   } else if (e.transport == EmailConfig::Transport::maildir) {
     section.maildir = maildir ? fs::path(*maildir) : fs::path("outbox");
-    if (url)
-      reporter.error(table->get("url")->source(), "'url' applies only to transport \"smtp\"");
+    if (url) reporter.error(table->get("url")->source(), "'url' chỉ dùng với transport = \"smtp\"");
     if (helo_name) {
       reporter.error(table->get("helo_name")->source(),
-                     "'helo_name' applies only to transport \"smtp\"");
+                     "'helo_name' chỉ dùng với transport = \"smtp\"");
     }
   }
   r.finish();

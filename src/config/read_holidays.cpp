@@ -7,7 +7,7 @@
 namespace deadlined::config::detail {
 
 void read_holidays(ServiceSection& service, const std::filesystem::path& base_dir,
-                   std::vector<Diagnostic>& diagnostics) {
+                   std::vector<Diagnostic>& diagnostics, bool workdays_known) {
   ServiceConfig& values = service.values;
   std::set<std::filesystem::path> seen_files;
   DecisionPlaces places;
@@ -15,18 +15,19 @@ void read_holidays(ServiceSection& service, const std::filesystem::path& base_di
   // a holidays file before a glob after it that matches nothing.
   for (const Written& glob : service.holiday_globs) {
     for (const auto& file : expand_glob(glob, "holidays", base_dir, seen_files, diagnostics))
-      load_holiday_file(file, values, places, diagnostics);
+      load_holiday_file(file, values, places, diagnostics, workdays_known);
   }
   // A holiday fixed by law on a rest day needs a compensatory day in its decision.
+  if (!workdays_known) return;
   for (const auto& [key, where] : places) {
     for (const auto& day :
          calendar::uncompensated_holidays(key.first, values.workdays, values.decisions)) {
       if (day.occasion != key.second) continue;
       Reporter(where.file, diagnostics)
-          .warning(where, day.name + " (" + date::format("%d/%m/%Y", day.date) +
-                              ") falls on a weekly rest day, and this decision gives no day "
-                              "off in the week after it (nghỉ bù, Labor Code 2019 Art. 111); "
-                              "list it under 'compensatory'");
+          .warning(where, day.name + " (ngày " + date::format("%d/%m/%Y", day.date) +
+                              ") trùng ngày nghỉ hằng tuần nhưng quyết định này không cho nghỉ "
+                              "bù ngày nào trong tuần sau đó (Bộ luật Lao động 2019, Điều 111); "
+                              "ghi ngày nghỉ bù vào 'compensatory'");
     }
   }
 }

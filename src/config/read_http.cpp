@@ -10,7 +10,7 @@ HttpConfig read_http(TableReader& top, const std::filesystem::path& base_dir) {
   if (!node) return h;
   const toml::table* table = node->as_table();
   if (!table) {
-    top.wrong_type(*node, "http", "a table");
+    top.wrong_type(*node, "http", "bảng");
     return h;
   }
   h.enabled = true;
@@ -29,8 +29,9 @@ HttpConfig read_http(TableReader& top, const std::filesystem::path& base_dir) {
     if (numeric) port = std::stoi(digits);
     if (host.empty() || port < 1 || port > 65535) {
       reporter.error(table->get("listen")->source(),
-                     "invalid listen '" + *listen +
-                         "': expected HOST:PORT such as \"127.0.0.1:8765\" or \"[::1]:8765\"");
+                     "giá trị '" + *listen +
+                         "' của 'listen' không hợp lệ: viết HOST:PORT, ví dụ \"127.0.0.1:8765\" "
+                         "hoặc \"[::1]:8765\"");
     } else {
       h.host = host;
       h.port = static_cast<std::uint16_t>(port);
@@ -43,11 +44,12 @@ HttpConfig read_http(TableReader& top, const std::filesystem::path& base_dir) {
     bool http_url = h.public_url.rfind("http://", 0) == 0 || h.public_url.rfind("https://", 0) == 0;
     if (has_control(h.public_url)) {
       reporter.error(table->get("public_url")->source(),
-                     "public_url must not contain control characters (a CR or LF would split "
-                     "the HTTP responses that carry it)");
+                     "'public_url' không được chứa ký tự điều khiển (ký tự CR hoặc LF sẽ cắt "
+                     "đôi các phản hồi HTTP có chứa nó)");
     } else if (!http_url || has_userinfo(h.public_url)) {
       reporter.error(table->get("public_url")->source(),
-                     "public_url must be an http:// or https:// url without credentials");
+                     "'public_url' phải là địa chỉ http:// hoặc https:// không chứa tên đăng "
+                     "nhập, mật khẩu");
     }
   } else {
     bool v6 = h.host.find(':') != std::string::npos;
@@ -57,11 +59,11 @@ HttpConfig read_http(TableReader& top, const std::filesystem::path& base_dir) {
   if (h.secret.empty() && !table->contains("secret_file") && !table->contains("secret_env") &&
       !table->contains("secret_credential")) {
     reporter.error(table->source(),
-                   "[http] needs the key that signs confirmation links: secret_file, "
-                   "secret_env or secret_credential");
+                   "[http] cần khóa bí mật để ký đường liên kết xác nhận: khai báo "
+                   "'secret_file', 'secret_env' hoặc 'secret_credential'");
   } else if (!h.secret.empty() && h.secret.value.size() < 16) {
     reporter.error(table->source(),
-                   "the [http] secret is too short: use at least 16 characters, e.g. "
+                   "khóa bí mật của [http] quá ngắn: dùng ít nhất 16 ký tự, ví dụ tạo bằng "
                    "`openssl rand -base64 32`");
   }
   h.admin_token = read_secret(r, "admin_token", base_dir);

@@ -11,13 +11,51 @@ namespace deadlined::config::detail {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+constexpr std::array<std::string_view, 7> k_names = {"sun", "mon", "tue", "wed",
+                                                     "thu", "fri", "sat"};
+
+/// What to write for a weekday named as Vietnamese offices do ("thứ 2", "T3", "Chủ nhật"),
+/// or the closest English name; empty when none is close.
+std::string weekday_hint(const std::string& name) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 20> k_vietnamese = {{
+      {"thu2", "mon"},   {"thuhai", "mon"}, {"t2", "mon"},    {"thu3", "tue"},    {"thuba", "tue"},
+      {"t3", "tue"},     {"thu4", "wed"},   {"thutu", "wed"}, {"t4", "wed"},      {"thu5", "thu"},
+      {"thunam", "thu"}, {"t5", "thu"},     {"thu6", "fri"},  {"thusau", "fri"},  {"t6", "fri"},
+      {"thu7", "sat"},   {"thubay", "sat"}, {"t7", "sat"},    {"chunhat", "sun"}, {"cn", "sun"},
+  }};
+  std::string folded;
+  for (char c : fold_diacritics(name)) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != ' ' && c != '-' && c != '_' && c != '.') folded += c;
+  }
+  for (const auto& [vietnamese, english] : k_vietnamese) {
+    if (folded == vietnamese) return "; '" + name + "' viết là '" + std::string(english) + "'";
+  }
+  return did_you_mean(name, {k_names.begin(), k_names.end()});
+}
+
+}  // namespace
+
+bool valid_workdays(const toml::table& main_file) {
+  const toml::node* node = main_file.at_path("service.workdays").node();
+  if (!node) return true;
+  const toml::array* days = node->as_array();
+  if (!days || days->empty()) return false;
+  return std::all_of(days->begin(), days->end(), [](const toml::node& day) {
+    auto name = day.value_exact<std::string>();
+    return name && std::find(k_names.begin(), k_names.end(), *name) != k_names.end();
+  });
+}
+
 ServiceSection read_service(TableReader& top, const fs::path& base_dir) {
   ServiceSection section;
   const toml::node* node = top.node("service", true);
   if (!node) return section;
   const toml::table* table = node->as_table();
   if (!table) {
-    top.wrong_type(*node, "service", "a table");
+    top.wrong_type(*node, "service", "bảng");
     return section;
   }
   ServiceConfig& s = section.values;
@@ -29,7 +67,8 @@ ServiceSection read_service(TableReader& top, const fs::path& base_dir) {
     s.zone = date::locate_zone(s.timezone);
   } catch (const std::exception&) {
     const toml::node* n = table->get("timezone");
-    reporter.error(n ? n->source() : table->source(), "unknown time zone '" + s.timezone + "'");
+    reporter.error(n ? n->source() : table->source(),
+                   "múi giờ '" + s.timezone + "' không tồn tại; ví dụ \"Asia/Ho_Chi_Minh\"");
   }
 
   if (auto dir = r.string("state_dir")) {
@@ -50,12 +89,12 @@ ServiceSection read_service(TableReader& top, const fs::path& base_dir) {
     if (!n) return std::nullopt;
     if (auto text = n->value_exact<std::string>()) {
       if (auto minutes = parse_time_of_day(*text)) return minutes;
-      reporter.error(n->source(), "invalid time '" + *text + "' for '" + key +
-                                      "': expected HH:MM between 00:00 and 23:59");
+      reporter.error(n->source(), "giờ '" + *text + "' của '" + key +
+                                      "' không hợp lệ: viết HH:MM, từ 00:00 đến 23:59");
     } else if (auto t = n->value_exact<toml::time>()) {
       return std::chrono::duration_cast<std::chrono::minutes>(to_seconds(*t));
     } else {
-      r.wrong_type(*n, key, "a time such as \"08:00\"");
+      r.wrong_type(*n, key, "giờ, ví dụ \"08:00\"");
     }
     return std::nullopt;
   };
@@ -64,25 +103,25 @@ ServiceSection read_service(TableReader& top, const fs::path& base_dir) {
   section.digest_time = time_of_day("digest_time");
   section.digest = r.boolean("digest");
   if (s.send_time >= s.day_end) {
-    reporter.error(table->source(), "send_time must be earlier than day_end in [service]");
+    reporter.error(table->source(), "'send_time' phải sớm hơn 'day_end' trong [service]");
   }
 
   if (auto days = r.strings("workdays")) {
-    static constexpr std::array<std::string_view, 7> k_names = {"sun", "mon", "tue", "wed",
-                                                                "thu", "fri", "sat"};
     s.workdays.fill(false);
     for (const auto& [name, where] : *days) {
       auto it = std::find(k_names.begin(), k_names.end(), name);
       if (it == k_names.end()) {
-        reporter.error(where,
-                       "unknown weekday '" + name + "': use mon, tue, wed, thu, fri, sat or sun");
+        reporter.error(where, "ngày trong tuần '" + name +
+                                  "' không hợp lệ: dùng mon, tue, wed, thu, fri, sat hoặc sun" +
+                                  weekday_hint(name));
       } else {
         s.workdays[static_cast<std::size_t>(it - k_names.begin())] = true;
       }
     }
     // With names given, a pattern without a day means every name was wrong: reported above.
     if (days->empty()) {
-      reporter.error(table->get("workdays")->source(), "workdays must name at least one day");
+      reporter.error(table->get("workdays")->source(),
+                     "'workdays' phải nêu ít nhất một ngày làm việc");
     }
   }
 
@@ -91,7 +130,8 @@ ServiceSection read_service(TableReader& top, const fs::path& base_dir) {
       s.vietnam_holidays = false;
     } else if (*rules != "vietnam") {
       reporter.error(table->get("holiday_rules")->source(),
-                     "unknown holiday_rules '" + *rules + "': use \"vietnam\" or \"none\"");
+                     "giá trị '" + *rules +
+                         "' của 'holiday_rules' không hợp lệ: dùng \"vietnam\" hoặc \"none\"");
     }
   }
   if (auto globs = r.strings("holidays")) {
@@ -111,7 +151,7 @@ ServiceSection read_service(TableReader& top, const fs::path& base_dir) {
     if (auto v = d->value_exact<toml::date>())
       s.chase_from = to_local_days(*v);
     else
-      r.wrong_type(*d, "chase_from", "a date such as 2026-12-01");
+      r.wrong_type(*d, "chase_from", "ngày, ví dụ 2026-12-01");
   }
   if (auto v = r.string("organisation")) s.organisation = *v;
   if (auto v = r.string("contact")) s.contact = *v;

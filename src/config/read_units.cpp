@@ -8,7 +8,7 @@ std::map<std::string, UnitSection> read_units(TableReader& top) {
   if (!node) return units;
   const toml::table* table = node->as_table();
   if (!table) {
-    top.wrong_type(*node, "units", "a table");
+    top.wrong_type(*node, "units", "bảng");
     return units;
   }
   Reporter& reporter = top.reporter();
@@ -16,13 +16,16 @@ std::map<std::string, UnitSection> read_units(TableReader& top) {
     std::string id(key.str());
     std::string context = "[units." + id + "]";
     if (!valid_id(id)) {
-      reporter.error(key.source(),
-                     "invalid unit id '" + id + "': use letters, digits, '-' and '_'");
+      std::string fix = id_from(id);
+      reporter.error(key.source(), "mã đơn vị '" + id +
+                                       "' không hợp lệ: mã chỉ gồm chữ cái không dấu, chữ số, "
+                                       "'-' và '_'" +
+                                       (valid_id(fix) ? "; viết '" + fix + "'" : std::string()));
       continue;
     }
     const toml::table* t = value.as_table();
     if (!t) {
-      reporter.error(value.source(), context + " must be a table");
+      reporter.error(value.source(), context + " phải là bảng");
       continue;
     }
     UnitSection unit;
@@ -33,9 +36,10 @@ std::map<std::string, UnitSection> read_units(TableReader& top) {
     if (auto emails = r.strings("email")) {
       for (auto& [address, where] : *emails) {
         if (!valid_email(address)) {
-          reporter.error(where, "invalid email address '" + address + "' in " + context);
+          reporter.error(where,
+                         "địa chỉ email '" + address + "' trong " + context + " không hợp lệ");
         } else if (!is_ascii(address)) {
-          reporter.error(where, "email address '" + address + "' in " + context +
+          reporter.error(where, "địa chỉ email '" + address + "' trong " + context +
                                     std::string(k_non_ascii_address));
         } else {
           unit.values.emails.push_back(address);
@@ -48,8 +52,9 @@ std::map<std::string, UnitSection> read_units(TableReader& top) {
     }
     r.finish();
     if (!t->contains("email") && !t->contains("webhooks")) {
-      reporter.warning(unit.values.where,
-                       "unit '" + id + "' has no email and no webhook; it cannot be reminded");
+      reporter.warning(
+          unit.values.where,
+          "đơn vị '" + id + "' không có email và webhook nào nên không thể nhận nhắc việc");
     }
     units.emplace(id, std::move(unit));
   }

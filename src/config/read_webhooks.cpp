@@ -18,7 +18,7 @@ std::map<std::string, WebhookConfig> read_webhooks(TableReader& top,
   if (!node) return webhooks;
   const toml::table* table = node->as_table();
   if (!table) {
-    top.wrong_type(*node, "webhooks", "a table");
+    top.wrong_type(*node, "webhooks", "bảng");
     return webhooks;
   }
   Reporter& reporter = top.reporter();
@@ -26,13 +26,16 @@ std::map<std::string, WebhookConfig> read_webhooks(TableReader& top,
     std::string name(key.str());
     std::string context = "[webhooks." + name + "]";
     if (!valid_id(name)) {
-      reporter.error(key.source(),
-                     "invalid webhook name '" + name + "': use letters, digits, '-' and '_'");
+      reporter.error(
+          key.source(),
+          "tên webhook '" + name +
+              "' không hợp lệ: tên chỉ gồm chữ cái không dấu, chữ số, '-' và '_'" +
+              (valid_id(id_from(name)) ? "; viết '" + id_from(name) + "'" : std::string()));
       continue;
     }
     const toml::table* hook = value.as_table();
     if (!hook) {
-      reporter.error(value.source(), context + " must be a table");
+      reporter.error(value.source(), context + " phải là bảng");
       continue;
     }
     WebhookConfig w;
@@ -41,15 +44,15 @@ std::map<std::string, WebhookConfig> read_webhooks(TableReader& top,
     if (auto url = r.string("url", true)) {
       if (has_control(*url)) {
         reporter.error(hook->get("url")->source(),
-                       "the webhook url must not contain control characters");
+                       "'url' của webhook không được chứa ký tự điều khiển");
       } else if (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0) {
-        reporter.error(
-            hook->get("url")->source(),
-            "invalid webhook url '" + util::redact_url(*url) + "': expected http:// or https://");
+        reporter.error(hook->get("url")->source(),
+                       "'url' của webhook '" + util::redact_url(*url) +
+                           "' không hợp lệ: viết địa chỉ http:// hoặc https://");
       } else if (has_userinfo(*url)) {
         reporter.error(hook->get("url")->source(),
-                       "the webhook url must not contain credentials; use 'headers' with "
-                       "a secret kept out of the url");
+                       "'url' của webhook không được chứa tên đăng nhập, mật khẩu; dùng "
+                       "'headers' với khóa bí mật để ngoài địa chỉ");
       }
       w.url = *url;
     }
@@ -65,13 +68,13 @@ std::map<std::string, WebhookConfig> read_webhooks(TableReader& top,
       if (text.rfind("whsec_", 0) == 0) decoded = codec::base64_decode(text.substr(6));
       if (!decoded || decoded->empty()) {
         reporter.error(where->source(),
-                       "the secret of " + context + " must be 'whsec_' followed by base64");
+                       "khóa bí mật của " + context + " phải là 'whsec_' và chuỗi base64");
       } else if (decoded->size() < k_min_secret_bytes) {
         // Standard Webhooks recommends 24 to 64 random bytes; a short key can be guessed.
-        reporter.error(where->source(), "the secret of " + context + " decodes to " +
+        reporter.error(where->source(), "khóa bí mật của " + context + " chỉ có " +
                                             std::to_string(decoded->size()) +
-                                            " bytes; it must be at least 24 random bytes (Standard "
-                                            "Webhooks), e.g. whsec_ and the base64 of 32");
+                                            " byte; cần ít nhất 24 byte ngẫu nhiên (Standard "
+                                            "Webhooks), ví dụ whsec_ và base64 của 32 byte");
       } else {
         w.secret.value = std::move(*decoded);
       }
@@ -82,22 +85,23 @@ std::map<std::string, WebhookConfig> read_webhooks(TableReader& top,
           std::string header(hkey.str());
           auto v = hvalue.value_exact<std::string>();
           if (!valid_header_name(header)) {
-            reporter.error(hkey.source(), "invalid header name '" + header + "' in " + context +
-                                              ": use letters, digits and !#$%&'*+-.^_`|~");
+            reporter.error(hkey.source(), "tên header '" + header + "' trong " + context +
+                                              " không hợp lệ: chỉ dùng chữ cái không dấu, chữ số "
+                                              "và !#$%&'*+-.^_`|~");
           } else if (v && has_control(*v, true)) {
             reporter.error(hvalue.source(),
-                           "header '" + header + "' in " + context +
-                               " must not contain control characters (a CR or LF would add "
-                               "headers to every request)");
+                           "header '" + header + "' trong " + context +
+                               " không được chứa ký tự điều khiển (ký tự CR hoặc LF sẽ thêm "
+                               "header vào mọi yêu cầu)");
           } else if (v) {
             w.headers.emplace_back(header, *v);
           } else {
-            reporter.error(hvalue.source(), "header '" + std::string(hkey.str()) + "' in " +
-                                                context + " must be a string");
+            reporter.error(hvalue.source(), "header '" + std::string(hkey.str()) + "' trong " +
+                                                context + " phải là chuỗi");
           }
         }
       } else {
-        r.wrong_type(*headers, "headers", "a table");
+        r.wrong_type(*headers, "headers", "bảng");
       }
     }
     if (auto t = r.duration("timeout")) w.timeout = *t;

@@ -18,10 +18,15 @@ namespace deadlined::config::detail {
 /// [service]; `base_dir` is the main file's folder, against which state_dir resolves.
 ServiceSection read_service(TableReader& top, const std::filesystem::path& base_dir);
 
+/// Whether the main file's `workdays` is absent or a list of known day names: the weekly
+/// pattern that holiday decisions are checked against.
+bool valid_workdays(const toml::table& main_file);
+
 /// The holiday decisions in the files that `service.holiday_globs` name, into
-/// `service.values.decisions`, each checked against the weekly pattern.
+/// `service.values.decisions`, each checked against the weekly pattern when
+/// `workdays_known` (a mistyped pattern would make every check a false alarm).
 void read_holidays(ServiceSection& service, const std::filesystem::path& base_dir,
-                   std::vector<Diagnostic>& diagnostics);
+                   std::vector<Diagnostic>& diagnostics, bool workdays_known);
 
 /// [email]; secret and CA files resolve against `base_dir`.
 EmailSection read_email(TableReader& top, const std::filesystem::path& base_dir);

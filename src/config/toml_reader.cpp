@@ -16,6 +16,23 @@ namespace {
 
 constexpr std::uintmax_t k_max_file_size = 16 * 1024 * 1024;
 
+/// Why a file could not be opened or read, in Vietnamese for the usual causes.
+std::string errno_text(int error) {
+  switch (error) {
+    case ENOENT:
+      return "tệp không tồn tại";
+    case EACCES:
+    case EPERM:
+      return "không có quyền đọc";
+    case ELOOP:
+      return "đường dẫn có vòng lặp liên kết tượng trưng (symlink)";
+    case ENOTDIR:
+      return "một phần của đường dẫn không phải là thư mục";
+    default:
+      return std::strerror(error);
+  }
+}
+
 }  // namespace
 
 namespace fs = std::filesystem;
@@ -23,25 +40,25 @@ namespace fs = std::filesystem;
 std::string_view type_name(toml::node_type type) {
   switch (type) {
     case toml::node_type::table:
-      return "a table";
+      return "bảng";
     case toml::node_type::array:
-      return "an array";
+      return "mảng";
     case toml::node_type::string:
-      return "a string";
+      return "chuỗi";
     case toml::node_type::integer:
-      return "an integer";
+      return "số nguyên";
     case toml::node_type::floating_point:
-      return "a float";
+      return "số thực";
     case toml::node_type::boolean:
-      return "a boolean";
+      return "giá trị đúng/sai";
     case toml::node_type::date:
-      return "a date";
+      return "ngày";
     case toml::node_type::time:
-      return "a time";
+      return "giờ";
     case toml::node_type::date_time:
-      return "a date-time";
+      return "ngày giờ";
     default:
-      return "nothing";
+      return "giá trị trống";
   }
 }
 
@@ -146,7 +163,7 @@ std::optional<std::string> read_text_file(const fs::path& path, std::string& err
   // a reload on the event loop, with it). Only regular files are read.
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
-    error = std::strerror(errno);
+    error = errno_text(errno);
     return std::nullopt;
   }
   struct Closer {
@@ -155,19 +172,19 @@ std::optional<std::string> read_text_file(const fs::path& path, std::string& err
   } closer{fd};
   struct stat info {};
   if (::fstat(fd, &info) != 0) {
-    error = std::strerror(errno);
+    error = errno_text(errno);
     return std::nullopt;
   }
   if (S_ISDIR(info.st_mode)) {
-    error = "is a directory";
+    error = "đây là một thư mục";
     return std::nullopt;
   }
   if (!S_ISREG(info.st_mode)) {
-    error = "is not a regular file (a FIFO, a socket or a device)";
+    error = "đây không phải là tệp thông thường (là FIFO, socket hoặc thiết bị)";
     return std::nullopt;
   }
   auto too_large = [&](std::uintmax_t size) {
-    error = "file is too large (" + std::to_string(size) + " bytes; the limit is 16 MiB)";
+    error = "tệp quá lớn (" + std::to_string(size) + " byte; giới hạn là 16 MiB)";
   };
   if (static_cast<std::uintmax_t>(info.st_size) > k_max_file_size) {
     too_large(static_cast<std::uintmax_t>(info.st_size));
@@ -181,7 +198,7 @@ std::optional<std::string> read_text_file(const fs::path& path, std::string& err
     ssize_t n = ::read(fd, text.data() + used, text.size() - used);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      error = std::strerror(errno);
+      error = errno_text(errno);
       return std::nullopt;
     }
     if (n == 0) break;
@@ -193,7 +210,7 @@ std::optional<std::string> read_text_file(const fs::path& path, std::string& err
   }
   text.resize(used);
   if (text.find('\0') != std::string::npos) {
-    error = "is a binary file, not TOML";
+    error = "đây là tệp nhị phân, không phải TOML";
     return std::nullopt;
   }
   return text;
@@ -212,8 +229,8 @@ Secret read_secret(TableReader& reader, const std::string& prefix, const fs::pat
   const toml::node* credential_node = reader.table().get(prefix + "_credential");
   if (int{file.has_value()} + int{env.has_value()} + int{credential.has_value()} > 1) {
     reader.reporter().error((credential_node ? credential_node : env_node)->source(),
-                            "give only one of '" + prefix + "_file', '" + prefix + "_env' and '" +
-                                prefix + "_credential' in " + reader.context());
+                            "chỉ khai báo một trong các khóa '" + prefix + "_file', '" + prefix +
+                                "_env' và '" + prefix + "_credential' trong " + reader.context());
     return {};
   }
   if (credential) {
@@ -221,13 +238,13 @@ Secret read_secret(TableReader& reader, const std::string& prefix, const fs::pat
     if (!dir || !*dir) {
       reader.reporter().error(credential_node->source(),
                               "'" + prefix +
-                                  "_credential' needs systemd's LoadCredential= "
-                                  "(CREDENTIALS_DIRECTORY is not set)");
+                                  "_credential' cần LoadCredential= của systemd (biến "
+                                  "CREDENTIALS_DIRECTORY chưa được đặt)");
       return {};
     }
     if (credential->empty() || credential->find('/') != std::string::npos) {
       reader.reporter().error(credential_node->source(),
-                              "invalid credential name '" + *credential + "'");
+                              "tên credential '" + *credential + "' không hợp lệ");
       return {};
     }
     file = (fs::path(dir) / *credential).string();
@@ -238,22 +255,22 @@ Secret read_secret(TableReader& reader, const std::string& prefix, const fs::pat
     std::string error;
     auto text = read_text_file(path, error);
     if (!text) {
-      reader.reporter().error(file_node->source(),
-                              "cannot read " + prefix + "_file '" + path.string() + "': " + error);
+      reader.reporter().error(file_node->source(), "không đọc được tệp '" + path.string() +
+                                                       "' của " + prefix + "_file: " + error);
       return {};
     }
     Secret secret{trim(*text)};
     if (secret.empty()) {
       reader.reporter().error(file_node->source(),
-                              prefix + "_file '" + path.string() + "' is empty");
+                              "tệp '" + path.string() + "' của " + prefix + "_file trống");
     }
     return secret;
   }
   if (env) {
     const char* value = std::getenv(env->c_str());
     if (!value || !*value) {
-      reader.reporter().error(env_node->source(), "environment variable '" + *env + "' named by " +
-                                                      prefix + "_env is not set or empty");
+      reader.reporter().error(env_node->source(), "biến môi trường '" + *env + "' mà " + prefix +
+                                                      "_env nêu chưa được đặt hoặc trống");
       return {};
     }
     return Secret{trim(value)};
@@ -289,13 +306,14 @@ std::optional<toml::table> parse_file(const fs::path& path, std::vector<Diagnost
   std::string error;
   auto text = read_text_file(path, error);
   if (!text) {
-    reporter.error(reporter.file_pos(), "cannot read file: " + error);
+    reporter.error(reporter.file_pos(), "không đọc được tệp: " + error);
     return std::nullopt;
   }
   try {
     return toml::parse(*text, path.string());
   } catch (const toml::parse_error& e) {
-    reporter.error(e.source(), std::string(e.description()));
+    const auto& at = e.source().begin;
+    reporter.error(e.source(), explain_syntax_error(e.description(), *text, at.line, at.column));
     return std::nullopt;
   }
 }

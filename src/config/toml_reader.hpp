@@ -17,6 +17,7 @@
 #include "config/config.hpp"
 #include "config/diagnostic.hpp"
 #include "config/lead.hpp"
+#include "config/suggest.hpp"
 
 namespace deadlined::config::detail {
 
@@ -29,8 +30,8 @@ bool valid_email(std::string_view address);
 bool is_ascii(std::string_view text);
 /// What a diagnostic says after naming a non-ASCII email address.
 inline constexpr std::string_view k_non_ascii_address =
-    " has non-ASCII characters: deadlined sends no internationalized mail (SMTPUTF8, "
-    "RFC 6531); use an ASCII address, an international domain in its xn-- form";
+    " có ký tự ngoài bảng mã ASCII (chữ có dấu): deadlined không gửi thư quốc tế hóa "
+    "(SMTPUTF8, RFC 6531); dùng địa chỉ không dấu, tên miền quốc tế viết ở dạng xn--";
 /// Whether `name` can follow EHLO: a domain name of two labels or more, or an address
 /// literal ("[192.0.2.1]", "[IPv6:2001:db8::1]") (RFC 5321 4.1.3).
 bool valid_helo_name(std::string_view name);
@@ -70,7 +71,8 @@ class Reporter {
   std::vector<Diagnostic>& out_;
 };
 
-/// Reads the keys of one table and reports unknown, missing and mistyped ones.
+/// Reads the keys of one table and reports unknown, missing and mistyped ones. `context`
+/// names the table as it reads after "trong": "[service]", "nhiệm vụ 'a' của kế hoạch 'b'".
 class TableReader {
  public:
   TableReader(const toml::table& table, std::string context, Reporter& reporter)
@@ -88,7 +90,7 @@ class TableReader {
     const toml::node* found = table_.get(key);
     if (!found && required) {
       reporter_.error(table_.source(),
-                      "missing required key '" + std::string(key) + "' in " + context_);
+                      "thiếu khóa bắt buộc '" + std::string(key) + "' trong " + context_);
     }
     return found;
   }
@@ -97,7 +99,7 @@ class TableReader {
     const toml::node* n = node(key, required);
     if (!n) return std::nullopt;
     if (auto v = n->value_exact<std::string>()) return *v;
-    wrong_type(*n, key, "a string");
+    wrong_type(*n, key, "chuỗi");
     return std::nullopt;
   }
 
@@ -105,7 +107,7 @@ class TableReader {
     const toml::node* n = node(key);
     if (!n) return std::nullopt;
     if (auto v = n->value_exact<bool>()) return *v;
-    wrong_type(*n, key, "a boolean");
+    wrong_type(*n, key, "giá trị đúng/sai (true hoặc false)");
     return std::nullopt;
   }
 
@@ -116,7 +118,7 @@ class TableReader {
     if (!n) return std::nullopt;
     const toml::array* array = n->as_array();
     if (!array) {
-      wrong_type(*n, key, "an array of strings");
+      wrong_type(*n, key, "mảng chuỗi, ví dụ [\"a\", \"b\"]");
       return std::nullopt;
     }
     std::vector<std::pair<std::string, SourcePos>> out;
@@ -125,8 +127,8 @@ class TableReader {
       if (auto v = element.value_exact<std::string>()) {
         out.emplace_back(*v, reporter_.pos(element.source()));
       } else {
-        reporter_.error(element.source(), "'" + std::string(key) + "' in " + context_ +
-                                              " must contain only strings, not " +
+        reporter_.error(element.source(), "'" + std::string(key) + "' trong " + context_ +
+                                              " chỉ được chứa chuỗi, không chứa " +
                                               std::string(type_name(element.type())));
         ok = false;
       }
@@ -144,18 +146,19 @@ class TableReader {
     } else if (auto s = n->value_exact<std::string>()) {
       if (auto d = parse_duration(*s); d && d->count() > 0) return d;
     } else {
-      wrong_type(*n, key, "a duration such as \"30s\"");
+      wrong_type(*n, key, "khoảng thời gian, ví dụ \"30s\"");
       return std::nullopt;
     }
-    reporter_.error(n->source(), "invalid duration for '" + std::string(key) + "' in " + context_ +
-                                     ": expected a positive number followed by "
-                                     "s, m, h or d, such as \"30s\"");
+    reporter_.error(n->source(), "khoảng thời gian của '" + std::string(key) + "' trong " +
+                                     context_ +
+                                     " không hợp lệ: viết một số dương và đơn vị s (giây), m "
+                                     "(phút), h (giờ) hoặc d (ngày), ví dụ \"30s\"");
     return std::nullopt;
   }
 
   void wrong_type(const toml::node& n, std::string_view key, std::string_view expected) {
-    reporter_.error(n.source(), "'" + std::string(key) + "' in " + context_ + " must be " +
-                                    std::string(expected) + ", not " +
+    reporter_.error(n.source(), "'" + std::string(key) + "' trong " + context_ + " phải là " +
+                                    std::string(expected) + ", không phải " +
                                     std::string(type_name(n.type())));
   }
 
@@ -163,14 +166,10 @@ class TableReader {
   void finish() {
     for (auto&& [key, value] : table_) {
       if (std::find(known_.begin(), known_.end(), key.str()) != known_.end()) continue;
-      std::string message = "unknown key '" + std::string(key.str()) + "' in " + context_;
-      std::string best;
-      std::size_t best_distance = 3;
-      for (const auto& candidate : known_) {
-        std::size_t d = edit_distance(key.str(), candidate);
-        if (d < best_distance) best_distance = d, best = candidate;
-      }
-      if (!best.empty()) message += "; did you mean '" + best + "'?";
+      std::string message =
+          "deadlined không dùng khóa '" + std::string(key.str()) + "' trong " + context_;
+      std::vector<std::string_view> candidates(known_.begin(), known_.end());
+      if (auto best = closest(key.str(), candidates, 2)) message += "; có phải là '" + *best + "'?";
       reporter_.error(key.source().begin.line ? key.source() : value.source(), message);
     }
   }

@@ -3,7 +3,10 @@
 
 import datetime as dt
 import json
+import os
 import re
+import subprocess
+import unittest
 
 import harness
 from harness import FROM_ADDR, FROM_HEADER, DaemonTestCase
@@ -145,6 +148,45 @@ class CliTest(DaemonTestCase):
         self.assertTrue(find("p2.toml", P2_UNKNOWN_UNIT_LINE, "phong-khong-ton-tai"),
                         f"p2.toml:{P2_UNKNOWN_UNIT_LINE}:COL: error: ...phong-khong-ton-tai... "
                         f"not in stderr:\n{err}")
+
+    def test_check_warns_of_a_past_deadline_and_ends_its_summary(self):
+        # stdout and stderr in one stream, as in a log or a terminal: every warning comes
+        # before the summary, on its own line, and the summary ends with a newline.
+        self.write_good_config()
+        self.ws.write_plan("p3.toml", harness.plan_text(
+            harness.default_plan("p3", number="14/KH-STNMT"),
+            [{"id": "cu", "title": "Việc cũ", "responsible": ["phong-a"],
+              "due": dt.date(2020, 11, 4)}]))
+        r = subprocess.run([harness.binary(), "check", "--config", str(self.ws.config_path)],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30)
+        out = r.stdout.decode(errors="replace")
+        self.assertEqual(r.returncode, 0, out)
+        self.assertTrue(out.endswith("\n"), repr(out[-80:]))
+        lines = out.splitlines()
+        head = [i for i, line in enumerate(lines) if line.endswith(": cấu hình hợp lệ")]
+        self.assertEqual(len(head), 1, out)
+        for line in lines[:head[0]]:
+            self.assertRegex(line, r"^\S+?(:\d+:\d+)?: (warning|error): ", out)
+        self.assertIn(
+            f"{self.ws.root / 'plans' / 'p3.toml'}:1:1: warning: hạn của nhiệm vụ 'cu' (17:00 "
+            "ngày 04/11/2020) đã qua: nhiệm vụ không còn được nhắc trước hạn; đề nghị kiểm tra "
+            "lại 'due' hoặc bỏ nhiệm vụ đã hoàn thành khỏi kế hoạch", lines[:head[0]])
+        summary = lines[head[0] + 1:]
+        self.assertEqual([line.split(":")[0] for line in summary],
+                         ["  đơn vị", "  kế hoạch", "  nhiệm vụ", "  hạn sắp tới",
+                          "  lần nhắc tiếp theo"], out)
+        self.assertIn("  nhiệm vụ: 6", summary)
+
+    @unittest.skipIf("JOURNAL_STREAM" in os.environ, "under journald the log has no time")
+    def test_log_lines_carry_local_time_with_the_zone_offset(self):
+        self.write_good_config()
+        d = self.start_daemon(env={"TZ": "Asia/Ho_Chi_Minh"})
+        d.stop()
+        lines = [line for line in d.log().splitlines() if line]
+        self.assertTrue(lines, "the daemon logged nothing")
+        for line in lines:
+            self.assertRegex(line, r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\+07:00 \[\w+\] ",
+                             d.log())
 
     # -- preview
 

@@ -118,10 +118,10 @@ class EmailHeadersTest(DaemonTestCase):
         err = r.stderr.decode()
         self.assertEqual(r.returncode, 1, err)
         self.assertIn(
-            f"{self.ws.config_path}:{line_no}:{column}: error: email address '{address}' in "
-            "[units.phong-a] has non-ASCII characters: deadlined sends no internationalized "
-            "mail (SMTPUTF8, RFC 6531); use an ASCII address, an international domain in its "
-            "xn-- form", err.splitlines())
+            f"{self.ws.config_path}:{line_no}:{column}: error: địa chỉ email '{address}' trong "
+            "[units.phong-a] có ký tự ngoài bảng mã ASCII (chữ có dấu): deadlined không gửi "
+            "thư quốc tế hóa (SMTPUTF8, RFC 6531); dùng địa chỉ không dấu, tên miền quốc tế "
+            "viết ở dạng xn--", err.splitlines())
         self.assertEqual(len(re.findall(r": error: ", err)), 1, err)
 
 

@@ -73,7 +73,7 @@ due = "day 20"
 """
 BAD_ERRORS = [
     (9, "malformed recur 'fortnightly'"),
-    (16, "is due before unknown task 'nobody'"),
+    (16, "tính theo nhiệm vụ 'nobody' chưa được khai báo"),
     (22, "counts from the period of a recurring task"),
     (28, "needs 'from'"),
 ]
@@ -257,7 +257,7 @@ class RecurringTest(DaemonTestCase):
         next_year = self.ws.write("holidays/next.toml", decision(year + 1))
 
         def warned(err, y):
-            return re.search(rf"warning: no holiday decision is entered for {y}\b", err)
+            return re.search(rf"warning: chưa nhập quyết định nghỉ lễ năm {y}\b", err)
 
         self.write_config([this_year])
         _, err = self.cli("check")
@@ -266,7 +266,7 @@ class RecurringTest(DaemonTestCase):
 
         self.write_config([this_year, next_year])
         _, err = self.cli("check")
-        self.assertNotIn("no holiday decision", err)
+        self.assertNotIn("chưa nhập quyết định nghỉ lễ", err)
         if year == 2026:
             self.assertNotIn("warning", err)
 

@@ -283,8 +283,8 @@ TEST_CASE("a decision's year is one whose holidays are known: 1995-2100",
     auto diagnostics = load(year);
     REQUIRE(diagnostics.size() == 1);
     CHECK(diagnostics[0] == (dir / "decision.toml").string() +
-                                ":2:8: error: 'year' in [[decision]] must be a year from 1995 "
-                                "to 2100");
+                                ":2:8: error: 'year' trong [[decision]] phải là một năm từ "
+                                "1995 đến 2100");
   }
   std::filesystem::remove_all(dir);
 }

@@ -172,8 +172,10 @@ TEST_CASE("chase keys are checked where they are written", "[chase]") {
     texts.push_back(d.to_string().substr(dir.path().string().size() + 1));
   CHECK(texts ==
         std::vector<std::string>{
-            "main.toml:3:11: error: 'overdue' in [service] must be a boolean, not a string",
-            "plans/p.toml:4:16: error: escalate_to names unknown unit 'nobody'",
+            "main.toml:3:11: error: 'overdue' trong [service] phải là giá trị đúng/sai (true "
+            "hoặc false), không phải chuỗi",
+            "plans/p.toml:4:16: error: 'escalate_to' nêu đơn vị 'nobody' chưa được khai báo "
+            "trong [units]",
             "plans/p.toml:11:17: error: 'overdue_every' in [[task]] must be a number of "
             "working days such as \"2wd\"",
             "plans/p.toml:12:17: error: 'overdue_until' in [[task]] must be a number of "

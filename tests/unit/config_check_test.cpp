@@ -76,26 +76,34 @@ TEST_CASE("check: every cross reference in one pass, each where it is written", 
   CrossReferenceProblems problems = check(parsed);
   CHECK(texts(problems.main) ==
         std::vector<std::string>{
-            "main.toml:10:21: error: unit 'vp' names unknown webhook 'nope'",
-            "main.toml:3:11: error: monitor names unknown unit 'office'",
-            "main.toml: error: units have email addresses but there is no [email] section",
+            "main.toml:10:21: error: đơn vị 'vp' nêu webhook 'nope' chưa được khai báo trong "
+            "[webhooks]",
+            "main.toml:3:11: error: 'monitor' nêu đơn vị 'office' chưa được khai báo trong "
+            "[units]",
+            "main.toml: error: có đơn vị khai báo email nhưng cấu hình chưa có mục [email]",
         });
   REQUIRE(problems.plans.size() == 2);
   CHECK(texts(problems.plans[0]) ==
         std::vector<std::string>{
-            "a.toml:8:17: error: task 't1' names unknown unit 'x'",
-            "a.toml:14:7: error: task 't2' is due before unknown task 't9' of plan 'p'",
-            "a.toml:19:7: error: task 't3' depends on its own deadline through 'before'",
-            "a.toml:24:7: error: task 't4' depends on its own deadline through 'before'",
+            "a.toml:8:17: error: nhiệm vụ 't1' nêu đơn vị 'x' chưa được khai báo trong [units]",
+            "a.toml:14:7: error: hạn của nhiệm vụ 't2' tính theo nhiệm vụ 't9' chưa được khai "
+            "báo trong kế hoạch 'p'",
+            "a.toml:19:7: error: hạn của nhiệm vụ 't3' phụ thuộc vào chính nó qua chuỗi "
+            "'before'",
+            "a.toml:24:7: error: hạn của nhiệm vụ 't4' phụ thuộc vào chính nó qua chuỗi "
+            "'before'",
         });
   CHECK(texts(problems.plans[1]) ==
         std::vector<std::string>{
-            "b.toml:2:6: error: duplicate plan id 'p' (first defined at a.toml:2:6)"});
+            "b.toml:2:6: error: mã kế hoạch 'p' bị trùng (đã khai báo tại a.toml:2:6)"});
   CHECK(texts(problems.escalations) ==
         std::vector<std::string>{
-            "main.toml:4:16: error: escalate_to names unknown unit 'boss'",
-            "a.toml:3:22: error: escalate_to names unknown unit 'chief'",
-            "a.toml:29:16: error: escalate_to names unknown unit 'deputy'",
+            "main.toml:4:16: error: 'escalate_to' nêu đơn vị 'boss' chưa được khai báo trong "
+            "[units]",
+            "a.toml:3:22: error: 'escalate_to' nêu đơn vị 'chief' chưa được khai báo trong "
+            "[units]",
+            "a.toml:29:16: error: 'escalate_to' nêu đơn vị 'deputy' chưa được khai báo trong "
+            "[units]",
         });
 }
 
@@ -105,11 +113,13 @@ TEST_CASE("check: a digest needs a monitor, and a good configuration has no prob
   parsed.service.digest = true;
   CHECK(texts(check(parsed).main) ==
         std::vector<std::string>{
-            "main.toml: error: digest = true needs a monitor unit in [service]"});
+            "main.toml: error: digest = true cần đơn vị theo dõi: khai báo 'monitor' trong "
+            "[service]"});
   parsed.service.monitor = Written{"", {"main.toml", 3, 11}};
   CHECK(texts(check(parsed).main) ==
         std::vector<std::string>{
-            "main.toml: error: digest = true needs a monitor unit in [service]"});
+            "main.toml: error: digest = true cần đơn vị theo dõi: khai báo 'monitor' trong "
+            "[service]"});
   parsed.service.monitor = Written{"vp", {"main.toml", 3, 11}};
   PlanSection& plan = parsed.plans.emplace_back();
   plan.values.id = "p";
@@ -138,7 +148,8 @@ TEST_CASE("check: a task read with a problem takes no part in 'before' chains", 
   CrossReferenceProblems problems = check(parsed);
   REQUIRE(problems.plans.size() == 1);
   CHECK(texts(problems.plans[0]) ==
-        std::vector<std::string>{"a.toml:12:21: error: task 't2' names unknown unit 'x'"});
+        std::vector<std::string>{
+            "a.toml:12:21: error: nhiệm vụ 't2' nêu đơn vị 'x' chưa được khai báo trong [units]"});
 }
 
 TEST_CASE("cross-reference problems in every file are reported at once, in the files' order",
@@ -184,15 +195,21 @@ TEST_CASE("cross-reference problems in every file are reported at once, in the f
   }
   CHECK(messages ==
         std::vector<std::string>{
-            "main.toml: error: units have email addresses but there is no [email] section",
-            "main.toml:3:11: error: monitor names unknown unit 'office'",
-            "main.toml:8:13: error: unit 'a' names unknown webhook 'chat'",
-            "plans/a.toml:4:16: error: escalate_to names unknown unit 'boss'",
-            "plans/a.toml:8:21: error: task 't1' names unknown unit 'x'",
-            "plans/a.toml:14:7: error: task 't2' depends on its own deadline through 'before'",
-            "plans/a.toml:19:7: error: task 't3' depends on its own deadline through 'before'",
+            "main.toml: error: có đơn vị khai báo email nhưng cấu hình chưa có mục [email]",
+            "main.toml:3:11: error: 'monitor' nêu đơn vị 'office' chưa được khai báo trong "
+            "[units]",
+            "main.toml:8:13: error: đơn vị 'a' nêu webhook 'chat' chưa được khai báo trong "
+            "[webhooks]",
+            "plans/a.toml:4:16: error: 'escalate_to' nêu đơn vị 'boss' chưa được khai báo trong "
+            "[units]",
+            "plans/a.toml:8:21: error: nhiệm vụ 't1' nêu đơn vị 'x' chưa được khai báo trong "
+            "[units]",
+            "plans/a.toml:14:7: error: hạn của nhiệm vụ 't2' phụ thuộc vào chính nó qua chuỗi "
+            "'before'",
+            "plans/a.toml:19:7: error: hạn của nhiệm vụ 't3' phụ thuộc vào chính nó qua chuỗi "
+            "'before'",
             "plans/b.toml:1:1: warning: plan 'p' has no [[task]]",
-            "plans/b.toml:2:6: error: duplicate plan id 'p' (first defined at " + prefix +
+            "plans/b.toml:2:6: error: mã kế hoạch 'p' bị trùng (đã khai báo tại " + prefix +
                 "plans/a.toml:2:6)",
         });
 }

@@ -87,10 +87,11 @@ TEST_CASE("a FIFO among the plan files or as a secret_file is refused without wa
                        [&](const std::string& d) { return d.find(text) != std::string::npos; });
   };
   INFO(Catch::Detail::stringify(diagnostics));
-  CHECK(has(fifo.string() + ": error: cannot read file: is not a regular file (a FIFO, a socket "
-                            "or a device)"));
-  CHECK(has("cannot read secret_file '" + secret.string() +
-            "': is not a regular file (a FIFO, a socket or a device)"));
+  CHECK(has(fifo.string() + ": error: không đọc được tệp: đây không phải là tệp thông thường "
+                            "(là FIFO, socket hoặc thiết bị)"));
+  CHECK(has("không đọc được tệp '" + secret.string() +
+            "' của secret_file: đây không phải là tệp thông thường (là FIFO, socket hoặc thiết "
+            "bị)"));
 }
 
 TEST_CASE("control characters that would reach a protocol are refused where they are written",
@@ -117,12 +118,12 @@ TEST_CASE("control characters that would reach a protocol are refused where they
   CHECK_FALSE(loaded.config);
   CHECK(diagnostics ==
         std::vector<std::string>{
-            m + ":6:7: error: the SMTP url must not contain control characters",
-            m + ":12:14: error: public_url must not contain control characters (a CR or LF "
-                "would split the HTTP responses that carry it)",
-            m + ":16:25: error: header 'X-Token' in [webhooks.chat] must not contain control "
-                "characters (a CR or LF would add headers to every request)",
-            m + ":16:49: error: invalid header name 'Bad Name' in [webhooks.chat]: use "
-                "letters, digits and !#$%&'*+-.^_`|~",
+            m + ":6:7: error: 'url' của SMTP không được chứa ký tự điều khiển",
+            m + ":12:14: error: 'public_url' không được chứa ký tự điều khiển (ký tự CR hoặc LF "
+                "sẽ cắt đôi các phản hồi HTTP có chứa nó)",
+            m + ":16:25: error: header 'X-Token' trong [webhooks.chat] không được chứa ký tự "
+                "điều khiển (ký tự CR hoặc LF sẽ thêm header vào mọi yêu cầu)",
+            m + ":16:49: error: tên header 'Bad Name' trong [webhooks.chat] không hợp lệ: chỉ "
+                "dùng chữ cái không dấu, chữ số và !#$%&'*+-.^_`|~",
         });
 }

@@ -124,18 +124,20 @@ TEST_CASE("every problem in every file is reported with file:line:col", "[config
   CHECK_FALSE(result.config);
   CHECK(messages(result.diagnostics, dir) ==
         std::vector<std::string>{
-            "plans/a.toml:5:1: error: missing required key 'responsible' in [[task]]",
-            "plans/a.toml:8:1: error: unknown key 'responsibel' in [[task]]; did you mean "
-            "'responsible'?",
-            "plans/b.toml:8:21: error: task 't1' names unknown unit 'phong-x'",
+            "plans/a.toml:5:1: error: thiếu khóa bắt buộc 'responsible' trong [[task]]",
+            "plans/a.toml:8:1: error: deadlined không dùng khóa 'responsibel' trong [[task]]; có "
+            "phải là 'responsible'?",
+            "plans/b.toml:8:21: error: nhiệm vụ 't1' nêu đơn vị 'phong-x' chưa được khai báo "
+            "trong [units]",
         });
 }
 
 TEST_CASE("TOML syntax errors and impossible dates point at the spot", "[config]") {
   CHECK(load_errors(k_main, k_plan_head + "[[task]]\nid = \"t\"\ntitle = \"x\n") ==
         std::vector<std::string>{
-            "plans/p.toml:7:11: error: Error while parsing string: unescaped control characters "
-            "other than TAB (U+0009) are explicitly prohibited"});
+            "plans/p.toml:7:11: error: chuỗi chưa được đóng trên dòng này: thiếu dấu ngoặc kép "
+            "\" ở cuối giá trị; một chuỗi phải mở và đóng trên cùng một dòng (văn bản nhiều "
+            "dòng viết trong \"\"\" … \"\"\")"});
   auto errors = load_errors(k_main, k_plan_head +
                                         "[[task]]\nid = \"t\"\ntitle = \"x\"\n"
                                         "responsible = [\"a\"]\ndue = 2021-02-29\n");
@@ -166,16 +168,15 @@ TEST_CASE("deadline, lead and type problems", "[config]") {
                                         "due = 10:00:00\n");       // 22
   CHECK(errors ==
         std::vector<std::string>{
-            "plans/p.toml:7:9: error: 'title' in [[task]] must be a string, not an integer",
+            "plans/p.toml:7:9: error: 'title' trong [[task]] phải là chuỗi, không phải số nguyên",
             "plans/p.toml:10:10: error: task 't1' has both 'due' and 'before'; give exactly one",
             "plans/p.toml:11:10: error: malformed lead '3x': expected a whole number followed by "
             "d (days), wd (working days), h, m or s, such as \"3wd\"",
             "plans/p.toml:11:22: error: duplicate lead '7d'",
             "plans/p.toml:13:1: error: task 't1' needs a deadline: 'due' or 'before'",
             "plans/p.toml:14:6: error: duplicate task id 't1' (first defined at line 6)",
-            "plans/p.toml:22:7: error: 'due' in [[task]] must be a date, a date-time or a rule "
-            "such as "
-            "\"3wd before report\", not a time",
+            "plans/p.toml:22:7: error: 'due' trong [[task]] phải là a date, a date-time or a "
+            "rule such as \"3wd before report\", không phải giờ",
         });
 }
 
@@ -186,14 +187,17 @@ TEST_CASE("service problems: time zone, times, weekdays, monitor", "[config]") {
                "workdays = [\"mon\", \"sunday\"]\nretry_initial = \"soon\"");
   CHECK(load_errors(main, k_plan_head) ==
         std::vector<std::string>{
-            "main.toml:3:11: error: monitor names unknown unit 'office'",
-            "main.toml:4:12: error: unknown time zone 'Asia/Hanoi'",
-            "main.toml:5:13: error: invalid time '25:00' for 'send_time': expected HH:MM between "
-            "00:00 and 23:59",
-            "main.toml:6:20: error: unknown weekday 'sunday': use mon, tue, wed, thu, fri, sat or "
-            "sun",
-            "main.toml:7:17: error: invalid duration for 'retry_initial' in [service]: expected a "
-            "positive number followed by s, m, h or d, such as \"30s\"",
+            "main.toml:3:11: error: 'monitor' nêu đơn vị 'office' chưa được khai báo trong "
+            "[units]",
+            "main.toml:4:12: error: múi giờ 'Asia/Hanoi' không tồn tại; ví dụ "
+            "\"Asia/Ho_Chi_Minh\"",
+            "main.toml:5:13: error: giờ '25:00' của 'send_time' không hợp lệ: viết HH:MM, từ "
+            "00:00 đến 23:59",
+            "main.toml:6:20: error: ngày trong tuần 'sunday' không hợp lệ: dùng mon, tue, wed, "
+            "thu, fri, sat hoặc sun",
+            "main.toml:7:17: error: khoảng thời gian của 'retry_initial' trong [service] không "
+            "hợp lệ: viết một số dương và đơn vị s (giây), m (phút), h (giờ) hoặc d (ngày), ví "
+            "dụ \"30s\"",
             "plans/p.toml:1:1: warning: plan 'p' has no [[task]]",
         });
 }
@@ -220,16 +224,16 @@ TEST_CASE("secrets that cannot be read are errors that never show the secret", "
   auto result = load_config(dir.write("main.toml", main));
   auto errors = messages(result.diagnostics, dir);
   REQUIRE(errors.size() == 5);
-  CHECK(errors[0] == "main.toml:20:15: error: cannot read secret_file '" + dir.path().string() +
-                         "/missing-secret': No such file or directory");
+  CHECK(errors[0] == "main.toml:20:15: error: không đọc được tệp '" + dir.path().string() +
+                         "/missing-secret' của secret_file: tệp không tồn tại");
   CHECK(errors[1] ==
-        "main.toml:23:7: error: invalid webhook url 'ftp://REDACTED@example.org/?REDACTED': "
-        "expected http:// or https://");
+        "main.toml:23:7: error: 'url' của webhook 'ftp://REDACTED@example.org/?REDACTED' không "
+        "hợp lệ: viết địa chỉ http:// hoặc https://");
   CHECK(errors[2] ==
-        "main.toml:24:14: error: the secret of [webhooks.ops] must be 'whsec_' followed by base64");
+        "main.toml:24:14: error: khóa bí mật của [webhooks.ops] phải là 'whsec_' và chuỗi base64");
   CHECK(errors[3] ==
-        "main.toml:28:14: error: environment variable 'DEADLINED_TEST_UNSET' named by "
-        "secret_env is not set or empty");
+        "main.toml:28:14: error: biến môi trường 'DEADLINED_TEST_UNSET' mà secret_env nêu chưa "
+        "được đặt hoặc trống");
   CHECK(errors[4] == "plans/p.toml:1:1: warning: plan 'p' has no [[task]]");
   for (const auto& e : errors)
     CHECK(e.find("not-a-whsec-value") == std::string::npos);
@@ -241,9 +245,10 @@ TEST_CASE("unknown keys and tables at every level are errors", "[config]") {
   auto errors = load_errors(main, k_plan_head);
   REQUIRE(errors.size() >= 2);
   CHECK(errors[0] ==
-        "main.toml: error: units have email addresses but there is no [email] section");
+        "main.toml: error: có đơn vị khai báo email nhưng cấu hình chưa có mục [email]");
   CHECK(errors[1] ==
-        "main.toml:5:2: error: unknown key 'emial' in the main file; did you mean 'email'?");
+        "main.toml:5:2: error: deadlined không dùng khóa 'emial' trong tệp cấu hình "
+        "chính; có phải là 'email'?");
 }
 
 TEST_CASE("leads parse into kinds and amounts", "[config]") {
@@ -268,17 +273,19 @@ TEST_CASE("email transport problems, and no credentials in urls", "[config]") {
   auto errors = load_errors(main, k_plan_head);
   REQUIRE(errors.size() == 3);
   CHECK(errors[0] ==
-        "main.toml:7:7: error: the SMTP url must not contain credentials; use "
-        "'username' and 'password_file' or 'password_env'");
+        "main.toml:7:7: error: 'url' của SMTP không được chứa tên đăng nhập, mật khẩu; dùng "
+        "'username' và 'password_file' hoặc 'password_env'");
   CHECK(errors[1] ==
-        "main.toml:8:7: error: unknown tls mode 'always': use \"required\" or \"opportunistic\"");
+        "main.toml:8:7: error: giá trị 'always' của 'tls' không hợp lệ: dùng "
+        "\"required\" hoặc \"opportunistic\"");
   for (const auto& e : errors)
     CHECK(e.find("hunter2") == std::string::npos);
 
   main = k_main;
   main.replace(main.find("transport = \"maildir\""), 21, "transport = \"smtp\"");
   CHECK(load_errors(main, k_plan_head).front() ==
-        "main.toml:5:1: error: missing required key 'url' in [email] for transport \"smtp\"");
+        "main.toml:5:1: error: thiếu khóa bắt buộc 'url' trong [email] khi transport = "
+        "\"smtp\"");
 }
 
 TEST_CASE("hostile plan files: binary, oversized, a folder, a symlink loop", "[config]") {
@@ -291,11 +298,13 @@ TEST_CASE("hostile plan files: binary, oversized, a folder, a symlink loop", "[c
   CHECK_FALSE(result.config);
   CHECK(messages(result.diagnostics, dir) ==
         std::vector<std::string>{
-            "plans/a-binary.toml: error: cannot read file: is a binary file, not TOML",
-            "plans/b-huge.toml: error: cannot read file: file is too large (17825792 bytes; the "
-            "limit is 16 MiB)",
-            "plans/c-folder.toml: error: cannot read file: is a directory",
-            "plans/d-loop.toml: error: cannot read file: Too many levels of symbolic links",
+            "plans/a-binary.toml: error: không đọc được tệp: đây là tệp nhị phân, không phải "
+            "TOML",
+            "plans/b-huge.toml: error: không đọc được tệp: tệp quá lớn (17825792 byte; giới hạn "
+            "là 16 MiB)",
+            "plans/c-folder.toml: error: không đọc được tệp: đây là một thư mục",
+            "plans/d-loop.toml: error: không đọc được tệp: đường dẫn có vòng lặp liên kết tượng "
+            "trưng (symlink)",
         });
 }
 
@@ -327,15 +336,15 @@ TEST_CASE("secrets from systemd credentials", "[config]") {
   CHECK_FALSE(short_key.config);
   CHECK(messages(short_key.diagnostics, dir).front() ==
         std::string{
-            "main.toml:19:21: error: the secret of [webhooks.chat] decodes to 23 bytes; it must be "
-            "at least 24 random bytes (Standard Webhooks), e.g. whsec_ and the base64 of 32"});
+            "main.toml:19:21: error: khóa bí mật của [webhooks.chat] chỉ có 23 byte; cần ít nhất "
+            "24 byte ngẫu nhiên (Standard Webhooks), ví dụ whsec_ và base64 của 32 byte"});
   REQUIRE(shortest.config);
   CHECK(shortest.config->webhooks.at("chat").secret.value == std::string(24, 'k'));
 
   auto without = load_config(dir.path() / "main.toml");
   CHECK(messages(without.diagnostics, dir).front() ==
-        "main.toml:19:21: error: 'secret_credential' needs systemd's LoadCredential= "
-        "(CREDENTIALS_DIRECTORY is not set)");
+        "main.toml:19:21: error: 'secret_credential' cần LoadCredential= của systemd (biến "
+        "CREDENTIALS_DIRECTORY chưa được đặt)");
 }
 
 TEST_CASE("holiday rules are Vietnamese by default and can be switched off", "[config]") {
@@ -352,7 +361,8 @@ TEST_CASE("holiday rules are Vietnamese by default and can be switched off", "[c
   main.replace(main.find("\"none\""), 6, "\"china\"");
   CHECK(load_errors(main, k_plan_head) ==
         std::vector<std::string>{
-            "main.toml:4:17: error: unknown holiday_rules 'china': use \"vietnam\" or \"none\"",
+            "main.toml:4:17: error: giá trị 'china' của 'holiday_rules' không hợp lệ: dùng "
+            "\"vietnam\" hoặc \"none\"",
             "plans/p.toml:1:1: warning: plan 'p' has no [[task]]"});
 }
 
@@ -440,24 +450,26 @@ TEST_CASE("holiday files: every mistake is reported where it is", "[config]") {
   CHECK_FALSE(result.config);
   CHECK(messages(result.diagnostics, dir) ==
         std::vector<std::string>{
-            "holidays/a.toml:3:12: error: unknown occasion 'tet': use one of \"tet-duong-lich\", "
-            "\"tet-nguyen-dan\", \"gio-to\", \"30-4-1-5\", \"quoc-khanh\"",
-            "holidays/a.toml:10:8: error: 2024-12-31 in 'off' in [[decision]] is not in the "
-            "decision's year 2025",
-            "holidays/a.toml:10:20: error: this range of 'off' in [[decision]] ends before it "
-            "starts",
-            "holidays/a.toml:10:60: error: 'off' in [[decision]] must contain dates or { from = "
-            "..., to = ... } ranges, not a string",
-            "holidays/a.toml:11:8: error: 2025-04-28 in 'work' is already a working day; 'work' "
-            "lists weekly rest days that are worked (làm bù)",
-            "holidays/a.toml:12:1: error: unknown key 'wrok' in [[decision]]; did you mean "
-            "'work'?",
-            "holidays/a.toml:14:1: error: a decision for '30-4-1-5' in 2025 was already given at " +
+            "holidays/a.toml:3:12: error: dịp nghỉ 'tet' không hợp lệ: dùng một trong "
+            "\"tet-duong-lich\", \"tet-nguyen-dan\", \"gio-to\", \"30-4-1-5\", \"quoc-khanh\"",
+            "holidays/a.toml:10:8: error: ngày 31/12/2024 trong 'off' ở [[decision]] không thuộc "
+            "năm 2025 của quyết định",
+            "holidays/a.toml:10:20: error: khoảng ngày này trong 'off' ở [[decision]] có ngày kết "
+            "thúc trước ngày bắt đầu",
+            "holidays/a.toml:10:60: error: 'off' ở [[decision]] chỉ được chứa ngày hoặc khoảng { "
+            "from = ..., to = ... }, không chứa chuỗi",
+            "holidays/a.toml:11:8: error: ngày 28/04/2025 trong 'work' vốn là ngày làm việc; "
+            "'work' chỉ ghi các ngày nghỉ hằng tuần phải đi làm (làm bù)",
+            "holidays/a.toml:12:1: error: deadlined không dùng khóa 'wrok' trong [[decision]]; có "
+            "phải là 'work'?",
+            "holidays/a.toml:14:1: error: quyết định cho dịp '30-4-1-5' năm 2025 đã được khai báo "
+            "tại " +
                 (dir.path() / "holidays/a.toml").string() + ":6:1",
-            "holidays/a.toml:19:1: warning: Giỗ Tổ Hùng Vương (26/04/2026) falls on a weekly rest "
-            "day, and this decision gives no day off in the week after it (nghỉ bù, Labor Code "
-            "2019 Art. 111); list it under 'compensatory'",
-            "main.toml:4:32: warning: holidays glob 'holidays/*.txt' matches no file",
+            "holidays/a.toml:19:1: warning: Giỗ Tổ Hùng Vương (ngày 26/04/2026) trùng ngày nghỉ "
+            "hằng tuần nhưng quyết định này không cho nghỉ bù ngày nào trong tuần sau đó (Bộ "
+            "luật Lao động 2019, Điều 111); ghi ngày nghỉ bù vào 'compensatory'",
+            "main.toml:4:32: warning: mẫu 'holidays/*.txt' trong 'holidays' không khớp với tệp "
+            "nào",
         });
 }
 
@@ -479,7 +491,8 @@ TEST_CASE("a load keeps at most 100 diagnostics and says how many more there wer
   CHECK(messages(loaded.diagnostics, dir).front() ==
         "plans/p.toml:10:16: error: duplicate lead '1d'");
   CHECK(loaded.omitted_note() ==
-        "4900 more problem(s) not shown; 5000 error(s) in all. Fix those above and check again.");
+        "còn 4900 vấn đề khác chưa hiển thị; tổng cộng 5000 lỗi. Đề nghị sửa các lỗi trên rồi "
+        "kiểm tra lại.");
   // A load with few problems keeps them all and has no note.
   dir.write("plans/p.toml", k_plan_head);
   auto few = load_config(dir.path() / "main.toml");

@@ -55,16 +55,16 @@ TEST_CASE("non-ASCII addresses are refused where they are written", "[config][em
   std::string from = "from = \"Văn phòng <vp@stnmt.gov.vn>\"\n";
   CHECK(diagnostics(main_with(k_smtp + from, "[\"a@stnmt.gov.vn\", \"người@stnmt.gov.vn\"]")) ==
         std::vector<std::string>{
-            "main.toml:9:28: error: email address 'người@stnmt.gov.vn' in [units.a] has "
-            "non-ASCII characters: deadlined sends no internationalized mail (SMTPUTF8, RFC "
-            "6531); use an ASCII address, an international domain in its xn-- form"});
+            "main.toml:9:28: error: địa chỉ email 'người@stnmt.gov.vn' trong [units.a] có ký tự "
+            "ngoài bảng mã ASCII (chữ có dấu): deadlined không gửi thư quốc tế hóa (SMTPUTF8, "
+            "RFC 6531); dùng địa chỉ không dấu, tên miền quốc tế viết ở dạng xn--"});
   // The domain alone is enough: it goes into the header as it is written.
   CHECK(diagnostics(main_with(k_smtp + "from = \"Văn phòng <vp@sở.gov.vn>\"\n",
                               "[\"a@xn--s-lym.gov.vn\"]")) ==
         std::vector<std::string>{
-            "main.toml:13:8: error: the 'from' address 'vp@sở.gov.vn' has non-ASCII "
-            "characters: deadlined sends no internationalized mail (SMTPUTF8, RFC 6531); use "
-            "an ASCII address, an international domain in its xn-- form"});
+            "main.toml:13:8: error: địa chỉ 'from' 'vp@sở.gov.vn' có ký tự ngoài bảng mã ASCII "
+            "(chữ có dấu): deadlined không gửi thư quốc tế hóa (SMTPUTF8, RFC 6531); dùng địa "
+            "chỉ không dấu, tên miền quốc tế viết ở dạng xn--"});
   std::shared_ptr<const config::Config> config;
   CHECK(diagnostics(main_with(k_smtp + from, "[\"a@xn--s-lym.gov.vn\"]"), &config).empty());
   REQUIRE(config);
@@ -89,14 +89,15 @@ TEST_CASE("helo_name: a domain name or an address literal, for SMTP only", "[con
     INFO(bad);
     CHECK(diagnostics(
               main_with(k_smtp + from + "helo_name = \"" + bad + "\"\n", "[\"a@stnmt.gov.vn\"]")) ==
-          std::vector<std::string>{"main.toml:14:13: error: invalid helo_name '" + bad +
-                                   "': expected this host's fully qualified domain name "
-                                   "(mail.stnmt.gov.vn) or an address literal ([192.0.2.1])"});
+          std::vector<std::string>{"main.toml:14:13: error: 'helo_name' '" + bad +
+                                   "' không hợp lệ: viết tên miền đầy đủ của máy này "
+                                   "(mail.stnmt.gov.vn) hoặc địa chỉ IP trong ngoặc vuông "
+                                   "([192.0.2.1])"});
   }
   CHECK(diagnostics(main_with("transport = \"maildir\"\n" + from + "helo_name = \"a.b.vn\"\n",
                               "[\"a@stnmt.gov.vn\"]")) ==
         std::vector<std::string>{
-            "main.toml:13:13: error: 'helo_name' applies only to transport \"smtp\""});
+            "main.toml:13:13: error: 'helo_name' chỉ dùng với transport = \"smtp\""});
 }
 
 TEST_CASE("an SMTP url with a path is refused: libcurl sends the path as the EHLO name",
@@ -105,8 +106,8 @@ TEST_CASE("an SMTP url with a path is refused: libcurl sends the path as the EHL
   CHECK(diagnostics(main_with("transport = \"smtp\"\nurl = \"smtp://mail.gov.vn:587/vm\"\n" + from,
                               "[\"a@stnmt.gov.vn\"]")) ==
         std::vector<std::string>{
-            "main.toml:12:7: error: the SMTP url must not have a path: libcurl would send it "
-            "as the EHLO name; set helo_name instead"});
+            "main.toml:12:7: error: 'url' của SMTP không được có đường dẫn (libcurl sẽ gửi nó "
+            "làm tên EHLO); thay vào đó, đặt 'helo_name'"});
   CHECK(diagnostics(main_with("transport = \"smtp\"\nurl = \"smtp://mail.gov.vn:587/\"\n" + from,
                               "[\"a@stnmt.gov.vn\"]"))
             .empty());
