@@ -188,6 +188,32 @@ std::vector<Diagnostic> past_deadlines(const Config& config,
   return out;
 }
 
+std::vector<Diagnostic> missing_editions(const Config& config,
+                                         const std::vector<SourcePos>& plan_where, SysSeconds now) {
+  std::vector<Diagnostic> out;
+  int year = static_cast<int>(
+      date::year_month_day{date::floor<date::days>(config.service.zone->to_local(now))}.year());
+  for (std::size_t i = 0; i < config.plans.size() && i < plan_where.size(); ++i) {
+    const Plan& plan = config.plans[i];
+    for (int y : {year, year + 1}) {
+      // Only a plan some recurring task of which still occurs in that year.
+      bool occurs = std::any_of(plan.tasks.begin(), plan.tasks.end(), [&](const Task& t) {
+        const Recurrence& r = t.recurrence;
+        return r.kind != Recurrence::Kind::none &&
+               (!r.until || static_cast<int>(date::year_month_day{*r.until}.year()) >= y);
+      });
+      if (!occurs || plan.has_edition(y)) continue;
+      out.push_back({plan_where[i], Diagnostic::Severity::warning,
+                     "kế hoạch '" + plan.id + "' chưa có bản năm " + std::to_string(y) +
+                         " ([[plan.edition]] với year = " + std::to_string(y) +
+                         "): nhắc việc năm " + std::to_string(y) +
+                         " sẽ không nêu số, ngày và căn cứ của kế hoạch, vì số, ngày và căn cứ "
+                         "đã khai báo thuộc năm khác"});
+    }
+  }
+  return out;
+}
+
 CrossReferenceProblems check(const ParsedConfig& parsed) {
   CrossReferenceProblems problems;
   check_main(parsed, problems.main);

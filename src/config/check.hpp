@@ -30,4 +30,10 @@ CrossReferenceProblems check(const ParsedConfig& parsed);
 std::vector<Diagnostic> past_deadlines(const Config& config,
                                        const std::vector<SourcePos>& plan_where, SysSeconds now);
 
+/// Warnings for the recurring plans with no edition ([[plan.edition]]) for the year of `now`
+/// or the next, while some task of theirs still occurs then: their reminders of that year
+/// cite no number, date or basis, as holiday decisions missing for a year are warned of.
+std::vector<Diagnostic> missing_editions(const Config& config,
+                                         const std::vector<SourcePos>& plan_where, SysSeconds now);
+
 }  // namespace deadlined::config::detail

@@ -259,6 +259,10 @@ struct Plan {
   std::vector<Task> tasks;
 
   const Task* find_task(const std::string& task_id) const;
+  /// Whether the plan has a number, date and basis of `year` to cite for an occurrence of a
+  /// recurring task: that year's edition, its own when dated that year, or its own when it
+  /// is undated and has no editions (they belong to no year). Always true for `year` 0.
+  bool has_edition(int year) const;
 };
 
 /// A validated configuration; immutable once loaded.

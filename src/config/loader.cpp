@@ -107,7 +107,10 @@ LoadResult load_config(const std::filesystem::path& file, const LoadOptions& opt
     for (const PlanSection& one : parsed->plans)
       plan_where.push_back(one.where);
     auto config = std::make_shared<const Config>(resolve(std::move(*parsed)));
-    if (options.now) append(diagnostics, past_deadlines(*config, plan_where, *options.now));
+    if (options.now) {
+      append(diagnostics, past_deadlines(*config, plan_where, *options.now));
+      append(diagnostics, missing_editions(*config, plan_where, *options.now));
+    }
     result.config = std::move(config);
   }
   result.diagnostics = in_reading_order(std::move(diagnostics));

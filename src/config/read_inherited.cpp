@@ -15,11 +15,12 @@ std::optional<std::vector<Lead>> read_leads(TableReader& reader) {
   for (const auto& [text, where] : *texts) {
     auto lead = parse_lead(text);
     if (!lead) {
-      reader.reporter().error(where, "malformed lead '" + text +
-                                         "': expected a whole number followed by d (days), "
-                                         "wd (working days), h, m or s, such as \"3wd\"");
+      reader.reporter().error(where, "mốc nhắc '" + text +
+                                         "' không hợp lệ: viết một số nguyên kèm d (ngày), wd "
+                                         "(ngày làm việc), h (giờ), m (phút) hoặc s (giây), ví "
+                                         "dụ \"3wd\"");
     } else if (!seen.insert(text).second) {
-      reader.reporter().error(where, "duplicate lead '" + text + "'");
+      reader.reporter().error(where, "mốc nhắc '" + text + "' bị trùng");
     } else {
       leads.push_back(*lead);
     }
@@ -46,8 +47,8 @@ ChaseKeys read_chase(TableReader& r) {
     auto lead = text ? parse_lead(*text) : std::nullopt;
     if (!lead || lead->kind != Lead::Kind::working_days || (!zero_ok && lead->amount == 0) ||
         lead->amount > 366) {
-      r.reporter().error(n->source(), "'" + std::string(key) + "' in " + r.context() +
-                                          " must be a number of working days such as \"" +
+      r.reporter().error(n->source(), "'" + std::string(key) + "' trong " + r.context() +
+                                          " phải là số ngày làm việc, ví dụ \"" +
                                           (zero_ok ? "2wd" : "5wd") + "\"");
       return std::nullopt;
     }
@@ -61,8 +62,8 @@ ChaseKeys read_chase(TableReader& r) {
     if (count && *count >= 1 && *count <= 100) {
       keys.notices = static_cast<int>(*count);
     } else {
-      r.reporter().error(n->source(), "'overdue_notices' in " + r.context() +
-                                          " must be a whole number from 1 to 100, such as 5");
+      r.reporter().error(n->source(), "'overdue_notices' trong " + r.context() +
+                                          " phải là số nguyên từ 1 đến 100, ví dụ 5");
     }
   }
   if (auto units = r.strings("escalate_to")) {

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "config/readers.hpp"
+#include "config/suggest.hpp"
 
 namespace deadlined::config::detail {
 namespace {
@@ -34,7 +35,7 @@ void read_document_date(TableReader& r, std::optional<LocalDays>& day, bool& mon
     }
   }
   r.wrong_type(*d, "date",
-               "một ngày như 2020-07-15, hoặc \"2020-07\" khi văn bản chỉ ghi tháng và năm");
+               "ngày, ví dụ 2020-07-15, hoặc chuỗi \"2020-07\" khi văn bản chỉ ghi tháng và năm");
 }
 
 /// `[[plan.edition]]`: a recurring plan's issue of one year.
@@ -44,7 +45,7 @@ void read_editions(TableReader& top, Plan& plan) {
   Reporter& reporter = top.reporter();
   const toml::array* list = node->as_array();
   if (!list || !list->is_array_of_tables())
-    return top.wrong_type(*node, "edition", "một mảng bảng ([[plan.edition]])");
+    return top.wrong_type(*node, "edition", "mảng bảng ([[plan.edition]])");
   for (const toml::node& element : *list) {
     const toml::table& t = *element.as_table();
     TableReader r(t, "[[plan.edition]]", reporter);
@@ -53,7 +54,7 @@ void read_editions(TableReader& top, Plan& plan) {
       if (auto v = y->value_exact<std::int64_t>(); v && *v >= 1900 && *v <= 2100) {
         edition.year = static_cast<int>(*v);
       } else {
-        r.wrong_type(*y, "year", "một năm như 2027");
+        r.wrong_type(*y, "year", "số nguyên chỉ năm, ví dụ 2027");
       }
     }
     if (auto v = r.string("number")) edition.number = *v;
@@ -81,7 +82,7 @@ void read_plan_table(TableReader& top, PlanSection& section) {
   const toml::node* node = top.node("plan", true);
   if (!node) return;
   const toml::table* t = node->as_table();
-  if (!t) return top.wrong_type(*node, "plan", "a table");
+  if (!t) return top.wrong_type(*node, "plan", "bảng");
   Plan& plan = section.values;
   Reporter& reporter = top.reporter();
   TableReader r(*t, "[plan]", reporter);
@@ -90,7 +91,10 @@ void read_plan_table(TableReader& top, PlanSection& section) {
     plan.id = *id;
     if (!valid_id(*id)) {
       reporter.error(t->get("id")->source(),
-                     "invalid plan id '" + *id + "': use letters, digits, '-' and '_'");
+                     "mã kế hoạch '" + *id +
+                         "' không hợp lệ: mã chỉ gồm chữ cái không dấu, chữ số, '-' và '_'; viết: "
+                         "id = \"" +
+                         id_from(*id) + "\"");
     } else {
       section.id_where = reporter.pos(t->get("id")->source());
     }
@@ -114,7 +118,7 @@ PlanFile read_plan_file(const std::filesystem::path& file) {
   auto root = parse_file(file, out.diagnostics);
   if (!root) return out;
   Reporter reporter(file.string(), out.diagnostics);
-  TableReader top(*root, "the plan file", reporter);
+  TableReader top(*root, "tệp kế hoạch", reporter);
   PlanSection& section = out.plan.emplace();
   section.where = reporter.file_pos();
   read_plan_table(top, section);
@@ -129,10 +133,11 @@ PlanFile read_plan_file(const std::filesystem::path& file) {
         task.clean = errors_from(out.diagnostics, first) == 0;
       }
     } else {
-      top.wrong_type(*node, "task", "an array of tables ([[task]])");
+      top.wrong_type(*node, "task", "mảng bảng ([[task]])");
     }
   } else {
-    reporter.warning(section.where, "plan '" + section.values.id + "' has no [[task]]");
+    reporter.warning(section.where,
+                     "kế hoạch '" + section.values.id + "' chưa có nhiệm vụ nào ([[task]])");
   }
   top.finish();
   return out;

@@ -1,8 +1,10 @@
 #include <algorithm>
+#include <cstdio>
 #include <utility>
 
 #include "config/readers.hpp"
 #include "config/recurrence.hpp"
+#include "config/suggest.hpp"
 
 namespace deadlined::config::detail {
 namespace {
@@ -17,10 +19,11 @@ void read_recurrence(TableReader& r, const std::string& label, Task& task) {
       recurrence = *parsed;
     } else {
       reporter.error(t.get("recur")->source(),
-                     "malformed recur '" + *text +
-                         "': use monthly, quarterly, 6-monthly, 9-monthly or yearly (after "
-                         "\"nd09 \" for the periods of Decree 09/2019), or \"every N days\", "
-                         "\"every N weeks\", \"every N months\"");
+                     "giá trị '" + *text +
+                         "' của 'recur' không hợp lệ: dùng monthly, quarterly, 6-monthly, "
+                         "9-monthly hoặc yearly (thêm \"nd09 \" phía trước cho các kỳ báo cáo "
+                         "theo Nghị định 09/2019/NĐ-CP), hoặc \"every N days\", \"every N "
+                         "weeks\", \"every N months\"");
     }
   }
   for (auto [key, target] : {std::pair{"from", &recurrence.from}, {"until", &recurrence.until}}) {
@@ -29,11 +32,11 @@ void read_recurrence(TableReader& r, const std::string& label, Task& task) {
     if (auto d = n->value_exact<toml::date>()) {
       *target = to_local_days(*d);
     } else {
-      r.wrong_type(*n, key, "a date");
+      r.wrong_type(*n, key, "ngày, ví dụ 2026-01-01");
     }
     if (!t.contains("recur")) {
-      reporter.error(n->source(), "'" + std::string(key) + "' applies to recurring tasks; " +
-                                      label + " has no 'recur'");
+      reporter.error(n->source(), "'" + std::string(key) + "' chỉ dùng cho nhiệm vụ định kỳ; " +
+                                      label + " không có 'recur'");
     }
   }
   bool every = recurrence.kind == Recurrence::Kind::every_days ||
@@ -41,12 +44,27 @@ void read_recurrence(TableReader& r, const std::string& label, Task& task) {
   if (every && !recurrence.from) {
     reporter.error(t.get("recur")->source(),
                    label +
-                       " recurs every N days, weeks or months and needs 'from', the first "
-                       "day of its first period");
+                       " lặp lại theo số ngày, tuần hoặc tháng nên cần 'from', ngày đầu tiên "
+                       "của kỳ đầu tiên");
   }
   if (recurrence.from && recurrence.until && *recurrence.until < *recurrence.from) {
     reporter.error(t.get("until")->source(), "'until' is before 'from' in " + label);
   }
+}
+
+/// What to say of a quoted date ("2026-12-08"), read as a rule: write it without quotes.
+std::string quoted_date_hint(const std::string& key, const std::string& text) {
+  int y = 0, m = 0, d = 0;
+  char rest = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &rest) >= 3 && text.size() >= 10 &&
+      text[4] == '-' && text[7] == '-')
+    return ". Ngày trong dấu ngoặc kép là chuỗi: bỏ dấu ngoặc kép, viết: " + key + " = " + text;
+  if (std::sscanf(text.c_str(), "%2d/%2d/%4d%c", &d, &m, &y, &rest) == 3 && y > 999) {
+    char iso[40];
+    std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, d);
+    return ". Ngày viết theo dạng năm-tháng-ngày, không có dấu ngoặc kép: " + key + " = " + iso;
+  }
+  return {};
 }
 
 /// `due` or `before`: a date, a date-time, or a rule computed per occurrence.
@@ -59,7 +77,7 @@ void read_deadline(TableReader& r, const std::string& label, TaskSection& sectio
   bool recurring = task.recurrence.kind != Recurrence::Kind::none;
   if (due && before) {
     return reporter.error(before->source(),
-                          label + " has both 'due' and 'before'; give exactly one");
+                          label + " có cả 'due' và 'before'; chỉ khai báo một trong hai");
   }
   if (!due && !before) {
     if (recurring && task.recurrence.nd09) {
@@ -67,7 +85,7 @@ void read_deadline(TableReader& r, const std::string& label, TaskSection& sectio
       task.due.rule = nd09_due_rule();
       return;
     }
-    return reporter.error(t.source(), label + " needs a deadline: 'due' or 'before'");
+    return reporter.error(t.source(), label + " chưa có thời hạn: khai báo 'due' hoặc 'before'");
   }
   const toml::node& node = due ? *due : *before;
   std::string key = due ? "due" : "before";
@@ -75,10 +93,11 @@ void read_deadline(TableReader& r, const std::string& label, TaskSection& sectio
     auto rule = parse_due_rule(*text);
     if (!rule) {
       return reporter.error(node.source(),
-                            "malformed " + key + " rule '" + *text +
-                                "': use \"day D\", \"day D of next month\", \"day D of month "
-                                "M\", \"N days after end\", \"Nwd after end\", \"Nwd before "
-                                "TASK\", \"Nwd after 2026-12-01\" or \"Nwd after received\"");
+                            "quy tắc hạn '" + *text + "' của '" + key +
+                                "' không hợp lệ: dùng \"day D\", \"day D of next month\", "
+                                "\"day D of month M\", \"N days after end\", \"Nwd after "
+                                "end\", \"Nwd before TASK\", \"Nwd after 2026-12-01\" hoặc "
+                                "\"Nwd after received\"" + quoted_date_hint(key, *text));
     }
     if (rule->kind == DueRule::Kind::after_date) {
       if (recurring || t.contains("recur")) {
@@ -103,16 +122,15 @@ void read_deadline(TableReader& r, const std::string& label, TaskSection& sectio
     bool from_task = rule->kind == DueRule::Kind::before_task;
     if (from_task && recurring) {
       return reporter.error(t.get("recur")->source(), label + " takes its occurrences from task '" +
-                                                          rule->task + "'; remove 'recur'");
+                                                          rule->task + "'; bỏ 'recur'");
     }
     if (from_task && before) {
-      return reporter.error(node.source(), "write '" + *text + "' as due, not before");
+      return reporter.error(node.source(), "viết '" + *text + "' ở khóa 'due', không ở 'before'");
     }
     if (!from_task && !recurring && !t.contains("recur")) {
-      return reporter.error(node.source(), key + " rule '" + *text +
-                                               "' counts from the period of a recurring "
-                                               "task, and " +
-                                               label + " has no 'recur'");
+      return reporter.error(node.source(), "quy tắc hạn '" + *text + "' của '" + key +
+                                               "' tính theo kỳ của nhiệm vụ định kỳ, nhưng " +
+                                               label + " không có 'recur'");
     }
     if (from_task) section.due_where = reporter.pos(node.source());
     task.due.kind = DueSpec::Kind::rule;
@@ -121,14 +139,15 @@ void read_deadline(TableReader& r, const std::string& label, TaskSection& sectio
     return;
   }
   if (recurring) {
-    return r.wrong_type(node, key, "a rule such as \"day 20 of next month\" in a recurring task");
+    return r.wrong_type(node, key,
+                        "quy tắc hạn (chuỗi) như \"day 20 of next month\", vì nhiệm vụ định kỳ");
   }
   if (before) {
     if (auto d = before->value_exact<toml::date>()) {
       task.due.kind = DueSpec::Kind::before;
       task.due.day = to_local_days(*d);
     } else {
-      r.wrong_type(*before, "before", "a date");
+      r.wrong_type(*before, "before", "ngày, ví dụ 2020-11-04");
     }
     return;
   }
@@ -146,7 +165,9 @@ void read_deadline(TableReader& r, const std::string& label, TaskSection& sectio
       task.due.local_time = local;
     }
   } else {
-    r.wrong_type(*due, "due", "a date, a date-time or a rule such as \"3wd before report\"");
+    r.wrong_type(*due, "due",
+                 "ngày (ví dụ 2020-11-04), ngày giờ (2020-11-04T10:00:00) hoặc quy tắc hạn như "
+                 "\"3wd before report\"");
   }
 }
 
@@ -161,15 +182,18 @@ TaskSection read_task(const toml::table& t, Reporter& reporter,
     task.id = *id;
     SourcePos where = reporter.pos(t.get("id")->source());
     if (!valid_id(*id)) {
-      reporter.error(where, "invalid task id '" + *id + "': use letters, digits, '-' and '_'");
+      reporter.error(where, "mã nhiệm vụ '" + *id +
+                                "' không hợp lệ: mã chỉ gồm chữ cái không dấu, chữ số, '-' và "
+                                "'_'; viết: id = \"" +
+                                id_from(*id) + "\"");
     } else if (auto [it, inserted] = task_ids.emplace(*id, where.line); !inserted) {
-      reporter.error(where, "duplicate task id '" + *id + "' (first defined at line " +
+      reporter.error(where, "mã nhiệm vụ '" + *id + "' bị trùng (đã khai báo tại dòng " +
                                 std::to_string(it->second) + ")");
     } else {
       section.names_id = true;
     }
   }
-  std::string label = task.id.empty() ? std::string("task") : "task '" + task.id + "'";
+  std::string label = task.id.empty() ? std::string("nhiệm vụ") : "nhiệm vụ '" + task.id + "'";
   if (auto v = r.string("title", true)) task.title = *v;
   if (auto v = r.string("detail")) task.detail = *v;
   if (auto v = r.string("report_to")) task.report_to = *v;
@@ -178,7 +202,8 @@ TaskSection read_task(const toml::table& t, Reporter& reporter,
     auto list = r.strings(key, required);
     if (!list) return;
     if (list->empty() && required) {
-      reporter.error(t.get(key)->source(), label + " has no " + std::string(key) + " unit");
+      reporter.error(t.get(key)->source(),
+                     label + " chưa có đơn vị nào trong '" + std::string(key) + "'");
     }
     for (auto& [unit, where] : *list)
       out.push_back({std::move(unit), std::move(where)});
@@ -202,7 +227,7 @@ TaskSection read_task(const toml::table& t, Reporter& reporter,
     if (auto d = n->value_exact<toml::date>())
       task.received = to_local_days(*d);
     else
-      r.wrong_type(*n, "received", "a date such as 2026-12-01");
+      r.wrong_type(*n, "received", "ngày, ví dụ 2026-12-01");
   }
   read_deadline(r, label, section);
 
@@ -211,7 +236,8 @@ TaskSection read_task(const toml::table& t, Reporter& reporter,
       task.move_off_non_working_day = false;
     } else if (*rule != "next") {
       reporter.error(t.get("non_working_day")->source(),
-                     "unknown non_working_day '" + *rule + "': use \"next\" or \"keep\"");
+                     "giá trị '" + *rule +
+                         "' của 'non_working_day' không hợp lệ: dùng \"next\" hoặc \"keep\"");
     }
   }
   section.leads = read_leads(r);

@@ -105,22 +105,8 @@ int citation_year(const config::Task& task, std::string_view occurrence) {
   return task.recurrence.kind == config::Recurrence::Kind::none ? 0 : occurrence_year(occurrence);
 }
 
-namespace {
 
-int year_of(const std::optional<config::LocalDays>& day) {
-  return day ? static_cast<int>(date::year_month_day{*day}.year()) : 0;
-}
-
-}  // namespace
-
-bool has_edition(const config::Plan& plan, int year) {
-  if (year == 0) return true;
-  if (std::any_of(plan.editions.begin(), plan.editions.end(),
-                  [&](const config::Edition& e) { return e.year == year; }))
-    return true;
-  // An undated plan without editions has nothing that belongs to one year.
-  return plan.date ? year_of(plan.date) == year : plan.editions.empty();
-}
+bool has_edition(const config::Plan& plan, int year) { return plan.has_edition(year); }
 
 Citation citation_of(const config::Config& config, const config::Plan& plan, int year) {
   Citation c;

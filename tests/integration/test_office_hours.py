@@ -37,8 +37,10 @@ def key(task: str, due: dt.datetime, stage: str, tz: dt.tzinfo) -> str:
 class OfficeHoursTest(DaemonTestCase):
 
     def configure(self, smtp, zone: str, **service) -> None:
+        # One message per reminder (no bundle of the catch-ups of one instant): the test
+        # follows each reminder's own Message-ID.
         values = dict(timezone=zone, holiday_rules="none", digest=True,
-                      workdays=DAYS, retry_initial="1s")
+                      workdays=DAYS, retry_initial="1s", bundle=False)
         values.update(service)
         self.ws.write_config(harness.main_config_text(
             service=harness.service_section(**values),

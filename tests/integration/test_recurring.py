@@ -72,10 +72,10 @@ recur = "every 2 weeks"
 due = "day 20"
 """
 BAD_ERRORS = [
-    (9, "malformed recur 'fortnightly'"),
+    (9, "giá trị 'fortnightly' của 'recur' không hợp lệ"),
     (16, "tính theo nhiệm vụ 'nobody' chưa được khai báo"),
-    (22, "counts from the period of a recurring task"),
-    (28, "needs 'from'"),
+    (22, "tính theo kỳ của nhiệm vụ định kỳ"),
+    (28, "nên cần 'from'"),
 ]
 
 

@@ -176,10 +176,10 @@ TEST_CASE("chase keys are checked where they are written", "[chase]") {
             "hoặc false), không phải chuỗi",
             "plans/p.toml:4:16: error: 'escalate_to' nêu đơn vị 'nobody' chưa được khai báo "
             "trong [units]",
-            "plans/p.toml:11:17: error: 'overdue_every' in [[task]] must be a number of "
-            "working days such as \"2wd\"",
-            "plans/p.toml:12:17: error: 'overdue_until' in [[task]] must be a number of "
-            "working days such as \"5wd\"",
+            "plans/p.toml:11:17: error: 'overdue_every' trong [[task]] phải là số ngày làm "
+            "việc, ví dụ \"2wd\"",
+            "plans/p.toml:12:17: error: 'overdue_until' trong [[task]] phải là số ngày làm "
+            "việc, ví dụ \"5wd\"",
         });
 }
 

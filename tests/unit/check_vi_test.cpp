@@ -308,3 +308,38 @@ TEST_CASE("other likely mistakes name their fix", "[check_vi]") {
             "plans/p.toml:7:6: error: cú pháp TOML không hợp lệ (Error while parsing key-value "
             "pair: expected a comment or whitespace, saw ',')"});
 }
+
+TEST_CASE("a quoted date is to be written without its quotes", "[check_vi]") {
+  CHECK(
+      check(k_main,
+            k_plan_head + "title = \"T\"\nresponsible = [\"vp\"]\ndue = \"2026-12-08\"\n") ==
+      std::vector<std::string>{
+          "plans/p.toml:9:7: error: quy tắc hạn '2026-12-08' của 'due' không hợp lệ: dùng \"day "
+          "D\", \"day D of next month\", \"day D of month M\", \"N days after end\", \"Nwd after "
+          "end\", \"Nwd before TASK\", \"Nwd after 2026-12-01\" hoặc \"Nwd after received\". Ngày "
+          "trong dấu ngoặc kép là chuỗi: bỏ dấu ngoặc kép, viết: due = 2026-12-08"});
+  auto quoted_vn = check(k_main, k_plan_head +
+                                     "title = \"T\"\nresponsible = [\"vp\"]\n"
+                                     "before = \"04/11/2020\"\n");
+  REQUIRE(quoted_vn.size() == 1);
+  CHECK_THAT(quoted_vn[0], Catch::EndsWith(". Ngày viết theo dạng năm-tháng-ngày, không có dấu "
+                                           "ngoặc kép: before = 2020-11-04"));
+}
+
+TEST_CASE("check warns of a recurring plan with no edition this year or next", "[check_vi]") {
+  const std::string plan =
+      "[plan]\nid = \"p\"\ntitle = \"Kế hoạch\"\nnumber = \"1/KH-STNMT\"\ndate = 2026-01-05\n"
+      "[[plan.edition]]\nyear = 2027\nnumber = \"2/KH-STNMT\"\n\n"
+      "[[task]]\nid = \"t1\"\ntitle = \"T\"\nresponsible = [\"vp\"]\nrecur = \"yearly\"\n"
+      "from = 2026-01-01\ndue = \"day 15 of month 12\"\n";
+  // 2026 (the plan's date) and 2027 (its edition) are covered; 2028 is not.
+  CHECK(check(k_main, plan, LoadOptions{at("2026-06-01T12:00:00+07:00")}).empty());
+  CHECK(check(k_main, plan, LoadOptions{at("2027-06-01T12:00:00+07:00")}) ==
+        std::vector<std::string>{
+            "plans/p.toml:1:1: warning: kế hoạch 'p' chưa có bản năm 2028 ([[plan.edition]] với "
+            "year = 2028): nhắc việc năm 2028 sẽ không nêu số, ngày và căn cứ của kế hoạch, vì "
+            "số, ngày và căn cứ đã khai báo thuộc năm khác"});
+  // A recurring task that ends before then needs no edition.
+  std::string ended = plan + "until = 2027-12-31\n";
+  CHECK(check(k_main, ended, LoadOptions{at("2027-06-01T12:00:00+07:00")}).empty());
+}

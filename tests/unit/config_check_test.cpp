@@ -208,7 +208,7 @@ TEST_CASE("cross-reference problems in every file are reported at once, in the f
             "'before'",
             "plans/a.toml:19:7: error: hạn của nhiệm vụ 't3' phụ thuộc vào chính nó qua chuỗi "
             "'before'",
-            "plans/b.toml:1:1: warning: plan 'p' has no [[task]]",
+            "plans/b.toml:1:1: warning: kế hoạch 'p' chưa có nhiệm vụ nào ([[task]])",
             "plans/b.toml:2:6: error: mã kế hoạch 'p' bị trùng (đã khai báo tại " + prefix +
                 "plans/a.toml:2:6)",
         });

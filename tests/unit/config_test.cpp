@@ -169,14 +169,17 @@ TEST_CASE("deadline, lead and type problems", "[config]") {
   CHECK(errors ==
         std::vector<std::string>{
             "plans/p.toml:7:9: error: 'title' trong [[task]] phải là chuỗi, không phải số nguyên",
-            "plans/p.toml:10:10: error: task 't1' has both 'due' and 'before'; give exactly one",
-            "plans/p.toml:11:10: error: malformed lead '3x': expected a whole number followed by "
-            "d (days), wd (working days), h, m or s, such as \"3wd\"",
-            "plans/p.toml:11:22: error: duplicate lead '7d'",
-            "plans/p.toml:13:1: error: task 't1' needs a deadline: 'due' or 'before'",
-            "plans/p.toml:14:6: error: duplicate task id 't1' (first defined at line 6)",
-            "plans/p.toml:22:7: error: 'due' trong [[task]] phải là a date, a date-time or a "
-            "rule such as \"3wd before report\", không phải giờ",
+            "plans/p.toml:10:10: error: nhiệm vụ 't1' có cả 'due' và 'before'; chỉ khai báo một "
+            "trong hai",
+            "plans/p.toml:11:10: error: mốc nhắc '3x' không hợp lệ: viết một số nguyên kèm d "
+            "(ngày), wd (ngày làm việc), h (giờ), m (phút) hoặc s (giây), ví dụ \"3wd\"",
+            "plans/p.toml:11:22: error: mốc nhắc '7d' bị trùng",
+            "plans/p.toml:13:1: error: nhiệm vụ 't1' chưa có thời hạn: khai báo 'due' hoặc "
+            "'before'",
+            "plans/p.toml:14:6: error: mã nhiệm vụ 't1' bị trùng (đã khai báo tại dòng 6)",
+            "plans/p.toml:22:7: error: 'due' trong [[task]] phải là ngày (ví dụ 2020-11-04), "
+            "ngày giờ (2020-11-04T10:00:00) hoặc quy tắc hạn như \"3wd before report\", không "
+            "phải giờ",
         });
 }
 
@@ -198,7 +201,7 @@ TEST_CASE("service problems: time zone, times, weekdays, monitor", "[config]") {
             "main.toml:7:17: error: khoảng thời gian của 'retry_initial' trong [service] không "
             "hợp lệ: viết một số dương và đơn vị s (giây), m (phút), h (giờ) hoặc d (ngày), ví "
             "dụ \"30s\"",
-            "plans/p.toml:1:1: warning: plan 'p' has no [[task]]",
+            "plans/p.toml:1:1: warning: kế hoạch 'p' chưa có nhiệm vụ nào ([[task]])",
         });
 }
 
@@ -234,7 +237,7 @@ TEST_CASE("secrets that cannot be read are errors that never show the secret", "
   CHECK(errors[3] ==
         "main.toml:28:14: error: biến môi trường 'DEADLINED_TEST_UNSET' mà secret_env nêu chưa "
         "được đặt hoặc trống");
-  CHECK(errors[4] == "plans/p.toml:1:1: warning: plan 'p' has no [[task]]");
+  CHECK(errors[4] == "plans/p.toml:1:1: warning: kế hoạch 'p' chưa có nhiệm vụ nào ([[task]])");
   for (const auto& e : errors)
     CHECK(e.find("not-a-whsec-value") == std::string::npos);
 }
@@ -363,7 +366,7 @@ TEST_CASE("holiday rules are Vietnamese by default and can be switched off", "[c
         std::vector<std::string>{
             "main.toml:4:17: error: giá trị 'china' của 'holiday_rules' không hợp lệ: dùng "
             "\"vietnam\" hoặc \"none\"",
-            "plans/p.toml:1:1: warning: plan 'p' has no [[task]]"});
+            "plans/p.toml:1:1: warning: kế hoạch 'p' chưa có nhiệm vụ nào ([[task]])"});
 }
 
 TEST_CASE("a task may keep a deadline on a non-working day", "[config]") {
@@ -376,10 +379,10 @@ TEST_CASE("a task may keep a deadline on a non-working day", "[config]") {
   REQUIRE(kept.config);
   CHECK_FALSE(kept.config->plans[0].tasks[0].move_off_non_working_day);
   task.replace(task.find("\"keep\""), 6, "\"later\"");
-  CHECK(
-      load_errors(k_main, task) ==
-      std::vector<std::string>{
-          "plans/p.toml:10:19: error: unknown non_working_day 'later': use \"next\" or \"keep\""});
+  CHECK(load_errors(k_main, task) ==
+        std::vector<std::string>{
+            "plans/p.toml:10:19: error: giá trị 'later' của 'non_working_day' không hợp lệ: dùng "
+            "\"next\" hoặc \"keep\""});
 }
 
 TEST_CASE("holiday decisions load from the files the holidays globs name", "[config]") {
@@ -489,7 +492,7 @@ TEST_CASE("a load keeps at most 100 diagnostics and says how many more there wer
   CHECK(loaded.errors == 5000);  // every duplicate is counted
   CHECK(loaded.omitted == 5000 - deadlined::config::k_max_diagnostics);
   CHECK(messages(loaded.diagnostics, dir).front() ==
-        "plans/p.toml:10:16: error: duplicate lead '1d'");
+        "plans/p.toml:10:16: error: mốc nhắc '1d' bị trùng");
   CHECK(loaded.omitted_note() ==
         "còn 4900 vấn đề khác chưa hiển thị; tổng cộng 5000 lỗi. Đề nghị sửa các lỗi trên rồi "
         "kiểm tra lại.");

@@ -171,12 +171,12 @@ TEST_CASE("overdue_notices is checked where it is written", "[office-hours][chas
   for (const auto& d : loaded.diagnostics)
     texts.push_back(d.to_string().substr(dir.path().string().size() + 1));
   CHECK(texts == std::vector<std::string>{
-                     "main.toml:3:19: error: 'overdue_notices' in [service] must be a whole "
-                     "number from 1 to 100, such as 5",
-                     "plans/p.toml:4:19: error: 'overdue_notices' in [plan] must be a whole "
-                     "number from 1 to 100, such as 5",
-                     "plans/p.toml:12:19: error: 'overdue_notices' in [[task]] must be a whole "
-                     "number from 1 to 100, such as 5",
+                     "main.toml:3:19: error: 'overdue_notices' trong [service] phải là số "
+                     "nguyên từ 1 đến 100, ví dụ 5",
+                     "plans/p.toml:4:19: error: 'overdue_notices' trong [plan] phải là số "
+                     "nguyên từ 1 đến 100, ví dụ 5",
+                     "plans/p.toml:12:19: error: 'overdue_notices' trong [[task]] phải là số "
+                     "nguyên từ 1 đến 100, ví dụ 5",
                  });
 }
 

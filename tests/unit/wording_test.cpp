@@ -288,7 +288,7 @@ TEST_CASE("a deadline after 'received' needs 'received'", "[wording]") {
   CHECK(said);
 }
 
-TEST_CASE("a dated plan's number and basis belong to its year; a one-off task cites it as written",
+TEST_CASE("a dated plan's number and basis belong to its year, a one-off task cites it as written",
           "[wording]") {
   auto l = load(
       "[plan]\nid = \"p\"\nnumber = \"354/KH-BCTNCT\"\ndate = 2020-06-24\ntitle = \"X\"\n"
