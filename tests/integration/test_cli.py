@@ -309,6 +309,42 @@ class CliTest(DaemonTestCase):
         self.assertEqual(got, [("7d", "2026-02-12T08:00:00+07:00"),
                                ("1wd", "2026-02-23T08:00:00+07:00")])
 
+    def test_preview_lists_the_digests(self):
+        """With the digest on, each working morning's digest to the Office is in the preview,
+        in time order with the reminders, as `kind = "digest"` with its text."""
+        self.ws.write_config(harness.main_config_text(
+            service=harness.service_section(digest=True, overdue=True,
+                                            chase_from=dt.date(2026, 1, 1)),
+            email_={"transport": "maildir", "from": FROM_HEADER, "maildir": "outbox"},
+            units={"van-phong": {"name": "Văn phòng Sở", "email": [FROM_ADDR]},
+                   "phong-a": {"name": "Phòng A", "email": ["a@stnmt.example.gov.vn"]}}))
+        # Due Friday 04/12/2026: reminders on 01/12 (3wd) and 04/12 (0d); digests each working
+        # morning from the first stage until the end of the chase window.
+        self.ws.write_plan("p1.toml", harness.plan_text(
+            harness.default_plan("p1"),
+            [{"id": "bc", "title": "Báo cáo tháng", "responsible": ["phong-a"],
+              "due": dt.date(2026, 12, 4), "leads": ["3wd", "0d"]}]))
+        r = harness.run_cli(["preview", "--config", self.ws.config_path, "--from", "2026-11-30",
+                             "--to", "2026-12-08", "--format", "json"])
+        self.assertEqual(r.returncode, 0, r.stderr.decode(errors="replace"))
+        items = json.loads(r.stdout)
+        digests = [i for i in items if i["kind"] == "digest"]
+        # Working mornings from Tuesday 01/12 (the first stage) to Tuesday 08/12.
+        self.assertEqual([i["at"] for i in digests],
+                         [f"2026-12-{d:02d}T08:00:00+07:00" for d in (1, 2, 3, 4, 7, 8)])
+        for i in digests:
+            self.assertEqual(i["unit"], "van-phong", i)
+            self.assertEqual(i["to"], [FROM_ADDR], i)
+            self.assertTrue(i["subject"].startswith("Tổng hợp theo dõi nhiệm vụ ngày "), i)
+            self.assertIn("Báo cáo tháng", i["text"])
+        self.assertIn("1 lượt đơn vị quá hạn", digests[-1]["subject"])
+        self.assertIn("1 lượt đơn vị đang thực hiện", digests[0]["subject"])
+        ats = [dt.datetime.fromisoformat(i["at"]) for i in items]
+        self.assertEqual(ats, sorted(ats), "digests and reminders in time order")
+        text = harness.run_cli(["preview", "--config", self.ws.config_path, "--from",
+                                "2026-12-07", "--to", "2026-12-07"])
+        self.assertIn("thư tổng hợp  → Văn phòng Sở", text.stdout.decode())
+
     # -- send-test
 
     def test_send_test_email(self):
