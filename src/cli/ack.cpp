@@ -45,7 +45,7 @@ int do_ack(const std::string& config_file, const AckArgs& args, bool confirm) {
   const ids::AssignmentId id{args.plan, args.task, occurrence_id(args.occurrence), args.unit};
   auto resolved = schedule::resolve(config, id);
   if (const auto* unknown = std::get_if<schedule::UnknownAssignment>(&resolved)) {
-    std::cerr << "error: " << unknown->message << "\n";
+    std::cerr << "Lỗi: " << unknown->message << "\n";
     return 1;
   }
   const schedule::Assignment& assignment = std::get<schedule::Assignment>(resolved);
@@ -53,24 +53,28 @@ int do_ack(const std::string& config_file, const AckArgs& args, bool confirm) {
   // confirmation recorded there would never reach the daemon.
   const std::filesystem::path path = config.service.state_dir / "journal.sqlite";
   if (std::error_code ec; !std::filesystem::is_regular_file(path, ec)) {
-    std::cerr << "error: no journal at " << path.string()
-              << ": nothing recorded. The daemon keeps its journal in its state_dir; under "
-                 "systemd that is /var/lib/deadlined (StateDirectory=) unless state_dir is "
-                 "set: set state_dir in "
-              << config_file << ", or run with STATE_DIRECTORY=/var/lib/deadlined\n";
+    std::cerr << "Lỗi: không có nhật ký tại " << path.string()
+              << ": chưa ghi nhận gì. Dịch vụ giữ nhật ký trong state_dir; khi chạy bằng systemd, "
+                 "đó là /var/lib/deadlined (StateDirectory=) nếu không đặt state_dir: hãy đặt "
+                 "state_dir trong "
+              << config_file << " hoặc chạy với STATE_DIRECTORY=/var/lib/deadlined\n";
     return 1;
   }
   journal::Journal journal(path);
   if (journal.is_confirmed(id) == confirm) {
-    std::cout << id.to_string() << ": already " << (confirm ? "confirmed" : "open")
-              << "; nothing recorded\n";
+    std::cout << id.to_string() << ": "
+              << (confirm ? "đã xác nhận hoàn thành từ trước" : "vẫn đang mở (chưa xác nhận)")
+              << "; không ghi nhận thêm\n";
     return 0;
   }
   journal::Confirmation entry{id,    confirm,  scheduler::system_now(), "cli:" + operator_name(),
                               "cli", args.note};
   journal.record(entry);
-  std::cout << id.to_string() << ": " << (confirm ? "confirmed" : "reopened") << " (due "
-            << message::iso8601(config.service.zone, assignment.occurrence.due) << ")\n";
+  const auto* zone = config.service.zone;
+  std::cout << id.to_string() << ": "
+            << (confirm ? "đã ghi nhận xác nhận hoàn thành" : "đã mở lại, đơn vị sẽ được nhắc tiếp")
+            << " (hạn " << message::vn_time(zone, assignment.occurrence.due) << " ngày "
+            << message::vn_date(zone, assignment.occurrence.due) << ")\n";
   return 0;
 }
 

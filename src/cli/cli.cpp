@@ -163,21 +163,21 @@ int do_send_test(const std::string& file, const std::string& unit_id) {
   if (!config) return 1;
   const config::Unit* unit = config->find_unit(unit_id);
   if (!unit) {
-    std::cerr << "error: unknown unit '" << unit_id << "'\n";
+    std::cerr << "Lỗi: không có đơn vị '" << unit_id << "'\n";
     return 1;
   }
   app::Runtime runtime;
   delivery::ChannelSet channels(*config, runtime.abort(), runtime.transfer_loop());
   auto messages = message::test_outbound(*config, *unit, scheduler::system_now());
   if (messages.empty()) {
-    std::cerr << "error: unit '" << unit_id << "' has no email and no webhook\n";
+    std::cerr << "Lỗi: đơn vị '" << unit_id << "' không có địa chỉ email và webhook nào\n";
     return 1;
   }
   bool all_ok = true;
   for (const auto& m : messages) {
     delivery::Channel* channel = channels.find(m.channel);
     if (!channel) {
-      std::cout << m.channel << ": FAILED (channel not configured)\n";
+      std::cout << m.channel << ": KHÔNG GỬI ĐƯỢC (kênh chưa được cấu hình)\n";
       all_ok = false;
       continue;
     }
@@ -186,8 +186,8 @@ int do_send_test(const std::string& file, const std::string& unit_id) {
       bool ok = outcome.kind == delivery::Outcome::Kind::delivered;
       all_ok = all_ok && ok;
       std::cout << m.channel << " → " << message::join_list(group.empty() ? m.to : group) << ": "
-                << (ok ? "OK" : "FAILED") << " (" << delivery::to_string(outcome.kind) << ": "
-                << outcome.detail << ")\n";
+                << (ok ? "ĐÃ GỬI" : "KHÔNG GỬI ĐƯỢC") << " (" << delivery::to_string(outcome.kind)
+                << ": " << outcome.detail << ")\n";
     }
   }
   return all_ok ? 0 : 1;

@@ -309,10 +309,10 @@ class AckTest(DaemonTestCase):
 
         rc, out = cli("ack", "zz", self.occ)
         self.assertEqual(rc, 1, out)
-        self.assertIn("error:", out)
+        self.assertIn("Lỗi: đơn vị 'zz' không được giao nhiệm vụ 'bao-cao'", out)
         rc, out = cli("ack", "phong-b", "19990101")
         self.assertEqual(rc, 1, out)
-        self.assertIn("error:", out)
+        self.assertIn("Lỗi: nhiệm vụ 'bao-cao' không có kỳ '19990101'", out)
         self.assertEqual(harness.confirmations(self.ws.state_dir), [], "errors record nothing")
 
         note = "Văn phòng ghi nhận qua điện thoại"
@@ -320,7 +320,7 @@ class AckTest(DaemonTestCase):
         dashed = f"{self.occ[:4]}-{self.occ[4:6]}-{self.occ[6:]}"
         rc, out = cli("ack", "phong-b", dashed, "--note", note)
         self.assertEqual(rc, 0, out)
-        self.assertIn("confirmed", out)
+        self.assertIn("đã ghi nhận xác nhận hoàn thành (hạn ", out)
         rows = harness.confirmations(self.ws.state_dir)
         self.assertEqual(len(rows), 1, rows)
         self.assertEqual((rows[0]["unit"], rows[0]["occurrence"], rows[0]["action"],

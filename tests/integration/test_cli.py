@@ -105,7 +105,7 @@ class CliTest(DaemonTestCase):
         r = harness.run_cli(args, env={"STATE_DIRECTORY": ""})
         err = r.stderr.decode()
         self.assertEqual(r.returncode, 1, r.stdout.decode() + err)
-        self.assertIn(f"no journal at {journal}", err)
+        self.assertIn(f"không có nhật ký tại {journal}", err)
         self.assertIn("/var/lib/deadlined", err)
         self.assertNotIn("confirmed", r.stdout.decode())
         self.assertFalse(journal.exists(), "the CLI must not create a journal")

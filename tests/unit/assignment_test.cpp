@@ -52,15 +52,17 @@ TEST_CASE("resolve: an assignment names its task, occurrence, unit and role", "[
 
 TEST_CASE("resolve: what does not name an assignment, and why", "[assignment]") {
   auto c = load();
-  CHECK(why(schedule::resolve(*c, {"q", "t", "20260306", "a"})) == "unknown plan 'q'");
-  CHECK(why(schedule::resolve(*c, {"p", "x", "20260306", "a"})) == "plan 'p' has no task 'x'");
+  CHECK(why(schedule::resolve(*c, {"q", "t", "20260306", "a"})) == "không có kế hoạch 'q'");
+  CHECK(why(schedule::resolve(*c, {"p", "x", "20260306", "a"})) ==
+        "kế hoạch 'p' không có nhiệm vụ 'x'");
   CHECK(why(schedule::resolve(*c, {"p", "t", "20260306", "c"})) ==
-        "unit 'c' has no part in task 't'");
+        "đơn vị 'c' không được giao nhiệm vụ 't'");
   CHECK(why(schedule::resolve(*c, {"p", "t", "20260306", "zz"})) ==
-        "unit 'zz' has no part in task 't'");
+        "đơn vị 'zz' không được giao nhiệm vụ 't'");
   CHECK(why(schedule::resolve(*c, {"p", "t", "20260307", "a"})) ==
-        "task 't' has no occurrence '20260307' (one-off tasks use the due day YYYYMMDD; "
-        "recurring ones the period, such as 2026-08, 2026-Q3, 2026-H1, 2026-9M or 2026)");
-  CHECK(why(schedule::resolve(*c, {"p", "m", "2025-12", "a"})).find("no occurrence") !=
+        "nhiệm vụ 't' không có kỳ '20260307' (nhiệm vụ một lần: ngày đến hạn, dạng YYYYMMDD "
+        "hoặc YYYY-MM-DD; nhiệm vụ định kỳ: kỳ báo cáo, ví dụ 2026-08, 2026-Q3, 2026-H1, "
+        "2026-9M hoặc 2026)");
+  CHECK(why(schedule::resolve(*c, {"p", "m", "2025-12", "a"})).find("không có kỳ") !=
         std::string::npos);
 }
