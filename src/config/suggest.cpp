@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "config/toml_reader.hpp"
+#include "util/utf8.hpp"
 
 namespace deadlined::config::detail {
 namespace {
@@ -29,31 +30,12 @@ constexpr std::array<std::pair<char, std::string_view>, 14> k_letters = {{
     {'D', "Đ"},
 }};
 
-/// The length of the UTF-8 sequence that starts with `lead` (1 for a stray byte).
-std::size_t sequence_length(unsigned char lead) {
-  if (lead >= 0xf0) return 4;
-  if (lead >= 0xe0) return 3;
-  if (lead >= 0xc0) return 2;
-  return 1;
-}
-
 /// Whether `c` (one UTF-8 sequence) is a combining mark (U+0300 to U+036F): the accents of
 /// decomposed text.
 bool is_combining_mark(std::string_view c) {
   if (c.size() != 2) return false;
   auto a = static_cast<unsigned char>(c[0]), b = static_cast<unsigned char>(c[1]);
   return (a == 0xcc && b >= 0x80) || (a == 0xcd && b <= 0xaf);
-}
-
-/// Splits `text` into its characters (UTF-8 sequences).
-std::vector<std::string_view> characters(std::string_view text) {
-  std::vector<std::string_view> out;
-  for (std::size_t i = 0; i < text.size();) {
-    std::size_t n = std::min(sequence_length(static_cast<unsigned char>(text[i])), text.size() - i);
-    out.push_back(text.substr(i, n));
-    i += n;
-  }
-  return out;
 }
 
 std::string_view line_of(std::string_view text, std::uint32_t line) {
@@ -69,7 +51,7 @@ std::string_view line_of(std::string_view text, std::uint32_t line) {
 
 /// The bytes of `line` from its `column`-th character (1-based) on.
 std::string_view from_column(std::string_view line, std::uint32_t column) {
-  auto chars = characters(line);
+  auto chars = util::utf8_characters(line);
   if (column == 0 || column > chars.size()) return {};
   return line.substr(static_cast<std::size_t>(chars[column - 1].data() - line.data()));
 }
@@ -83,7 +65,7 @@ bool starts_with_curly_quote(std::string_view s) {
 
 std::string straighten_quotes(std::string_view s) {
   std::string out;
-  for (std::string_view c : characters(s)) {
+  for (std::string_view c : util::utf8_characters(s)) {
     if (c == "“" || c == "”" || c == "„")
       out += '"';
     else if (c == "‘" || c == "’")
@@ -237,7 +219,7 @@ bool looks_like_time(std::string_view value) {
 std::string fold_diacritics(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (std::string_view c : characters(text)) {
+  for (std::string_view c : util::utf8_characters(text)) {
     if (c.size() == 1) {
       out += c;
       continue;

@@ -8,6 +8,7 @@
 #include "message/outbound.hpp"
 #include "schedule/assignment.hpp"
 #include "schedule/schedule.hpp"
+#include "util/utf8.hpp"
 
 namespace deadlined::http {
 namespace {
@@ -39,24 +40,14 @@ std::string escape_text(std::string_view text) {
 std::string line(std::string_view content) {
   std::string out;
   std::size_t width = 0;
-  for (std::size_t i = 0; i < content.size();) {
-    std::size_t length = 1;
-    auto lead = static_cast<unsigned char>(content[i]);
-    if (lead >= 0xF0) {
-      length = 4;
-    } else if (lead >= 0xE0) {
-      length = 3;
-    } else if (lead >= 0xC0) {
-      length = 2;
-    }
-    length = std::min(length, content.size() - i);
+  for (std::string_view character : util::utf8_characters(content)) {
+    std::size_t length = character.size();
     if (width + length > k_line_octets) {
       out += "\r\n ";
       width = 1;
     }
-    out.append(content.substr(i, length));
+    out.append(character);
     width += length;
-    i += length;
   }
   return out + "\r\n";
 }

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "message/time_format.hpp"
+#include "util/utf8.hpp"
 
 namespace deadlined::message {
 namespace {
@@ -25,14 +26,6 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 27> k_types{
 
 bool has_digit(std::string_view text) {
   return std::any_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-/// The byte length of the UTF-8 sequence that starts with `lead`.
-std::size_t sequence_length(unsigned char lead) {
-  if (lead >= 0xF0) return 4;
-  if (lead >= 0xE0) return 3;
-  if (lead >= 0xC0) return 2;
-  return 1;
 }
 
 /// The code point of the UTF-8 sequence `s` (of its own length), and back.
@@ -105,8 +98,9 @@ int citation_year(const config::Task& task, std::string_view occurrence) {
   return task.recurrence.kind == config::Recurrence::Kind::none ? 0 : occurrence_year(occurrence);
 }
 
-
-bool has_edition(const config::Plan& plan, int year) { return plan.has_edition(year); }
+bool has_edition(const config::Plan& plan, int year) {
+  return plan.has_edition(year);
+}
 
 Citation citation_of(const config::Config& config, const config::Plan& plan, int year) {
   Citation c;
@@ -163,11 +157,9 @@ std::string plan_reference(const config::Plan& plan) {
 
 std::string lower_first(std::string_view text) {
   if (text.empty()) return {};
-  std::size_t first = std::min(sequence_length(static_cast<unsigned char>(text[0])), text.size());
-  std::size_t second =
-      first < text.size()
-          ? std::min(sequence_length(static_cast<unsigned char>(text[first])), text.size() - first)
-          : 0;
+  auto characters = util::utf8_characters(text);
+  std::size_t first = characters[0].size();
+  std::size_t second = characters.size() > 1 ? characters[1].size() : 0;
   char32_t lower = lower_of(decode(text.substr(0, first)));
   // A second capital means an abbreviation (UBND, HĐND): left as written.
   if (lower == 0 || (second > 0 && lower_of(decode(text.substr(first, second))) != 0))

@@ -1,5 +1,7 @@
 #include "util/utf8.hpp"
 
+#include <algorithm>
+
 namespace deadlined::util {
 
 bool valid_utf8(std::string_view text) {
@@ -38,6 +40,18 @@ bool valid_utf8(std::string_view text) {
     i += length;
   }
   return true;
+}
+
+std::vector<std::string_view> utf8_characters(std::string_view text) {
+  std::vector<std::string_view> out;
+  for (std::size_t i = 0; i < text.size();) {
+    auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t n = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    n = std::min(n, text.size() - i);
+    out.push_back(text.substr(i, n));
+    i += n;
+  }
+  return out;
 }
 
 }  // namespace deadlined::util

@@ -98,6 +98,15 @@ def main() -> None:
 # --------------------------------------------------------------------------
 # small utilities
 
+def noon_zone() -> tuple:
+    """(zone name, tzinfo) of a whole-hour fixed offset (Etc/GMT±N) in which it is now 12:xx:
+    a test puts the daemon's real clock where it wants in the working day by its config
+    (send_time, day_end, workdays) rather than by shifting the clock."""
+    hours = 12 - dt.datetime.now(dt.timezone.utc).hour  # -11 .. 12
+    name = "Etc/GMT" if hours == 0 else f"Etc/GMT{'-' if hours > 0 else '+'}{abs(hours)}"
+    return name, dt.timezone(dt.timedelta(hours=hours))
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that was free a moment ago."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:

@@ -17,17 +17,10 @@ before send_time, the catch-up and the morning's digest go at send_time, not bef
 import datetime as dt
 
 import harness
-from harness import FROM_ADDR, FROM_HEADER, DaemonTestCase
+from harness import FROM_ADDR, FROM_HEADER, DaemonTestCase, noon_zone
 
 UNIT_A = "a@stnmt.example.gov.vn"
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-
-def noon_zone():
-    """(zone name, tzinfo) of a whole-hour fixed offset in which it is now 12:xx."""
-    hours = 12 - dt.datetime.now(dt.timezone.utc).hour  # -11 .. 12
-    name = "Etc/GMT" if hours == 0 else f"Etc/GMT{'-' if hours > 0 else '+'}{abs(hours)}"
-    return name, dt.timezone(dt.timedelta(hours=hours))
 
 
 def key(task: str, due: dt.datetime, stage: str, tz: dt.tzinfo) -> str:

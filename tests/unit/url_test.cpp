@@ -33,3 +33,12 @@ TEST_CASE("UTF-8 is checked as RFC 3629 defines it", "[url]") {
   CHECK_FALSE(valid_utf8("\xE1\xBB"));
   CHECK_FALSE(valid_utf8("\xFF"));
 }
+
+TEST_CASE("text splits into its UTF-8 characters, a cut sequence kept whole", "[util]") {
+  using V = std::vector<std::string_view>;
+  CHECK(deadlined::util::utf8_characters("Đà𝄞a") == V{"Đ", "à", "𝄞", "a"});
+  CHECK(deadlined::util::utf8_characters("") == V{});
+  // A stray continuation byte is a character of its own; a truncated sequence ends the text.
+  CHECK(deadlined::util::utf8_characters("\x80x") == V{"\x80", "x"});
+  CHECK(deadlined::util::utf8_characters("a\xE1\xBA") == V{"a", "\xE1\xBA"});
+}
