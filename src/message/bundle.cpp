@@ -91,12 +91,20 @@ std::string bundle_text(const config::Config& config, const Members& unordered,
 
   std::string greeting, list, links, closing;
   std::vector<std::string> keys;
+  bool copy_noted = false;
   for (std::size_t i = 0; i < members.size(); ++i) {
     TextParts parts = parts_of(config, *members[i], now);
     if (i == 0) greeting = std::move(parts.greeting);
     list += (i == 0 ? "" : "\n") + std::to_string(i + 1) + ". " + parts.body;
     if (links.empty()) links = std::move(parts.links);
-    if (closing.empty()) closing = std::move(parts.closing);
+    // The closing of a member that copies the Office, whose note the Cc needs; else the
+    // first (the contact line, the same in all).
+    if (copies_monitor(config, *members[i]) && !copy_noted) {
+      closing = std::move(parts.closing);
+      copy_noted = true;
+    } else if (closing.empty()) {
+      closing = std::move(parts.closing);
+    }
     keys.push_back(members[i]->key());
   }
   std::string opening;

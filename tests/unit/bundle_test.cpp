@@ -186,6 +186,25 @@ TEST_CASE("a bundle notes the Office's copy once when any member copies it", "[b
   CHECK(mail.find("\r\nCc: vanphong@stnmt.example\r\n") != std::string::npos);
 }
 
+TEST_CASE("a bundle's closing notes the copy even when its first member makes none",
+          "[bundle][message]") {
+  Fixture f;
+  f.config.service.monitor_cc = config::ServiceConfig::MonitorCc::overdue;
+  f.config.service.contact = "Văn phòng Sở";
+  auto now = f.now();
+  // A reminder retried after its deadline sorts before a later overdue notice's deadline,
+  // and copies nothing itself.
+  auto early = f.reminder(f.second, 20);
+  auto overdue = f.overdue(f.first, 23);
+  message::TextParts a = message::parts_of(f.config, early, now);
+  message::TextParts b = message::parts_of(f.config, overdue, now);
+  REQUIRE(a.closing == "\nMọi vướng mắc xin liên hệ Văn phòng Sở.\n");
+  REQUIRE(b.closing.find("Đồng gửi") != std::string::npos);
+  std::string text = message::bundle_text(f.config, {&early, &overdue}, now);
+  CHECK(text.find(b.closing) != std::string::npos);
+  CHECK(text.find("Mọi vướng mắc") == text.rfind("Mọi vướng mắc"));  // once
+}
+
 TEST_CASE("escalations to the leadership are reported in one bundle", "[bundle][message]") {
   Fixture f;
   auto now = f.now();
