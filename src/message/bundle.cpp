@@ -90,7 +90,6 @@ std::string bundle_text(const config::Config& config, const Members& unordered,
   const std::string& addressee = first.addressee().name;
 
   std::string greeting, list, links, closing;
-  std::vector<std::string> keys;
   bool copy_noted = false;
   for (std::size_t i = 0; i < members.size(); ++i) {
     TextParts parts = parts_of(config, *members[i], now);
@@ -105,7 +104,6 @@ std::string bundle_text(const config::Config& config, const Members& unordered,
     } else if (closing.empty()) {
       closing = std::move(parts.closing);
     }
-    keys.push_back(members[i]->key());
   }
   std::string opening;
   if (all_escalations(members)) {
@@ -116,7 +114,7 @@ std::string bundle_text(const config::Config& config, const Members& unordered,
   } else {
     opening = sender + " nhắc " + addressee + " " + count + " nhiệm vụ sau:\n\n";
   }
-  return greeting + opening + list + links + closing + footer_of(keys);
+  return greeting + opening + list + links + closing + footer();
 }
 
 std::string bundle_message_id(const Members& members) {

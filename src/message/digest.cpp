@@ -98,7 +98,7 @@ std::vector<Outbound> digest(const config::Config& config, const config::Unit& m
                           {"overdue_days", o.overdue_days},
                           {"units", std::move(units)}});
   }
-  text += "\n--\nThư tổng hợp tự động của hệ thống nhắc việc. Mã: " + id + "\n";
+  text += "\n--\nThư tổng hợp gửi tự động từ hệ thống theo dõi, đôn đốc thực hiện nhiệm vụ.\n";
   auto out = per_channel(
       config, monitor, id, subject, {},
       [&](const Outbound& m) {

@@ -78,7 +78,7 @@ std::string text_of(const config::Config& config, const schedule::Reminder& remi
 
 /// text_of in parts, so that a bundle (one email for a unit's reminders of one instant) says
 /// once what is common and lists each task with its own deadline and link:
-/// text_of = greeting + body + links + closing + footer_of({key}).
+/// text_of = greeting + body + links + closing + footer().
 struct TextParts {
   std::string greeting;  ///< "Kính gửi: …" and a blank line
   std::string body;      ///< the citation, the task, its deadline, the request, the late note
@@ -88,8 +88,9 @@ struct TextParts {
 };
 TextParts parts_of(const config::Config& config, const schedule::Reminder& reminder,
                    config::SysSeconds now);
-/// The footer naming the reminders' keys.
-std::string footer_of(const std::vector<std::string>& keys);
+/// The footer: an automatic message of the chasing service. No key or stage code: those
+/// stay in the headers and the operator's details.
+std::string footer();
 
 /// The messages a reminder produces, one per channel of its unit. With `render` the content
 /// is filled in, with `now` as the Date header.

@@ -276,16 +276,15 @@ TextParts parts_of(const Config& config, const Reminder& r, config::SysSeconds n
   return parts;
 }
 
-std::string footer_of(const std::vector<std::string>& keys) {
-  std::string out = "\n--\nThư nhắc việc tự động. ";
-  out += keys.size() == 1 ? "Mã nhắc việc: " : "Mã các nhắc việc: ";
-  out += join_list(keys);
-  return out + "\n";
+std::string footer() {
+  // No key or stage code here (STYLE: they never reach a reader): they are in the headers
+  // (Message-ID, X-Deadlined-Key) and the webhook payload, for the operator.
+  return "\n--\nThư nhắc việc gửi tự động từ hệ thống theo dõi, đôn đốc thực hiện nhiệm vụ.\n";
 }
 
 std::string text_of(const Config& config, const Reminder& r, config::SysSeconds now) {
   TextParts parts = parts_of(config, r, now);
-  return parts.greeting + parts.body + parts.links + parts.closing + footer_of({r.key()});
+  return parts.greeting + parts.body + parts.links + parts.closing + footer();
 }
 
 }  // namespace deadlined::message
