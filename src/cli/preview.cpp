@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/when.hpp"
+#include "message/bundle.hpp"
 #include "message/outbound.hpp"
 #include "message/time_format.hpp"
 #include "schedule/schedule.hpp"
@@ -46,10 +48,28 @@ std::string line_of(const config::Config& config, SysSeconds at, const std::stri
          "\n";
 }
 
+/// With [service] bundle, a unit's emails of one instant go as one message: the reminders
+/// of each (instant, addressee) with an email, in groups of two or more.
+std::map<std::pair<SysSeconds, std::string>, std::vector<const schedule::Reminder*>> bundles_of(
+    const config::Config& config, const std::vector<schedule::Reminder>& reminders) {
+  std::map<std::pair<SysSeconds, std::string>, std::vector<const schedule::Reminder*>> groups;
+  if (!config.service.bundle) return groups;
+  for (const auto& r : reminders) {
+    for (const auto& out : message::outbound_for(config, r, r.at, false)) {
+      if (out.kind == message::Outbound::Kind::email)
+        groups[{r.at, r.addressee().id}].push_back(&r);
+    }
+  }
+  std::erase_if(groups, [](const auto& group) { return group.second.size() < 2; });
+  return groups;
+}
+
 void add_reminders(const config::Config& config, SysSeconds from, SysSeconds to,
                    std::vector<Entry>& entries) {
   const auto* zone = config.service.zone;
-  for (const auto& r : schedule::reminders_between(config, from, to)) {
+  const auto reminders = schedule::reminders_between(config, from, to);
+  const auto bundles = bundles_of(config, reminders);
+  for (const auto& r : reminders) {
     for (const auto& out : message::outbound_for(config, r, r.at, false)) {
       nlohmann::ordered_json item = {
           {"at", message::iso8601(zone, r.at)},
@@ -69,7 +89,20 @@ void add_reminders(const config::Config& config, SysSeconds from, SysSeconds to,
           {"id", out.id}};
       if (!out.webhook.empty()) item["webhook"] = out.webhook;
       std::string what = r.plan->id + "/" + r.task->id + "  " + message::stage_label(r);
-      entries.push_back({r.at, line_of(config, r.at, what, r.addressee().name, out), item});
+      std::string line = line_of(config, r.at, what, r.addressee().name, out);
+      auto bundle = bundles.find({r.at, r.addressee().id});
+      if (out.kind == message::Outbound::Kind::email && bundle != bundles.end()) {
+        // The message that goes is the bundle: shown as it will read.
+        const auto& members = bundle->second;
+        std::string subject = message::bundle_subject(config, members, r.at);
+        item["bundle"] = {{"id", message::bundle_message_id(members)},
+                          {"size", members.size()},
+                          {"subject", subject},
+                          {"text", message::bundle_text(config, members, r.at)}};
+        line += "      (gửi chung một thư với " + std::to_string(members.size() - 1) +
+                " nhắc việc khác: " + subject + ")\n";
+      }
+      entries.push_back({r.at, std::move(line), std::move(item)});
     }
   }
 }

@@ -311,6 +311,32 @@ class CliTest(DaemonTestCase):
         self.assertEqual(got, [("7d", "2026-02-12T08:00:00+07:00"),
                                ("1wd", "2026-02-23T08:00:00+07:00")])
 
+    def test_preview_shows_the_bundles_of_the_shipped_plan(self):
+        """30/10/2020: the seed's units have two tasks due that morning (III.1 and their
+        results for III.3); each gets one email, which the preview shows as it will read."""
+        rel = harness.SHIPPED_CONFIG.relative_to(harness.REPO_ROOT)
+        r = harness.run_cli(["preview", "--config", str(rel), "--from", "2020-10-30",
+                             "--to", "2020-10-30", "--format", "json"], cwd=harness.REPO_ROOT)
+        self.assertEqual(r.returncode, 0, r.stderr.decode(errors="replace"))
+        items = [i for i in json.loads(r.stdout) if i["unit"] == "phong-moi-truong"]
+        self.assertEqual(sorted(i["task"] for i in items),
+                         ["bao-cao-don-vi", "tuyen-truyen-van-dong"], items)
+        bundles = {i["bundle"]["id"] for i in items}
+        self.assertEqual(len(bundles), 1, "one email for both")
+        bundle = items[0]["bundle"]
+        self.assertEqual(bundle["size"], 2)
+        self.assertEqual(bundle["subject"],
+                         "Nhắc việc: 2 nhiệm vụ đến hạn (hạn 17:00 ngày 30/10/2020)")
+        self.assertTrue(bundle["text"].startswith(
+            "Kính gửi: Phòng Môi trường\n\nVăn phòng Sở nhắc Phòng Môi trường 2 nhiệm vụ sau:"
+            "\n\n1. "), bundle["text"])
+        for i in items:
+            self.assertIn(i["subject"].split("Nhắc việc: ")[1].split(" (hạn")[0], bundle["text"])
+        # A unit with one task that morning gets it alone.
+        alone = [i for i in json.loads(r.stdout) if i["unit"] == "van-phong"]
+        self.assertTrue(alone)
+        self.assertTrue(all("bundle" not in i for i in alone), alone)
+
     def test_preview_lists_the_digests(self):
         """With the digest on, each working morning's digest to the Office is in the preview,
         in time order with the reminders, as `kind = "digest"` with its text."""
