@@ -27,18 +27,6 @@ struct Entry {
   nlohmann::ordered_json json;
 };
 
-std::string_view kind_name(schedule::Reminder::Kind kind) {
-  switch (kind) {
-    case schedule::Reminder::Kind::overdue:
-      return "overdue";
-    case schedule::Reminder::Kind::escalation:
-      return "escalation";
-    case schedule::Reminder::Kind::reminder:
-      break;
-  }
-  return "reminder";
-}
-
 std::string line_of(const config::Config& config, SysSeconds at, const std::string& what,
                     const std::string& to_name, const message::Outbound& out) {
   const auto* zone = config.service.zone;
@@ -78,7 +66,7 @@ void add_reminders(const config::Config& config, SysSeconds from, SysSeconds to,
           {"due", message::iso8601(zone, r.due)},
           {"stage", r.stage},
           {"stage_label", message::stage_label(r)},
-          {"kind", kind_name(r.kind)},
+          {"kind", message::kind_name(r.kind)},
           {"unit", r.unit->id},
           {"role", r.role == schedule::Role::responsible ? "responsible" : "coordinating"},
           {"channel", out.kind == message::Outbound::Kind::email ? "email" : "webhook"},

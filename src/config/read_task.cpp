@@ -97,7 +97,8 @@ void read_deadline(TableReader& r, const std::string& label, TaskSection& sectio
                                 "' không hợp lệ: dùng \"day D\", \"day D of next month\", "
                                 "\"day D of month M\", \"N days after end\", \"Nwd after "
                                 "end\", \"Nwd before TASK\", \"Nwd after 2026-12-01\" hoặc "
-                                "\"Nwd after received\"" + quoted_date_hint(key, *text));
+                                "\"Nwd after received\"" +
+                                quoted_date_hint(key, *text));
     }
     if (rule->kind == DueRule::Kind::after_date) {
       if (recurring || t.contains("recur")) {

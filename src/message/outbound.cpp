@@ -22,6 +22,8 @@ std::string domain_of(const std::string& address) {
   return at == std::string::npos ? "localhost" : address.substr(at + 1);
 }
 
+}  // namespace
+
 std::string_view kind_name(Reminder::Kind kind) {
   switch (kind) {
     case Reminder::Kind::overdue:
@@ -33,8 +35,6 @@ std::string_view kind_name(Reminder::Kind kind) {
   }
   return "reminder";
 }
-
-}  // namespace
 
 bool copies_monitor(const Config& config, const Reminder& r) {
   const config::Unit* monitor = config.monitor_unit();

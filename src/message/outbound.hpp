@@ -3,6 +3,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/config.hpp"
@@ -39,6 +40,9 @@ std::vector<Outbound> per_channel(const config::Config& config, const config::Un
 bool copies_monitor(const config::Config& config, const schedule::Reminder& reminder);
 std::vector<std::string> copies_of(const config::Config& config,
                                    const schedule::Reminder& reminder);
+
+/// "reminder", "overdue" or "escalation": the webhook payload's `type`, preview's `kind`.
+std::string_view kind_name(schedule::Reminder::Kind kind);
 
 /// "a, b, c": addresses or urls as one line.
 std::string join_list(const std::vector<std::string>& items);
