@@ -10,7 +10,7 @@
 // fell inside the skipped interval is sent once, and the next reminder is re-armed against the
 // new time; after a backward step nothing already sent goes out again, even across a reload.
 // What it does not prove: that the kernel delivers the step notification; that needs root to
-// set the system clock and is left to the timerfd contract (see docs/DELIVERY.md).
+// set the system clock, and clock_set_test.cpp proves it where it runs as root.
 #include <algorithm>
 #include <catch2/catch.hpp>
 
