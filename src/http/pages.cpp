@@ -1,6 +1,16 @@
 #include "http/pages.hpp"
 
 namespace deadlined::http {
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
 
 std::string escape_html(std::string_view text) {
   std::string out;
@@ -39,10 +49,24 @@ std::string page(std::string_view title, std::string_view body_html) {
       "</title>\n<style>\n"
       "body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;"
       "color:#1a1a1a;line-height:1.5}\n"
-      "h1{font-size:1.4rem}table{border-collapse:collapse;width:100%}\n"
+      "h1{font-size:1.4rem}h2{font-size:1.2rem}table{border-collapse:collapse;width:100%}\n"
       "th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #ddd;"
       "vertical-align:top}\n"
       ".ok{color:#11632b;font-weight:600}.warn{color:#8a1c1c;font-weight:600}\n"
+      // The desk: at a phone's width nothing is wider than the screen.
+      "td,li,code{overflow-wrap:anywhere}table{table-layout:fixed}\n"
+      ".filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}"
+      ".filters label{display:flex;flex-direction:column;font-size:.9rem;min-width:0;"
+      "flex:1 1 9rem}.filters select,.filters input{max-width:100%}\n"
+      ".occurrence{border:1px solid #ddd;border-radius:6px;padding:.2rem .8rem;margin:.8rem 0}"
+      "h3{font-size:1.05rem;margin:.5rem 0 .2rem}.meta{margin:0 0 .4rem;color:#444}\n"
+      ".units{list-style:none;padding:0;margin:0}.units li{padding:.4rem 0 .4rem .6rem;"
+      "border-left:4px solid #999;margin:.3rem 0}.unit{font-weight:600}\n"
+      ".st-on-time{border-color:#11632b!important}.st-on-time .state{color:#11632b}\n"
+      ".st-late{border-color:#9a5b00!important}.st-late .state{color:#9a5b00}\n"
+      ".st-open{border-color:#1f4e8c!important}.st-open .state{color:#1f4e8c}\n"
+      ".st-overdue{border-color:#8a1c1c!important}.st-overdue .state{color:#8a1c1c;"
+      "font-weight:600}\n.note{white-space:pre-line}.keys{font-size:.8rem;color:#666}\n"
       "button{font-size:1rem;padding:.5rem 1.2rem;background:#11632b;color:#fff;border:0;"
       "border-radius:4px;cursor:pointer}\n"
       "textarea{width:100%;min-height:4rem}.muted{color:#666;font-size:.9rem}\n"
@@ -54,6 +78,35 @@ std::string page(std::string_view title, std::string_view body_html) {
 
 std::string message_page(std::string_view title, std::string_view message) {
   return page(title, "<h1>" + escape_html(title) + "</h1>\n<p>" + escape_html(message) + "</p>");
+}
+
+std::map<std::string, std::string> parse_form(std::string_view body) {
+  std::map<std::string, std::string> out;
+  auto decode = [](std::string_view s) {
+    std::string d;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == '+') {
+        d += ' ';
+      } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
+                 hex_value(s[i + 2]) >= 0) {
+        d += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+        i += 2;
+      } else {
+        d += s[i];
+      }
+    }
+    return d;
+  };
+  while (!body.empty()) {
+    auto amp = body.find('&');
+    std::string_view pair = body.substr(0, amp);
+    auto eq = pair.find('=');
+    out[decode(pair.substr(0, eq))] =
+        eq == std::string_view::npos ? std::string() : decode(pair.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    body.remove_prefix(amp + 1);
+  }
+  return out;
 }
 
 Response html_response(int status, std::string body) {

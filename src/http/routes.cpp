@@ -45,43 +45,6 @@ std::string origin_of(std::string_view url) {
   return std::string(url.substr(0, end));
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-/// application/x-www-form-urlencoded; malformed escapes are kept as written.
-std::map<std::string, std::string> parse_form(std::string_view body) {
-  std::map<std::string, std::string> out;
-  auto decode = [](std::string_view s) {
-    std::string d;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      if (s[i] == '+') {
-        d += ' ';
-      } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
-                 hex_value(s[i + 2]) >= 0) {
-        d += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-        i += 2;
-      } else {
-        d += s[i];
-      }
-    }
-    return d;
-  };
-  while (!body.empty()) {
-    auto amp = body.find('&');
-    std::string_view pair = body.substr(0, amp);
-    auto eq = pair.find('=');
-    out[decode(pair.substr(0, eq))] =
-        eq == std::string_view::npos ? std::string() : decode(pair.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    body.remove_prefix(amp + 1);
-  }
-  return out;
-}
-
 /// The note as kept: no control characters but newlines, at most k_max_note bytes, cut on a
 /// UTF-8 character boundary.
 std::string clean_note(std::string_view note) {
@@ -288,12 +251,6 @@ Response route(Backend& backend, const Request& request) {
     r.headers.emplace_back("Allow", allow);
     return r;
   };
-  if (path == "/") {
-    if (!get) return method_not_allowed("GET, HEAD");
-    Response r = html(303, message_page("Trang theo dõi", "Xem trang theo dõi tại /status."));
-    r.headers.emplace_back("Location", backend.config()->http.public_url + "/status");
-    return r;
-  }
   if (path == "/healthz") {
     if (!get) return method_not_allowed("GET, HEAD");
     // A journal that cannot be written means nothing can be sent safely.
@@ -301,7 +258,7 @@ Response route(Backend& backend, const Request& request) {
     return text(200, "ok\n");
   }
   if (path == "/metrics") return get ? metrics(backend) : method_not_allowed("GET, HEAD");
-  if (path == "/status")
+  if (path == "/" || path == "/status")
     return get ? status_page(backend, request) : method_not_allowed("GET, HEAD");
   constexpr std::string_view k_calendar = "/calendar/";
   if (path.substr(0, k_calendar.size()) == k_calendar) {

@@ -4,6 +4,7 @@
 
 #include "codec/base64.hpp"
 #include "codec/hmac.hpp"
+#include "http/desk.hpp"
 #include "http/pages.hpp"
 #include "message/outbound.hpp"
 #include "message/time_format.hpp"
@@ -42,6 +43,28 @@ std::string cell(const std::string& text, const char* css = nullptr) {
          escape_html(text) + "</td>";
 }
 
+/// What a journal row was sent for, as the Office reads it: "Báo cáo quý IV – Phòng A,
+/// nhắc quá hạn lần 1", or "Thư tổng hợp hằng ngày".
+std::string sent_what(const config::Config& config, const std::string& reminder_key) {
+  auto key = ids::ReminderKey::parse(reminder_key);
+  if (!key) {
+    auto report = ids::ReportId::parse(reminder_key);
+    if (report && report->kind == ids::ReportId::Kind::digest) return "Thư tổng hợp hằng ngày";
+    if (report) return "Báo cáo địa chỉ không gửi được";
+    return reminder_key;
+  }
+  const ids::AssignmentId& a = key->assignment;
+  std::string title = a.task;
+  for (const config::Plan& plan : config.plans) {
+    if (plan.id != a.plan) continue;
+    for (const config::Task& task : plan.tasks)
+      if (task.id == a.task) title = task.title;
+  }
+  const config::Unit* unit = config.find_unit(a.unit);
+  return title + " – " + (unit ? unit->name : a.unit) + ", " +
+         message::stage_label(config, key->stage);
+}
+
 }  // namespace
 
 Response status_page(Backend& backend, const Request& request) {
@@ -64,40 +87,10 @@ Response status_page(Backend& backend, const Request& request) {
   std::string body = "<h1>Theo dõi, đôn đốc thực hiện nhiệm vụ</h1>\n<p class=\"muted\">Cập nhật " +
                      escape_html(when(*config, now)) + ".</p>\n";
 
-  // Open tasks, per unit.
-  auto open = schedule::open_occurrences(*config, now);
-  body += "<h2>Nhiệm vụ đang theo dõi</h2>\n";
-  if (open.empty()) {
-    body += "<p>Không có nhiệm vụ nào đang trong kỳ nhắc.</p>\n";
-  } else {
-    body +=
-        "<table id=\"open\">\n<tr><th>Kế hoạch</th><th>Nhiệm vụ</th><th>Hạn</th><th>Đơn "
-        "vị</th><th>Tình trạng</th></tr>\n";
-    for (const auto& o : open) {
-      std::string title =
-          o.task->title + (o.occurrence_name.empty() ? "" : " " + o.occurrence_name);
-      for (const std::string& id : o.task->responsible) {
-        const config::Unit* unit = config->find_unit(id);
-        auto latest = journal.latest(o.assignment(id));
-        std::string state;
-        const char* css = nullptr;
-        if (latest && latest->confirmed) {
-          state = "Đã xác nhận " + when(*config, latest->at);
-          css = "ok";
-        } else if (o.overdue) {
-          state = "Quá hạn" + (o.overdue_days > 0
-                                   ? " " + std::to_string(o.overdue_days) + " ngày làm việc"
-                                   : std::string());
-          css = "warn";
-        } else {
-          state = "Đang thực hiện";
-        }
-        body += "<tr>" + cell(o.plan->title) + cell(title) + cell(when(*config, o.due)) +
-                cell(unit ? unit->name : id) + cell(state, css) + "</tr>\n";
-      }
-    }
-    body += "</table>\n";
-  }
+  std::string_view target = request.target;
+  auto question = target.find('?');
+  std::string_view query = question == std::string_view::npos ? "" : target.substr(question + 1);
+  body += desk_html(*config, journal, desk_filter(query), now);
 
   // What comes next.
   // Units that have confirmed will not get theirs: leave them out.
@@ -158,9 +151,7 @@ Response status_page(Backend& backend, const Request& request) {
   if (recent.empty()) {
     body += "<p>Chưa gửi thư nào.</p>\n";
   } else {
-    body +=
-        "<table id=\"recent\">\n<tr><th>Lúc</th><th>Mã nhắc việc</th><th>Kênh</th><th>Kết "
-        "quả</th></tr>\n";
+    body += "<table id=\"recent\">\n<tr><th>Lúc</th><th>Thư</th><th>Kết quả</th></tr>\n";
     for (const auto& row : recent) {
       std::string outcome = row.state == journal::State::delivered ? "Đã gửi"
                             : row.state == journal::State::failed
@@ -168,8 +159,11 @@ Response status_page(Backend& backend, const Request& request) {
                                 : "Đang gửi lại (" + std::to_string(row.attempts) + " lần)" +
                                       (row.last_error.empty() ? "" : ": " + row.last_error);
       const char* css = row.state == journal::State::delivered ? nullptr : "warn";
-      body += "<tr>" + cell(when(*config, row.last_attempt_at)) + cell(row.reminder_key) +
-              cell(row.channel) + cell(outcome, css) + "</tr>\n";
+      body += "<tr>" + cell(when(*config, row.last_attempt_at)) + "<td>" +
+              escape_html(sent_what(*config, row.reminder_key)) +
+              "<details class=\"keys\"><summary>Mã kỹ thuật</summary><code>" +
+              escape_html(row.reminder_key + " · " + row.channel) + "</code></details></td>" +
+              cell(outcome, css) + "</tr>\n";
     }
     body += "</table>\n";
   }

@@ -72,6 +72,9 @@ int overdue_days_at(const config::Config& config, const schedule::Reminder& remi
 /// The stage of `reminder` as people read it: "trước 7 ngày", "trước 3 ngày làm việc",
 /// "ngày đến hạn", "trước 2 giờ", "nhắc quá hạn lần 2", "báo cáo Lãnh đạo Sở".
 std::string stage_label(const schedule::Reminder& reminder);
+/// The same from a stage as journal keys write it ("3wd", "overdue-2", "escalate-UNIT"): for
+/// what was sent, where no Reminder is at hand.
+std::string stage_label(const config::Config& config, std::string_view stage);
 
 /// The subject and the text of `reminder` as sent at `now`: the days left, or overdue, are
 /// counted from `now`.

@@ -152,17 +152,12 @@ std::string title_of(const Reminder& r) {
   return r.occurrence_name.empty() ? r.task->title : r.task->title + " " + r.occurrence_name;
 }
 
-std::string stage_label(const Reminder& r) {
-  switch (r.kind) {
-    case Reminder::Kind::overdue:
-      return "nhắc quá hạn lần " + r.stage.substr(r.stage.find('-') + 1);
-    case Reminder::Kind::escalation:
-      return "báo cáo " + (r.recipient ? r.recipient->name : r.addressee().name);
-    case Reminder::Kind::reminder:
-      break;
-  }
-  auto lead = config::parse_lead(r.stage);
-  if (!lead) return r.stage;
+namespace {
+
+/// "trước 3 ngày làm việc" of a lead as written in keys ("3wd"); the text itself if it is none.
+std::string lead_label(std::string_view stage) {
+  auto lead = config::parse_lead(std::string(stage));
+  if (!lead) return std::string(stage);
   const auto n = lead->amount;
   switch (lead->kind) {
     case config::Lead::Kind::calendar_days:
@@ -177,7 +172,35 @@ std::string stage_label(const Reminder& r) {
       return out;
     }
   }
-  return r.stage;
+  return std::string(stage);
+}
+
+constexpr std::string_view k_overdue_prefix = "overdue-";
+constexpr std::string_view k_escalate_prefix = "escalate-";
+
+}  // namespace
+
+std::string stage_label(const Reminder& r) {
+  switch (r.kind) {
+    case Reminder::Kind::overdue:
+      return "nhắc quá hạn lần " + r.stage.substr(r.stage.find('-') + 1);
+    case Reminder::Kind::escalation:
+      return "báo cáo " + (r.recipient ? r.recipient->name : r.addressee().name);
+    case Reminder::Kind::reminder:
+      break;
+  }
+  return lead_label(r.stage);
+}
+
+std::string stage_label(const Config& config, std::string_view stage) {
+  if (stage.substr(0, k_overdue_prefix.size()) == k_overdue_prefix)
+    return "nhắc quá hạn lần " + std::string(stage.substr(k_overdue_prefix.size()));
+  if (stage.substr(0, k_escalate_prefix.size()) == k_escalate_prefix) {
+    std::string id(stage.substr(k_escalate_prefix.size()));
+    const config::Unit* unit = config.find_unit(id);
+    return "báo cáo " + (unit ? unit->name : id);
+  }
+  return lead_label(stage);
 }
 
 std::string subject_of(const Config& config, const Reminder& r, config::SysSeconds now) {

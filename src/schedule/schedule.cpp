@@ -211,6 +211,31 @@ std::vector<OpenOccurrence> open_occurrences(const config::Config& config, SysSe
   return out;
 }
 
+std::vector<OpenOccurrence> occurrences_due(const config::Config& config, SysSeconds from,
+                                            SysSeconds to, SysSeconds now) {
+  const calendar::WorkCalendar& calendar = calendar_of(config);
+  const date::local_days today = local_day_of(config, now);
+  std::vector<OpenOccurrence> out;
+  for (const config::Plan& plan : config.plans) {
+    for (const config::Task& task : plan.tasks) {
+      Occurrences occurrences(config, calendar, plan, task);
+      for (auto o = occurrences.first_due_from(from); o && o->due < to;
+           o = occurrences.at(o->index + 1)) {
+        OpenOccurrence entry{&plan, &task, o->id, o->name, o->due, now > o->due, 0};
+        if (entry.overdue)
+          entry.overdue_days =
+              static_cast<int>(calendar.working_days_after(local_day_of(config, o->due), today));
+        out.push_back(std::move(entry));
+        if (!occurrences.recurring()) break;
+      }
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const OpenOccurrence& a, const OpenOccurrence& b) {
+    return a.plan != b.plan ? a.plan->id < b.plan->id : a.due < b.due;
+  });
+  return out;
+}
+
 namespace {
 
 /// Sorts the reminders of occurrences into an Agenda at `now`.

@@ -120,6 +120,11 @@ SysSeconds chase_end(const config::Config& config, const calendar::WorkCalendar&
 /// The occurrences open at `now`, by plan then deadline: what the Office's digest reports.
 std::vector<OpenOccurrence> open_occurrences(const config::Config& config, SysSeconds now);
 
+/// The occurrences whose deadline is in [from, to), by plan then deadline, whether or not
+/// their reminders have begun: what the Office's desk shows for a chosen period.
+std::vector<OpenOccurrence> occurrences_due(const config::Config& config, SysSeconds from,
+                                            SysSeconds to, SysSeconds now);
+
 /// The working-day calendar of a config (built once at load): its workdays, less public
 /// holidays when enabled.
 const calendar::WorkCalendar& calendar_of(const config::Config& config);

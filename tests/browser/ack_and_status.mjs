@@ -92,19 +92,34 @@ async function visibleText(locator, what, timeout) {
   return (await locator.first().innerText()).trim();
 }
 
+/** The desk's entry of one unit: its occurrence's title and count, its state and who. */
 async function rowOfUnit(page, unitName, timeout) {
-  const rows = page.locator('#open tr').filter({
-    has: page.getByRole('cell', { name: unitName, exact: true }),
+  const items = page.locator('article.occurrence li').filter({
+    has: page.locator('span.unit', { hasText: new RegExp(`^${unitName}$`) }),
   });
-  await visibleText(rows, `row of "${unitName}" in #open`, timeout);
-  const n = await rows.count();
-  if (n !== 1) throw new Error(`expected one row of "${unitName}" in #open, found ${n}`);
-  const cells = (await rows.locator('td').allInnerTexts()).map((s) => s.trim());
-  if (cells.length !== 5) {
-    throw new Error(`row of "${unitName}" has ${cells.length} cells: ${JSON.stringify(cells)}`);
-  }
-  const [plan, task, deadline, unit, state] = cells;
-  return { plan, task, deadline, unit, state };
+  await visibleText(items, `entry of "${unitName}" on the desk`, timeout);
+  const n = await items.count();
+  if (n !== 1) throw new Error(`expected one entry of "${unitName}" on the desk, found ${n}`);
+  const item = items.first();
+  const article = page.locator('article.occurrence').filter({
+    has: page.locator('span.unit', { hasText: new RegExp(`^${unitName}$`) }),
+  });
+  return {
+    task: (await article.locator('h3').innerText()).trim(),
+    count: (await article.locator('.count').innerText()).trim(),
+    unit: (await item.locator('span.unit').innerText()).trim(),
+    state: (await item.locator('span.state').innerText()).trim(),
+    css: await item.getAttribute('class'),
+    who: (await item.locator('div.muted').allInnerTexts()).join(' ').trim(),
+  };
+}
+
+/** Whether the page is wider than its window (it would scroll sideways). */
+async function overflow(page) {
+  return page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+  }));
 }
 
 async function shoot(page, dir, name) {
@@ -230,11 +245,16 @@ async function main() {
   summary.step = 'status: rows';
   const rowA = await rowOfUnit(status, unitA, timeout);
   const rowB = await rowOfUnit(status, unitB, timeout);
-  if (!rowA.state.startsWith('Đã xác nhận')) {
-    throw new Error(`state of ${unitA}: ${JSON.stringify(rowA.state)}, want "Đã xác nhận …"`);
+  if (rowA.state !== 'Hoàn thành đúng hạn' || rowA.css !== 'st-on-time' ||
+      !rowA.who.endsWith('đơn vị xác nhận qua liên kết')) {
+    throw new Error(`entry of ${unitA}: ${JSON.stringify(rowA)}, want "Hoàn thành đúng hạn" ` +
+                    'confirmed through the link');
   }
-  if (rowB.state !== 'Đang thực hiện') {
-    throw new Error(`state of ${unitB}: ${JSON.stringify(rowB.state)}, want "Đang thực hiện"`);
+  if (!rowB.state.startsWith('Đang thực hiện') || rowB.css !== 'st-open') {
+    throw new Error(`entry of ${unitB}: ${JSON.stringify(rowB)}, want "Đang thực hiện …"`);
+  }
+  if (rowA.count !== '1/2 đơn vị đã hoàn thành') {
+    throw new Error(`count ${JSON.stringify(rowA.count)}, want "1/2 đơn vị đã hoàn thành"`);
   }
   if (title && (rowA.task !== title || rowB.task !== title)) {
     throw new Error(`task cells ${JSON.stringify([rowA.task, rowB.task])}, want ${title}`);
@@ -250,7 +270,18 @@ async function main() {
     recent_rows: (await status.locator('#recent tr').count()) - 1,
     csp_violations: await cspViolations(status),
   };
-  await shoot(status, dir, 'status.png');
+  await status.setViewportSize({ width: 1280, height: 900 });
+  await shoot(status, dir, 'desk-1280.png');
+  // A phone: the desk, its filters and its tables fit the width; nothing scrolls sideways.
+  summary.step = 'status: 390 px';
+  await status.setViewportSize({ width: 390, height: 844 });
+  const phone = await overflow(status);
+  summary.status.phone = phone;
+  await shoot(status, dir, 'desk-390.png');
+  if (phone.scrollWidth > phone.clientWidth) {
+    throw new Error(`at 390 px the desk is ${phone.scrollWidth} px wide (window ` +
+                    `${phone.clientWidth} px): it scrolls sideways`);
+  }
 
   // 3. Nothing went wrong in the browser.
   summary.step = 'console';

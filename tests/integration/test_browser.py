@@ -7,7 +7,7 @@ downloaded), opens unit a's confirmation link from its reminder, types a Vietnam
 presses "Xác nhận đã hoàn thành", sees "Đã xác nhận hoàn thành" and the note, then logs in to
 /status with HTTP Basic (any user, the admin token) and finds a "Đã xác nhận …" and b
 "Đang thực hiện". No console errors, page errors, CSP violations or unexpected HTTP errors
-are allowed. Screenshots ack.png and status.png are kept in BUILD_DIR/test-artifacts/browser/
+are allowed. Screenshots ack.png, desk-1280.png and desk-390.png (no sideways scrolling at 390 px) are kept in BUILD_DIR/test-artifacts/browser/
 (BUILD_DIR = the directory of --binary).
 
 Afterwards: the journal holds exactly one confirmation, a's, by "link" with the note; the next
@@ -192,7 +192,7 @@ class BrowserTest(DaemonTestCase):
 
         self.run_browser(ack_url, shots)
 
-        for name in ("ack.png", "status.png"):
+        for name in ("ack.png", "desk-1280.png", "desk-390.png"):
             path = shots / name
             self.assertTrue(path.is_file(), f"{path} missing")
             with path.open("rb") as f:

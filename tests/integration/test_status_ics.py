@@ -147,6 +147,32 @@ class StatusIcsTest(DaemonTestCase):
                 for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", m.group(1), re.S)]
         return [r for r in rows if r]
 
+    @staticmethod
+    def desk(page):
+        """{occurrence title: (count text, {unit name: (state code, state text, who, note)})}
+        of the desk's articles."""
+        def text(fragment):
+            return html.unescape(re.sub(r"<[^>]*>", "", fragment or "")).strip()
+        out = {}
+        for art in re.findall(r'<article class="occurrence">(.*?)</article>', page, re.S):
+            title = text(re.search(r"<h3>(.*?)</h3>", art, re.S).group(1))
+            count = text(re.search(r'<span class="count">(.*?)</span>', art, re.S).group(1))
+            units = {}
+            for code, item in re.findall(r'<li class="st-([a-z-]+)">(.*?)</li>', art, re.S):
+                name = text(re.search(r'<span class="unit">(.*?)</span>', item, re.S).group(1))
+                state = text(re.search(r'<span class="state">(.*?)</span>', item, re.S).group(1))
+                who = re.search(r'<div class="muted">(.*?)</div>', item, re.S)
+                note = re.search(r'<div class="note">(.*?)</div>', item, re.S)
+                units[name] = (code, state, text(who and who.group(1)),
+                               text(note and note.group(1)))
+            out[title] = (count, units)
+        return out
+
+    @staticmethod
+    def outside_details(page):
+        """The page without its <details> elements: what is visible without opening one."""
+        return re.sub(r"<details.*?</details>", "", page, flags=re.S)
+
     # -- status page
 
     def test_status_auth(self):
@@ -190,7 +216,7 @@ class StatusIcsTest(DaemonTestCase):
 
         def delivered():
             rows = self.table(self.status(200, auth)[1], "recent") or []
-            return {u for u in ADDR if any(r[1] == key[u] and r[3] == "Đã gửi" for r in rows)}
+            return {u for u in ADDR if any(key[u] in r[1] and r[2] == "Đã gửi" for r in rows)}
 
         harness.wait_until(lambda: delivered() == set(ADDR), 20,
                            desc="both caught-up reminders in the recent table", daemons=[d])
@@ -207,16 +233,24 @@ class StatusIcsTest(DaemonTestCase):
         _, page = self.status(200, auth)
         self.assertIn("&lt;script&gt;", page, "the title is HTML-escaped")
         self.assertNotIn("<script", page.lower(), "no raw markup from the title")
-        open_rows = self.table(page, "open")
-        self.assertIsNotNone(open_rows, page)
-        state = {}
-        for row in open_rows:
-            if len(row) >= 5 and row[1] == title:
-                self.assertEqual((row[0], row[2]), (PLAN_TITLE, when(due)), row)
-                state[row[3]] = row[4]
-        self.assertEqual(set(state), set(NAMES.values()), open_rows)
-        self.assertTrue(state[NAMES["phong-a"]].startswith("Đã xác nhận"), state)
-        self.assertEqual(state[NAMES["phong-b"]], "Đang thực hiện", state)
+        desk = self.desk(page)
+        self.assertIn(title, desk, page)
+        count, units = desk[title]
+        self.assertEqual(count, "1/2 đơn vị đã hoàn thành")
+        self.assertEqual(set(units), set(NAMES.values()), units)
+        code, state, who, _ = units[NAMES["phong-a"]]
+        self.assertEqual((code, state), ("on-time", "Hoàn thành đúng hạn"), units)
+        self.assertTrue(who.startswith("Xác nhận lúc ") and
+                        who.endswith(", đơn vị xác nhận qua liên kết"), who)
+        code, state, who, _ = units[NAMES["phong-b"]]
+        self.assertEqual(code, "open", units)
+        self.assertTrue(state.startswith("Đang thực hiện, "), state)
+        self.assertEqual(who, "", "nothing recorded for phong-b")
+        # Keys and stage codes are for the operator, inside details elements only.
+        visible = self.outside_details(page)
+        for u in ADDR:
+            self.assertNotIn(key[u], visible)
+        self.assertNotIn("p1.bao-cao.", visible)
 
         upcoming = self.table(page, "upcoming")
         self.assertIsNotNone(upcoming, page)
@@ -225,7 +259,76 @@ class StatusIcsTest(DaemonTestCase):
                       [r[:4] for r in upcoming], "b's next stage is upcoming")
         recent = self.table(page, "recent")
         for u in ADDR:
-            self.assertIn([key[u], "email", "Đã gửi"], [r[1:4] for r in recent], recent)
+            self.assertTrue(any(r[1].startswith(f"{title} – {NAMES[u]}, trước 2 giờ") and
+                                key[u] in r[1] and r[2] == "Đã gửi" for r in recent), recent)
+        d.stop()
+
+    def test_desk_four_states_counts_and_filters(self):
+        now = harness.now_utc().replace(microsecond=0)
+        past, future = now - dt.timedelta(days=1), now + dt.timedelta(days=3)
+        tasks = [{"id": "qua-han", "title": "Báo cáo đã đến hạn", "responsible": sorted(ADDR),
+                  "due": past, "leads": ["1d"]},
+                 {"id": "sap-toi", "title": "Báo cáo sắp đến hạn", "responsible": sorted(ADDR),
+                  "due": future, "leads": ["1d"]}]
+        d = self.start(tasks)
+        note = "Đã gửi Báo cáo số 45/BC-PA ngày hôm nay"
+        for task, due in (("qua-han", past), ("sap-toi", future)):
+            r = harness.run_cli(["ack", "-c", self.ws.config_path, "--plan", "p1", "--task", task,
+                                 "--occurrence", due.astimezone(VN_TZ).strftime("%Y%m%d"),
+                                 "--unit", "phong-a", "--note", note], cwd=self.ws.root)
+            self.assertEqual(r.returncode, 0, r.stderr)
+        # Working days counted independently, from the holiday list `deadlined holidays` prints.
+        past_day, today = past.astimezone(VN_TZ).date(), now.astimezone(VN_TZ).date()
+        self.load_days({str(past_day.year), str(today.year)})
+        late_days = sum(1 for i in range(1, (today - past_day).days + 1)
+                        if self.working(past_day + dt.timedelta(days=i)))
+        left_days = sum(1 for i in range(1, (future.astimezone(VN_TZ).date() - today).days + 1)
+                        if self.working(today + dt.timedelta(days=i)))
+        period = (f"from={past_day.isoformat()}&"
+                  f"to={future.astimezone(VN_TZ).date().isoformat()}")
+        auth = {"Authorization": f"Bearer {self.admin}"}
+
+        def desk(query):
+            return self.desk(self.checked("GET", f"/?{query}", 200, headers=auth)[1].decode())
+
+        def days(n, zero):
+            return f" {n} ngày làm việc" if n else zero
+
+        page = desk(period)
+        self.assertEqual(list(page), ["Báo cáo đã đến hạn", "Báo cáo sắp đến hạn"],
+                         "the occurrence with a unit overdue comes first")
+        a, b = NAMES["phong-a"], NAMES["phong-b"]
+        count, units = page["Báo cáo đã đến hạn"]
+        self.assertEqual(count, "1/2 đơn vị đã hoàn thành")
+        self.assertEqual(list(units), [b, a], "overdue first within the occurrence")
+        self.assertEqual(units[b][:2], ("overdue", "Quá hạn" + days(late_days, " từ hôm nay")))
+        self.assertEqual(units[a][:2],
+                         ("late", "Hoàn thành quá hạn" + days(late_days, " trong ngày hết hạn")))
+        self.assertIn("Văn phòng ghi nhận bằng dòng lệnh (", units[a][2])
+        self.assertEqual(units[a][3], note)
+        count, units = page["Báo cáo sắp đến hạn"]
+        self.assertEqual(count, "1/2 đơn vị đã hoàn thành")
+        self.assertEqual(units[a][:2], ("on-time", "Hoàn thành đúng hạn"))
+        self.assertEqual(units[b][:2], ("open", "Đang thực hiện" +
+                                        (f", còn {left_days} ngày làm việc" if left_days
+                                         else ", hạn là hôm nay")))
+
+        only_overdue = desk(period + "&state=overdue")
+        self.assertEqual({t: list(u) for t, (_, u) in only_overdue.items()},
+                         {"Báo cáo đã đến hạn": [b]})
+        self.assertEqual(only_overdue["Báo cáo đã đến hạn"][0], "1/2 đơn vị đã hoàn thành",
+                         "the count is of the whole occurrence, not of the filter")
+        only_a = desk(period + "&unit=phong-a")
+        self.assertEqual({t: list(u) for t, (_, u) in only_a.items()},
+                         {"Báo cáo đã đến hạn": [a], "Báo cáo sắp đến hạn": [a]})
+        self.assertEqual(desk(period + "&plan=khong-co"), {}, "an unknown plan shows nothing")
+        # Without a period: what the Office follows now (reminders begun, the chase not
+        # over), the same states; the task whose first reminder is still to come is not there.
+        followed = desk("")
+        self.assertEqual(list(followed), ["Báo cáo đã đến hạn"])
+        self.assertEqual(followed["Báo cáo đã đến hạn"][1][b][0], "overdue")
+        # `/` and `/status` are the same desk, behind the same login.
+        self.checked("GET", "/", 401)
         d.stop()
 
     # -- calendar feeds

@@ -1,0 +1,207 @@
+#include "http/desk.hpp"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <sstream>
+
+#include "http/pages.hpp"
+#include "message/standing_text.hpp"
+#include "message/time_format.hpp"
+#include "schedule/schedule.hpp"
+
+namespace deadlined::http {
+namespace {
+
+using schedule::State;
+
+/// The state's code in queries and CSS classes.
+constexpr std::array<std::pair<State, std::string_view>, 4> k_state_codes{{
+    {State::overdue, "overdue"},
+    {State::open, "open"},
+    {State::late, "late"},
+    {State::on_time, "on-time"},
+}};
+
+std::string_view code_of(State state) {
+  for (const auto& [s, code] : k_state_codes)
+    if (s == state) return code;
+  return "";
+}
+
+/// Overdue first, then open, then done late, then done on time.
+int rank(State state) {
+  for (std::size_t i = 0; i < k_state_codes.size(); ++i)
+    if (k_state_codes[i].first == state) return static_cast<int>(i);
+  return 0;
+}
+
+std::optional<date::local_days> parse_day(const std::string& text) {
+  std::istringstream in(text);
+  date::local_days day;
+  in >> date::parse("%F", day);
+  if (in.fail()) return std::nullopt;
+  return day;
+}
+
+std::string when(const config::Config& config, config::SysSeconds t) {
+  return message::vn_time(config.service.zone, t) + " " + message::vn_date(config.service.zone, t);
+}
+
+/// Who recorded a confirmation, as the Office reads it.
+std::string actor_label(const std::string& actor) {
+  if (actor == "link") return "đơn vị xác nhận qua liên kết";
+  constexpr std::string_view k_cli = "cli:";
+  constexpr std::string_view k_office = "office:";
+  if (actor.rfind(k_cli, 0) == 0)
+    return "Văn phòng ghi nhận bằng dòng lệnh (" + actor.substr(k_cli.size()) + ")";
+  if (actor.rfind(k_office, 0) == 0)
+    return "Văn phòng ghi nhận (" + actor.substr(k_office.size()) + ")";
+  return actor;
+}
+
+struct UnitLine {
+  const config::Unit* unit = nullptr;
+  std::string id;
+  schedule::Standing standing;
+  std::optional<journal::Confirmation> latest;
+};
+
+struct OccurrenceBox {
+  const schedule::OpenOccurrence* occurrence = nullptr;
+  std::vector<UnitLine> units;  ///< those the filter keeps
+  std::size_t done = 0, total = 0;
+  int worst = 4;  ///< the rank of its most urgent unit kept
+};
+
+std::string option(std::string_view value, std::string_view label, bool selected) {
+  return "<option value=\"" + escape_html(value) + "\"" + (selected ? " selected" : "") + ">" +
+         escape_html(label) + "</option>";
+}
+
+std::string filter_form(const config::Config& config, const DeskFilter& f) {
+  std::string out = "<form class=\"filters\" method=\"get\" action=\"/status\">\n";
+  out += "<label>Kế hoạch <select name=\"plan\">" + option("", "Tất cả", f.plan.empty());
+  for (const config::Plan& plan : config.plans)
+    out += option(plan.id, plan.title, plan.id == f.plan);
+  out += "</select></label>\n<label>Đơn vị <select name=\"unit\">" +
+         option("", "Tất cả", f.unit.empty());
+  for (const auto& [id, unit] : config.units)
+    out += option(id, unit.name, id == f.unit);
+  out += "</select></label>\n<label>Tình trạng <select name=\"state\">" +
+         option("", "Tất cả", !f.state);
+  for (const auto& [state, code] : k_state_codes)
+    out += option(code, message::state_name(state), f.state == state);
+  auto day = [](const std::optional<date::local_days>& d) {
+    return d ? date::format("%F", *d) : std::string();
+  };
+  out += "</select></label>\n<label>Hạn từ ngày <input type=\"date\" name=\"from\" value=\"" +
+         day(f.from) + "\"></label>\n<label>đến ngày <input type=\"date\" name=\"to\" value=\"" +
+         day(f.to) + "\"></label>\n<button type=\"submit\">Lọc</button>\n</form>\n";
+  return out;
+}
+
+std::string unit_item(const config::Config& config, const schedule::OpenOccurrence& o,
+                      const UnitLine& line) {
+  std::string out =
+      "<li class=\"st-" + std::string(code_of(line.standing.state)) + "\"><span class=\"unit\">" +
+      escape_html(line.unit ? line.unit->name : line.id) + "</span> <span class=\"state\">" +
+      escape_html(message::standing_label(line.standing)) + "</span>";
+  if (line.latest) {
+    const journal::Confirmation& c = *line.latest;
+    out += "<div class=\"muted\">" +
+           escape_html((c.confirmed ? "Xác nhận lúc " : "Mở lại lúc ") + when(config, c.at) + ", " +
+                       actor_label(c.actor)) +
+           "</div>";
+    if (!c.note.empty()) out += "<div class=\"note\">" + escape_html(c.note) + "</div>";
+  }
+  out += "<details class=\"keys\"><summary>Mã kỹ thuật</summary><code>" +
+         escape_html(o.assignment(line.id).to_string()) + "</code></details></li>\n";
+  return out;
+}
+
+}  // namespace
+
+DeskFilter desk_filter(std::string_view query) {
+  auto fields = parse_form(query);
+  DeskFilter f;
+  f.plan = fields["plan"];
+  f.unit = fields["unit"];
+  for (const auto& [state, code] : k_state_codes)
+    if (fields["state"] == code) f.state = state;
+  f.from = parse_day(fields["from"]);
+  f.to = parse_day(fields["to"]);
+  return f;
+}
+
+std::string desk_html(const config::Config& config, journal::Journal& journal, const DeskFilter& f,
+                      config::SysSeconds now) {
+  const date::time_zone* zone = config.service.zone;
+  std::vector<schedule::OpenOccurrence> occurrences;
+  if (f.from || f.to) {
+    auto start = [&](date::local_days d) { return zone->to_sys(date::local_seconds{d}); };
+    config::SysSeconds from = f.from ? start(*f.from) : config::SysSeconds{};
+    config::SysSeconds to = f.to ? start(*f.to + date::days{1}) : now + date::days{366};
+    occurrences = schedule::occurrences_due(config, from, to, now);
+  } else {
+    occurrences = schedule::open_occurrences(config, now);
+  }
+
+  std::vector<OccurrenceBox> boxes;
+  for (const auto& o : occurrences) {
+    if (!f.plan.empty() && o.plan->id != f.plan) continue;
+    OccurrenceBox box{&o, {}, 0, 0, 4};
+    for (const std::string& id : o.task->responsible) {
+      UnitLine line{config.find_unit(id), id, {}, journal.latest(o.assignment(id))};
+      std::optional<config::SysSeconds> done_at;
+      if (line.latest && line.latest->confirmed) done_at = line.latest->at;
+      line.standing = schedule::standing_of(config, o.due, done_at, now);
+      ++box.total;
+      if (line.standing.done()) ++box.done;
+      if (!f.unit.empty() && id != f.unit) continue;
+      if (f.state && line.standing.state != *f.state) continue;
+      box.worst = std::min(box.worst, rank(line.standing.state));
+      box.units.push_back(std::move(line));
+    }
+    if (box.units.empty()) continue;
+    std::stable_sort(box.units.begin(), box.units.end(), [](const auto& a, const auto& b) {
+      return rank(a.standing.state) < rank(b.standing.state);
+    });
+    boxes.push_back(std::move(box));
+  }
+  // By plan as configured; within a plan, those with a unit overdue first, then by deadline.
+  std::stable_sort(boxes.begin(), boxes.end(), [](const auto& a, const auto& b) {
+    if (a.occurrence->plan != b.occurrence->plan) return a.occurrence->plan < b.occurrence->plan;
+    bool a_late = a.worst == 0, b_late = b.worst == 0;
+    if (a_late != b_late) return a_late;
+    return a.occurrence->due < b.occurrence->due;
+  });
+
+  std::string out = filter_form(config, f);
+  if (boxes.empty()) {
+    return out + "<p>Không có nhiệm vụ nào " +
+           (f.from || f.to ? "có hạn trong khoảng đã chọn" : "đang trong kỳ theo dõi") +
+           (f.state || !f.unit.empty() || !f.plan.empty() ? " khớp với bộ lọc" : "") + ".</p>\n";
+  }
+  const config::Plan* plan = nullptr;
+  for (const OccurrenceBox& box : boxes) {
+    const schedule::OpenOccurrence& o = *box.occurrence;
+    if (o.plan != plan) {
+      if (plan) out += "</section>\n";
+      plan = o.plan;
+      out += "<section class=\"plan\">\n<h2>" + escape_html(plan->title) + "</h2>\n";
+    }
+    std::string title = o.task->title + (o.occurrence_name.empty() ? "" : " " + o.occurrence_name);
+    out += "<article class=\"occurrence\">\n<h3>" + escape_html(title) +
+           "</h3>\n<p class=\"meta\">Hạn " + escape_html(when(config, o.due)) +
+           " · <span class=\"count\">" + std::to_string(box.done) + "/" +
+           std::to_string(box.total) + " đơn vị đã hoàn thành</span></p>\n<ul class=\"units\">\n";
+    for (const UnitLine& line : box.units)
+      out += unit_item(config, o, line);
+    out += "</ul>\n</article>\n";
+  }
+  out += "</section>\n";
+  return out;
+}
+
+}  // namespace deadlined::http

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <date/date.h>
+
+#include "config/config.hpp"
+#include "journal/journal.hpp"
+#include "schedule/standing.hpp"
+
+namespace deadlined::http {
+
+/// What the Office chose to see on its desk (the query of `/` and `/status`): a plan, a unit,
+/// a state and a period of deadlines (days in the service zone, both included). Without a
+/// period, the occurrences the Office follows now (schedule::open_occurrences).
+struct DeskFilter {
+  std::string plan;
+  std::string unit;
+  std::optional<schedule::State> state;
+  std::optional<date::local_days> from, to;
+};
+
+/// The filter of a query string; values it does not know are ignored (all plans, ...).
+DeskFilter desk_filter(std::string_view query);
+
+/// The desk: occurrences grouped by plan, each with its count of units done and each unit's
+/// standing in words, who confirmed and the note; occurrences with a unit overdue first.
+/// No internal key is shown but in a details element.
+std::string desk_html(const config::Config& config, journal::Journal& journal,
+                      const DeskFilter& filter, config::SysSeconds now);
+
+}  // namespace deadlined::http
