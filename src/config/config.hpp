@@ -192,6 +192,14 @@ struct WebhookConfig {
 };
 
 /// The daemon's HTTP service: confirmation links, status page, metrics.
+/// An account of the Office on the desk (`[http.office.ID]`): its actions are recorded as
+/// `office:ID` in the audit trail.
+struct OfficeAccount {
+  std::string id;
+  std::string name;  ///< the person, as the desk shows it
+  Secret token;      ///< the password of HTTP Basic (user ID), or `Authorization: Bearer`
+};
+
 struct HttpConfig {
   bool enabled = false;  ///< an [http] section is present
   std::string host = "127.0.0.1";
@@ -199,8 +207,9 @@ struct HttpConfig {
   std::string public_url;  ///< the base of links in messages, without a trailing '/'
   Secret secret;           ///< signs confirmation links
   Secret admin_token;      ///< `Authorization: Bearer` of the status page; empty: no status page
-  Seconds link_grace{30 * 86400};  ///< links stay valid this long after the deadline
-  bool trust_proxy = false;        ///< take the client address from X-Forwarded-For
+  std::vector<OfficeAccount> office;  ///< named accounts of the desk, besides admin_token
+  Seconds link_grace{30 * 86400};     ///< links stay valid this long after the deadline
+  bool trust_proxy = false;           ///< take the client address from X-Forwarded-For
 };
 
 struct Unit {

@@ -1,8 +1,58 @@
 #include <algorithm>
 
 #include "config/readers.hpp"
+#include "config/suggest.hpp"
 
 namespace deadlined::config::detail {
+namespace {
+
+/// `[http.office.ID]`: name, and token_file, token_env or token_credential.
+std::vector<OfficeAccount> read_office(TableReader& http, const std::filesystem::path& base_dir) {
+  std::vector<OfficeAccount> out;
+  const toml::node* node = http.node("office");
+  if (!node) return out;
+  const toml::table* table = node->as_table();
+  if (!table) {
+    http.wrong_type(*node, "office", "bảng");
+    return out;
+  }
+  Reporter& reporter = http.reporter();
+  for (auto&& [key, value] : *table) {
+    std::string id(key.str());
+    std::string context = "[http.office." + id + "]";
+    if (!valid_id(id)) {
+      reporter.error(key.source(), "tên tài khoản '" + id +
+                                       "' không hợp lệ: chỉ gồm chữ cái không dấu, chữ số, '-' "
+                                       "và '_'; viết '" +
+                                       id_from(id) + "'");
+      continue;
+    }
+    const toml::table* t = value.as_table();
+    if (!t) {
+      reporter.error(value.source(), context + " phải là bảng");
+      continue;
+    }
+    TableReader r(*t, context, reporter);
+    OfficeAccount account{id, id, {}};
+    if (auto name = r.string("name")) account.name = *name;
+    account.token = read_secret(r, "token", base_dir);
+    r.finish();
+    if (account.token.empty()) {
+      reporter.error(t->source(), context +
+                                      " cần mật khẩu: khai báo 'token_file', 'token_env' hoặc "
+                                      "'token_credential'");
+    } else if (account.token.value.size() < 16) {
+      reporter.error(t->source(), "mật khẩu của " + context +
+                                      " quá ngắn: dùng ít nhất 16 ký tự, ví dụ tạo bằng "
+                                      "`openssl rand -base64 24`");
+    } else {
+      out.push_back(std::move(account));
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 HttpConfig read_http(TableReader& top, const std::filesystem::path& base_dir) {
   HttpConfig h;
@@ -67,6 +117,19 @@ HttpConfig read_http(TableReader& top, const std::filesystem::path& base_dir) {
                    "`openssl rand -base64 32`");
   }
   h.admin_token = read_secret(r, "admin_token", base_dir);
+  h.office = read_office(r, base_dir);
+  // A token names its account in the audit trail: two accounts may not share one.
+  for (std::size_t i = 0; i < h.office.size(); ++i) {
+    bool shared = h.office[i].token.value == h.admin_token.value;
+    for (std::size_t j = 0; j < i && !shared; ++j)
+      shared = h.office[i].token.value == h.office[j].token.value;
+    if (shared) {
+      reporter.error(table->source(), "tài khoản '" + h.office[i].id +
+                                          "' của [http.office] dùng chung mật khẩu với tài khoản "
+                                          "khác: mỗi tài khoản cần mật khẩu riêng để nhật ký ghi "
+                                          "đúng người thao tác");
+    }
+  }
   if (auto d = r.duration("link_grace")) h.link_grace = *d;
   if (auto b = r.boolean("trust_proxy")) h.trust_proxy = *b;
   r.finish();

@@ -2,9 +2,8 @@
 #include <map>
 #include <tuple>
 
-#include "codec/base64.hpp"
-#include "codec/hmac.hpp"
 #include "http/desk.hpp"
+#include "http/office_login.hpp"
 #include "http/pages.hpp"
 #include "message/outbound.hpp"
 #include "message/time_format.hpp"
@@ -15,24 +14,6 @@ namespace {
 
 constexpr std::size_t k_upcoming_shown = 50;
 constexpr std::size_t k_recent_shown = 30;
-
-/// `Authorization: Bearer TOKEN`, or Basic with TOKEN as the password (any user name), so
-/// that a browser can ask for it.
-bool authorized(const std::string& header, const std::string& token) {
-  constexpr std::string_view k_bearer = "Bearer ";
-  constexpr std::string_view k_basic = "Basic ";
-  if (header.rfind(k_bearer, 0) == 0) {
-    return codec::constant_time_equal(std::string_view(header).substr(k_bearer.size()), token);
-  }
-  if (header.rfind(k_basic, 0) == 0) {
-    auto decoded = codec::base64_decode(std::string_view(header).substr(k_basic.size()));
-    if (!decoded) return false;
-    auto colon = decoded->find(':');
-    if (colon == std::string::npos) return false;
-    return codec::constant_time_equal(std::string_view(*decoded).substr(colon + 1), token);
-  }
-  return false;
-}
 
 std::string when(const config::Config& config, config::SysSeconds t) {
   return message::vn_time(config.service.zone, t) + " " + message::vn_date(config.service.zone, t);
@@ -69,23 +50,25 @@ std::string sent_what(const config::Config& config, const std::string& reminder_
 
 Response status_page(Backend& backend, const Request& request) {
   auto config = backend.config();
-  const std::string& token = config->http.admin_token.value;
-  if (token.empty()) {
+  if (!desk_enabled(config->http)) {
     return html_response(404, message_page("Không tìm thấy",
                                            "Trang theo dõi chưa được bật: đặt admin_token_file "
-                                           "trong mục [http] của cấu hình."));
+                                           "hoặc tài khoản [http.office.TÊN] trong mục [http] "
+                                           "của cấu hình."));
   }
-  if (!authorized(request.header("authorization"), token)) {
+  auto login = office_login(config->http, request.header("authorization"));
+  if (!login) {
     Response r = html_response(401, message_page("Cần đăng nhập",
                                                  "Trang theo dõi dành cho Văn phòng; xin "
-                                                 "đăng nhập bằng mã quản trị."));
+                                                 "đăng nhập bằng tài khoản được cấp."));
     r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"deadlined\", charset=\"UTF-8\"");
     return r;
   }
   const config::SysSeconds now = backend.now();
   journal::Journal& journal = backend.journal();
   std::string body = "<h1>Theo dõi, đôn đốc thực hiện nhiệm vụ</h1>\n<p class=\"muted\">Cập nhật " +
-                     escape_html(when(*config, now)) + ".</p>\n";
+                     escape_html(when(*config, now)) + " · Đăng nhập: " + escape_html(login->name) +
+                     ".</p>\n";
 
   std::string_view target = request.target;
   auto question = target.find('?');

@@ -65,7 +65,7 @@ class StatusIcsTest(DaemonTestCase):
 
     # -- setup and requests
 
-    def start(self, tasks, *, admin=True, holidays=None):
+    def start(self, tasks, *, admin=True, holidays=None, office=None):
         """Units phong-a, phong-b and vp (monitor); plan p1 with `tasks`; [http] on a free
         port with a link key and (when `admin`) an admin token. Returns the daemon."""
         self.port = harness.free_port()
@@ -84,12 +84,25 @@ class StatusIcsTest(DaemonTestCase):
         self.ws.write_config(harness.main_config_text(
             service=service,
             email_={"transport": "maildir", "from": FROM_HEADER, "maildir": "outbox"},
-            units=units) + "\n" + harness.toml_table("http", http_cfg))
+            units=units) + "\n" + harness.toml_table("http", http_cfg) + self.office_tables(office))
         self.ws.write_plan("p1.toml", harness.plan_text(harness.default_plan("p1"), tasks))
         d = self.start_daemon()
         harness.wait_until(lambda: self.try_get("/healthz") == 200, 15,
                            desc="the HTTP listener", daemons=[d])
         return d
+
+    def office_tables(self, office):
+        """[http.office.ID] tables of `office` ({id: name}), each with a token of its own in
+        self.office_tokens."""
+        self.office_tokens = {}
+        out = ""
+        for account, name in (office or {}).items():
+            token = b64url(os.urandom(24))
+            self.office_tokens[account] = token
+            path = self.ws.write(f"office-{account}.token", token + "\n")
+            out += (f"\n[http.office.{account}]\nname = {json.dumps(name, ensure_ascii=False)}\n"
+                    f"token_file = {json.dumps(str(path))}\n")
+        return out
 
     def request(self, method, path, body=None, headers=None):
         """(status, {lower-case header: value}, body bytes)."""
@@ -199,6 +212,21 @@ class StatusIcsTest(DaemonTestCase):
         for auth in (None, f"Bearer {self.admin}"):
             hdrs, _ = self.status(404, auth)
             self.assertNotIn("www-authenticate", hdrs, "no challenge when the page is off")
+        d.stop()
+
+    def test_office_accounts_log_in_with_their_own_tokens(self):
+        due = harness.now_utc() + dt.timedelta(days=3)
+        task = {"id": "bao-cao", "title": "Báo cáo", "responsible": ["phong-a"], "due": due}
+        office = {"nguyen-thi-hang": "Nguyễn Thị Hằng", "tran-van-binh": "Trần Văn Bình"}
+        d = self.start([task], admin=False, office=office)
+        for account, name in office.items():
+            token = self.office_tokens[account]
+            for auth in (f"Bearer {token}",
+                         "Basic " + base64.b64encode(f"{account}:{token}".encode()).decode()):
+                _, page = self.status(200, auth)
+                self.assertIn(f"Đăng nhập: {name}.", html.unescape(page))
+        for auth in (None, f"Bearer {self.admin}", f"Bearer {self.office_tokens['tran-van-binh']}x"):
+            self.status(401, auth)
         d.stop()
 
     def test_status_content(self):

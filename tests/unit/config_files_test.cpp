@@ -127,3 +127,62 @@ TEST_CASE("control characters that would reach a protocol are refused where they
                 "dùng chữ cái không dấu, chữ số và !#$%&'*+-.^_`|~",
         });
 }
+
+TEST_CASE("office accounts of the desk: each with a name and a token of its own", "[config]") {
+  test::TempDir dir;
+  dir.write("plans/a.toml", k_plan);
+  dir.write("link.key", "0123456789abcdef0123456789abcdef\n");
+  dir.write("hang.token", "hang-0123456789abcdef\n");
+  dir.write("binh.token", "binh-0123456789abcdef\n");
+  dir.write("short.token", "short\n");
+  const std::string head =
+      "[service]\nplans = [\"plans/*.toml\"]\n\n"
+      "[email]\ntransport = \"maildir\"\nfrom = \"Văn phòng <vp@example.org>\"\n\n"
+      "[units.a]\nname = \"Phòng A\"\nemail = [\"a@example.org\"]\n\n"
+      "[http]\nlisten = \"127.0.0.1:8765\"\nsecret_file = \"link.key\"\n";
+  SECTION("read") {
+    auto loaded = config::load_config(
+        dir.write("main.toml", head + "[http.office.nguyen-thi-hang]\nname = \"Nguyễn Thị Hằng\"\n"
+                                      "token_file = \"hang.token\"\n"
+                                      "[http.office.binh]\ntoken_file = \"binh.token\"\n"));
+    for (const auto& d : loaded.diagnostics)
+      UNSCOPED_INFO(d.to_string());
+    REQUIRE(loaded.config);
+    const auto& office = loaded.config->http.office;
+    REQUIRE(office.size() == 2);
+    CHECK(office[0].id == "binh");  // TOML tables iterate by key
+    CHECK(office[0].name == "binh");
+    CHECK(office[1].name == "Nguyễn Thị Hằng");
+    CHECK(office[1].token.value == "hang-0123456789abcdef");
+  }
+  SECTION("refused: no token, a short one, a shared one, a bad id, an unknown key") {
+    auto main = dir.write("main.toml",
+                          head +
+                              "[http.office.khong-mat-khau]\nname = \"A\"\n"        // 15
+                              "[http.office.ngan]\ntoken_file = \"short.token\"\n"  // 17
+                              "[http.office.hang]\ntoken_file = \"hang.token\"\n"
+                              "[http.office.hang2]\ntoken_file = \"hang.token\"\n"
+                              "[http.office.\"Hằng\"]\ntoken_file = \"binh.token\"\n"  // 23
+                              "[http.office.binh]\ntoken_file = \"binh.token\"\nten = \"B\"\n");
+    auto loaded = config::load_config(main);
+    std::vector<std::string> diagnostics;
+    for (const auto& d : loaded.diagnostics)
+      diagnostics.push_back(d.to_string());
+    const std::string m = main.string();
+    CHECK_FALSE(loaded.config);
+    // A shared token is reported at [http] (line 12), naming the account.
+    CHECK(diagnostics ==
+          std::vector<std::string>{
+              m + ":12:1: error: tài khoản 'hang2' của [http.office] dùng chung mật khẩu với "
+                  "tài khoản khác: mỗi tài khoản cần mật khẩu riêng để nhật ký ghi đúng người "
+                  "thao tác",
+              m + ":15:1: error: [http.office.khong-mat-khau] cần mật khẩu: khai báo "
+                  "'token_file', 'token_env' hoặc 'token_credential'",
+              m + ":17:1: error: mật khẩu của [http.office.ngan] quá ngắn: dùng ít nhất 16 ký "
+                  "tự, ví dụ tạo bằng `openssl rand -base64 24`",
+              m + ":23:14: error: tên tài khoản 'Hằng' không hợp lệ: chỉ gồm chữ cái không dấu, "
+                  "chữ số, '-' và '_'; viết 'Hang'",
+              m + ":27:1: error: deadlined không dùng khóa 'ten' trong [http.office.binh]",
+          });
+  }
+}
