@@ -15,6 +15,9 @@ namespace {
 
 using schedule::State;
 
+/// The occurrences shown at most: beyond, the Office narrows the desk by its filters.
+constexpr std::size_t k_shown = 300;
+
 /// The state's code in queries and CSS classes.
 constexpr std::array<std::pair<State, std::string_view>, 4> k_state_codes{{
     {State::overdue, "overdue"},
@@ -122,6 +125,22 @@ std::string unit_item(const config::Config& config, const schedule::OpenOccurren
 
 }  // namespace
 
+bool keeps(const DeskFilter& f, const config::Plan& plan, const config::Task& task) {
+  if (!f.plan.empty() && plan.id != f.plan) return false;
+  return f.unit.empty() || std::find(task.responsible.begin(), task.responsible.end(), f.unit) !=
+                               task.responsible.end();
+}
+
+LatestConfirmations index_confirmations(std::vector<journal::Confirmation> entries) {
+  LatestConfirmations out;
+  out.reserve(entries.size());
+  for (journal::Confirmation& c : entries) {
+    std::string key = c.target.to_string();
+    out.emplace(std::move(key), std::move(c));
+  }
+  return out;
+}
+
 DeskFilter desk_filter(std::string_view query) {
   auto fields = parse_form(query);
   DeskFilter f;
@@ -134,8 +153,8 @@ DeskFilter desk_filter(std::string_view query) {
   return f;
 }
 
-std::string desk_html(const config::Config& config, journal::Journal& journal, const DeskFilter& f,
-                      config::SysSeconds now) {
+std::string desk_html(const config::Config& config, const LatestConfirmations& latest,
+                      const DeskFilter& f, config::SysSeconds now) {
   const date::time_zone* zone = config.service.zone;
   std::vector<schedule::OpenOccurrence> occurrences;
   if (f.from || f.to) {
@@ -149,10 +168,12 @@ std::string desk_html(const config::Config& config, journal::Journal& journal, c
 
   std::vector<OccurrenceBox> boxes;
   for (const auto& o : occurrences) {
-    if (!f.plan.empty() && o.plan->id != f.plan) continue;
+    if (!keeps(f, *o.plan, *o.task)) continue;
     OccurrenceBox box{&o, {}, 0, 0, 4};
     for (const std::string& id : o.task->responsible) {
-      UnitLine line{config.find_unit(id), id, {}, journal.latest(o.assignment(id))};
+      UnitLine line{config.find_unit(id), id, {}, std::nullopt};
+      if (auto it = latest.find(o.assignment(id).to_string()); it != latest.end())
+        line.latest = it->second;
       std::optional<config::SysSeconds> done_at;
       if (line.latest && line.latest->confirmed) done_at = line.latest->at;
       line.standing = schedule::standing_of(config, o.due, done_at, now);
@@ -184,7 +205,9 @@ std::string desk_html(const config::Config& config, journal::Journal& journal, c
            (f.state || !f.unit.empty() || !f.plan.empty() ? " khớp với bộ lọc" : "") + ".</p>\n";
   }
   const config::Plan* plan = nullptr;
+  std::size_t shown = 0;
   for (const OccurrenceBox& box : boxes) {
+    if (shown++ == k_shown) break;
     const schedule::OpenOccurrence& o = *box.occurrence;
     if (o.plan != plan) {
       if (plan) out += "</section>\n";
@@ -201,6 +224,11 @@ std::string desk_html(const config::Config& config, journal::Journal& journal, c
     out += "</ul>\n</article>\n";
   }
   out += "</section>\n";
+  if (boxes.size() > k_shown) {
+    out += "<p class=\"muted\">… và " + std::to_string(boxes.size() - k_shown) +
+           " kỳ nhiệm vụ nữa: chọn kế hoạch, đơn vị, tình trạng hoặc khoảng thời hạn ở bộ lọc "
+           "trên để xem.</p>\n";
+  }
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include <date/date.h>
 
@@ -22,13 +23,20 @@ struct DeskFilter {
   std::optional<date::local_days> from, to;
 };
 
+/// Whether the filter keeps a task (its plan, a unit among its responsible ones).
+bool keeps(const DeskFilter& filter, const config::Plan& plan, const config::Task& task);
+
+/// The latest audit entry of each assignment, by its ids::AssignmentId text.
+using LatestConfirmations = std::unordered_map<std::string, journal::Confirmation>;
+LatestConfirmations index_confirmations(std::vector<journal::Confirmation> entries);
+
 /// The filter of a query string; values it does not know are ignored (all plans, ...).
 DeskFilter desk_filter(std::string_view query);
 
 /// The desk: occurrences grouped by plan, each with its count of units done and each unit's
 /// standing in words, who confirmed and the note; occurrences with a unit overdue first.
 /// No internal key is shown but in a details element.
-std::string desk_html(const config::Config& config, journal::Journal& journal,
+std::string desk_html(const config::Config& config, const LatestConfirmations& latest,
                       const DeskFilter& filter, config::SysSeconds now);
 
 }  // namespace deadlined::http

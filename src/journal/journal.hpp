@@ -114,6 +114,9 @@ class Journal {
   bool is_confirmed(const Target& target);
   /// The whole trail of `target`, oldest first.
   std::vector<Confirmation> history(const Target& target);
+  /// The latest entry of every target that has one, in one query (the desk at 100,000
+  /// tasks: a query per unit cost a second); in confirmation_index.cpp.
+  std::vector<Confirmation> latest_confirmations();
 
   /// Disables `channel` (replacing an earlier entry of it).
   void disable_channel(const DisabledChannel& entry);

@@ -164,10 +164,18 @@ SysSeconds deadline_of(const config::Config& config, const config::Task& task) {
 
 std::vector<Reminder> reminders_between(const config::Config& config, SysSeconds from,
                                         SysSeconds to) {
+  return reminders_between(config, from, to,
+                           [](const config::Plan&, const config::Task&) { return true; });
+}
+
+std::vector<Reminder> reminders_between(
+    const config::Config& config, SysSeconds from, SysSeconds to,
+    const std::function<bool(const config::Plan&, const config::Task&)>& keep) {
   const calendar::WorkCalendar& calendar = calendar_of(config);
   std::vector<Reminder> out;
   for (const config::Plan& plan : config.plans) {
     for (const config::Task& task : plan.tasks) {
+      if (!keep(plan, task)) continue;
       Occurrences occurrences(config, calendar, plan, task);
       SysSeconds start = from;
       if (task.chase.enabled) start -= chase_look_back(task.chase);

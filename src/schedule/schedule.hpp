@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,10 @@ SysSeconds deadline_of(const config::Config& config, const config::Task& task);
 /// once. Recurring tasks contribute the occurrences that fall in the window.
 std::vector<Reminder> reminders_between(const config::Config& config, SysSeconds from,
                                         SysSeconds to);
+/// The same, of the tasks `keep` accepts only (the desk's filter: a plan, a unit).
+std::vector<Reminder> reminders_between(
+    const config::Config& config, SysSeconds from, SysSeconds to,
+    const std::function<bool(const config::Plan&, const config::Task&)>& keep);
 
 /// An occurrence of a task whose reminders are not computed yet, and when they must be.
 struct Pending {

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include <sqlite3.h>
 #include <sys/stat.h>
 
@@ -113,6 +115,40 @@ TEST_CASE("confirmations are an append-only audit trail where the latest entry d
   CHECK(j.latest(a)->at == at(300));
   // Another occurrence of the same task and unit is a different target.
   CHECK_FALSE(j.is_confirmed({"p", "t", "2026-09", "a"}));
+}
+
+TEST_CASE("the latest entry of every target in one read, as the desk indexes them",
+          "[journal][ack]") {
+  test::TempDir dir;
+  journal::Journal j(dir.path() / "state" / "journal.sqlite");
+  CHECK(j.latest_confirmations().empty());
+  journal::Target a{"p", "t", "2026-08", "a"};
+  journal::Target b{"p", "t", "2026-08", "b"};
+  journal::Target c{"q", "t", "20261130", "a"};
+  j.record({a, true, at(100), "link", "192.0.2.7", "Số 12/BC-STNMT"});
+  j.record({b, true, at(110), "cli:lan", "cli", ""});
+  j.record({a, false, at(200), "cli:lan", "cli", "thiếu phụ lục"});
+  j.record({c, true, at(150), "link", "192.0.2.8", ""});
+  j.record({a, true, at(300), "link", "192.0.2.7", "bổ sung"});
+  j.record({b, false, at(310), "cli:lan", "cli", "gửi nhầm"});
+  auto all = j.latest_confirmations();
+  REQUIRE(all.size() == 3);
+  std::map<std::string, journal::Confirmation> by_target;
+  for (auto& entry : all)
+    by_target.emplace(entry.target.to_string(), entry);
+  for (const auto& target : {a, b, c}) {
+    REQUIRE(by_target.count(target.to_string()) == 1);
+    const auto& got = by_target.at(target.to_string());
+    auto want = j.latest(target);
+    REQUIRE(want);
+    CHECK(got.confirmed == want->confirmed);
+    CHECK(got.at == want->at);
+    CHECK(got.actor == want->actor);
+    CHECK(got.origin == want->origin);
+    CHECK(got.note == want->note);
+  }
+  CHECK(by_target.at(a.to_string()).note == "bổ sung");
+  CHECK_FALSE(by_target.at(b.to_string()).confirmed);
 }
 
 TEST_CASE("a batch of writes is seen by others only once committed, and a rollback drops it",

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "http/desk.hpp"
 #include "message/standing_text.hpp"
 #include "schedule/standing.hpp"
 #include "support/load.hpp"
@@ -56,4 +57,48 @@ TEST_CASE("each standing in the words of the Office", "[standing][wording]") {
   CHECK(message::standing_label(S{State::overdue, 1}) == "Quá hạn 1 ngày làm việc");
   CHECK(message::standing_label(S{State::overdue, 0}) == "Quá hạn từ hôm nay");
   CHECK(message::state_name(State::open) == "Đang thực hiện");
+}
+
+TEST_CASE("the desk shows at most 300 occurrences and says how many more the filters show",
+          "[standing][desk]") {
+  static test::TempDir dir;
+  std::string plan = "[plan]\nid = \"p\"\ntitle = \"Kế hoạch\"\n";
+  for (int i = 0; i < 305; ++i) {
+    plan += "\n[[task]]\nid = \"t" + std::to_string(i) + "\"\ntitle = \"Báo cáo số " +
+            std::to_string(i) + "\"\nresponsible = [\"" + (i % 2 ? "a" : "b") +
+            "\"]\ndue = 2026-02-12\nleads = [\"1d\"]\n";
+  }
+  dir.write("plans/p.toml", plan);
+  auto c = test::load_or_fail(dir.write(
+      "main.toml", std::string("[service]\nplans = [\"plans/*.toml\"]\nmonitor = \"vp\"\n\n"
+                               "[email]\ntransport = \"maildir\"\nfrom = \"vp@example.org\"\n\n") +
+                       test::k_units_vp_a_b));
+  auto count = [](const std::string& html, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = html.find(what); at != std::string::npos; at = html.find(what, at + 1))
+      ++n;
+    return n;
+  };
+  const auto now = feb(13, 9);
+  std::string all = http::desk_html(*c, {}, http::desk_filter(""), now);
+  CHECK(count(all, "<article") == 300);
+  CHECK(all.find("… và 5 kỳ nhiệm vụ nữa") != std::string::npos);
+  // The filter narrows before the cap: unit a has 152 of them, all shown.
+  std::string only_a = http::desk_filter("unit=a").unit;
+  CHECK(only_a == "a");
+  std::string a = http::desk_html(*c, {}, http::desk_filter("unit=a&state=overdue"), now);
+  CHECK(count(a, "<article") == 152);
+  CHECK(a.find("kỳ nhiệm vụ nữa") == std::string::npos);
+  // A confirmation from the index counts: 1/1 for t1 (unit a), and it leaves the overdue view.
+  http::LatestConfirmations latest;
+  latest.emplace(
+      "p.t1.20260212.a",
+      journal::Confirmation{
+          {"p", "t1", "20260212", "a"}, true, feb(12, 9), "link", "192.0.2.1", "Số 7/BC"});
+  std::string done = http::desk_html(*c, latest, http::desk_filter("unit=a&state=on-time"), now);
+  CHECK(count(done, "<article") == 1);
+  CHECK(done.find("1/1 đơn vị đã hoàn thành") != std::string::npos);
+  CHECK(done.find("Số 7/BC") != std::string::npos);
+  CHECK(count(http::desk_html(*c, latest, http::desk_filter("unit=a&state=overdue"), now),
+              "<article") == 151);
 }
