@@ -175,7 +175,7 @@ std::string desk_html(const config::Config& config, const LatestConfirmations& l
       if (auto it = latest.find(o.assignment(id).to_string()); it != latest.end())
         line.latest = it->second;
       std::optional<config::SysSeconds> done_at;
-      if (line.latest && line.latest->confirmed) done_at = line.latest->at;
+      if (line.latest && line.latest->confirmed) done_at = line.latest->done_at();
       line.standing = schedule::standing_of(config, o.due, done_at, now);
       ++box.total;
       if (line.standing.done()) ++box.done;

@@ -12,7 +12,7 @@
 namespace deadlined::journal {
 namespace {
 
-constexpr int k_schema_version = 4;
+constexpr int k_schema_version = 5;
 using detail::bind;
 using detail::seconds;
 using detail::Statement;
@@ -173,6 +173,10 @@ void Journal::create_schema() {
     exec(
         "CREATE INDEX IF NOT EXISTS confirmations_by_target"
         " ON confirmations(plan, task, occurrence, unit, id)");
+    // Version 5: what the Office records on a unit's behalf (the number of the document
+    // received, and when it was received).
+    add_column("confirmations", "document", "TEXT NOT NULL DEFAULT ''");
+    add_column("confirmations", "received_at", "INTEGER");
     // Version 4: when the journal was created, and webhooks whose receiver answered 410
     // Gone, until their configuration changes.
     exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
@@ -242,6 +246,16 @@ void Journal::exec(const char* sql) {
     sqlite3_free(error);
     throw std::runtime_error("journal " + path_.string() + ": " + message);
   }
+}
+
+void Journal::add_column(const char* table, const char* column, const char* definition) {
+  {
+    Statement s(prepare("SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2"));
+    bind(s.get(), 1, table);
+    bind(s.get(), 2, column);
+    if (step(s.get(), "read the schema") == SQLITE_ROW) return;
+  }
+  exec((std::string("ALTER TABLE ") + table + " ADD COLUMN " + column + " " + definition).c_str());
 }
 
 sqlite3_stmt* Journal::prepare(const char* sql) {
@@ -376,69 +390,6 @@ std::vector<Journal::Row> Journal::recent(std::size_t limit) {
   }
   if (rc != SQLITE_DONE) fail("read recent deliveries");
   return out;
-}
-
-void Journal::record(const Confirmation& c) {
-  Statement s(prepare(
-      "INSERT INTO confirmations (plan, task, occurrence, unit, action, at, actor, origin, note)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
-  bind(s.get(), 1, c.target.plan);
-  bind(s.get(), 2, c.target.task);
-  bind(s.get(), 3, c.target.occurrence);
-  bind(s.get(), 4, c.target.unit);
-  bind(s.get(), 5, c.confirmed ? "confirm" : "reopen");
-  sqlite3_bind_int64(s.get(), 6, seconds(c.at));
-  bind(s.get(), 7, c.actor);
-  bind(s.get(), 8, c.origin);
-  bind(s.get(), 9, c.note);
-  if (sqlite3_step(s.get()) != SQLITE_DONE) fail("record a confirmation");
-}
-
-std::vector<Confirmation> Journal::confirmations(const Target& target, bool latest_only) {
-  Statement s(prepare(
-      latest_only
-          ? "SELECT action, at, actor, origin, note FROM confirmations"
-            " WHERE plan = ?1 AND task = ?2 AND occurrence = ?3 AND unit = ?4"
-            " ORDER BY id DESC LIMIT 1"
-          : "SELECT action, at, actor, origin, note FROM confirmations"
-            " WHERE plan = ?1 AND task = ?2 AND occurrence = ?3 AND unit = ?4 ORDER BY id"));
-  bind(s.get(), 1, target.plan);
-  bind(s.get(), 2, target.task);
-  bind(s.get(), 3, target.occurrence);
-  bind(s.get(), 4, target.unit);
-  std::vector<Confirmation> out;
-  auto text = [&](int column) {
-    const unsigned char* value = sqlite3_column_text(s.get(), column);
-    return value ? std::string(reinterpret_cast<const char*>(value)) : std::string();
-  };
-  int rc = 0;
-  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
-    Confirmation c;
-    c.target = target;
-    c.confirmed = text(0) == "confirm";
-    c.at = SysSeconds{std::chrono::seconds{sqlite3_column_int64(s.get(), 1)}};
-    c.actor = text(2);
-    c.origin = text(3);
-    c.note = text(4);
-    out.push_back(std::move(c));
-  }
-  if (rc != SQLITE_DONE) fail("read confirmations");
-  return out;
-}
-
-std::vector<Confirmation> Journal::history(const Target& target) {
-  return confirmations(target, false);
-}
-
-std::optional<Confirmation> Journal::latest(const Target& target) {
-  auto newest = confirmations(target, true);
-  if (newest.empty()) return std::nullopt;
-  return std::move(newest.front());
-}
-
-bool Journal::is_confirmed(const Target& target) {
-  auto newest = latest(target);
-  return newest && newest->confirmed;
 }
 
 }  // namespace deadlined::journal

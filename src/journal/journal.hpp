@@ -40,9 +40,16 @@ struct Confirmation {
   Target target;
   bool confirmed = true;  ///< false: reopened
   SysSeconds at{};
-  std::string actor;   ///< "link", or "cli" and the operator's login
+  std::string actor;   ///< "link", "cli:LOGIN", or "office:ACCOUNT" (the desk)
   std::string origin;  ///< the client address for a link, "cli" otherwise
   std::string note;    ///< e.g. the number of the report sent
+  /// The Office's entry on a unit's behalf: the number of the document received ("45/BC-PKHTC")
+  /// and when it was received, which is when the task was done; empty otherwise.
+  std::string document;
+  std::optional<SysSeconds> received_at;
+
+  /// When the task was done, for an entry that confirms: the receipt, else the entry itself.
+  SysSeconds done_at() const { return received_at.value_or(at); }
 };
 
 /// A channel the daemon sends nothing to: its receiver answered 410 Gone.
@@ -115,7 +122,7 @@ class Journal {
   /// The whole trail of `target`, oldest first.
   std::vector<Confirmation> history(const Target& target);
   /// The latest entry of every target that has one, in one query (the desk at 100,000
-  /// tasks: a query per unit cost a second); in confirmation_index.cpp.
+  /// tasks: a query per unit cost a second).
   std::vector<Confirmation> latest_confirmations();
 
   /// Disables `channel` (replacing an earlier entry of it).
@@ -147,6 +154,8 @@ class Journal {
  private:
   void create_schema();
   void exec(const char* sql);
+  /// Adds `column` to `table` unless it has it (a migration step).
+  void add_column(const char* table, const char* column, const char* definition);
   /// The prepared statement of `sql`, a string literal, prepared once and kept.
   sqlite3_stmt* prepare(const char* sql);
   [[noreturn]] void fail(const std::string& what);

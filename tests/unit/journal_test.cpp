@@ -151,6 +151,45 @@ TEST_CASE("the latest entry of every target in one read, as the desk indexes the
   CHECK_FALSE(by_target.at(b.to_string()).confirmed);
 }
 
+TEST_CASE("a version 4 journal gains the Office's document and receipt, old entries kept",
+          "[journal][ack]") {
+  test::TempDir dir;
+  auto path = dir.path() / "journal.sqlite";
+  journal::Target a{"p", "t", "20261130", "a"};
+  {
+    journal::Journal j(path);
+    j.record({a, true, at(100), "link", "192.0.2.7", "Số 12/BC"});
+  }
+  {
+    // Back to version 4: no document, no received_at.
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db,
+                         "ALTER TABLE confirmations DROP COLUMN document;"
+                         "ALTER TABLE confirmations DROP COLUMN received_at;"
+                         "PRAGMA user_version=4;",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  journal::Journal j(path);
+  auto old = j.latest(a);
+  REQUIRE(old);
+  CHECK(old->note == "Số 12/BC");
+  CHECK(old->document.empty());
+  CHECK_FALSE(old->received_at);
+  CHECK(old->done_at() == at(100));
+  journal::Confirmation office{a, true, at(300), "office:hang", "192.0.2.9", "Nhận qua bưu điện"};
+  office.document = "45/BC-PKHTC";
+  office.received_at = at(250);
+  j.record(office);
+  auto now = j.latest(a);
+  REQUIRE(now);
+  CHECK(now->document == "45/BC-PKHTC");
+  CHECK(now->received_at == at(250));
+  CHECK(now->done_at() == at(250));
+  CHECK(j.latest_confirmations().front().document == "45/BC-PKHTC");
+}
+
 TEST_CASE("a batch of writes is seen by others only once committed, and a rollback drops it",
           "[journal]") {
   test::TempDir dir;
@@ -237,7 +276,7 @@ TEST_CASE("a version 2 journal is migrated to the current version with every row
     sqlite3_finalize(s);
     return out;
   };
-  CHECK(scalar("PRAGMA user_version") == "4");
+  CHECK(scalar("PRAGMA user_version") == "5");
   CHECK(scalar("SELECT count(*) FROM disabled_channels") == "0");
   CHECK(scalar("SELECT sql FROM sqlite_master WHERE name = 'deliveries'").find("WITHOUT ROWID") !=
         std::string::npos);
