@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 
+#include "http/forms.hpp"
 #include "http/pages.hpp"
 #include "message/standing_text.hpp"
 #include "message/time_format.hpp"
@@ -52,14 +53,19 @@ std::string when(const config::Config& config, config::SysSeconds t) {
 }
 
 /// Who recorded a confirmation, as the Office reads it.
-std::string actor_label(const std::string& actor) {
+std::string actor_label(const config::Config& config, const std::string& actor) {
   if (actor == "link") return "đơn vị xác nhận qua liên kết";
   constexpr std::string_view k_cli = "cli:";
   constexpr std::string_view k_office = "office:";
   if (actor.rfind(k_cli, 0) == 0)
     return "Văn phòng ghi nhận bằng dòng lệnh (" + actor.substr(k_cli.size()) + ")";
-  if (actor.rfind(k_office, 0) == 0)
-    return "Văn phòng ghi nhận (" + actor.substr(k_office.size()) + ")";
+  if (actor.rfind(k_office, 0) == 0) {
+    std::string id = actor.substr(k_office.size());
+    std::string name = id == "admin" ? "Quản trị" : id;
+    for (const config::OfficeAccount& account : config.http.office)
+      if (account.id == id) name = account.name;
+    return "Văn phòng ghi nhận (" + name + ")";
+  }
   return actor;
 }
 
@@ -105,19 +111,27 @@ std::string filter_form(const config::Config& config, const DeskFilter& f) {
 }
 
 std::string unit_item(const config::Config& config, const schedule::OpenOccurrence& o,
-                      const UnitLine& line) {
+                      const UnitLine& line, const DeskForms& forms, config::SysSeconds now) {
   std::string out =
       "<li class=\"st-" + std::string(code_of(line.standing.state)) + "\"><span class=\"unit\">" +
       escape_html(line.unit ? line.unit->name : line.id) + "</span> <span class=\"state\">" +
       escape_html(message::standing_label(line.standing)) + "</span>";
   if (line.latest) {
     const journal::Confirmation& c = *line.latest;
-    out += "<div class=\"muted\">" +
-           escape_html((c.confirmed ? "Xác nhận lúc " : "Mở lại lúc ") + when(config, c.at) + ", " +
-                       actor_label(c.actor)) +
-           "</div>";
+    std::string said;
+    if (c.confirmed && c.received_at) {
+      said = "Đã nhận báo cáo" + (c.document.empty() ? "" : " số " + c.document) + " lúc " +
+             when(config, *c.received_at) + "; " + actor_label(config, c.actor) + " lúc " +
+             when(config, c.at);
+    } else {
+      said = (c.confirmed ? "Xác nhận lúc " : "Mở lại lúc ") + when(config, c.at) + ", " +
+             actor_label(config, c.actor);
+    }
+    out += "<div class=\"muted\">" + escape_html(said) + "</div>";
     if (!c.note.empty()) out += "<div class=\"note\">" + escape_html(c.note) + "</div>";
   }
+  if (!forms.csrf.empty())
+    out += action_form(config, o.assignment(line.id), line.standing.done(), forms, now) + "\n";
   out += "<details class=\"keys\"><summary>Mã kỹ thuật</summary><code>" +
          escape_html(o.assignment(line.id).to_string()) + "</code></details></li>\n";
   return out;
@@ -154,7 +168,7 @@ DeskFilter desk_filter(std::string_view query) {
 }
 
 std::string desk_html(const config::Config& config, const LatestConfirmations& latest,
-                      const DeskFilter& f, config::SysSeconds now) {
+                      const DeskFilter& f, config::SysSeconds now, const DeskForms& forms) {
   const date::time_zone* zone = config.service.zone;
   std::vector<schedule::OpenOccurrence> occurrences;
   if (f.from || f.to) {
@@ -220,7 +234,7 @@ std::string desk_html(const config::Config& config, const LatestConfirmations& l
            " · <span class=\"count\">" + std::to_string(box.done) + "/" +
            std::to_string(box.total) + " đơn vị đã hoàn thành</span></p>\n<ul class=\"units\">\n";
     for (const UnitLine& line : box.units)
-      out += unit_item(config, o, line);
+      out += unit_item(config, o, line, forms, now);
     out += "</ul>\n</article>\n";
   }
   out += "</section>\n";

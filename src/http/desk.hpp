@@ -8,6 +8,7 @@
 #include <date/date.h>
 
 #include "config/config.hpp"
+#include "http/desk_actions.hpp"
 #include "journal/journal.hpp"
 #include "schedule/standing.hpp"
 
@@ -36,7 +37,9 @@ DeskFilter desk_filter(std::string_view query);
 /// The desk: occurrences grouped by plan, each with its count of units done and each unit's
 /// standing in words, who confirmed and the note; occurrences with a unit overdue first.
 /// No internal key is shown but in a details element.
+/// Each unit has the form to record its report on its behalf, or to reopen it (`forms`).
 std::string desk_html(const config::Config& config, const LatestConfirmations& latest,
-                      const DeskFilter& filter, config::SysSeconds now);
+                      const DeskFilter& filter, config::SysSeconds now,
+                      const DeskForms& forms = {});
 
 }  // namespace deadlined::http

@@ -1,17 +1,6 @@
 #include "http/pages.hpp"
 
 namespace deadlined::http {
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
 std::string escape_html(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -67,6 +56,9 @@ std::string page(std::string_view title, std::string_view body_html) {
       ".st-open{border-color:#1f4e8c!important}.st-open .state{color:#1f4e8c}\n"
       ".st-overdue{border-color:#8a1c1c!important}.st-overdue .state{color:#8a1c1c;"
       "font-weight:600}\n.note{white-space:pre-line}.keys{font-size:.8rem;color:#666}\n"
+      ".act{margin:.3rem 0}.act form{display:flex;flex-direction:column;gap:.3rem;"
+      "max-width:28rem}.act label{display:flex;flex-direction:column;font-size:.9rem}"
+      ".act input,.act textarea{max-width:100%;box-sizing:border-box}\n"
       "button{font-size:1rem;padding:.5rem 1.2rem;background:#11632b;color:#fff;border:0;"
       "border-radius:4px;cursor:pointer}\n"
       "textarea{width:100%;min-height:4rem}.muted{color:#666;font-size:.9rem}\n"
@@ -78,35 +70,6 @@ std::string page(std::string_view title, std::string_view body_html) {
 
 std::string message_page(std::string_view title, std::string_view message) {
   return page(title, "<h1>" + escape_html(title) + "</h1>\n<p>" + escape_html(message) + "</p>");
-}
-
-std::map<std::string, std::string> parse_form(std::string_view body) {
-  std::map<std::string, std::string> out;
-  auto decode = [](std::string_view s) {
-    std::string d;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      if (s[i] == '+') {
-        d += ' ';
-      } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
-                 hex_value(s[i + 2]) >= 0) {
-        d += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-        i += 2;
-      } else {
-        d += s[i];
-      }
-    }
-    return d;
-  };
-  while (!body.empty()) {
-    auto amp = body.find('&');
-    std::string_view pair = body.substr(0, amp);
-    auto eq = pair.find('=');
-    out[decode(pair.substr(0, eq))] =
-        eq == std::string_view::npos ? std::string() : decode(pair.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    body.remove_prefix(amp + 1);
-  }
-  return out;
 }
 
 Response html_response(int status, std::string body) {

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <map>
 #include <string>
 #include <string_view>
 
@@ -17,10 +16,6 @@ std::string page(std::string_view title, std::string_view body_html);
 
 /// A short page with one message (escaped).
 std::string message_page(std::string_view title, std::string_view message);
-
-/// The fields of an application/x-www-form-urlencoded body or query; malformed escapes are
-/// kept as written.
-std::map<std::string, std::string> parse_form(std::string_view body);
 
 Response html_response(int status, std::string body);
 Response text_response(int status, std::string body);

@@ -5,6 +5,8 @@
 
 #include "codec/hmac.hpp"
 #include "codec/token.hpp"
+#include "http/desk_actions.hpp"
+#include "http/forms.hpp"
 #include "http/http.hpp"
 #include "http/pages.hpp"
 #include "message/time_format.hpp"
@@ -14,9 +16,6 @@
 
 namespace deadlined::http {
 namespace {
-
-/// The longest note kept with a confirmation, in bytes.
-constexpr std::size_t k_max_note = 500;
 
 Response html(int status, std::string body) {
   return html_response(status, std::move(body));
@@ -35,44 +34,6 @@ void add_security_headers(Response& r) {
   r.headers.emplace_back("Content-Security-Policy",
                          "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
                          "frame-ancestors 'none'; base-uri 'none'");
-}
-
-/// "scheme://host[:port]" of an absolute url.
-std::string origin_of(std::string_view url) {
-  auto scheme = url.find("://");
-  if (scheme == std::string_view::npos) return std::string(url);
-  auto end = url.find('/', scheme + 3);
-  return std::string(url.substr(0, end));
-}
-
-/// The note as kept: no control characters but newlines, at most k_max_note bytes, cut on a
-/// UTF-8 character boundary.
-std::string clean_note(std::string_view note) {
-  std::string out;
-  for (char c : note) {
-    auto u = static_cast<unsigned char>(c);
-    if (u == '\n' || u >= 0x20) out += c == '\x7f' ? ' ' : c;
-  }
-  if (out.size() > k_max_note) {
-    std::size_t cut = k_max_note;
-    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80)
-      --cut;
-    out.resize(cut);
-  }
-  return out;
-}
-
-std::string client_of(const Request& request, bool trust_proxy) {
-  if (trust_proxy) {
-    std::string forwarded = request.header("x-forwarded-for");
-    if (!forwarded.empty()) {
-      std::string first = forwarded.substr(0, forwarded.find(','));
-      first.erase(0, first.find_first_not_of(' '));
-      first.erase(first.find_last_not_of(' ') + 1);
-      if (!first.empty() && first.size() <= 64) return first;
-    }
-  }
-  return request.remote;
 }
 
 Response ack(Backend& backend, const Request& request, std::string_view token) {
@@ -111,13 +72,9 @@ Response ack(Backend& backend, const Request& request, std::string_view token) {
       http.secret.value, "csrf", std::string(token) + "#" + std::to_string(reopenings));
 
   if (request.method == "POST") {
-    std::string origin = request.header("origin");
     auto form = parse_form(request.body);
-    // Browsers that hide the origin send "null"; they still say where the request came from.
-    bool same_origin = origin.empty() || origin == origin_of(http.public_url) ||
-                       (origin == "null" && request.header("sec-fetch-site") == "same-origin");
     bool csrf_ok = codec::constant_time_equal(form["csrf"], csrf);
-    if (!same_origin || !csrf_ok) {
+    if (!same_origin(request, http.public_url) || !csrf_ok) {
       return html(403, message_page("Không thể xác nhận",
                                     "Yêu cầu xác nhận không đến từ trang xác nhận, hoặc trang "
                                     "đã cũ. Xin mở lại liên kết trong thư nhắc việc rồi bấm nút "
@@ -258,6 +215,8 @@ Response route(Backend& backend, const Request& request) {
     return text(200, "ok\n");
   }
   if (path == "/metrics") return get ? metrics(backend) : method_not_allowed("GET, HEAD");
+  if (path == "/status/confirm")
+    return request.method == "POST" ? desk_action(backend, request) : method_not_allowed("POST");
   if (path == "/" || path == "/status")
     return get ? status_page(backend, request) : method_not_allowed("GET, HEAD");
   constexpr std::string_view k_calendar = "/calendar/";

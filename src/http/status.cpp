@@ -95,13 +95,14 @@ std::string sent_sections(const config::Config& config, journal::Journal& journa
 /// The page's body, built on the background thread with a read-only journal of its own: at
 /// 100,000 tasks it takes a share of a second that the event loop must not wait.
 std::string status_body(const config::Config& config, const std::filesystem::path& journal_path,
-                        const DeskFilter& filter, const std::string& login, SysSeconds now) {
+                        const DeskFilter& filter, const DeskForms& forms, const std::string& login,
+                        SysSeconds now) {
   journal::Journal journal(journal_path, journal::JournalOptions{std::chrono::seconds{2}, true});
   const auto latest = index_confirmations(journal.latest_confirmations());
   std::string body = "<h1>Theo dõi, đôn đốc thực hiện nhiệm vụ</h1>\n<p class=\"muted\">Cập nhật " +
                      escape_html(when(config, now)) + " · Đăng nhập: " + escape_html(login) +
                      ".</p>\n";
-  body += desk_html(config, latest, filter, now);
+  body += desk_html(config, latest, filter, now, forms);
 
   // What comes next, of the tasks the filter keeps; units that have confirmed will not get
   // theirs. Every task's reminders are worked out for it: on a large config (0.8 s at
@@ -171,9 +172,11 @@ Response status_page(Backend& backend, const Request& request) {
   std::string_view query = question == std::string_view::npos ? "" : target.substr(question + 1);
   Response r;
   // Built on the background thread, with a read-only journal connection of its own.
-  r.deferred = [config, filter = desk_filter(query), login = login->name, now = backend.now(),
-                path = backend.journal().path()](Response& response) {
-    response.body = page("Theo dõi nhiệm vụ", status_body(*config, path, filter, login, now));
+  DeskForms forms{desk_csrf(config->http, login->id), std::string(query)};
+  r.deferred = [config, filter = desk_filter(query), forms = std::move(forms), login = login->name,
+                now = backend.now(), path = backend.journal().path()](Response& response) {
+    response.body =
+        page("Theo dõi nhiệm vụ", status_body(*config, path, filter, forms, login, now));
   };
   return r;
 }

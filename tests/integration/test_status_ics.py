@@ -229,6 +229,89 @@ class StatusIcsTest(DaemonTestCase):
             self.status(401, auth)
         d.stop()
 
+    def desk_form(self, page, unit):
+        """The fields of the desk's form for `unit` (its hidden and default values)."""
+        for form in re.findall(r'<form method="post" action="/status/confirm">(.*?)</form>',
+                               page, re.S):
+            fields = {html.unescape(n): html.unescape(v) for n, v in
+                      re.findall(r'<input[^>]*name="([^"]*)"[^>]*value="([^"]*)"', form)}
+            if fields.get("unit") == unit:
+                return fields
+        return None
+
+    def test_office_confirms_and_reopens_on_the_desk(self):
+        now = harness.now_utc().replace(microsecond=0)
+        due = now + dt.timedelta(days=3)
+        d = self.start([{"id": "bao-cao", "title": "Báo cáo quý", "responsible": sorted(ADDR),
+                         "due": due, "leads": ["1d"]}],
+                       office={"nguyen-thi-hang": "Nguyễn Thị Hằng"})
+        hang = {"Authorization": f"Bearer {self.office_tokens['nguyen-thi-hang']}"}
+        admin = {"Authorization": f"Bearer {self.admin}"}
+        day = due.astimezone(VN_TZ).date().isoformat()
+        period = f"from={day}&to={day}"
+        page = self.checked("GET", f"/status?{period}", 200, headers=hang)[1].decode()
+        fields = self.desk_form(page, "phong-a")
+        self.assertIsNotNone(fields, page)
+        self.assertEqual((fields["plan"], fields["task"], fields["action"], fields["back"]),
+                         ("p1", "bao-cao", "confirm", period))
+        received = (now - dt.timedelta(hours=2)).astimezone(VN_TZ)
+        note = "Nhận qua hệ thống quản lý văn bản điều hành"
+        form = dict(fields, document="45/BC-PKHTC", note=note,
+                    received=received.strftime("%Y-%m-%dT%H:%M"))
+        form_headers = {"Content-Type": "application/x-www-form-urlencoded",
+                        "Origin": self.public}
+
+        def post(values, status, headers):
+            return self.checked("POST", "/status/confirm", status,
+                                urllib.parse.urlencode(values).encode(),
+                                dict(form_headers, **headers))
+
+        # Refused: no login, another account's token for this form, another origin, a
+        # forged or missing CSRF token, a receipt in the future, a unit without a part.
+        post(form, 401, {})
+        post(form, 403, admin)
+        post(form, 403, dict(hang, Origin="https://evil.example"))
+        post(dict(form, csrf=form["csrf"][:-2] + "xx"), 403, hang)
+        post({k: v for k, v in form.items() if k != "csrf"}, 403, hang)
+        future = (now + dt.timedelta(hours=2)).astimezone(VN_TZ).strftime("%Y-%m-%dT%H:%M")
+        post(dict(form, received=future), 400, hang)
+        post(dict(form, unit="vp"), 404, hang)
+        self.assertEqual(harness.confirmations(self.ws.state_dir), [], "nothing recorded")
+        self.checked("GET", "/status/confirm", 405, headers=hang)
+
+        hdrs, _ = post(form, 303, hang)
+        self.assertEqual(hdrs.get("location"), f"{self.public}/status?{period}")
+        post(form, 303, hang)  # a second click records nothing more
+        rows = harness.confirmations(self.ws.state_dir)
+        self.assertEqual(len(rows), 1, rows)
+        row = rows[0]
+        self.assertEqual((row["unit"], row["action"], row["actor"], row["origin"], row["note"],
+                          row["document"]),
+                         ("phong-a", "confirm", "office:nguyen-thi-hang", "127.0.0.1", note,
+                          "45/BC-PKHTC"))
+        self.assertEqual(row["received_at"], int(received.replace(second=0).timestamp()))
+        self.assertGreaterEqual(row["at"], int(now.timestamp()))
+
+        page = self.checked("GET", f"/status?{period}", 200, headers=hang)[1].decode()
+        count, units = self.desk(page)["Báo cáo quý"]
+        self.assertEqual(count, "1/2 đơn vị đã hoàn thành")
+        code, state, who, shown_note = units[NAMES["phong-a"]]
+        self.assertEqual((code, state, shown_note), ("on-time", "Hoàn thành đúng hạn", note))
+        self.assertTrue(who.startswith(
+            f"Đã nhận báo cáo số 45/BC-PKHTC lúc {when(received.replace(second=0))}; "
+            "Văn phòng ghi nhận (Nguyễn Thị Hằng) lúc "), who)
+        again = self.desk_form(page, "phong-a")
+        self.assertEqual(again["action"], "reopen")
+
+        post(dict(again, note="Thiếu phụ lục số liệu"), 303, hang)
+        rows = harness.confirmations(self.ws.state_dir)
+        self.assertEqual([(r["action"], r["actor"], r["note"]) for r in rows],
+                         [("confirm", "office:nguyen-thi-hang", note),
+                          ("reopen", "office:nguyen-thi-hang", "Thiếu phụ lục số liệu")])
+        page = self.checked("GET", f"/status?{period}", 200, headers=hang)[1].decode()
+        self.assertEqual(self.desk(page)["Báo cáo quý"][1][NAMES["phong-a"]][0], "open")
+        d.stop()
+
     def test_status_content(self):
         title = 'Báo cáo <script>alert("x")</script> & số liệu'
         due = dt.datetime.fromtimestamp(int(time.time()) + 3600, UTC)
