@@ -180,10 +180,20 @@ int do_history(const std::string& config_file, const HistoryArgs& args) {
               << " không phải thư mục dịch vụ dùng\n";
     return 1;
   }
-  journal::Journal journal(path, journal::JournalOptions{std::chrono::milliseconds{5000}, true});
   std::vector<Line> lines;
-  for (const journal::Attempt& a : journal.attempts(filter))
-    lines.push_back(line_of(config, a));
+  try {
+    journal::Journal journal(path, journal::JournalOptions{std::chrono::milliseconds{5000}, true});
+    for (const journal::Attempt& a : journal.attempts(filter))
+      lines.push_back(line_of(config, a));
+  } catch (const std::exception& e) {
+    // Read-only, it upgrades nothing: a journal the daemon has not opened since an upgrade
+    // has no attempts table yet.
+    std::cerr << "Lỗi: không đọc được lịch sử gửi trong nhật ký " << path.string() << " ("
+              << e.what()
+              << "). Nếu dịch vụ chưa khởi động lại từ khi nâng cấp, hãy khởi động lại để "
+                 "nhật ký được nâng cấp rồi chạy lại lệnh này\n";
+    return 1;
+  }
   if (args.format == "json") {
     nlohmann::ordered_json json = nlohmann::ordered_json::array();
     for (Line& l : lines)
