@@ -17,6 +17,7 @@
 #include "app/runtime.hpp"
 #include "calendar/holidays.hpp"
 #include "cli/ack.hpp"
+#include "cli/history.hpp"
 #include "cli/preview.hpp"
 #include "cli/when.hpp"
 #include "config/loader.hpp"
@@ -254,6 +255,17 @@ int main(int argc, char** argv) {
   auto* reopen = app.add_subcommand("reopen", "Undo a confirmation: the unit is reminded again");
   add_target(reopen);
 
+  HistoryArgs history_args;
+  auto* history = app.add_subcommand("history", "List every message sent and every attempt");
+  history->add_option("-c,--config", config_file, "Main configuration file")->capture_default_str();
+  history->add_option("--plan", history_args.plan, "Plan id");
+  history->add_option("--task", history_args.task, "Task id");
+  history->add_option("--unit", history_args.unit, "Unit id");
+  history->add_option("--from", history_args.from, "Start: YYYY-MM-DD or ISO 8601 date-time");
+  history->add_option("--to", history_args.to, "End (a date includes the whole day)");
+  history->add_option("--format", history_args.format, "text, csv or json")
+      ->check(CLI::IsMember({"text", "csv", "json"}));
+
   CLI11_PARSE(app, argc, argv);
 
   setup_logging(log_level);
@@ -273,6 +285,8 @@ int main(int argc, char** argv) {
       rc = do_send_test(config_file, unit);
     else if (ack->parsed() || reopen->parsed())
       rc = do_ack(config_file, ack_args, ack->parsed());
+    else if (history->parsed())
+      rc = do_history(config_file, history_args);
     else if (holidays->parsed())
       rc = do_holidays(config_file, holidays_config->count() > 0, year, holidays_format);
   } catch (const std::exception& e) {

@@ -12,7 +12,6 @@
 namespace deadlined::journal {
 namespace {
 
-constexpr int k_schema_version = 5;
 using detail::bind;
 using detail::seconds;
 using detail::Statement;
@@ -69,140 +68,6 @@ Journal::Journal(const std::filesystem::path& path, JournalOptions options) : pa
     for (auto& [sql, statement] : statements_)
       sqlite3_finalize(statement);
     sqlite3_close(db_);
-    throw;
-  }
-}
-
-namespace {
-
-constexpr const char* k_damaged_advice =
-    "deadlined will not start on it. Restore it from a backup, or move it away to start with "
-    "an empty journal (every reminder whose stage has come would then be sent again)";
-
-/// The columns of the deliveries table, in the order every version has had them.
-constexpr const char* k_delivery_columns =
-    "key, reminder_key, channel, plan, task, occurrence, stage, unit, scheduled_at, due_at,"
-    " late, state, attempts, first_attempt_at, last_attempt_at, delivered_at, last_error";
-
-/// The deliveries table as of version 3: the rows live in the key's b-tree (WITHOUT ROWID),
-/// the only b-tree a write touches, and the state is checked by comparisons (an IN list of
-/// three made SQLite build a temporary index on every write).
-std::string create_deliveries(const char* name) {
-  return std::string("CREATE TABLE ") + name +
-         " ("
-         " key TEXT PRIMARY KEY,"
-         " reminder_key TEXT NOT NULL,"
-         " channel TEXT NOT NULL,"
-         " plan TEXT NOT NULL, task TEXT NOT NULL, occurrence TEXT NOT NULL,"
-         " stage TEXT NOT NULL, unit TEXT NOT NULL,"
-         " scheduled_at INTEGER NOT NULL, due_at INTEGER NOT NULL,"
-         " late INTEGER NOT NULL DEFAULT 0,"
-         " state TEXT NOT NULL"
-         "  CHECK (state = 'pending' OR state = 'delivered' OR state = 'failed'),"
-         " attempts INTEGER NOT NULL DEFAULT 0,"
-         " first_attempt_at INTEGER, last_attempt_at INTEGER, delivered_at INTEGER,"
-         " last_error TEXT) WITHOUT ROWID";
-}
-
-}  // namespace
-
-void Journal::create_schema() {
-  exec("PRAGMA journal_mode=WAL");
-  exec("PRAGMA synchronous=FULL");
-  {
-    // Every page is read once (some 100 ms for 100,000 deliveries): a damaged journal is
-    // refused at start, not found out by a send that reads a damaged row as "not sent".
-    Statement s(prepare("PRAGMA quick_check"));
-    if (step(s.get(), "check") != SQLITE_ROW) fail("check");
-    std::string_view verdict = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0));
-    if (verdict != "ok") {
-      throw std::runtime_error("journal " + path_.string() + " is damaged (" +
-                               std::string(verdict) + "); " + k_damaged_advice);
-    }
-  }
-  // One transaction, so that two processes opening a journal at once (the daemon and
-  // `deadlined ack`) do not both migrate it.
-  begin();
-  try {
-    int version = 0;
-    bool has_deliveries = false;
-    {
-      Statement s(prepare("PRAGMA user_version"));
-      if (step(s.get(), "read the schema version") == SQLITE_ROW)
-        version = sqlite3_column_int(s.get(), 0);
-    }
-    {
-      Statement s(prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"));
-      sqlite3_bind_text(s.get(), 1, "deliveries", -1, SQLITE_STATIC);
-      has_deliveries = step(s.get(), "read the schema") == SQLITE_ROW;
-    }
-    if (existed_ && !has_deliveries) {
-      throw std::runtime_error("journal " + path_.string() +
-                               " has no deliveries table: it is damaged or not a journal of "
-                               "deadlined; " +
-                               k_damaged_advice);
-    }
-    if (version > k_schema_version) {
-      // Writing to it could lose what a newer deadlined keeps.
-      throw std::runtime_error("journal " + path_.string() + ": schema version " +
-                               std::to_string(version) + " is newer than this deadlined's (" +
-                               std::to_string(k_schema_version) + ")");
-    }
-    if (!has_deliveries) {
-      exec(create_deliveries("deliveries").c_str());
-    } else if (version < 3) {
-      // Versions 1 and 2 kept rows by rowid: copy them into the version 3 table.
-      exec(create_deliveries("deliveries_v3").c_str());
-      exec((std::string("INSERT INTO deliveries_v3 (") + k_delivery_columns + ") SELECT " +
-            k_delivery_columns + " FROM deliveries")
-               .c_str());
-      exec("DROP TABLE deliveries");
-      exec("ALTER TABLE deliveries_v3 RENAME TO deliveries");
-    }
-    // Up to version 2 an index by state was kept up to date on every write, and no query
-    // of the daemon used it.
-    exec("DROP INDEX IF EXISTS deliveries_by_state");
-    // Version 2: the audit trail of confirmations.
-    exec(
-        "CREATE TABLE IF NOT EXISTS confirmations ("
-        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
-        " plan TEXT NOT NULL, task TEXT NOT NULL, occurrence TEXT NOT NULL, unit TEXT NOT NULL,"
-        " action TEXT NOT NULL CHECK (action IN ('confirm','reopen')),"
-        " at INTEGER NOT NULL, actor TEXT NOT NULL, origin TEXT NOT NULL,"
-        " note TEXT NOT NULL DEFAULT '')");
-    exec(
-        "CREATE INDEX IF NOT EXISTS confirmations_by_target"
-        " ON confirmations(plan, task, occurrence, unit, id)");
-    // Version 5: what the Office records on a unit's behalf (the number of the document
-    // received, and when it was received).
-    add_column("confirmations", "document", "TEXT NOT NULL DEFAULT ''");
-    add_column("confirmations", "received_at", "INTEGER");
-    // Version 4: when the journal was created, and webhooks whose receiver answered 410
-    // Gone, until their configuration changes.
-    exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-    {
-      auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                     std::chrono::system_clock::now().time_since_epoch())
-                     .count();
-      Statement s(
-          prepare("INSERT OR IGNORE INTO meta (key, value) SELECT 'created_at',"
-                  " coalesce((SELECT min(first_attempt_at) FROM deliveries), ?1)"));
-      sqlite3_bind_int64(s.get(), 1, now);
-      if (sqlite3_step(s.get()) != SQLITE_DONE) fail("record the creation time");
-    }
-    {
-      Statement s(prepare("SELECT value FROM meta WHERE key = 'created_at'"));
-      if (step(s.get(), "read the creation time") != SQLITE_ROW) fail("read the creation time");
-      created_at_ = SysSeconds{std::chrono::seconds{sqlite3_column_int64(s.get(), 0)}};
-    }
-    exec(
-        "CREATE TABLE IF NOT EXISTS disabled_channels ("
-        " channel TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,"
-        " since INTEGER NOT NULL, reason TEXT NOT NULL)");
-    exec(("PRAGMA user_version=" + std::to_string(k_schema_version)).c_str());
-    commit();
-  } catch (...) {
-    rollback();
     throw;
   }
 }
@@ -280,7 +145,7 @@ std::optional<State> Journal::state_of(const std::string& key) {
   return State::pending;
 }
 
-bool Journal::mark_attempt(const DeliveryRecord& r, SysSeconds now) {
+bool Journal::mark_attempt(const DeliveryRecord& r, SysSeconds now, std::string_view address) {
   // One statement checks and records: the upsert leaves a finished row alone, and then
   // changes no row. (Not RETURNING: it builds a temporary table per call, which measured a
   // fifth of the event loop's time in a burst.)
@@ -303,7 +168,9 @@ bool Journal::mark_attempt(const DeliveryRecord& r, SysSeconds now) {
   sqlite3_bind_int(s.get(), 11, r.late ? 1 : 0);
   sqlite3_bind_int64(s.get(), 12, seconds(now));
   if (sqlite3_step(s.get()) != SQLITE_DONE) fail("record attempt");
-  return sqlite3_changes(db_) > 0;
+  if (sqlite3_changes(db_) == 0) return false;
+  open_attempt(r.key, address, now);
+  return true;
 }
 
 void Journal::mark_delivered(const std::string& key, SysSeconds now) {
@@ -334,11 +201,13 @@ void Journal::mark_delivered(const std::vector<std::string>& keys, SysSeconds no
     for (std::size_t i = from; i < to; ++i)
       bind(s.get(), static_cast<int>(i - from + 2), keys[i]);
     if (sqlite3_step(s.get()) != SQLITE_DONE) fail("record deliveries");
+    close_delivered(keys, from, to, now);
   }
 }
 
 void Journal::mark_failed(const std::string& key, SysSeconds now, const std::string& reason,
                           bool final) {
+  close_attempt(key, now, reason, final);
   Statement s(
       prepare("UPDATE deliveries SET state = CASE WHEN ?4 THEN 'failed' ELSE state END,"
               " last_attempt_at = ?2, last_error = ?3 WHERE key = ?1"));

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <date/date.h>
@@ -60,6 +61,27 @@ struct DisabledChannel {
   std::string reason;  ///< the outcome that disabled it
 };
 
+/// One attempt of one delivery, as `deadlined history` lists it.
+struct Attempt {
+  std::string delivery_key;
+  int number = 0;  ///< 1 for the first attempt of the delivery
+  std::string reminder_key, channel, plan, task, occurrence, stage, unit;
+  std::optional<std::string> address;  ///< none: not recorded (a journal older than version 5)
+  SysSeconds started_at{};
+  std::optional<SysSeconds> ended_at;
+  /// "delivered", "retry" (it failed and is tried again) or "failed" (for good); none while
+  /// the attempt is in flight or when a stop cut it short.
+  std::optional<std::string> outcome;
+  std::string error;
+};
+
+/// Which attempts `Journal::attempts` returns; an empty field matches every value.
+struct AttemptFilter {
+  std::string plan, task, unit;
+  std::optional<SysSeconds> from;  ///< attempts started at or after
+  std::optional<SysSeconds> to;    ///< attempts started before
+};
+
 /// How a Journal is opened.
 struct JournalOptions {
   /// How long an operation waits for a lock another process holds (`deadlined ack`, a
@@ -86,9 +108,11 @@ class Journal {
 
   std::optional<State> state_of(const std::string& key);
 
-  /// Records an attempt about to be made: inserts the row or counts one more attempt.
-  /// Returns false, changing nothing, when the delivery is already delivered or failed.
-  bool mark_attempt(const DeliveryRecord& record, SysSeconds now);
+  /// Records an attempt about to be made to `address` (the recipients or the url, as one
+  /// line): inserts the row or counts one more attempt, and opens its row of the attempts
+  /// table, which the outcome's mark_delivered or mark_failed closes. Returns false,
+  /// changing nothing, when the delivery is already delivered or failed.
+  bool mark_attempt(const DeliveryRecord& record, SysSeconds now, std::string_view address = {});
   /// Marks one delivery delivered (the batch below, with one key).
   void mark_delivered(const std::string& key, SysSeconds now);
   /// Marks every delivery of `keys` delivered, a statement per k_keys_per_update of them
@@ -96,11 +120,16 @@ class Journal {
   void mark_delivered(const std::vector<std::string>& keys, SysSeconds now);
   static constexpr std::size_t k_keys_per_update = 64;
   /// A failed attempt; `final` marks the delivery failed for good, else it stays pending.
+  /// Closes the open attempt, if any, as failed or retry (a delivery given up with no attempt
+  /// in flight, a superseded retry, records no attempt).
   void mark_failed(const std::string& key, SysSeconds now, const std::string& reason, bool final);
 
   int attempts(const std::string& key);
   /// How many deliveries are in `state` (a full scan: nothing indexes the state).
   std::size_t count(State state);
+
+  /// The attempts that `filter` matches, by start time (attempts.cpp).
+  std::vector<Attempt> attempts(const AttemptFilter& filter);
 
   /// A delivery as the status page shows it.
   struct Row {
@@ -153,6 +182,11 @@ class Journal {
 
  private:
   void create_schema();
+  /// The attempts table's side of mark_attempt, mark_delivered and mark_failed (attempts.cpp).
+  void open_attempt(const std::string& key, std::string_view address, SysSeconds now);
+  void close_delivered(const std::vector<std::string>& keys, std::size_t from, std::size_t to,
+                       SysSeconds now);
+  void close_attempt(const std::string& key, SysSeconds now, const std::string& error, bool final);
   void exec(const char* sql);
   /// Adds `column` to `table` unless it has it (a migration step).
   void add_column(const char* table, const char* column, const char* definition);

@@ -286,7 +286,7 @@ bool Scheduler::admit(const Job& job, SysSeconds now) {
   // The attempt is recorded before the send waits for its turn or starts (a throw leaves
   // nothing held; the caller queues the job again): a restart takes up a send that was
   // waiting as well as one cut short.
-  if (!journal_.mark_attempt(d.record, now)) {
+  if (!journal_.mark_attempt(d.record, now, addresses_of(d))) {
     spdlog::debug("skip {}: already delivered or failed according to the journal", d.record.key);
     if (is_retry(job)) retry_ended(d.lineage);
     return false;
