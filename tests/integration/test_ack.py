@@ -281,7 +281,7 @@ class AckTest(DaemonTestCase):
         self.checked("GET", "/nope", 404)
         # `/` is the desk, as /status: off here, with no Office account or admin token.
         _, body = self.checked("GET", "/", 404)
-        self.assertIn("Trang theo dõi chưa được bật", body.decode())
+        self.assertIn("Trang theo dõi chưa được bật", body)
         self.checked("PUT", "/ack/x", 405, body=b"x")
         self.checked("DELETE", "/ack/x", 405)
 
