@@ -18,6 +18,7 @@
 #include "calendar/holidays.hpp"
 #include "cli/ack.hpp"
 #include "cli/preview.hpp"
+#include "cli/report.hpp"
 #include "cli/when.hpp"
 #include "config/loader.hpp"
 #include "delivery/channel.hpp"
@@ -254,6 +255,9 @@ int main(int argc, char** argv) {
   auto* reopen = app.add_subcommand("reopen", "Undo a confirmation: the unit is reminded again");
   add_target(reopen);
 
+  ReportArgs report_args;
+  auto* report = add_report_command(app, config_file, report_args);
+
   CLI11_PARSE(app, argc, argv);
 
   setup_logging(log_level);
@@ -273,6 +277,8 @@ int main(int argc, char** argv) {
       rc = do_send_test(config_file, unit);
     else if (ack->parsed() || reopen->parsed())
       rc = do_ack(config_file, ack_args, ack->parsed());
+    else if (report->parsed())
+      rc = do_report(config_file, report_args);
     else if (holidays->parsed())
       rc = do_holidays(config_file, holidays_config->count() > 0, year, holidays_format);
   } catch (const std::exception& e) {
