@@ -19,6 +19,7 @@
 #include "cli/ack.hpp"
 #include "cli/history.hpp"
 #include "cli/preview.hpp"
+#include "cli/report.hpp"
 #include "cli/when.hpp"
 #include "config/loader.hpp"
 #include "delivery/channel.hpp"
@@ -265,6 +266,8 @@ int main(int argc, char** argv) {
   history->add_option("--to", history_args.to, "End (a date includes the whole day)");
   history->add_option("--format", history_args.format, "text, csv or json")
       ->check(CLI::IsMember({"text", "csv", "json"}));
+  ReportArgs report_args;
+  auto* report = add_report_command(app, config_file, report_args);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -287,6 +290,8 @@ int main(int argc, char** argv) {
       rc = do_ack(config_file, ack_args, ack->parsed());
     else if (history->parsed())
       rc = do_history(config_file, history_args);
+    else if (report->parsed())
+      rc = do_report(config_file, report_args);
     else if (holidays->parsed())
       rc = do_holidays(config_file, holidays_config->count() > 0, year, holidays_format);
   } catch (const std::exception& e) {

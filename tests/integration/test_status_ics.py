@@ -312,6 +312,31 @@ class StatusIcsTest(DaemonTestCase):
         self.assertEqual(self.desk(page)["Báo cáo quý"][1][NAMES["phong-a"]][0], "open")
         d.stop()
 
+    def test_a_report_received_before_the_deadline_is_on_time_though_recorded_after(self):
+        now = harness.now_utc().replace(microsecond=0, second=0)
+        due = now - dt.timedelta(hours=1)
+        d = self.start([{"id": "bao-cao", "title": "Báo cáo tuần", "responsible": ["phong-a"],
+                         "due": due, "leads": ["1d"]}],
+                       office={"nguyen-thi-hang": "Nguyễn Thị Hằng"})
+        hang = {"Authorization": f"Bearer {self.office_tokens['nguyen-thi-hang']}"}
+        day = due.astimezone(VN_TZ).date().isoformat()
+        page = self.checked("GET", f"/status?from={day}&to={day}", 200, headers=hang)[1].decode()
+        received = (now - dt.timedelta(hours=3)).astimezone(VN_TZ)
+        form = dict(self.desk_form(page, "phong-a"), document="12/BC-PKHTC",
+                    received=received.strftime("%Y-%m-%dT%H:%M"))
+        self.checked("POST", "/status/confirm", 303, urllib.parse.urlencode(form).encode(),
+                     {"Content-Type": "application/x-www-form-urlencoded",
+                      "Origin": self.public, **hang})
+        page = self.checked("GET", f"/status?from={day}&to={day}", 200, headers=hang)[1].decode()
+        self.assertEqual(self.desk(page)["Báo cáo tuần"][1][NAMES["phong-a"]][:2],
+                         ("on-time", "Hoàn thành đúng hạn"))
+        r = harness.run_cli(["report", "-c", self.ws.config_path, "--from", day, "--to", day,
+                             "--format", "json"], cwd=self.ws.root)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        row = {u["unit"]: u for u in json.loads(r.stdout)}["phong-a"]
+        self.assertEqual((row["assigned"], row["on_time"], row["late"]), (1, 1, 0), row)
+        d.stop()
+
     def test_status_content(self):
         title = 'Báo cáo <script>alert("x")</script> & số liệu'
         due = dt.datetime.fromtimestamp(int(time.time()) + 3600, UTC)
