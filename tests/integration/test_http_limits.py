@@ -140,10 +140,12 @@ class HttpLimitsTest(DaemonTestCase):
             self.assertTrue(lengths[1], f"{path}: HEAD has a Content-Length")
             self.assertEqual(head_body, b"", f"{path}: HEAD sends no body")
             self.assertTrue(get_body, f"{path}: GET does")
-        # "/" leads to the status page.
+        # "/" is the desk, as /status: off here (no Office account), for GET and HEAD alike.
         root = self.raw(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-        self.assertTrue(root.startswith(b"HTTP/1.1 303"), root[:80])
-        self.assertIn(b"/status\r\n", root)
+        self.assertTrue(root.startswith(b"HTTP/1.1 404"), root[:80])
+        root_head = self.raw(b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\n")
+        self.assertTrue(root_head.startswith(b"HTTP/1.1 404"), root_head[:80])
+        self.assertEqual(root_head.split(b"\r\n\r\n", 1)[1], b"", "HEAD / sends no body")
         # The journal's size counts its write-ahead log, where recent writes are.
         journal = self.ws.state_dir / "journal.sqlite"
         wal = journal.with_name("journal.sqlite-wal")

@@ -201,6 +201,11 @@ class StatusIcsTest(DaemonTestCase):
                 self.assertTrue(hdrs.get("www-authenticate", "").startswith(
                     'Basic realm="deadlined"'), hdrs)
         self.status(200, f"Bearer {self.admin}")
+        # HEAD of the desk (built on the background thread): its status and length, no body.
+        got, hdrs, raw = self.request("HEAD", "/status", headers={"Authorization":
+                                                                   f"Bearer {self.admin}"})
+        self.assertEqual((got, raw), (200, b""))
+        self.assertGreater(int(hdrs.get("content-length", "0")), 1000, hdrs)
         for user in ("anyuser", "vanphong", ""):
             basic = base64.b64encode(f"{user}:{self.admin}".encode()).decode()
             hdrs, page = self.status(200, f"Basic {basic}")
