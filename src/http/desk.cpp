@@ -172,7 +172,9 @@ std::string desk_html(const config::Config& config, const LatestConfirmations& l
   const date::time_zone* zone = config.service.zone;
   std::vector<schedule::OpenOccurrence> occurrences;
   if (f.from || f.to) {
-    auto start = [&](date::local_days d) { return zone->to_sys(date::local_seconds{d}); };
+    auto start = [&](date::local_days d) {
+      return zone->to_sys(date::local_seconds{d}, date::choose::earliest);
+    };
     config::SysSeconds from = f.from ? start(*f.from) : config::SysSeconds{};
     config::SysSeconds to = f.to ? start(*f.to + date::days{1}) : now + date::days{366};
     occurrences = schedule::occurrences_due(config, from, to, now);
