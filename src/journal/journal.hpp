@@ -46,8 +46,9 @@ struct Confirmation {
   std::string note;    ///< e.g. the number of the report sent
   /// The Office's entry on a unit's behalf: the number of the document received ("45/BC-PKHTC")
   /// and when it was received, which is when the task was done; empty otherwise.
-  std::string document;
-  std::optional<SysSeconds> received_at;
+  /// (Default member initializers: entries written without them stay warning-free.)
+  std::string document{};
+  std::optional<SysSeconds> received_at{};
 
   /// When the task was done, for an entry that confirms: the receipt, else the entry itself.
   SysSeconds done_at() const { return received_at.value_or(at); }
