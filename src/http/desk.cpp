@@ -5,6 +5,8 @@
 #include <map>
 #include <sstream>
 
+#include "http/desk_downloads.hpp"
+#include "http/desk_record.hpp"
 #include "http/forms.hpp"
 #include "http/pages.hpp"
 #include "message/standing_text.hpp"
@@ -214,7 +216,7 @@ std::string desk_html(const config::Config& config, const LatestConfirmations& l
     return a.occurrence->due < b.occurrence->due;
   });
 
-  std::string out = filter_form(config, f);
+  std::string out = filter_form(config, f) + downloads_html(config, f, now);
   if (boxes.empty()) {
     return out + "<p>Không có nhiệm vụ nào " +
            (f.from || f.to ? "có hạn trong khoảng đã chọn" : "đang trong kỳ theo dõi") +
@@ -234,7 +236,10 @@ std::string desk_html(const config::Config& config, const LatestConfirmations& l
     out += "<article class=\"occurrence\">\n<h3>" + escape_html(title) +
            "</h3>\n<p class=\"meta\">Hạn " + escape_html(when(config, o.due)) +
            " · <span class=\"count\">" + std::to_string(box.done) + "/" +
-           std::to_string(box.total) + " đơn vị đã hoàn thành</span></p>\n<ul class=\"units\">\n";
+           std::to_string(box.total) + " đơn vị đã hoàn thành</span>";
+    if (std::string href = record_href(o); !href.empty())
+      out += " · <a class=\"record\" href=\"" + escape_html(href) + "\">Lịch sử đôn đốc</a>";
+    out += "</p>\n<ul class=\"units\">\n";
     for (const UnitLine& line : box.units)
       out += unit_item(config, o, line, forms, now);
     out += "</ul>\n</article>\n";

@@ -6,6 +6,8 @@
 #include "codec/hmac.hpp"
 #include "codec/token.hpp"
 #include "http/desk_actions.hpp"
+#include "http/desk_downloads.hpp"
+#include "http/desk_record.hpp"
 #include "http/forms.hpp"
 #include "http/http.hpp"
 #include "http/pages.hpp"
@@ -217,6 +219,10 @@ Response route(Backend& backend, const Request& request) {
   if (path == "/metrics") return get ? metrics(backend) : method_not_allowed("GET, HEAD");
   if (path == "/status/confirm")
     return request.method == "POST" ? desk_action(backend, request) : method_not_allowed("POST");
+  if (path == "/status/report")
+    return get ? report_download(backend, request) : method_not_allowed("GET, HEAD");
+  if (path == "/status/record")
+    return get ? record_page(backend, request) : method_not_allowed("GET, HEAD");
   if (path == "/" || path == "/status")
     return get ? status_page(backend, request) : method_not_allowed("GET, HEAD");
   constexpr std::string_view k_calendar = "/calendar/";
