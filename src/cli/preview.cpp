@@ -110,7 +110,8 @@ void add_digests(const config::Config& config, SysSeconds from, SysSeconds to,
     SysSeconds at = date::floor<std::chrono::seconds>(
         zone->to_sys(day + config.service.digest_time, date::choose::earliest));
     if (at < from || at >= to) continue;
-    auto items = scheduler::digest_items(config, at, none);
+    // Like confirmations, extensions are the journal's: the preview is of the config alone.
+    auto items = scheduler::digest_items(config, at, schedule::Extensions::none(), none);
     if (!message::digest_needed(items)) continue;
     for (const auto& out : message::digest(config, *monitor, items, at)) {
       nlohmann::ordered_json item = {

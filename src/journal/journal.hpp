@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -52,6 +53,21 @@ struct Confirmation {
 
   /// When the task was done, for an entry that confirms: the receipt, else the entry itself.
   SysSeconds done_at() const { return received_at.value_or(at); }
+};
+
+/// One entry of the audit trail of extensions (gia hạn) of a unit's part: its request (a new
+/// date and the reason), or the Office's decision on it: approved (with the date granted,
+/// which may differ from the one asked) or refused.
+struct ExtensionEntry {
+  enum class Action { request, approve, refuse };
+  std::int64_t id = 0;  ///< its place in the trail: a later entry has a greater id
+  Target target{};
+  Action action = Action::request;
+  std::string until{};  ///< the day asked or granted, YYYY-MM-DD; empty for a refusal
+  std::string note{};   ///< the unit's reason, or the Office's note on its decision
+  SysSeconds at{};
+  std::string actor{};   ///< "link" (the unit), "office:ACCOUNT" or "cli:LOGIN"
+  std::string origin{};  ///< the client address for a link, "cli" or "desk" otherwise
 };
 
 /// A channel the daemon sends nothing to: its receiver answered 410 Gone.
@@ -154,6 +170,16 @@ class Journal {
   /// The latest entry of every target that has one, in one query (the desk at 100,000
   /// tasks: a query per unit cost a second).
   std::vector<Confirmation> latest_confirmations();
+
+  /// Appends to the audit trail of extensions (extensions.cpp); returns the entry's id.
+  std::int64_t record_extension(const ExtensionEntry& entry);
+  /// The extension trail of `target`, oldest first.
+  std::vector<ExtensionEntry> extension_history(const Target& target);
+  /// The whole extension trail, oldest first (a few entries per extension: read whole).
+  std::vector<ExtensionEntry> extension_entries();
+  /// The id of the latest extension entry, 0 when there is none: it changes when any
+  /// process (the desk, `deadlined extend`) records one.
+  std::int64_t extensions_version();
 
   /// Disables `channel` (replacing an earlier entry of it).
   void disable_channel(const DisabledChannel& entry);

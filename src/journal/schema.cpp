@@ -15,7 +15,7 @@ using detail::Statement;
 namespace {
 
 /// Version 5: the attempts table; the document and receipt of a confirmation.
-constexpr int k_schema_version = 5;
+constexpr int k_schema_version = 6;
 
 constexpr const char* k_damaged_advice =
     "deadlined will not start on it. Restore it from a backup, or move it away to start with "
@@ -182,6 +182,18 @@ void Journal::create_schema() {
     // received, and when it was received).
     add_column("confirmations", "document", "TEXT NOT NULL DEFAULT ''");
     add_column("confirmations", "received_at", "INTEGER");
+    // Version 6: the audit trail of extensions (gia hạn): a unit's request, the Office's
+    // approval (with the date granted, which may differ from the one asked) or refusal.
+    exec(
+        "CREATE TABLE IF NOT EXISTS extensions ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " plan TEXT NOT NULL, task TEXT NOT NULL, occurrence TEXT NOT NULL, unit TEXT NOT NULL,"
+        " action TEXT NOT NULL CHECK (action IN ('request','approve','refuse')),"
+        " until TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',"
+        " at INTEGER NOT NULL, actor TEXT NOT NULL, origin TEXT NOT NULL DEFAULT '')");
+    exec(
+        "CREATE INDEX IF NOT EXISTS extensions_by_target"
+        " ON extensions(plan, task, occurrence, unit, id)");
     exec(("PRAGMA user_version=" + std::to_string(k_schema_version)).c_str());
     commit();
   } catch (...) {

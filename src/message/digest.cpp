@@ -8,11 +8,18 @@
 namespace deadlined::message {
 namespace {
 
-std::string names(const std::vector<const DigestUnit*>& units) {
+std::string names(const std::vector<const DigestUnit*>& units, const date::time_zone* zone) {
   std::string out;
-  for (const DigestUnit* u : units)
+  for (const DigestUnit* u : units) {
     out += (out.empty() ? "" : ", ") + u->unit->name;
+    if (u->extended_to) out += " (được gia hạn đến ngày " + vn_date(zone, *u->extended_to) + ")";
+  }
   return out;
+}
+
+/// Whether a unit that has not confirmed is past its deadline in force at `now`.
+bool overdue_at(const DigestItem& item, const DigestUnit& u, config::SysSeconds now) {
+  return u.extended_to ? now > *u.extended_to : item.occurrence.overdue;
 }
 
 }  // namespace
@@ -39,7 +46,7 @@ std::vector<Outbound> digest(const config::Config& config, const config::Unit& m
     for (const DigestUnit& u : item.units) {
       if (u.confirmed)
         ++confirmed;
-      else if (item.occurrence.overdue)
+      else if (overdue_at(item, u, now))
         ++overdue;
       else
         ++pending;
@@ -69,27 +76,33 @@ std::vector<Outbound> digest(const config::Config& config, const config::Unit& m
               (citation.number.empty() ? "" : " (" + citation.number + ")") + "\n";
     }
     std::string title = o.task->title + (o.occurrence_name.empty() ? "" : " " + o.occurrence_name);
-    std::vector<const DigestUnit*> done, waiting;
+    std::vector<const DigestUnit*> done, late, waiting;
     for (const DigestUnit& u : item.units)
-      (u.confirmed ? done : waiting).push_back(&u);
+      (u.confirmed ? done : overdue_at(item, u, now) ? late : waiting).push_back(&u);
     text += "   - " + title + " (hạn " + vn_time(zone, o.due) + " ngày " + vn_date(zone, o.due) +
             "): " + std::to_string(done.size()) + "/" + std::to_string(item.units.size()) +
             " đơn vị đã xác nhận hoàn thành.\n";
-    if (!waiting.empty()) {
-      text += o.overdue
-                  ? "     Quá hạn " +
-                        (o.overdue_days > 0 ? std::to_string(o.overdue_days) + " ngày làm việc"
-                                            : std::string("(hôm nay)")) +
-                        ": " + names(waiting) + "\n"
-                  : "     Chưa hoàn thành (còn hạn): " + names(waiting) + "\n";
+    // A unit past an extended deadline is overdue from that deadline, not the occurrence's.
+    std::vector<const DigestUnit*> late_own, late_extended;
+    for (const DigestUnit* u : late)
+      (u->extended_to ? late_extended : late_own).push_back(u);
+    if (!late_own.empty()) {
+      text += "     Quá hạn " +
+              (o.overdue_days > 0 ? std::to_string(o.overdue_days) + " ngày làm việc"
+                                  : std::string("(hôm nay)")) +
+              ": " + names(late_own, zone) + "\n";
     }
-    if (!done.empty()) text += "     Đã xác nhận: " + names(done) + "\n";
+    if (!late_extended.empty()) text += "     Quá hạn sau gia hạn: " + names(late_extended, zone) + "\n";
+    if (!waiting.empty()) text += "     Chưa hoàn thành (còn hạn): " + names(waiting, zone) + "\n";
+    if (!done.empty()) text += "     Đã xác nhận: " + names(done, zone) + "\n";
     nlohmann::ordered_json units = nlohmann::ordered_json::array();
     for (const DigestUnit& u : item.units) {
-      units.push_back({{"unit", u.unit->id},
-                       {"state", u.confirmed ? "confirmed"
-                                 : o.overdue ? "overdue"
-                                             : "pending"}});
+      nlohmann::ordered_json unit{{"unit", u.unit->id},
+                                  {"state", u.confirmed                ? "confirmed"
+                                            : overdue_at(item, u, now) ? "overdue"
+                                                                       : "pending"}};
+      if (u.extended_to) unit["extended_to"] = iso8601(zone, *u.extended_to);
+      units.push_back(std::move(unit));
     }
     json_items.push_back({{"plan", o.plan->id},
                           {"task", o.task->id},

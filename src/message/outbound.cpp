@@ -30,6 +30,8 @@ std::string_view kind_name(Reminder::Kind kind) {
       return "overdue";
     case Reminder::Kind::escalation:
       return "escalation";
+    case Reminder::Kind::extension:
+      return "extension";
     case Reminder::Kind::reminder:
       break;
   }

@@ -125,6 +125,8 @@ struct DigestUnit {
   const config::Unit* unit = nullptr;
   bool confirmed = false;
   config::SysSeconds confirmed_at{};
+  /// The unit's deadline in force, when an extension moved it from the occurrence's.
+  std::optional<config::SysSeconds> extended_to{};
 };
 
 /// One open occurrence in the digest, with its responsible units.

@@ -30,7 +30,7 @@ std::string hours_minutes(std::chrono::seconds left) {
 }
 
 bool exact_stage(const Reminder& r) {
-  auto lead = config::parse_lead(r.stage);
+  auto lead = config::parse_lead(std::string(schedule::split_stage(r.stage).stage));
   return lead && lead->kind == config::Lead::Kind::exact;
 }
 
@@ -129,6 +129,11 @@ std::optional<date::local_days> before_day(const Reminder& r) {
 std::string deadline_of(const Config& config, const Reminder& r) {
   const auto* zone = config.service.zone;
   std::string at = vn_time(zone, r.due) + " ngày " + vn_date(zone, r.due);
+  // An extended deadline is the day granted; the plan's own is recalled.
+  if (r.original_due) {
+    return "trước " + at + " (đã được gia hạn; thời hạn ban đầu: trước " +
+           vn_time(zone, *r.original_due) + " ngày " + vn_date(zone, *r.original_due) + ")";
+  }
   auto day = before_day(r);
   if (!day) return "trước " + at;
   return "trước ngày " + vn_date(*day) + ", tức trước " + at;
@@ -137,6 +142,29 @@ std::string deadline_of(const Config& config, const Reminder& r) {
 std::string monitor_name(const Config& config) {
   const config::Unit* monitor = config.monitor_unit();
   return monitor ? monitor->name : std::string("đơn vị theo dõi");
+}
+
+/// The Office's decision on a unit's request for more time, and what follows from it.
+std::string decision_text(const Config& config, const Reminder& r, const std::string& unit,
+                          const std::string& report_to) {
+  const auto* zone = config.service.zone;
+  const schedule::ExtensionDecision* d = r.decision.get();
+  auto at = [&](config::SysSeconds t) { return vn_time(zone, t) + " ngày " + vn_date(zone, t); };
+  std::string text;
+  std::string asked =
+      d && d->asked ? " (đề nghị gia hạn đến ngày " + vn_date(*d->asked) + ")" : std::string();
+  if (d && d->approved) {
+    text += "\n" + monitor_name(config) + " đồng ý gia hạn thời hạn thực hiện nhiệm vụ" + asked +
+            " của " + unit + " đến trước " + at(r.due) + " (thời hạn ban đầu: trước " +
+            at(d->original_due) + ").\n";
+  } else {
+    text += "\n" + monitor_name(config) + " không chấp thuận đề nghị gia hạn" + asked + " của " +
+            unit + ". Thời hạn thực hiện nhiệm vụ vẫn là trước " + at(r.due) + ".\n";
+  }
+  if (d && !d->note.empty()) text += "Ý kiến của " + monitor_name(config) + ": " + d->note + "\n";
+  text += "Báo cáo kết quả về: " + report_to + ".\n\nĐề nghị " + unit +
+          " hoàn thành, gửi báo cáo kết quả về " + report_to + " trong thời hạn nêu trên.\n";
+  return text;
 }
 
 }  // namespace
@@ -181,18 +209,29 @@ constexpr std::string_view k_escalate_prefix = "escalate-";
 }  // namespace
 
 std::string stage_label(const Reminder& r) {
+  const std::string_view stage = schedule::split_stage(r.stage).stage;
+  std::string extended = r.original_due ? " (theo thời hạn đã gia hạn)" : "";
   switch (r.kind) {
     case Reminder::Kind::overdue:
-      return "nhắc quá hạn lần " + r.stage.substr(r.stage.find('-') + 1);
+      return "nhắc quá hạn lần " + std::string(stage.substr(stage.find('-') + 1)) + extended;
     case Reminder::Kind::escalation:
-      return "báo cáo " + (r.recipient ? r.recipient->name : r.addressee().name);
+      return "báo cáo " + (r.recipient ? r.recipient->name : r.addressee().name) + extended;
+    case Reminder::Kind::extension:
+      return "thông báo kết quả xử lý đề nghị gia hạn";
     case Reminder::Kind::reminder:
       break;
   }
-  return lead_label(r.stage);
+  return lead_label(stage) + extended;
 }
 
-std::string stage_label(const Config& config, std::string_view stage) {
+std::string stage_label(const Config& config, std::string_view key_stage) {
+  constexpr std::string_view k_extension_prefix = "extension-";
+  if (key_stage.substr(0, k_extension_prefix.size()) == k_extension_prefix)
+    return "thông báo kết quả xử lý đề nghị gia hạn";
+  const auto [stage, extended_until] = schedule::split_stage(key_stage);
+  if (extended_until)
+    return stage_label(config, stage) + " (theo thời hạn gia hạn đến ngày " +
+           vn_date(*extended_until) + ")";
   if (stage.substr(0, k_overdue_prefix.size()) == k_overdue_prefix)
     return "nhắc quá hạn lần " + std::string(stage.substr(k_overdue_prefix.size()));
   if (stage.substr(0, k_escalate_prefix.size()) == k_escalate_prefix) {
@@ -216,6 +255,11 @@ std::string subject_of(const Config& config, const Reminder& r, config::SysSecon
     case Reminder::Kind::escalation:
       return subject + "[Quá hạn] " + r.unit->name + " chưa hoàn thành: " + title_of(r) + " (" +
              deadline + ", " + overdue_text(config, r, now) + ")";
+    case Reminder::Kind::extension:
+      if (r.decision && r.decision->approved)
+        return subject + "Đồng ý gia hạn: " + title_of(r) + " (hạn mới " +
+               deadline.substr(std::string_view("hạn ").size()) + ")";
+      return subject + "Không chấp thuận gia hạn: " + title_of(r) + " (" + deadline + ")";
   }
   return subject;
 }
@@ -272,6 +316,9 @@ TextParts parts_of(const Config& config, const Reminder& r, config::SysSeconds n
               overdue_text(config, r, now) + ", " + unit + " chưa xác nhận hoàn thành.\n\n";
       text += "Kính đề nghị " + r.addressee().name + " chỉ đạo, đôn đốc " + unit +
               " khẩn trương hoàn thành.\n";
+      break;
+    case Reminder::Kind::extension:
+      text += decision_text(config, r, unit, report_to);
       break;
   }
   if (r.late) {

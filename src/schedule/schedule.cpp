@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "calendar/work_calendar.hpp"
+#include "schedule/assignment.hpp"
 #include "schedule/chase.hpp"
 #include "schedule/occurrence.hpp"
 #include "util/parallel.hpp"
@@ -73,11 +74,11 @@ SysSeconds first_stage(const config::Config& config, const calendar::WorkCalenda
   return first;
 }
 
-/// The reminders of one occurrence of a task.
-std::vector<Reminder> occurrence_reminders(const config::Config& config,
-                                           const calendar::WorkCalendar& calendar,
-                                           const config::Plan& plan, const config::Task& task,
-                                           const Occurrence& occurrence) {
+/// The reminders of one occurrence of a task on its own deadline.
+std::vector<Reminder> own_reminders(const config::Config& config,
+                                    const calendar::WorkCalendar& calendar,
+                                    const config::Plan& plan, const config::Task& task,
+                                    const Occurrence& occurrence) {
   std::vector<Reminder> out;
   SysSeconds due = occurrence.due;
   const Stages stages = stages_of(config, calendar, task, due);
@@ -108,6 +109,36 @@ std::vector<Reminder> occurrence_reminders(const config::Config& config,
   add_units(task.responsible, Role::responsible);
   add_units(task.coordinating, Role::coordinating);
   add_chase(config, calendar, plan, task, occurrence, out);
+  return out;
+}
+
+/// The reminders of one occurrence of a task: of each unit with an extension, those of its
+/// deadline in force, keyed apart (extended_stage), from the approval on.
+std::vector<Reminder> occurrence_reminders(const config::Config& config,
+                                           const calendar::WorkCalendar& calendar,
+                                           const config::Plan& plan, const config::Task& task,
+                                           const Occurrence& occurrence,
+                                           const Extensions& extensions) {
+  std::vector<Reminder> out = own_reminders(config, calendar, plan, task, occurrence);
+  if (!extensions.any_in_force() ||
+      extensions.latest_deadline(plan.id, task.id, occurrence.id, occurrence.due) ==
+          occurrence.due)
+    return out;
+  for (const auto* units : {&task.responsible, &task.coordinating}) {
+    for (const std::string& unit : *units) {
+      const Extension* x = extensions.find({plan.id, task.id, occurrence.id, unit});
+      if (!x) continue;
+      std::erase_if(out, [&](const Reminder& r) { return r.unit->id == unit; });
+      Occurrence moved = occurrence;
+      moved.due = x->due;
+      for (Reminder& r : own_reminders(config, calendar, plan, task, moved)) {
+        if (r.unit->id != unit || r.at < x->granted) continue;
+        r.stage = extended_stage(*x, r.stage);
+        r.original_due = occurrence.due;
+        out.push_back(std::move(r));
+      }
+    }
+  }
   return out;
 }
 
@@ -163,35 +194,40 @@ SysSeconds deadline_of(const config::Config& config, const config::Task& task) {
 }
 
 std::vector<Reminder> reminders_between(const config::Config& config, SysSeconds from,
-                                        SysSeconds to) {
-  return reminders_between(config, from, to,
-                           [](const config::Plan&, const config::Task&) { return true; });
+                                        SysSeconds to, const Extensions& extensions) {
+  return reminders_between(
+      config, from, to, [](const config::Plan&, const config::Task&) { return true; },
+      extensions);
 }
 
 std::vector<Reminder> reminders_between(
     const config::Config& config, SysSeconds from, SysSeconds to,
-    const std::function<bool(const config::Plan&, const config::Task&)>& keep) {
+    const std::function<bool(const config::Plan&, const config::Task&)>& keep,
+    const Extensions& extensions) {
   const calendar::WorkCalendar& calendar = calendar_of(config);
   std::vector<Reminder> out;
   for (const config::Plan& plan : config.plans) {
     for (const config::Task& task : plan.tasks) {
       if (!keep(plan, task)) continue;
       Occurrences occurrences(config, calendar, plan, task);
-      SysSeconds start = from;
+      SysSeconds start = from - extensions.reach();
       if (task.chase.enabled) start -= chase_look_back(task.chase);
       for (auto o = occurrences.first_due_from(start); o; o = occurrences.at(o->index + 1)) {
         if (first_stage(config, calendar, task, o->due) >= to) break;
-        for (Reminder& r : occurrence_reminders(config, calendar, plan, task, *o)) {
+        for (Reminder& r : occurrence_reminders(config, calendar, plan, task, *o, extensions)) {
           if (r.at >= from && r.at < to) out.push_back(std::move(r));
         }
       }
     }
   }
+  for (Reminder& r : decision_notices(config, extensions))
+    if (r.at >= from && r.at < to && keep(*r.plan, *r.task)) out.push_back(std::move(r));
   sort_by_time(out);
   return out;
 }
 
-std::vector<OpenOccurrence> open_occurrences(const config::Config& config, SysSeconds now) {
+std::vector<OpenOccurrence> open_occurrences(const config::Config& config, SysSeconds now,
+                                             const Extensions& extensions) {
   const calendar::WorkCalendar& calendar = calendar_of(config);
   const date::local_days today = local_day_of(config, now);
   std::vector<OpenOccurrence> out;
@@ -199,11 +235,12 @@ std::vector<OpenOccurrence> open_occurrences(const config::Config& config, SysSe
     for (const config::Task& task : plan.tasks) {
       const config::Chase& chase = task.chase;
       Occurrences occurrences(config, calendar, plan, task);
-      SysSeconds from = now - chase_look_back(chase);
+      SysSeconds from = now - chase_look_back(chase) - extensions.reach();
       for (auto o = occurrences.first_due_from(from); o; o = occurrences.at(o->index + 1)) {
         if (first_stage(config, calendar, task, o->due) > now) break;
         date::local_days due_day = local_day_of(config, o->due);
-        if (now <= chase_end(config, calendar, task, o->due)) {
+        SysSeconds latest = extensions.latest_deadline(plan.id, task.id, o->id, o->due);
+        if (now <= chase_end(config, calendar, task, latest)) {
           OpenOccurrence open{&plan, &task, o->id, o->name, o->due, now > o->due, 0};
           if (open.overdue)
             open.overdue_days = static_cast<int>(calendar.working_days_after(due_day, today));
@@ -250,8 +287,8 @@ namespace {
 class AgendaBuilder {
  public:
   AgendaBuilder(const config::Config& config, const calendar::WorkCalendar& calendar,
-                SysSeconds now, std::chrono::seconds grace)
-      : config_(config), calendar_(calendar), now_(now), grace_(grace) {}
+                SysSeconds now, std::chrono::seconds grace, const Extensions& extensions)
+      : config_(config), calendar_(calendar), now_(now), grace_(grace), extensions_(extensions) {}
 
   /// Adds `first` and the occurrences after it that have begun (their first stage is not
   /// after now); the next one, wholly in the future, becomes pending: its reminders are made
@@ -266,7 +303,7 @@ class AgendaBuilder {
         agenda_.later.push_back({&plan, &task, o->index, first_at});
         return;
       }
-      for (Reminder& r : occurrence_reminders(config_, calendar_, plan, task, *o))
+      for (Reminder& r : occurrence_reminders(config_, calendar_, plan, task, *o, extensions_))
         add(std::move(r));
       if (!occurrences.recurring()) return;
       o = occurrences.at(o->index + 1);
@@ -282,6 +319,7 @@ class AgendaBuilder {
 
   /// The agenda, its lists in no particular order (for merging with other parts).
   Agenda take() {
+    // (The notices of decisions are added by agenda_at, once.)
     for (auto& [id, r] : latest_passed_) {
       r.late = now_ - r.at > grace_;
       agenda_.catch_up.push_back(std::move(r));
@@ -293,10 +331,7 @@ class AgendaBuilder {
     return std::move(agenda_);
   }
 
- private:
-  using Id = std::tuple<const config::Task*, std::string, const config::Unit*, Reminder::Kind,
-                        const config::Unit*>;
-
+  /// Adds one reminder: upcoming, the latest passed of its part, or past its deadline.
   void add(Reminder r) {
     if (r.at > now_) {
       agenda_.upcoming.push_back(std::move(r));
@@ -306,6 +341,10 @@ class AgendaBuilder {
       keep_latest(latest_past_deadline_, std::move(r));
     }
   }
+
+ private:
+  using Id = std::tuple<const config::Task*, std::string, const config::Unit*, Reminder::Kind,
+                        const config::Unit*>;
 
   static void keep_latest(std::map<Id, Reminder>& latest, Reminder r) {
     auto id = std::make_tuple(r.task, r.occurrence, r.unit, r.kind, r.recipient);
@@ -321,6 +360,7 @@ class AgendaBuilder {
   const calendar::WorkCalendar& calendar_;
   SysSeconds now_;
   std::chrono::seconds grace_;
+  const Extensions& extensions_;
   Agenda agenda_;
   std::map<Id, Reminder> latest_passed_;
   std::map<Id, Reminder> latest_past_deadline_;
@@ -328,17 +368,24 @@ class AgendaBuilder {
 
 }  // namespace
 
-Agenda agenda_at(const config::Config& config, SysSeconds now, std::chrono::seconds grace) {
+Agenda agenda_at(const config::Config& config, SysSeconds now, std::chrono::seconds grace,
+                 const Extensions& extensions) {
   // Occurrences whose deadline passed more than give_up_after ago (and, when chased, the
-  // chase too, counted generously in calendar days) have nothing left to do.
-  SysSeconds horizon = now - config.service.give_up_after + std::chrono::seconds{1};
+  // chase too, counted generously in calendar days; and the longest extension) have nothing
+  // left to do.
+  SysSeconds horizon =
+      now - config.service.give_up_after + std::chrono::seconds{1} - extensions.reach();
   // Tasks are independent: each core builds the agenda of every n-th plan, all on the
   // config's one calendar, and the parts are merged.
   std::size_t n = util::threads_for(config.plans.size());
   std::vector<Agenda> parts(n);
   util::parallel_for(n, [&](std::size_t part) {
     const calendar::WorkCalendar& calendar = calendar_of(config);
-    AgendaBuilder builder(config, calendar, now, grace);
+    AgendaBuilder builder(config, calendar, now, grace, extensions);
+    if (part == 0) {
+      for (Reminder& r : decision_notices(config, extensions))
+        builder.add(std::move(r));
+    }
     for (std::size_t p = part; p < config.plans.size(); p += n) {
       const config::Plan& plan = config.plans[p];
       for (const config::Task& task : plan.tasks) {
@@ -366,24 +413,26 @@ Agenda agenda_at(const config::Config& config, SysSeconds now, std::chrono::seco
   return agenda;
 }
 
-Agenda agenda_of(const config::Config& config, const Pending& pending) {
+Agenda agenda_of(const config::Config& config, const Pending& pending,
+                 const Extensions& extensions) {
   const calendar::WorkCalendar& calendar = calendar_of(config);
   // As computed just before the first stage: every stage is upcoming, even one at the
   // deadline itself or one whose time has passed while the daemon was busy.
   AgendaBuilder builder(config, calendar, pending.at - std::chrono::seconds{1},
-                        std::chrono::seconds{0});
+                        std::chrono::seconds{0}, extensions);
   Occurrences occurrences(config, calendar, *pending.plan, *pending.task);
   builder.add(*pending.plan, *pending.task, occurrences, occurrences.at(pending.index), true);
   return builder.finish();
 }
 
-std::vector<Reminder> reminders_of(const config::Config& config, const Pending& pending) {
+std::vector<Reminder> reminders_of(const config::Config& config, const Pending& pending,
+                                   const Extensions& extensions) {
   const calendar::WorkCalendar& calendar = calendar_of(config);
   Occurrences occurrences(config, calendar, *pending.plan, *pending.task);
   auto occurrence = occurrences.at(pending.index);
   if (!occurrence) return {};
-  auto reminders =
-      occurrence_reminders(config, calendar, *pending.plan, *pending.task, *occurrence);
+  auto reminders = occurrence_reminders(config, calendar, *pending.plan, *pending.task,
+                                        *occurrence, extensions);
   sort_by_time(reminders);
   return reminders;
 }

@@ -1,12 +1,15 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "calendar/work_calendar.hpp"
 #include "config/config.hpp"
 #include "ids/ids.hpp"
+#include "schedule/extension.hpp"
 
 namespace deadlined::schedule {
 
@@ -19,8 +22,8 @@ enum class Role { responsible, coordinating };
 /// was computed from, which must outlive it.
 struct Reminder {
   /// A reminder before the deadline; an overdue notice to the unit after it; an escalation
-  /// about the unit to a leadership unit.
-  enum class Kind { reminder, overdue, escalation };
+  /// about the unit to a leadership unit; the Office's decision on an extension, to the unit.
+  enum class Kind { reminder, overdue, escalation, extension };
   Kind kind = Kind::reminder;
   const config::Plan* plan = nullptr;
   const config::Task* task = nullptr;
@@ -29,7 +32,11 @@ struct Reminder {
   std::string stage;  ///< the lead ("3wd"), "overdue-N" or "escalate-UNIT": part of the key
   Role role = Role::responsible;
   SysSeconds at{};              ///< when it is to be sent
-  SysSeconds due{};             ///< the deadline instant
+  SysSeconds due{};             ///< the deadline instant in force (an extension's)
+  /// The occurrence's own deadline, when an extension moved the unit's (`due`).
+  std::optional<SysSeconds> original_due;
+  /// Of the notice of a decision on an extension (Kind::extension): the decision.
+  std::shared_ptr<const ExtensionDecision> decision;
   SysSeconds until{};           ///< obsolete after this: the deadline, or the next overdue notice
   int overdue_days = 0;         ///< working days past the deadline, for overdue and escalation
   std::string occurrence;       ///< a one-off task's due day (YYYYMMDD), or the period's id
@@ -58,11 +65,18 @@ SysSeconds deadline_of(const config::Config& config, const config::Task& task);
 /// after the deadline are dropped; stages of one unit that fall on the same instant are sent
 /// once. Recurring tasks contribute the occurrences that fall in the window.
 std::vector<Reminder> reminders_between(const config::Config& config, SysSeconds from,
-                                        SysSeconds to);
+                                        SysSeconds to,
+                                        const Extensions& extensions = Extensions::none());
 /// The same, of the tasks `keep` accepts only (the desk's filter: a plan, a unit).
 std::vector<Reminder> reminders_between(
     const config::Config& config, SysSeconds from, SysSeconds to,
-    const std::function<bool(const config::Plan&, const config::Task&)>& keep);
+    const std::function<bool(const config::Plan&, const config::Task&)>& keep,
+    const Extensions& extensions = Extensions::none());
+
+/// The notice of each decision of `extensions` to its unit: a reminder of Kind::extension at
+/// the decision, sent at once (exact), obsolete a week later (extension.cpp).
+std::vector<Reminder> decision_notices(const config::Config& config,
+                                       const Extensions& extensions);
 
 /// An occurrence of a task whose reminders are not computed yet, and when they must be.
 struct Pending {
@@ -89,17 +103,24 @@ struct Agenda {
   std::vector<Pending> later;
 };
 
-Agenda agenda_at(const config::Config& config, SysSeconds now, std::chrono::seconds grace);
+/// With `extensions`, a unit's part that has one is scheduled on its deadline in force (its
+/// stages keyed apart, those before the approval left out), and each decision's notice to
+/// the unit is a reminder of Kind::extension at the decision, sent at once (exact), obsolete a
+/// week later.
+Agenda agenda_at(const config::Config& config, SysSeconds now, std::chrono::seconds grace,
+                 const Extensions& extensions = Extensions::none());
 
 /// The agenda of one pending occurrence when its first stage comes: all its reminders in
 /// `upcoming`, as if computed just before that stage (those whose time has come are sent at
 /// once; a stage at the deadline itself is not past it), and, in `later`, the occurrence
 /// after it.
-Agenda agenda_of(const config::Config& config, const Pending& pending);
+Agenda agenda_of(const config::Config& config, const Pending& pending,
+                 const Extensions& extensions = Extensions::none());
 
 /// The reminders of a pending occurrence, ordered by time: what agenda_of schedules when
 /// its first stage comes.
-std::vector<Reminder> reminders_of(const config::Config& config, const Pending& pending);
+std::vector<Reminder> reminders_of(const config::Config& config, const Pending& pending,
+                                   const Extensions& extensions = Extensions::none());
 
 /// An occurrence the Office follows on a given day: its reminders have begun, and it is not
 /// more than the chase window (`overdue_until` working days) past its deadline.
@@ -108,9 +129,9 @@ struct OpenOccurrence {
   const config::Task* task = nullptr;
   std::string occurrence;       ///< the id, as in keys
   std::string occurrence_name;  ///< "tháng 8/2026"; empty for one-off tasks
-  SysSeconds due{};
-  bool overdue = false;  ///< the deadline has passed
-  int overdue_days = 0;  ///< working days past the deadline
+  SysSeconds due{};      ///< the occurrence's own deadline (a unit's may be extended)
+  bool overdue = false;  ///< its own deadline has passed
+  int overdue_days = 0;  ///< working days past its own deadline
 
   /// The part of `unit` in it.
   ids::AssignmentId assignment(const std::string& unit) const {
@@ -123,7 +144,9 @@ SysSeconds chase_end(const config::Config& config, const calendar::WorkCalendar&
                      const config::Task& task, SysSeconds due);
 
 /// The occurrences open at `now`, by plan then deadline: what the Office's digest reports.
-std::vector<OpenOccurrence> open_occurrences(const config::Config& config, SysSeconds now);
+/// One stays open while the chase of any unit's deadline in force (`extensions`) goes on.
+std::vector<OpenOccurrence> open_occurrences(const config::Config& config, SysSeconds now,
+                                             const Extensions& extensions = Extensions::none());
 
 /// The occurrences whose deadline is in [from, to), by plan then deadline, whether or not
 /// their reminders have begun: what the Office's desk shows for a chosen period.

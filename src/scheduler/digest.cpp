@@ -37,14 +37,18 @@ SysSeconds next_digest(const config::Config& config, SysSeconds now, bool after_
 }
 
 std::vector<message::DigestItem> digest_items(const config::Config& config, SysSeconds now,
+                                              const schedule::Extensions& extensions,
                                               const LatestConfirmation& latest) {
   std::vector<message::DigestItem> items;
-  for (schedule::OpenOccurrence& open : schedule::open_occurrences(config, now)) {
+  for (schedule::OpenOccurrence& open : schedule::open_occurrences(config, now, extensions)) {
     message::DigestItem item{std::move(open), {}};
     for (const std::string& id : item.occurrence.task->responsible) {
       auto entry = latest(item.occurrence.assignment(id));
       bool confirmed = entry && entry->confirmed;
-      item.units.push_back({config.find_unit(id), confirmed, confirmed ? entry->at : SysSeconds{}});
+      std::optional<SysSeconds> extended;
+      if (const auto* x = extensions.find(item.occurrence.assignment(id))) extended = x->due;
+      item.units.push_back(
+          {config.find_unit(id), confirmed, confirmed ? entry->at : SysSeconds{}, extended});
     }
     items.push_back(std::move(item));
   }

@@ -31,7 +31,9 @@ using LatestConfirmation =
 
 /// What the digest at `now` reports: each open occurrence with its responsible units and
 /// whether (and when) each has confirmed.
+/// A unit's part extended has its deadline in force (`extensions`).
 std::vector<message::DigestItem> digest_items(const config::Config& config, SysSeconds now,
+                                              const schedule::Extensions& extensions,
                                               const LatestConfirmation& latest);
 
 }  // namespace deadlined::scheduler

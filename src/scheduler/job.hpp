@@ -22,6 +22,12 @@ using config::SysSeconds;
 struct Generation {
   std::shared_ptr<const config::Config> config;
   std::shared_ptr<const delivery::ChannelSet> channels;
+  /// The extensions the schedule was made with (never null once loaded; null: none).
+  std::shared_ptr<const schedule::Extensions> extensions{};
+
+  const schedule::Extensions& extensions_in_force() const {
+    return extensions ? *extensions : schedule::Extensions::none();
+  }
 };
 
 /// One message to one channel (and, for per-recipient channels, one address): made only by

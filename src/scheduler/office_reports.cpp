@@ -33,7 +33,9 @@ void OfficeReports::delivery_failed(const Job& job, const delivery::Outcome& out
   queue(job.generation, message::failure_report(config, *monitor, failure, now), report_id, now);
 }
 
-void OfficeReports::digest(const Job& job, SysSeconds now, const LatestConfirmation& latest) {
+void OfficeReports::digest(const Job& job, SysSeconds now,
+                           const schedule::Extensions& extensions,
+                           const LatestConfirmation& latest) {
   const config::Config& config = *job.generation->config;
   SysSeconds next = next_digest(config, now, true);
   queue_.push(Job{next, 0, job.generation, DigestTick{}});
@@ -45,7 +47,7 @@ void OfficeReports::digest(const Job& job, SysSeconds now, const LatestConfirmat
                  message::iso8601(config.service.zone, next));
     return;
   }
-  auto items = digest_items(config, now, latest);
+  auto items = digest_items(config, now, extensions, latest);
   ids::ReportId id = message::digest_key(config, now);
   if (!message::digest_needed(items)) {
     spdlog::info("{}: every unit has confirmed its open tasks; no digest today", id.to_string());

@@ -24,7 +24,8 @@ class OfficeReports {
   /// For a digest tick at `now`: queues the next tick and, when some unit has work open and
   /// the tick is on time (digest_on_time), the digest, with each unit's confirmation as
   /// `latest` says.
-  void digest(const Job& job, SysSeconds now, const LatestConfirmation& latest);
+  void digest(const Job& job, SysSeconds now, const schedule::Extensions& extensions,
+              const LatestConfirmation& latest);
 
  private:
   /// Queues report `id` to the monitor unit through each channel of `outbounds`.

@@ -25,7 +25,8 @@ Planner::Planner(std::shared_ptr<const Generation> generation, SysSeconds now,
 
 LoadPlan Planner::load(DeliveryStates& states) {
   const config::Config& config = *generation_->config;
-  schedule::Agenda agenda = schedule::agenda_at(config, now_, k_late_grace);
+  schedule::Agenda agenda =
+      schedule::agenda_at(config, now_, k_late_grace, generation_->extensions_in_force());
   auto any_delivery = [&](const schedule::Reminder& r, auto&& predicate) {
     for (const Delivery& d : deliveries_of(*generation_, r, now_)) {
       if (predicate(states.state_of(d.record.key))) return true;
@@ -114,7 +115,8 @@ std::vector<Job> Planner::office_hours(const schedule::Agenda& agenda,
 std::vector<Job> Planner::occurrence(const schedule::Pending& pending) {
   // Its reminders whose time has come are queued for now; the journal skips those already
   // delivered (after a reload at the same instant, say).
-  schedule::Agenda agenda = schedule::agenda_of(*generation_->config, pending);
+  schedule::Agenda agenda =
+      schedule::agenda_of(*generation_->config, pending, generation_->extensions_in_force());
   spdlog::debug("{}.{}: occurrence {} scheduled, {} reminders", pending.plan->id, pending.task->id,
                 pending.index, agenda.upcoming.size());
   std::vector<Job> out;

@@ -52,9 +52,12 @@ Scheduler::Scheduler(boost::asio::io_context& io, boost::asio::thread_pool& work
           record_window) {}
 
 void Scheduler::load(std::shared_ptr<const config::Config> config,
-                     std::shared_ptr<const delivery::ChannelSet> channels) {
+                     std::shared_ptr<const delivery::ChannelSet> channels,
+                     std::shared_ptr<const schedule::Extensions> extensions) {
   SysSeconds now = clock_();
-  auto generation = std::make_shared<const Generation>(Generation{config, std::move(channels)});
+  if (!extensions) extensions = std::make_shared<const schedule::Extensions>();
+  auto generation = std::make_shared<const Generation>(
+      Generation{config, std::move(channels), std::move(extensions)});
   // Reading the journal may throw: the running schedule stays until the plan is made. The
   // prepared deliveries it replaces leave room for its own.
   disabled_.reconcile(*config);
@@ -67,6 +70,7 @@ void Scheduler::load(std::shared_ptr<const config::Config> config,
     queue_.push(Job{next_digest(*config, now, false), 0, generation, DigestTick{}});
   for (Job& job : plan.jobs)
     queue_.push(std::move(job));
+  current_ = generation;
   spdlog::info(
       "schedule loaded: {} deadlines waiting for their first reminder, {} upcoming reminders of "
       "deadlines under way, {} to catch up, {} retries pending",
@@ -152,8 +156,18 @@ void Scheduler::defer(Job job, SysSeconds now, const char* what) {
   queue_.push(std::move(job));
 }
 
+bool Scheduler::replaced(const schedule::Reminder& r) const {
+  if (!current_ || r.kind == schedule::Reminder::Kind::extension) return false;
+  const schedule::SysSeconds own = r.original_due.value_or(r.due);
+  return current_->extensions_in_force().deadline(r.assignment(), own) != r.due;
+}
+
 void Scheduler::dispatch(const Job& job, SysSeconds now) {
   auto confirmed = [&](const schedule::Reminder& r) {
+    if (replaced(r)) {
+      spdlog::info("skip {}: the deadline of {} has been extended since", r.key(), r.unit->id);
+      return true;
+    }
     if (!journal_.is_confirmed(r.assignment())) return false;
     spdlog::info("skip {}: {} has confirmed the task done", r.key(), r.unit->id);
     return true;
@@ -176,7 +190,13 @@ void Scheduler::dispatch(const Job& job, SysSeconds now) {
                  },
                  [&](const SendDelivery& send) {
                    if (confirmed(*send.reminder)) {
-                     if (send.retry) retry_ended(send.delivery->lineage);
+                     if (send.retry) {
+                       // A retry that stops has its row closed, as a superseded one has.
+                       if (replaced(*send.reminder))
+                         journal_.mark_failed(send.delivery->record.key, now,
+                                              "superseded: the deadline was extended", true);
+                       retry_ended(send.delivery->lineage);
+                     }
                      return;
                    }
                    if (send.retry && superseded(*send.delivery)) {
@@ -198,7 +218,8 @@ void Scheduler::dispatch(const Job& job, SysSeconds now) {
                  },
                  [&](const SendReport&) { start(job, now); },
                  [&](const DigestTick&) {
-                   reports_.digest(job, now,
+                   const Generation& current = current_ ? *current_ : *job.generation;
+                   reports_.digest(job, now, current.extensions_in_force(),
                                    [&](const ids::AssignmentId& a) { return journal_.latest(a); });
                  },
              },

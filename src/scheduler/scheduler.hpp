@@ -50,9 +50,13 @@ class Scheduler {
 
   /// Replaces the schedule with the one of `config`: upcoming reminders, plus the catch-up of
   /// stages missed while not running. Retries in progress are kept. Throws (leaving the
-  /// running schedule as it was) when the journal cannot be read.
+  /// running schedule as it was) when the journal cannot be read. With `extensions`, the
+  /// parts extended are scheduled on their deadlines in force, and sends of the deadlines
+  /// they replace (queued, or retried) are dropped when they come; the notices of the
+  /// decisions not yet delivered go out.
   void load(std::shared_ptr<const config::Config> config,
-            std::shared_ptr<const delivery::ChannelSet> channels);
+            std::shared_ptr<const delivery::ChannelSet> channels,
+            std::shared_ptr<const schedule::Extensions> extensions = nullptr);
 
   /// Stops scheduling; sends that have not started (waiting in a lane or for a worker) are
   /// abandoned and stay pending or unrecorded, so the next start sends them; `on_idle` runs
@@ -121,8 +125,12 @@ class Scheduler {
     std::optional<SysSeconds> latest_delivered;
   };
 
+  /// Whether `r` is about a deadline an extension has replaced since it was made.
+  bool replaced(const schedule::Reminder& r) const;
+
   boost::asio::io_context& io_;
   journal::Journal& journal_;
+  std::shared_ptr<const Generation> current_;  // the latest load
   Clock clock_;
   std::unique_ptr<Timer> timer_;
   JobQueue queue_;

@@ -188,7 +188,7 @@ TEST_CASE("the digest keeps office hours: none at night or on a day off, even wh
   auto run = [&](SysSeconds now) {
     JobQueue queue;
     OfficeReports reports(queue);
-    reports.digest(Job{now, 0, g, DigestTick{}}, now,
+    reports.digest(Job{now, 0, g, DigestTick{}}, now, schedule::Extensions::none(),
                    [](const ids::AssignmentId&) { return std::optional<journal::Confirmation>{}; });
     std::vector<std::string> out;
     Job job;
@@ -208,7 +208,7 @@ TEST_CASE("the digest lists each open occurrence with each unit's latest confirm
   std::vector<ids::AssignmentId> asked;
   const SysSeconds confirmed_at = monday(9);
   // Wednesday 04/03: the first stage (Tuesday) has gone out, the deadline (Friday) is ahead.
-  auto items = digest_items(*c, monday(10) + hours{48}, [&](const ids::AssignmentId& a) {
+  auto items = digest_items(*c, monday(10) + hours{48}, schedule::Extensions::none(), [&](const ids::AssignmentId& a) {
     asked.push_back(a);
     std::optional<journal::Confirmation> entry;
     // a confirmed, then the Office reopened it; b confirmed.
