@@ -16,6 +16,7 @@
 #include "app/runtime.hpp"
 #include "config/loader.hpp"
 #include "delivery/channel.hpp"
+#include "http/extensions.hpp"
 #include "http/server.hpp"
 #include "ids/ids.hpp"
 #include "journal/journal.hpp"
@@ -29,6 +30,9 @@ namespace {
 constexpr std::chrono::seconds k_shutdown_grace{5};
 /// How long the daemon's journal waits for another process's lock.
 constexpr std::chrono::milliseconds k_loop_busy_timeout{200};
+/// How often the journal is asked whether its trail of extensions has grown (`deadlined extend`
+/// writes it from another process).
+constexpr std::chrono::seconds k_extensions_poll{10};
 
 void log_diagnostics(const config::LoadResult& loaded) {
   for (const auto& d : loaded.diagnostics) {
@@ -86,7 +90,18 @@ class Daemon final : public http::Backend {
     warn_insecure(*config_);
     scheduler_ = std::make_unique<scheduler::Scheduler>(io_, runtime_.workers(), *journal_);
     scheduler_->on_change = [this] { notify("STATUS=" + status()); };
-    scheduler_->load(config_, channels_of(*config_));
+    try {
+      extensions_version_ = journal_->extensions_version();
+      extensions_ = http::read_extensions(*config_, *journal_);
+    } catch (const std::exception& e) {
+      // The trail is part of the journal: a schedule made without it could send on
+      // deadlines the Office has moved.
+      spdlog::critical("cannot read the extensions of {}: {}", journal_->path().string(), e.what());
+      return 1;
+    }
+    channels_ = channels_of(*config_);
+    scheduler_->load(config_, channels_, extensions_);
+    watch_extensions();
     spdlog::info("deadlined started: {} plans, {} units, journal {}; {}", config_->plans.size(),
                  config_->units.size(), journal_->path().string(), status());
     if (config_->http.enabled) {
@@ -118,6 +133,39 @@ class Daemon final : public http::Backend {
   std::shared_ptr<const config::Config> config() override { return config_; }
   journal::Journal& journal() override { return *journal_; }
   config::SysSeconds now() override { return scheduler::system_now(); }
+  std::shared_ptr<const schedule::Extensions> extensions() override { return extensions_; }
+  void extensions_changed() override {
+    // After the request that wrote the entry has been answered, not inside it.
+    boost::asio::post(io_, [this] { follow_extensions(); });
+  }
+
+  /// Re-plans when the trail of extensions has grown: from the desk or a unit's page at
+  /// once (extensions_changed), from `deadlined extend` or another process within
+  /// k_extensions_poll.
+  void follow_extensions() {
+    if (stopping_) return;
+    try {
+      std::int64_t version = journal_->extensions_version();
+      if (version == extensions_version_) return;
+      auto extensions = http::read_extensions(*config_, *journal_);
+      scheduler_->load(config_, channels_, extensions);
+      extensions_ = std::move(extensions);
+      extensions_version_ = version;
+      spdlog::info("extensions changed (trail at entry {}): schedule re-planned", version);
+    } catch (const std::exception& e) {
+      spdlog::error("cannot follow the extensions: {}; trying again in {}s", e.what(),
+                    k_extensions_poll.count());
+    }
+  }
+
+  void watch_extensions() {
+    extensions_timer_.expires_after(k_extensions_poll);
+    extensions_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopping_) return;
+      follow_extensions();
+      watch_extensions();
+    });
+  }
   http::Metrics metrics() override {
     http::Metrics m;
     for (const auto& [channel, s] : scheduler_->stats())
@@ -211,7 +259,14 @@ class Daemon final : public http::Backend {
                    loaded.config->service.state_dir.string());
     }
     try {
-      scheduler_->load(loaded.config, channels_of(*loaded.config));
+      // The extensions are read again: a deadline in force depends on the config's.
+      auto channels = channels_of(*loaded.config);
+      std::int64_t version = journal_->extensions_version();
+      auto extensions = http::read_extensions(*loaded.config, *journal_);
+      scheduler_->load(loaded.config, channels, extensions);
+      channels_ = std::move(channels);
+      extensions_ = std::move(extensions);
+      extensions_version_ = version;
     } catch (const std::exception& e) {
       spdlog::error("reload failed: {}; keeping the running schedule", e.what());
       ++reloads_failed_;
@@ -246,6 +301,7 @@ class Daemon final : public http::Backend {
     scheduler_->stop([this] {
       shutdown_timer_.cancel();
       watchdog_timer_.cancel();
+      extensions_timer_.cancel();
       signals_.cancel();
       io_.stop();
     });
@@ -272,10 +328,14 @@ class Daemon final : public http::Backend {
   boost::asio::signal_set signals_{io_, SIGHUP, SIGTERM, SIGINT};
   boost::asio::steady_timer shutdown_timer_{io_};
   boost::asio::steady_timer watchdog_timer_{io_};
+  boost::asio::steady_timer extensions_timer_{io_};
   std::chrono::microseconds watchdog_interval_{0};
   std::shared_ptr<const config::Config> config_;
   std::unique_ptr<journal::Journal> journal_;
   std::unique_ptr<scheduler::Scheduler> scheduler_;
+  std::shared_ptr<const delivery::ChannelSet> channels_;
+  std::shared_ptr<const schedule::Extensions> extensions_;
+  std::int64_t extensions_version_ = 0;
   std::unique_ptr<http::Server> http_;
   std::uint64_t reloads_ok_ = 0;
   std::uint64_t reloads_failed_ = 0;

@@ -76,6 +76,9 @@ struct UnitLine {
   std::string id;
   schedule::Standing standing;
   std::optional<journal::Confirmation> latest;
+  const schedule::Extension* extension = nullptr;
+  const schedule::ExtensionRequest* pending = nullptr;
+  config::SysSeconds deadline{};  ///< in force
 };
 
 struct OccurrenceBox {
@@ -132,11 +135,53 @@ std::string unit_item(const config::Config& config, const schedule::OpenOccurren
     out += "<div class=\"muted\">" + escape_html(said) + "</div>";
     if (!c.note.empty()) out += "<div class=\"note\">" + escape_html(c.note) + "</div>";
   }
-  if (!forms.csrf.empty())
+  if (line.extension) {
+    out += "<div class=\"ext\">" +
+           escape_html("Được gia hạn đến " + when(config, line.extension->due) +
+                       " (thời hạn ban đầu " + when(config, o.due) + ")") +
+           "</div>";
+  }
+  if (line.pending) {
+    out += "<div class=\"ext warn\">" +
+           escape_html("Đề nghị gia hạn đến ngày " + message::vn_date(line.pending->until) +
+                       " (gửi lúc " + when(config, line.pending->at) + ")") +
+           "</div><div class=\"note\">" + escape_html("Lý do: " + line.pending->reason) + "</div>";
+  }
+  if (!forms.csrf.empty()) {
     out += action_form(config, o.assignment(line.id), line.standing.done(), forms, now) + "\n";
+    if (!line.standing.done())
+      out += extension_form(o.assignment(line.id), line.pending, line.deadline, config, forms) +
+             "\n";
+  }
   out += "<details class=\"keys\"><summary>Mã kỹ thuật</summary><code>" +
          escape_html(o.assignment(line.id).to_string()) + "</code></details></li>\n";
   return out;
+}
+
+/// The requests for more time waiting for the Office, of the plans and units the filter keeps.
+std::string requests_html(const config::Config& config, const schedule::Extensions& extensions,
+                          const DeskFilter& f) {
+  std::string items;
+  std::size_t count = 0;
+  for (const schedule::ExtensionRequest& r : extensions.pending()) {
+    if ((!f.plan.empty() && r.target.plan != f.plan) || (!f.unit.empty() && r.target.unit != f.unit))
+      continue;
+    ++count;
+    const config::Unit* unit = config.find_unit(r.target.unit);
+    std::string title = r.target.task;
+    for (const config::Plan& plan : config.plans)
+      for (const config::Task& task : plan.tasks)
+        if (plan.id == r.target.plan && task.id == r.target.task) title = task.title;
+    items += "<li><span class=\"unit\">" + escape_html(unit ? unit->name : r.target.unit) +
+             "</span> " + escape_html(title) + " <span class=\"state\">" +
+             escape_html("đề nghị gia hạn đến ngày " + message::vn_date(r.until)) +
+             "</span><div class=\"note\">" + escape_html("Lý do: " + r.reason) +
+             "</div></li>\n";
+  }
+  if (count == 0) return {};
+  return "<section id=\"requests\">\n<h2>Đề nghị gia hạn chờ xử lý (" + std::to_string(count) +
+         ")</h2>\n<p class=\"muted\">Xử lý tại dòng của đơn vị trong nhiệm vụ bên dưới.</p>\n"
+         "<ul class=\"units\">\n" + items + "</ul>\n</section>\n";
 }
 
 }  // namespace
@@ -170,7 +215,8 @@ DeskFilter desk_filter(std::string_view query) {
 }
 
 std::string desk_html(const config::Config& config, const LatestConfirmations& latest,
-                      const DeskFilter& f, config::SysSeconds now, const DeskForms& forms) {
+                      const schedule::Extensions& extensions, const DeskFilter& f,
+                      config::SysSeconds now, const DeskForms& forms) {
   const date::time_zone* zone = config.service.zone;
   std::vector<schedule::OpenOccurrence> occurrences;
   if (f.from || f.to) {
@@ -181,7 +227,7 @@ std::string desk_html(const config::Config& config, const LatestConfirmations& l
     config::SysSeconds to = f.to ? start(*f.to + date::days{1}) : now + date::days{366};
     occurrences = schedule::occurrences_due(config, from, to, now);
   } else {
-    occurrences = schedule::open_occurrences(config, now);
+    occurrences = schedule::open_occurrences(config, now, extensions);
   }
 
   std::vector<OccurrenceBox> boxes;
@@ -190,11 +236,18 @@ std::string desk_html(const config::Config& config, const LatestConfirmations& l
     OccurrenceBox box{&o, {}, 0, 0, 4};
     for (const std::string& id : o.task->responsible) {
       UnitLine line{config.find_unit(id), id, {}, std::nullopt};
-      if (auto it = latest.find(o.assignment(id).to_string()); it != latest.end())
+      const ids::AssignmentId target = o.assignment(id);
+      if (auto it = latest.find(target.to_string()); it != latest.end())
         line.latest = it->second;
       std::optional<config::SysSeconds> done_at;
       if (line.latest && line.latest->confirmed) done_at = line.latest->done_at();
-      line.standing = schedule::standing_of(config, o.due, done_at, now);
+      if (!extensions.empty()) {
+        line.extension = extensions.find(target);
+        line.pending = extensions.pending_of(target);
+      }
+      line.deadline = line.extension ? line.extension->due : o.due;
+      // On time is judged against the deadline in force, an extension included.
+      line.standing = schedule::standing_of(config, line.deadline, done_at, now);
       ++box.total;
       if (line.standing.done()) ++box.done;
       if (!f.unit.empty() && id != f.unit) continue;
@@ -217,6 +270,7 @@ std::string desk_html(const config::Config& config, const LatestConfirmations& l
   });
 
   std::string out = filter_form(config, f) + downloads_html(config, f, now);
+  out += requests_html(config, extensions, f);
   if (boxes.empty()) {
     return out + "<p>Không có nhiệm vụ nào " +
            (f.from || f.to ? "có hạn trong khoảng đã chọn" : "đang trong kỳ theo dõi") +

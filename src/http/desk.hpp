@@ -38,8 +38,10 @@ DeskFilter desk_filter(std::string_view query);
 /// standing in words, who confirmed and the note; occurrences with a unit overdue first.
 /// No internal key is shown but in a details element.
 /// Each unit has the form to record its report on its behalf, or to reopen it (`forms`).
+/// A unit with an extension is judged by its deadline in force (`extensions`); requests
+/// waiting for a decision are listed first and decided on the unit's line.
 std::string desk_html(const config::Config& config, const LatestConfirmations& latest,
-                      const DeskFilter& filter, config::SysSeconds now,
-                      const DeskForms& forms = {});
+                      const schedule::Extensions& extensions, const DeskFilter& filter,
+                      config::SysSeconds now, const DeskForms& forms = {});
 
 }  // namespace deadlined::http

@@ -23,6 +23,17 @@ std::string desk_csrf(const config::HttpConfig& http, const std::string& login_i
 std::string action_form(const config::Config& config, const ids::AssignmentId& target, bool done,
                         const DeskForms& forms, config::SysSeconds now);
 
+/// The form in a details element that grants a unit more time, or decides on its request
+/// (`pending`: approve, possibly on another date, or refuse), its part's deadline in force
+/// being `deadline`.
+std::string extension_form(const ids::AssignmentId& target,
+                           const schedule::ExtensionRequest* pending, config::SysSeconds deadline,
+                           const config::Config& config, const DeskForms& forms);
+
+/// `POST /status/extend`: the Office approves (field `until`) or refuses (`decision=refuse`)
+/// a unit's extension, or grants one unasked; recorded as `office:ACCOUNT`, and the unit told.
+Response extension_action(Backend& backend, const Request& request);
+
 /// `POST /status/confirm`: the Office confirms or reopens a unit's part (its login, the
 /// form's CSRF token and our own origin required), recorded as `office:ACCOUNT`.
 Response desk_action(Backend& backend, const Request& request);

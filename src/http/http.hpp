@@ -13,6 +13,7 @@
 #include "config/config.hpp"
 #include "delivery/channel.hpp"
 #include "journal/journal.hpp"
+#include "schedule/extension.hpp"
 
 namespace deadlined::http {
 
@@ -66,6 +67,10 @@ class Backend {
   virtual journal::Journal& journal() = 0;
   virtual SysSeconds now() = 0;
   virtual Metrics metrics() = 0;
+  /// The extensions in force, of the journal's trail and the running config.
+  virtual std::shared_ptr<const schedule::Extensions> extensions() = 0;
+  /// The trail of extensions has a new entry: the schedule follows it.
+  virtual void extensions_changed() = 0;
 };
 
 /// Answers one request: /healthz, /metrics, /ack/TOKEN (GET shows, POST confirms). Every

@@ -8,6 +8,7 @@
 #include "http/desk_actions.hpp"
 #include "http/desk_downloads.hpp"
 #include "http/desk_record.hpp"
+#include "http/extensions.hpp"
 #include "http/forms.hpp"
 #include "http/http.hpp"
 #include "http/pages.hpp"
@@ -82,6 +83,15 @@ Response ack(Backend& backend, const Request& request, std::string_view token) {
                                     "đã cũ. Xin mở lại liên kết trong thư nhắc việc rồi bấm nút "
                                     "xác nhận."));
     }
+    if (form["action"] == "extend") {
+      if (role != schedule::Role::responsible) {
+        return html(403, message_page("Không thể đề nghị gia hạn",
+                                      "Đơn vị phối hợp không đề nghị gia hạn; đơn vị chủ trì "
+                                      "thực hiện nhiệm vụ đề nghị gia hạn."));
+      }
+      return request_extension(backend, request, form, target, occurrence.due,
+                               http.public_url + "/ack/" + std::string(token));
+    }
     if (!util::valid_utf8(form["note"])) {
       return html(400, message_page("Ghi chú không hợp lệ",
                                     "Ghi chú có ký tự không đọc được (không phải UTF-8). Xin "
@@ -106,8 +116,8 @@ Response ack(Backend& backend, const Request& request, std::string_view token) {
   row("Kế hoạch", (plan->number.empty() ? "" : plan->number + ": ") + plan->title);
   row("Nhiệm vụ", title);
   row("Đơn vị", unit->name);
-  row("Thời hạn",
-      message::vn_time(zone, occurrence.due) + " ngày " + message::vn_date(zone, occurrence.due));
+  auto extensions = backend.extensions();
+  row("Thời hạn", deadline_text(*config, *extensions, target, occurrence.due));
   body += "</table>\n";
   auto latest = journal.latest(target);
   if (latest && latest->confirmed) {
@@ -129,6 +139,8 @@ Response ack(Backend& backend, const Request& request, std::string_view token) {
         "\">\n<p><label for=\"note\">Ghi chú (không bắt buộc), ví dụ số văn bản báo cáo đã "
         "gửi:</label><br>\n<textarea id=\"note\" name=\"note\" maxlength=\"500\"></textarea></p>\n"
         "<p><button type=\"submit\">Xác nhận đã hoàn thành</button></p>\n</form>\n";
+    if (role == schedule::Role::responsible)
+      body += extension_section(*config, *extensions, journal, target, occurrence.due, csrf, now);
   }
   return html(200, page("Xác nhận hoàn thành: " + title, body));
 }
@@ -219,6 +231,9 @@ Response route(Backend& backend, const Request& request) {
   if (path == "/metrics") return get ? metrics(backend) : method_not_allowed("GET, HEAD");
   if (path == "/status/confirm")
     return request.method == "POST" ? desk_action(backend, request) : method_not_allowed("POST");
+  if (path == "/status/extend")
+    return request.method == "POST" ? extension_action(backend, request)
+                                    : method_not_allowed("POST");
   if (path == "/status/report")
     return get ? report_download(backend, request) : method_not_allowed("GET, HEAD");
   if (path == "/status/record")

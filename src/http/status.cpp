@@ -95,14 +95,14 @@ std::string sent_sections(const config::Config& config, journal::Journal& journa
 /// The page's body, built on the background thread with a read-only journal of its own: at
 /// 100,000 tasks it takes a share of a second that the event loop must not wait.
 std::string status_body(const config::Config& config, const std::filesystem::path& journal_path,
-                        const DeskFilter& filter, const DeskForms& forms, const std::string& login,
-                        SysSeconds now) {
+                        const schedule::Extensions& extensions, const DeskFilter& filter,
+                        const DeskForms& forms, const std::string& login, SysSeconds now) {
   journal::Journal journal(journal_path, journal::JournalOptions{std::chrono::seconds{2}, true});
   const auto latest = index_confirmations(journal.latest_confirmations());
   std::string body = "<h1>Theo dõi, đôn đốc thực hiện nhiệm vụ</h1>\n<p class=\"muted\">Cập nhật " +
                      escape_html(when(config, now)) + " · Đăng nhập: " + escape_html(login) +
                      ".</p>\n";
-  body += desk_html(config, latest, filter, now, forms);
+  body += desk_html(config, latest, extensions, filter, now, forms);
 
   // What comes next, of the tasks the filter keeps; units that have confirmed will not get
   // theirs. Every task's reminders are worked out for it: on a large config (0.8 s at
@@ -117,9 +117,9 @@ std::string status_body(const config::Config& config, const std::filesystem::pat
     return body + sent_sections(config, journal);
   }
   auto upcoming = schedule::reminders_between(
-      config, now, now + date::days{30}, [&](const config::Plan& plan, const config::Task& task) {
-        return keeps(filter, plan, task);
-      });
+      config, now, now + date::days{30},
+      [&](const config::Plan& plan, const config::Task& task) { return keeps(filter, plan, task); },
+      extensions);
   std::erase_if(upcoming, [&](const schedule::Reminder& r) {
     if (!filter.unit.empty() && r.unit->id != filter.unit) return true;
     auto it = latest.find(r.assignment().to_string());
@@ -173,10 +173,11 @@ Response status_page(Backend& backend, const Request& request) {
   Response r;
   // Built on the background thread, with a read-only journal connection of its own.
   DeskForms forms{desk_csrf(config->http, login->id), std::string(query)};
-  r.deferred = [config, filter = desk_filter(query), forms = std::move(forms), login = login->name,
-                now = backend.now(), path = backend.journal().path()](Response& response) {
-    response.body =
-        page("Theo dõi nhiệm vụ", status_body(*config, path, filter, forms, login, now));
+  r.deferred = [config, extensions = backend.extensions(), filter = desk_filter(query),
+                forms = std::move(forms), login = login->name, now = backend.now(),
+                path = backend.journal().path()](Response& response) {
+    response.body = page("Theo dõi nhiệm vụ",
+                         status_body(*config, path, *extensions, filter, forms, login, now));
   };
   return r;
 }

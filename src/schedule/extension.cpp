@@ -28,6 +28,19 @@ SysSeconds end_of_day(const config::Config& config, date::local_days day) {
   return local_to_sys(config, day + config.service.day_end);
 }
 
+std::string extension_problem(const config::Config& config, SysSeconds deadline,
+                              date::local_days day) {
+  const date::local_days current = local_day_of(config, deadline);
+  auto written = [](date::local_days d) { return date::format("%d/%m/%Y", d); };
+  if (day <= current) {
+    return "ngày gia hạn " + written(day) + " phải sau ngày của thời hạn hiện tại (" +
+           written(current) + ")";
+  }
+  if (!config.calendar->is_working_day(day))
+    return "ngày " + written(day) + " là ngày nghỉ; xin chọn một ngày làm việc";
+  return {};
+}
+
 const Extensions& Extensions::none() {
   static const Extensions empty;
   return empty;

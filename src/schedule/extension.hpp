@@ -70,6 +70,11 @@ std::optional<date::local_days> parse_iso_day(std::string_view text);
 /// The deadline a day granted ends at: day_end of it in the service zone.
 SysSeconds end_of_day(const config::Config& config, date::local_days day);
 
+/// Why `day` cannot be the new deadline of a part whose deadline in force is `deadline`, in
+/// Vietnamese: it is not after that deadline's day, or not a working day; empty when it can.
+std::string extension_problem(const config::Config& config, SysSeconds deadline,
+                              date::local_days day);
+
 class Extensions {
  public:
   /// The state of the trail `events` (oldest first) in `config`: entries of assignments the

@@ -1,3 +1,4 @@
+#include "http/extensions.hpp"
 #include <catch2/catch.hpp>
 
 #include "codec/token.hpp"
@@ -38,6 +39,11 @@ class FakeBackend final : public http::Backend {
   std::shared_ptr<const config::Config> config() override { return config_; }
   journal::Journal& journal() override { return *journal_; }
   config::SysSeconds now() override { return now_; }
+  std::shared_ptr<const schedule::Extensions> extensions() override {
+    return http::read_extensions(*config_, *journal_);
+  }
+  void extensions_changed() override { ++extension_changes; }
+  int extension_changes = 0;
   http::Metrics metrics() override {
     http::Metrics m;
     m.channels["email"] = {5, 1, 2};
