@@ -4,6 +4,7 @@
 
 #include "codec/base64.hpp"
 #include "codec/hmac.hpp"
+#include "http/pages.hpp"
 
 namespace deadlined::http {
 namespace {
@@ -42,6 +43,22 @@ std::optional<OfficeLogin> office_login(const config::HttpConfig& http,
       found = OfficeLogin{account.id, account.name};
   }
   return found;
+}
+
+std::variant<OfficeLogin, Response> desk_login(const config::HttpConfig& http,
+                                               const Request& request) {
+  if (!desk_enabled(http)) {
+    return html_response(404, message_page("Không tìm thấy",
+                                           "Trang theo dõi chưa được bật: đặt admin_token_file "
+                                           "hoặc tài khoản [http.office.TÊN] trong mục [http] "
+                                           "của cấu hình."));
+  }
+  if (auto login = office_login(http, request.header("authorization"))) return *login;
+  Response r = html_response(401, message_page("Cần đăng nhập",
+                                               "Trang theo dõi dành cho Văn phòng; xin "
+                                               "đăng nhập bằng tài khoản được cấp."));
+  r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"deadlined\", charset=\"UTF-8\"");
+  return r;
 }
 
 }  // namespace deadlined::http

@@ -2,8 +2,10 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 
 #include "config/config.hpp"
+#include "http/http.hpp"
 
 namespace deadlined::http {
 
@@ -21,5 +23,11 @@ bool desk_enabled(const config::HttpConfig& http);
 /// is compared, in constant time.
 std::optional<OfficeLogin> office_login(const config::HttpConfig& http,
                                         const std::string& authorization);
+
+/// The gate of a page of the desk: who is logged in, or the response that refuses the
+/// request (404 while the desk is off, 401 with a Basic challenge without a valid token),
+/// worded as `status_page` words them.
+std::variant<OfficeLogin, Response> desk_login(const config::HttpConfig& http,
+                                               const Request& request);
 
 }  // namespace deadlined::http
