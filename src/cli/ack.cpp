@@ -14,9 +14,6 @@
 #include "scheduler/scheduler.hpp"
 
 namespace deadlined::cli {
-namespace {
-
-/// Who runs the command, for the audit trail.
 std::string operator_name() {
   for (const char* variable : {"SUDO_USER", "USER", "LOGNAME"}) {
     if (const char* value = std::getenv(variable); value && *value) return value;
@@ -24,7 +21,19 @@ std::string operator_name() {
   return "uid " + std::to_string(::getuid());
 }
 
-}  // namespace
+std::optional<std::filesystem::path> daemon_journal(const config::Config& config,
+                                                    const std::string& config_file) {
+  // The CLI never creates a journal: one it did not find is not the daemon's, and what it
+  // recorded there would never reach the daemon.
+  const std::filesystem::path path = config.service.state_dir / "journal.sqlite";
+  if (std::error_code ec; std::filesystem::is_regular_file(path, ec)) return path;
+  std::cerr << "Lỗi: không có nhật ký tại " << path.string()
+            << ": chưa ghi nhận gì. Dịch vụ giữ nhật ký trong state_dir; khi chạy bằng systemd, "
+               "đó là /var/lib/deadlined (StateDirectory=) nếu không đặt state_dir: hãy đặt "
+               "state_dir trong "
+            << config_file << " hoặc chạy với STATE_DIRECTORY=/var/lib/deadlined\n";
+  return std::nullopt;
+}
 
 std::string occurrence_id(const std::string& written) {
   // YYYY-MM-DD, as dates are written elsewhere, names the due day YYYYMMDD.
@@ -49,18 +58,9 @@ int do_ack(const std::string& config_file, const AckArgs& args, bool confirm) {
     return 1;
   }
   const schedule::Assignment& assignment = std::get<schedule::Assignment>(resolved);
-  // The CLI never creates a journal: one it did not find is not the daemon's, and a
-  // confirmation recorded there would never reach the daemon.
-  const std::filesystem::path path = config.service.state_dir / "journal.sqlite";
-  if (std::error_code ec; !std::filesystem::is_regular_file(path, ec)) {
-    std::cerr << "Lỗi: không có nhật ký tại " << path.string()
-              << ": chưa ghi nhận gì. Dịch vụ giữ nhật ký trong state_dir; khi chạy bằng systemd, "
-                 "đó là /var/lib/deadlined (StateDirectory=) nếu không đặt state_dir: hãy đặt "
-                 "state_dir trong "
-              << config_file << " hoặc chạy với STATE_DIRECTORY=/var/lib/deadlined\n";
-    return 1;
-  }
-  journal::Journal journal(path);
+  auto path = daemon_journal(config, config_file);
+  if (!path) return 1;
+  journal::Journal journal(*path);
   if (journal.is_confirmed(id) == confirm) {
     std::cout << id.to_string() << ": "
               << (confirm ? "đã xác nhận hoàn thành từ trước" : "vẫn đang mở (chưa xác nhận)")

@@ -255,6 +255,19 @@ int main(int argc, char** argv) {
   add_target(ack);
   auto* reopen = app.add_subcommand("reopen", "Undo a confirmation: the unit is reminded again");
   add_target(reopen);
+  ExtendArgs extend_args;
+  auto* extend = app.add_subcommand(
+      "extend", "Grant a unit more time (gia hạn), or refuse its request; the unit is told");
+  add_target(extend);
+  auto* until =
+      extend->add_option("--until", extend_args.until, "The new deadline's day, YYYY-MM-DD");
+  auto* refuse =
+      extend->add_flag("--refuse", extend_args.refuse, "Refuse the unit's request instead");
+  until->excludes(refuse);
+  extend->callback([&] {
+    if (until->count() == 0 && refuse->count() == 0)
+      throw CLI::RequiredError("--until DATE (or --refuse)");
+  });
 
   HistoryArgs history_args;
   auto* history = app.add_subcommand("history", "List every message sent and every attempt");
@@ -288,6 +301,8 @@ int main(int argc, char** argv) {
       rc = do_send_test(config_file, unit);
     else if (ack->parsed() || reopen->parsed())
       rc = do_ack(config_file, ack_args, ack->parsed());
+    else if (extend->parsed())
+      rc = do_extend(config_file, ack_args, extend_args);
     else if (history->parsed())
       rc = do_history(config_file, history_args);
     else if (report->parsed())

@@ -14,6 +14,7 @@
 #include <CLI/CLI.hpp>
 
 #include "config/loader.hpp"
+#include "http/extensions.hpp"
 #include "journal/journal.hpp"
 #include "report/export.hpp"
 #include "report/statistics.hpp"
@@ -110,7 +111,9 @@ int do_report(const std::string& config_file, const ReportArgs& args) {
   options.read_only = true;
   journal::Journal journal(path, options);
 
+  const auto extensions = http::read_extensions(config, journal);
   report::Query query;
+  report::judge_by(query, *extensions);
   query.from = schedule::local_to_sys(config, date::local_seconds{*from});
   query.to = schedule::local_to_sys(config, date::local_seconds{*to + date::days{1}});
   if (!args.plan.empty()) query.plan = args.plan;

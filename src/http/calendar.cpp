@@ -6,6 +6,7 @@
 #include "codec/token.hpp"
 #include "http/pages.hpp"
 #include "message/outbound.hpp"
+#include "message/time_format.hpp"
 #include "schedule/assignment.hpp"
 #include "schedule/schedule.hpp"
 #include "util/utf8.hpp"
@@ -80,11 +81,14 @@ struct Entry {
   const config::Task* task;
   std::string occurrence;
   std::string name;
+  config::SysSeconds own_due{};  ///< the occurrence's own, when an extension moved `due`
 };
 
 /// The feed of `unit`'s open deadlines at `now`: the k_max_events nearest within k_horizon
 /// (and the overdue ones still chased) that `journal_path` has not seen confirmed.
+/// A part with an extension is at its deadline in force (`extensions`).
 std::string feed(const config::Config& config, const config::Unit& unit, config::SysSeconds now,
+                 const schedule::Extensions& extensions,
                  const std::filesystem::path& journal_path) {
   const calendar::WorkCalendar& calendar = *config.calendar;
   std::vector<Entry> entries;
@@ -93,11 +97,12 @@ std::string feed(const config::Config& config, const config::Unit& unit, config:
       if (!schedule::role_in(task, unit.id)) continue;
       schedule::Occurrences occurrences(config, calendar, plan, task);
       // Overdue deadlines stay in the feed while they are chased (see chase_end).
-      auto from = now - schedule::chase_look_back(task.chase);
+      auto from = now - schedule::chase_look_back(task.chase) - extensions.reach();
       for (auto o = occurrences.first_due_from(from); o && o->due <= now + k_horizon;
            o = occurrences.at(o->index + 1)) {
-        if (now <= schedule::chase_end(config, calendar, task, o->due))
-          entries.push_back({o->due, &plan, &task, o->id, o->name});
+        auto due = extensions.deadline({plan.id, task.id, o->id, unit.id}, o->due);
+        if (now <= schedule::chase_end(config, calendar, task, due) && due <= now + k_horizon)
+          entries.push_back({due, &plan, &task, o->id, o->name, o->due});
         if (!occurrences.recurring()) break;
       }
     }
@@ -121,6 +126,11 @@ std::string feed(const config::Config& config, const config::Unit& unit, config:
     std::string description = "Kế hoạch: " + e.plan->title + "\n" +
                               (responsible ? "Chủ trì thực hiện" : "Phối hợp thực hiện") +
                               (e.task->detail.empty() ? "" : "\n" + e.task->detail);
+    if (e.own_due != e.due) {
+      description += "\nĐã được gia hạn; thời hạn ban đầu: " +
+                     message::vn_time(config.service.zone, e.own_due) + " ngày " +
+                     message::vn_date(config.service.zone, e.own_due);
+    }
     auto url = message::confirmation_url(config, id, e.due);
     if (url) description += "\nXác nhận hoàn thành: " + *url;
     out += line("BEGIN:VEVENT");
@@ -158,8 +168,10 @@ Response calendar_feed(Backend& backend, const Request& request, std::string_vie
   Response r;
   r.content_type = "text/calendar; charset=utf-8";
   // Built on a worker thread, with a read-only journal connection of its own.
-  r.deferred = [config, unit, now = backend.now(), path = backend.journal().path()](
-                   Response& response) { response.body = feed(*config, *unit, now, path); };
+  r.deferred = [config, unit, extensions = backend.extensions(), now = backend.now(),
+                path = backend.journal().path()](Response& response) {
+    response.body = feed(*config, *unit, now, *extensions, path);
+  };
   return r;
 }
 

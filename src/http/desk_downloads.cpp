@@ -125,9 +125,10 @@ bool plan_configured(const config::Config& config, const std::string& plan) {
 /// The report of [first, after) judged at `now`, as `deadlined report` computes it, with the
 /// confirmations read in one query.
 report::Report compute_report(const config::Config& config, const LatestConfirmations& latest,
-                              const ReportPeriod& period, const std::string& plan,
-                              config::SysSeconds now) {
+                              const schedule::Extensions& extensions, const ReportPeriod& period,
+                              const std::string& plan, config::SysSeconds now) {
   report::Query query;
+  report::judge_by(query, extensions);
   query.from = schedule::local_to_sys(config, date::local_seconds{period.first()});
   query.to = schedule::local_to_sys(config, date::local_seconds{period.after()});
   if (!plan.empty()) query.plan = plan;
@@ -203,11 +204,11 @@ Response report_download(Backend& backend, const Request& request) {
 
   Response r;
   // Built on the background thread, with a read-only journal connection of its own.
-  r.deferred = [config, period = *period, format, plan, now,
+  r.deferred = [config, extensions = backend.extensions(), period = *period, format, plan, now,
                 path = backend.journal().path()](Response& response) {
     journal::Journal journal(path, journal::JournalOptions{std::chrono::seconds{2}, true});
     const auto latest = index_confirmations(journal.latest_confirmations());
-    const report::Report result = compute_report(*config, latest, period, plan, now);
+    const report::Report result = compute_report(*config, latest, *extensions, period, plan, now);
     // The file's name stays ASCII and needs no quoting: a plan's id keeps only such letters.
     std::string name = "bao-cao-dung-han-" + period.id();
     if (!plan.empty()) name += '-';

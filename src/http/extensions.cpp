@@ -51,10 +51,10 @@ std::string deadline_text(const config::Config& config, const schedule::Extensio
   return when(config, x->due) + " (đã được gia hạn; thời hạn ban đầu " + when(config, due) + ")";
 }
 
-std::string extension_section(const config::Config& config,
-                              const schedule::Extensions& extensions, journal::Journal& journal,
-                              const ids::AssignmentId& target, config::SysSeconds due,
-                              const std::string& csrf, config::SysSeconds now) {
+std::string extension_section(const config::Config& config, const schedule::Extensions& extensions,
+                              journal::Journal& journal, const ids::AssignmentId& target,
+                              config::SysSeconds due, const std::string& csrf,
+                              config::SysSeconds now) {
   std::string out;
   const auto trail = journal.extension_history(target);
   if (const auto* pending = extensions.pending_of(target)) {
@@ -68,11 +68,11 @@ std::string extension_section(const config::Config& config,
     bool approved = it->action == journal::ExtensionEntry::Action::approve;
     auto day = schedule::parse_iso_day(it->until);
     out += std::string("<p class=\"") + (approved ? "ok" : "warn") + "\" id=\"extension\">" +
-           escape_html(approved && day ? "Văn phòng đã đồng ý gia hạn đến ngày " +
-                                             message::vn_date(*day) + " (lúc " +
-                                             when(config, it->at) + ")."
-                                       : "Văn phòng không chấp thuận đề nghị gia hạn (lúc " +
-                                             when(config, it->at) + ").") +
+           escape_html(approved && day
+                           ? "Văn phòng đã đồng ý gia hạn đến ngày " + message::vn_date(*day) +
+                                 " (lúc " + when(config, it->at) + ")."
+                           : "Văn phòng không chấp thuận đề nghị gia hạn (lúc " +
+                                 when(config, it->at) + ").") +
            (it->note.empty() ? "" : " Ý kiến: " + escape_html(it->note)) + "</p>\n";
     break;
   }
@@ -109,7 +109,8 @@ Response request_extension(Backend& backend, const Request& request,
                          "Xin chọn ngày đề nghị gia hạn, dạng ngày/tháng/năm.");
   }
   const std::string& reason = form["reason"];
-  if (!util::valid_utf8(reason) || clean_note(reason).find_first_not_of(" \n") == std::string::npos) {
+  if (!util::valid_utf8(reason) ||
+      clean_note(reason).find_first_not_of(" \n") == std::string::npos) {
     return page_response(400, "Thiếu lý do",
                          "Xin nêu lý do đề nghị gia hạn (văn bản đọc được, tối đa 500 ký tự).");
   }
@@ -119,7 +120,8 @@ Response request_extension(Backend& backend, const Request& request,
   if (problem.empty() && *day <= schedule::local_day_of(*config, backend.now()))
     problem = "ngày gia hạn phải sau hôm nay";
   if (!problem.empty())
-    return page_response(400, "Ngày gia hạn không hợp lệ", "Không thể đề nghị gia hạn: " + problem + ".");
+    return page_response(400, "Ngày gia hạn không hợp lệ",
+                         "Không thể đề nghị gia hạn: " + problem + ".");
   journal::ExtensionEntry entry;
   entry.target = target;
   entry.action = journal::ExtensionEntry::Action::request;

@@ -26,10 +26,10 @@ std::string deadline_text(const config::Config& config, const schedule::Extensio
 
 /// The extension part of a unit's confirmation page: the request waiting, the last decision,
 /// or the form to ask for more time (`csrf`: the page's form token).
-std::string extension_section(const config::Config& config,
-                              const schedule::Extensions& extensions, journal::Journal& journal,
-                              const ids::AssignmentId& target, config::SysSeconds due,
-                              const std::string& csrf, config::SysSeconds now);
+std::string extension_section(const config::Config& config, const schedule::Extensions& extensions,
+                              journal::Journal& journal, const ids::AssignmentId& target,
+                              config::SysSeconds due, const std::string& csrf,
+                              config::SysSeconds now);
 
 /// The POST of that form (its CSRF token checked by the caller): records the request
 /// (actor "link") and answers with the page to return to, `back`.

@@ -46,6 +46,11 @@ ExtensionEntry entry_of(sqlite3_stmt* s) {
 
 }  // namespace
 
+bool Journal::has_extensions() {
+  Statement s(prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'extensions'"));
+  return step(s.get(), "read the schema") == SQLITE_ROW;
+}
+
 std::int64_t Journal::record_extension(const ExtensionEntry& e) {
   Statement s(
       prepare("INSERT INTO extensions (plan, task, occurrence, unit, action, until, note, at,"
@@ -65,6 +70,7 @@ std::int64_t Journal::record_extension(const ExtensionEntry& e) {
 }
 
 std::vector<ExtensionEntry> Journal::extension_history(const Target& target) {
+  if (!has_extensions()) return {};
   static const std::string k_sql =
       std::string(k_columns) +
       " WHERE plan = ?1 AND task = ?2 AND occurrence = ?3 AND unit = ?4 ORDER BY id";
@@ -82,6 +88,8 @@ std::vector<ExtensionEntry> Journal::extension_history(const Target& target) {
 }
 
 std::vector<ExtensionEntry> Journal::extension_entries() {
+  // A read-only connection does not migrate: a journal older than version 6 has no trail.
+  if (!has_extensions()) return {};
   static const std::string k_sql = std::string(k_columns) + " ORDER BY id";
   Statement s(prepare(k_sql.c_str()));
   std::vector<ExtensionEntry> out;
@@ -93,6 +101,7 @@ std::vector<ExtensionEntry> Journal::extension_entries() {
 }
 
 std::int64_t Journal::extensions_version() {
+  if (!has_extensions()) return 0;
   Statement s(prepare("SELECT coalesce(max(id), 0) FROM extensions"));
   if (step(s.get(), "read extensions") != SQLITE_ROW) fail("read extensions");
   return sqlite3_column_int64(s.get(), 0);

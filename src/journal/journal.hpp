@@ -223,6 +223,9 @@ class Journal {
   /// sqlite3_step that turns every result but a row or the end into an error.
   int step(sqlite3_stmt* statement, const char* what);
   std::vector<Confirmation> confirmations(const Target& target, bool latest_only);
+  /// Whether the extensions table is there (a read-only journal older than version 6 has
+  /// none; read as an empty trail).
+  bool has_extensions();
 
   std::filesystem::path path_;
   sqlite3* db_ = nullptr;

@@ -42,6 +42,13 @@ Figures& Figures::operator+=(const Figures& other) {
   return *this;
 }
 
+void judge_by(Query& query, const schedule::Extensions& extensions) {
+  query.deadline_in_force = [&extensions](const ids::AssignmentId& id, SysSeconds due) {
+    return extensions.deadline(id, due);
+  };
+  query.extension_reach = extensions.reach();
+}
+
 Report compute(const config::Config& config, const Query& query) {
   const calendar::WorkCalendar& calendar = schedule::calendar_of(config);
   Report report;

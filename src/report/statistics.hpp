@@ -15,6 +15,7 @@
 
 #include "config/config.hpp"
 #include "ids/ids.hpp"
+#include "schedule/extension.hpp"
 #include "schedule/standing.hpp"
 
 namespace deadlined::report {
@@ -87,6 +88,10 @@ struct Query {
   /// its occurrence's due.
   std::chrono::seconds extension_reach{0};
 };
+
+/// Has `query` judge each assignment by its deadline in force in `extensions`, which must
+/// outlive it.
+void judge_by(Query& query, const schedule::Extensions& extensions);
 
 /// Counts the responsible units' assignments (one per unit of task.responsible and
 /// occurrence) whose deadline in force falls in the window, by schedule::standing_of at

@@ -81,7 +81,8 @@ Extensions::Extensions(const config::Config& config, const std::vector<Extension
   std::sort(pending_.begin(), pending_.end(),
             [](const auto& a, const auto& b) { return a.entry < b.entry; });
   for (const auto& [id, x] : in_force_)
-    reach_ = std::max(reach_, std::chrono::duration_cast<std::chrono::seconds>(x.due - x.original_due));
+    reach_ =
+        std::max(reach_, std::chrono::duration_cast<std::chrono::seconds>(x.due - x.original_due));
 }
 
 const Extension* Extensions::find(const ids::AssignmentId& target) const {
@@ -114,8 +115,7 @@ const ExtensionRequest* Extensions::pending_of(const ids::AssignmentId& target) 
 }
 
 std::string extended_stage(const Extension& extension, std::string_view stage) {
-  return std::string(k_prefix) + date::format("%Y%m%d", extension.until) + "-" +
-         std::string(stage);
+  return std::string(k_prefix) + date::format("%Y%m%d", extension.until) + "-" + std::string(stage);
 }
 
 StageParts split_stage(std::string_view stage) {
@@ -134,8 +134,7 @@ StageParts split_stage(std::string_view stage) {
   return {stage.substr(k_length), day};
 }
 
-std::vector<Reminder> decision_notices(const config::Config& config,
-                                       const Extensions& extensions) {
+std::vector<Reminder> decision_notices(const config::Config& config, const Extensions& extensions) {
   std::vector<Reminder> out;
   for (const ExtensionDecision& d : extensions.decisions()) {
     const config::Plan* plan = nullptr;
