@@ -549,3 +549,47 @@ TEST_CASE("a bundle gathers its instant's deliveries across dispatch chunks",
   CHECK(rig.email->sent_to("vp@example.org") == 1);
   CHECK(rig.state("p.t600.20300111.1d.a/email:a@example.org") == journal::State::delivered);
 }
+
+TEST_CASE("an extension moves one unit's reminders to its new deadline, and it is told",
+          "[scheduler][manual][extension]") {
+  const std::string plan =
+      "[plan]\nid = \"p\"\ntitle = \"Kế hoạch\"\n\n"
+      "[[task]]\nid = \"t\"\ntitle = \"Báo cáo\"\nresponsible = [\"a\", \"b\"]\n"
+      "due = 2030-01-11\nleads = [\"3wd\", \"1d\"]\n";
+  ManualRig rig(plan);
+  rig.run_until(k_reminder_at - hours{24});  // 3wd: Tuesday 08/01 08:00, to both
+  CHECK(ids_sent_to(*rig.email, "a@example.org") == std::vector<std::string>{"p.t.20300111.3wd.a"});
+  // The Office grants a until Friday 18/01, as the desk or `deadlined extend` records it.
+  journal::ExtensionEntry entry;
+  entry.target = {"p", "t", "20300111", "a"};
+  entry.action = journal::ExtensionEntry::Action::approve;
+  entry.until = "2030-01-18";
+  entry.at = rig.now;
+  entry.actor = "office:vp";
+  const auto id = rig.journal->record_extension(entry);
+  std::vector<schedule::ExtensionEvent> events{{id, entry.target,
+                                                schedule::ExtensionEvent::Action::approve,
+                                                entry.until, "", entry.at, entry.actor}};
+  auto extensions = std::make_shared<const schedule::Extensions>(*rig.config, events);
+  rig.scheduler->load(rig.config, rig.channel_set, extensions);
+  rig.drain();
+  rig.run_until(date::sys_days{date::year{2030} / 1 / 19});
+  // a: told at once, then the stages of its new deadline (3wd on Tuesday 15/01, 1d on
+  // Thursday 17/01); the 1d of the old one (Thursday 10/01) never goes.
+  CHECK(ids_sent_to(*rig.email, "a@example.org") ==
+        std::vector<std::string>{"p.t.20300111.3wd.a", "p.t.20300111.extension-1.a",
+                                 "p.t.20300111.gh20300118-3wd.a", "p.t.20300111.gh20300118-1d.a"});
+  CHECK_FALSE(rig.state("p.t.20300111.1d.a/email:a@example.org"));
+  // What was sent stays in the record.
+  CHECK(rig.state("p.t.20300111.3wd.a/email:a@example.org") == journal::State::delivered);
+  // b keeps the occurrence's deadline.
+  CHECK(ids_sent_to(*rig.email, "b@example.org") ==
+        std::vector<std::string>{"p.t.20300111.3wd.b", "p.t.20300111.1d.b"});
+  // A restart with the same trail sends nothing again.
+  const auto sent = rig.email->sent.size();
+  rig.restart();
+  rig.scheduler->load(rig.config, rig.channel_set, extensions);
+  rig.drain();
+  rig.run_until(date::sys_days{date::year{2030} / 1 / 20});
+  CHECK(rig.email->sent.size() == sent);
+}
