@@ -11,7 +11,7 @@
 #include "journal/journal.hpp"
 #include "message/time_format.hpp"
 #include "schedule/assignment.hpp"
-#include "scheduler/scheduler.hpp"
+#include "scheduler/clock.hpp"
 
 namespace deadlined::cli {
 std::string operator_name() {

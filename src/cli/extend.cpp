@@ -7,7 +7,7 @@
 #include "message/time_format.hpp"
 #include "schedule/assignment.hpp"
 #include "schedule/extension.hpp"
-#include "scheduler/scheduler.hpp"
+#include "scheduler/clock.hpp"
 
 namespace deadlined::cli {
 

@@ -20,7 +20,7 @@
 #include "report/statistics.hpp"
 #include "report/xlsx.hpp"
 #include "schedule/chase.hpp"
-#include "scheduler/scheduler.hpp"
+#include "scheduler/clock.hpp"
 
 namespace deadlined::cli {
 namespace {

@@ -150,8 +150,8 @@ std::string unit_item(const config::Config& config, const schedule::OpenOccurren
   if (!forms.csrf.empty()) {
     out += action_form(config, o.assignment(line.id), line.standing.done(), forms, now) + "\n";
     if (!line.standing.done())
-      out += extension_form(o.assignment(line.id), line.pending, line.deadline, config, forms) +
-             "\n";
+      out +=
+          extension_form(o.assignment(line.id), line.pending, line.deadline, config, forms) + "\n";
   }
   out += "<details class=\"keys\"><summary>Mã kỹ thuật</summary><code>" +
          escape_html(o.assignment(line.id).to_string()) + "</code></details></li>\n";
@@ -164,7 +164,8 @@ std::string requests_html(const config::Config& config, const schedule::Extensio
   std::string items;
   std::size_t count = 0;
   for (const schedule::ExtensionRequest& r : extensions.pending()) {
-    if ((!f.plan.empty() && r.target.plan != f.plan) || (!f.unit.empty() && r.target.unit != f.unit))
+    if ((!f.plan.empty() && r.target.plan != f.plan) ||
+        (!f.unit.empty() && r.target.unit != f.unit))
       continue;
     ++count;
     const config::Unit* unit = config.find_unit(r.target.unit);
@@ -175,13 +176,13 @@ std::string requests_html(const config::Config& config, const schedule::Extensio
     items += "<li><span class=\"unit\">" + escape_html(unit ? unit->name : r.target.unit) +
              "</span> " + escape_html(title) + " <span class=\"state\">" +
              escape_html("đề nghị gia hạn đến ngày " + message::vn_date(r.until)) +
-             "</span><div class=\"note\">" + escape_html("Lý do: " + r.reason) +
-             "</div></li>\n";
+             "</span><div class=\"note\">" + escape_html("Lý do: " + r.reason) + "</div></li>\n";
   }
   if (count == 0) return {};
   return "<section id=\"requests\">\n<h2>Đề nghị gia hạn chờ xử lý (" + std::to_string(count) +
          ")</h2>\n<p class=\"muted\">Xử lý tại dòng của đơn vị trong nhiệm vụ bên dưới.</p>\n"
-         "<ul class=\"units\">\n" + items + "</ul>\n</section>\n";
+         "<ul class=\"units\">\n" +
+         items + "</ul>\n</section>\n";
 }
 
 }  // namespace
@@ -237,8 +238,7 @@ std::string desk_html(const config::Config& config, const LatestConfirmations& l
     for (const std::string& id : o.task->responsible) {
       UnitLine line{config.find_unit(id), id, {}, std::nullopt};
       const ids::AssignmentId target = o.assignment(id);
-      if (auto it = latest.find(target.to_string()); it != latest.end())
-        line.latest = it->second;
+      if (auto it = latest.find(target.to_string()); it != latest.end()) line.latest = it->second;
       std::optional<config::SysSeconds> done_at;
       if (line.latest && line.latest->confirmed) done_at = line.latest->done_at();
       if (!extensions.empty()) {

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <map>
-#include <variant>
 #include <sstream>
+#include <variant>
 
 #include "codec/hmac.hpp"
 #include "codec/token.hpp"
@@ -75,8 +75,9 @@ std::string extension_form(const ids::AssignmentId& target,
       "\"></label>\n<label>Ý kiến <textarea name=\"note\" maxlength=\"500\"></textarea></label>\n"
       "<button type=\"submit\" name=\"decision\" value=\"approve\">Đồng ý gia hạn</button>\n";
   if (pending) {
-    out += "<button type=\"submit\" name=\"decision\" value=\"refuse\" formnovalidate>Không "
-           "chấp thuận</button>\n";
+    out +=
+        "<button type=\"submit\" name=\"decision\" value=\"refuse\" formnovalidate>Không "
+        "chấp thuận</button>\n";
   }
   return out + "</form></details>";
 }
@@ -123,16 +124,9 @@ struct Gated {
 std::variant<Gated, Response> gate(Backend& backend, const Request& request) {
   auto config = backend.config();
   const config::HttpConfig& http = config->http;
-  if (!desk_enabled(http))
-    return page_response(404, "Không tìm thấy", "Trang theo dõi chưa được bật.");
-  auto login = office_login(http, request.header("authorization"));
-  if (!login) {
-    Response r = page_response(401, "Cần đăng nhập",
-                               "Trang theo dõi dành cho Văn phòng; xin đăng nhập bằng tài khoản "
-                               "được cấp.");
-    r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"deadlined\", charset=\"UTF-8\"");
-    return r;
-  }
+  auto who = desk_login(http, request);
+  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
+  auto* login = &std::get<OfficeLogin>(who);
   auto form = parse_form(request.body);
   if (!same_origin(request, http.public_url) ||
       !codec::constant_time_equal(form["csrf"], desk_csrf(http, login->id))) {

@@ -153,20 +153,9 @@ std::string status_body(const config::Config& config, const std::filesystem::pat
 
 Response status_page(Backend& backend, const Request& request) {
   auto config = backend.config();
-  if (!desk_enabled(config->http)) {
-    return html_response(404, message_page("Không tìm thấy",
-                                           "Trang theo dõi chưa được bật: đặt admin_token_file "
-                                           "hoặc tài khoản [http.office.TÊN] trong mục [http] "
-                                           "của cấu hình."));
-  }
-  auto login = office_login(config->http, request.header("authorization"));
-  if (!login) {
-    Response r = html_response(401, message_page("Cần đăng nhập",
-                                                 "Trang theo dõi dành cho Văn phòng; xin "
-                                                 "đăng nhập bằng tài khoản được cấp."));
-    r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"deadlined\", charset=\"UTF-8\"");
-    return r;
-  }
+  auto gate = desk_login(config->http, request);
+  if (auto* refused = std::get_if<Response>(&gate)) return std::move(*refused);
+  const OfficeLogin* login = &std::get<OfficeLogin>(gate);
   std::string_view target = request.target;
   auto question = target.find('?');
   std::string_view query = question == std::string_view::npos ? "" : target.substr(question + 1);

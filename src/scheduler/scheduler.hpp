@@ -18,6 +18,7 @@
 #include "delivery/channel.hpp"
 #include "journal/journal.hpp"
 #include "scheduler/bundles.hpp"
+#include "scheduler/clock.hpp"
 #include "scheduler/disabled_channels.hpp"
 #include "scheduler/job_queue.hpp"
 #include "scheduler/office_reports.hpp"
@@ -26,10 +27,6 @@
 #include "scheduler/wall_timer.hpp"
 
 namespace deadlined::scheduler {
-
-/// Reads the wall clock, truncated to seconds. Replaceable for tests.
-using Clock = std::function<SysSeconds()>;
-SysSeconds system_now();
 
 using delivery::ChannelStats;
 
