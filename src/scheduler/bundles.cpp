@@ -10,6 +10,8 @@ namespace deadlined::scheduler {
 std::optional<Bundler::Key> Bundler::key_of(const Job& job) {
   const auto* send = std::get_if<SendDelivery>(&job.work);
   if (!send || !send->reminder || !job.generation->config->service.bundle) return std::nullopt;
+  // A decision on an extension is a letter of its own, not one of "N nhiệm vụ" to do.
+  if (send->reminder->kind == schedule::Reminder::Kind::extension) return std::nullopt;
   const Delivery& d = *send->delivery;
   if (d.outbound.kind != message::Outbound::Kind::email) return std::nullopt;
   const delivery::Channel* channel = job.generation->channels->find(d.outbound.channel);

@@ -593,3 +593,30 @@ TEST_CASE("an extension moves one unit's reminders to its new deadline, and it i
   rig.run_until(date::sys_days{date::year{2030} / 1 / 20});
   CHECK(rig.email->sent.size() == sent);
 }
+
+TEST_CASE("the notice of a decision on an extension is never bundled with reminders",
+          "[scheduler][manual][extension]") {
+  const std::string plan =
+      "[plan]\nid = \"p\"\ntitle = \"Kế hoạch\"\n\n"
+      "[[task]]\nid = \"t\"\ntitle = \"Báo cáo\"\nresponsible = [\"a\"]\n"
+      "due = 2030-01-11\nleads = [\"1d\"]\n\n"
+      "[[task]]\nid = \"u\"\ntitle = \"Thống kê\"\nresponsible = [\"a\"]\n"
+      "due = 2030-01-11\nleads = [\"3wd\"]\n";
+  ManualRig rig(plan);
+  const config::SysSeconds stage = k_reminder_at - hours{48};  // u's 3wd: 08/01 08:00
+  rig.run_until(stage - std::chrono::minutes{1});
+  // An approval recorded at the very instant of u's stage: its notice falls there too.
+  std::vector<schedule::ExtensionEvent> events{{1,
+                                                {"p", "t", "20300111", "a"},
+                                                schedule::ExtensionEvent::Action::approve,
+                                                "2030-01-18",
+                                                "",
+                                                stage,
+                                                "office:vp"}};
+  rig.scheduler->load(rig.config, rig.channel_set,
+                      std::make_shared<const schedule::Extensions>(*rig.config, events));
+  rig.drain();
+  rig.run_until(stage + std::chrono::minutes{1});
+  CHECK(ids_sent_to(*rig.email, "a@example.org") ==
+        std::vector<std::string>{"p.t.20300111.extension-1.a", "p.u.20300111.3wd.a"});
+}
