@@ -92,7 +92,8 @@ std::vector<Outbound> digest(const config::Config& config, const config::Unit& m
                                   : std::string("(hôm nay)")) +
               ": " + names(late_own, zone) + "\n";
     }
-    if (!late_extended.empty()) text += "     Quá hạn sau gia hạn: " + names(late_extended, zone) + "\n";
+    if (!late_extended.empty())
+      text += "     Quá hạn sau gia hạn: " + names(late_extended, zone) + "\n";
     if (!waiting.empty()) text += "     Chưa hoàn thành (còn hạn): " + names(waiting, zone) + "\n";
     if (!done.empty()) text += "     Đã xác nhận: " + names(done, zone) + "\n";
     nlohmann::ordered_json units = nlohmann::ordered_json::array();

@@ -121,8 +121,7 @@ std::vector<Reminder> occurrence_reminders(const config::Config& config,
                                            const Extensions& extensions) {
   std::vector<Reminder> out = own_reminders(config, calendar, plan, task, occurrence);
   if (!extensions.any_in_force() ||
-      extensions.latest_deadline(plan.id, task.id, occurrence.id, occurrence.due) ==
-          occurrence.due)
+      extensions.latest_deadline(plan.id, task.id, occurrence.id, occurrence.due) == occurrence.due)
     return out;
   for (const auto* units : {&task.responsible, &task.coordinating}) {
     for (const std::string& unit : *units) {
@@ -196,8 +195,7 @@ SysSeconds deadline_of(const config::Config& config, const config::Task& task) {
 std::vector<Reminder> reminders_between(const config::Config& config, SysSeconds from,
                                         SysSeconds to, const Extensions& extensions) {
   return reminders_between(
-      config, from, to, [](const config::Plan&, const config::Task&) { return true; },
-      extensions);
+      config, from, to, [](const config::Plan&, const config::Task&) { return true; }, extensions);
 }
 
 std::vector<Reminder> reminders_between(
@@ -431,8 +429,8 @@ std::vector<Reminder> reminders_of(const config::Config& config, const Pending& 
   Occurrences occurrences(config, calendar, *pending.plan, *pending.task);
   auto occurrence = occurrences.at(pending.index);
   if (!occurrence) return {};
-  auto reminders = occurrence_reminders(config, calendar, *pending.plan, *pending.task,
-                                        *occurrence, extensions);
+  auto reminders =
+      occurrence_reminders(config, calendar, *pending.plan, *pending.task, *occurrence, extensions);
   sort_by_time(reminders);
   return reminders;
 }

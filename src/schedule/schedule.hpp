@@ -31,8 +31,8 @@ struct Reminder {
   const config::Unit* recipient = nullptr;  ///< escalation: the leadership unit; else null
   std::string stage;  ///< the lead ("3wd"), "overdue-N" or "escalate-UNIT": part of the key
   Role role = Role::responsible;
-  SysSeconds at{};              ///< when it is to be sent
-  SysSeconds due{};             ///< the deadline instant in force (an extension's)
+  SysSeconds at{};   ///< when it is to be sent
+  SysSeconds due{};  ///< the deadline instant in force (an extension's)
   /// The occurrence's own deadline, when an extension moved the unit's (`due`).
   std::optional<SysSeconds> original_due;
   /// Of the notice of a decision on an extension (Kind::extension): the decision.
@@ -75,8 +75,7 @@ std::vector<Reminder> reminders_between(
 
 /// The notice of each decision of `extensions` to its unit: a reminder of Kind::extension at
 /// the decision, sent at once (exact), obsolete a week later (extension.cpp).
-std::vector<Reminder> decision_notices(const config::Config& config,
-                                       const Extensions& extensions);
+std::vector<Reminder> decision_notices(const config::Config& config, const Extensions& extensions);
 
 /// An occurrence of a task whose reminders are not computed yet, and when they must be.
 struct Pending {
@@ -129,9 +128,9 @@ struct OpenOccurrence {
   const config::Task* task = nullptr;
   std::string occurrence;       ///< the id, as in keys
   std::string occurrence_name;  ///< "tháng 8/2026"; empty for one-off tasks
-  SysSeconds due{};      ///< the occurrence's own deadline (a unit's may be extended)
-  bool overdue = false;  ///< its own deadline has passed
-  int overdue_days = 0;  ///< working days past its own deadline
+  SysSeconds due{};             ///< the occurrence's own deadline (a unit's may be extended)
+  bool overdue = false;         ///< its own deadline has passed
+  int overdue_days = 0;         ///< working days past its own deadline
 
   /// The part of `unit` in it.
   ids::AssignmentId assignment(const std::string& unit) const {

@@ -33,8 +33,7 @@ void OfficeReports::delivery_failed(const Job& job, const delivery::Outcome& out
   queue(job.generation, message::failure_report(config, *monitor, failure, now), report_id, now);
 }
 
-void OfficeReports::digest(const Job& job, SysSeconds now,
-                           const schedule::Extensions& extensions,
+void OfficeReports::digest(const Job& job, SysSeconds now, const schedule::Extensions& extensions,
                            const LatestConfirmation& latest) {
   const config::Config& config = *job.generation->config;
   SysSeconds next = next_digest(config, now, true);

@@ -1,5 +1,5 @@
-#include "http/extensions.hpp"
 #include <catch2/catch.hpp>
+#include "http/extensions.hpp"
 
 #include "codec/token.hpp"
 

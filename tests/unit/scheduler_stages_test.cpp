@@ -208,14 +208,16 @@ TEST_CASE("the digest lists each open occurrence with each unit's latest confirm
   std::vector<ids::AssignmentId> asked;
   const SysSeconds confirmed_at = monday(9);
   // Wednesday 04/03: the first stage (Tuesday) has gone out, the deadline (Friday) is ahead.
-  auto items = digest_items(*c, monday(10) + hours{48}, schedule::Extensions::none(), [&](const ids::AssignmentId& a) {
-    asked.push_back(a);
-    std::optional<journal::Confirmation> entry;
-    // a confirmed, then the Office reopened it; b confirmed.
-    if (a.unit == "a") entry = journal::Confirmation{a, false, confirmed_at, "cli:vp", "cli", ""};
-    if (a.unit == "b") entry = journal::Confirmation{a, true, confirmed_at, "link", "", ""};
-    return entry;
-  });
+  auto items = digest_items(
+      *c, monday(10) + hours{48}, schedule::Extensions::none(), [&](const ids::AssignmentId& a) {
+        asked.push_back(a);
+        std::optional<journal::Confirmation> entry;
+        // a confirmed, then the Office reopened it; b confirmed.
+        if (a.unit == "a")
+          entry = journal::Confirmation{a, false, confirmed_at, "cli:vp", "cli", ""};
+        if (a.unit == "b") entry = journal::Confirmation{a, true, confirmed_at, "link", "", ""};
+        return entry;
+      });
   REQUIRE(items.size() == 1);
   CHECK(asked ==
         std::vector<ids::AssignmentId>{{"p", "t", "20260306", "a"}, {"p", "t", "20260306", "b"}});

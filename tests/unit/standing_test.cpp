@@ -80,13 +80,15 @@ TEST_CASE("the desk shows at most 300 occurrences and says how many more the fil
     return n;
   };
   const auto now = feb(13, 9);
-  std::string all = http::desk_html(*c, {}, schedule::Extensions::none(), http::desk_filter(""), now);
+  std::string all =
+      http::desk_html(*c, {}, schedule::Extensions::none(), http::desk_filter(""), now);
   CHECK(count(all, "<article") == 300);
   CHECK(all.find("… và 5 kỳ nhiệm vụ nữa") != std::string::npos);
   // The filter narrows before the cap: unit a has 152 of them, all shown.
   std::string only_a = http::desk_filter("unit=a").unit;
   CHECK(only_a == "a");
-  std::string a = http::desk_html(*c, {}, schedule::Extensions::none(), http::desk_filter("unit=a&state=overdue"), now);
+  std::string a = http::desk_html(*c, {}, schedule::Extensions::none(),
+                                  http::desk_filter("unit=a&state=overdue"), now);
   CHECK(count(a, "<article") == 152);
   CHECK(a.find("kỳ nhiệm vụ nữa") == std::string::npos);
   // A confirmation from the index counts: 1/1 for t1 (unit a), and it leaves the overdue view.
@@ -95,10 +97,12 @@ TEST_CASE("the desk shows at most 300 occurrences and says how many more the fil
       "p.t1.20260212.a",
       journal::Confirmation{
           {"p", "t1", "20260212", "a"}, true, feb(12, 9), "link", "192.0.2.1", "Số 7/BC"});
-  std::string done = http::desk_html(*c, latest, schedule::Extensions::none(), http::desk_filter("unit=a&state=on-time"), now);
+  std::string done = http::desk_html(*c, latest, schedule::Extensions::none(),
+                                     http::desk_filter("unit=a&state=on-time"), now);
   CHECK(count(done, "<article") == 1);
   CHECK(done.find("1/1 đơn vị đã hoàn thành") != std::string::npos);
   CHECK(done.find("Số 7/BC") != std::string::npos);
-  CHECK(count(http::desk_html(*c, latest, schedule::Extensions::none(), http::desk_filter("unit=a&state=overdue"), now),
+  CHECK(count(http::desk_html(*c, latest, schedule::Extensions::none(),
+                              http::desk_filter("unit=a&state=overdue"), now),
               "<article") == 151);
 }
