@@ -162,6 +162,14 @@ struct ServiceConfig {
   bool bundle = true;
 };
 
+/// `rate = "60/min"`: at most `count` sends of one channel in any window of `per`; the sends
+/// past it wait their turn in the channel's lane.
+struct RateLimit {
+  std::size_t count = 0;
+  Seconds per{60};
+  std::string text;  ///< as written ("60/min")
+};
+
 struct EmailConfig {
   enum class Transport { none, smtp, maildir };
   Transport transport = Transport::none;
@@ -180,15 +188,64 @@ struct EmailConfig {
   std::string helo_name;
   Seconds timeout{30};
   std::filesystem::path maildir;  ///< absolute after loading
+  std::optional<RateLimit> rate;
 };
 
+/// When a webhook's answer is a success (`success = { status = "200-299", json = "error",
+/// equals = 0 }`): the status in range and, with `json`, that field of the JSON answer equal
+/// to `equals`. A JSON field's other values are classified by `retryable` and `permanent`.
+struct SuccessRule {
+  long status_min = 200;
+  long status_max = 299;
+  std::string json;    ///< a top-level field of the answer ("error", "CodeResult"); empty: none
+  std::string equals;  ///< its value as JSON text: `0`, `"100"`, `"success"`
+};
+
+/// A webhook (`[webhooks.NAME]`): our signed JSON by default; with `body` or a `preset`, the
+/// request a provider's API expects (docs/CHANNELS.md).
 struct WebhookConfig {
   std::string name;
   std::string url;
   Secret secret;  ///< decoded key bytes of `whsec_<base64>`; empty means unsigned
+  /// Header values are templates (rendered per message, never with CR or LF)...
   std::vector<std::pair<std::string, std::string>> headers;
+  /// ...or secrets (`{ secret_env = "…" }`), sent as they are and never shown.
+  std::vector<std::pair<std::string, Secret>> secret_headers;
   Seconds timeout{15};  ///< Standard Webhooks recommends 15 to 30 s
   bool insecure_skip_verify = false;
+
+  /// "" (ours), "zalo-zns", "esms", "speedsms", "google-chat", "teams-workflow", "slack",
+  /// "mattermost": the provider whose API the requests follow.
+  std::string preset;
+  std::string method = "POST";
+  std::string content_type = "application/json";
+  /// The body as a mustache template (message::variables); none: our JSON payload, signed.
+  std::optional<std::string> body;
+  std::vector<std::pair<std::string, std::string>> query;  ///< name, value template
+  SuccessRule success;
+  /// Values of `success.json` that are worth another try, and that never will be; any other
+  /// value that is not a success is permanent.
+  std::vector<std::string> retryable_codes;
+  std::vector<std::string> permanent_codes;
+  std::optional<RateLimit> rate;
+  /// Sent to phone numbers (the unit's `phone`, its people's): one delivery per number.
+  bool by_phone = false;
+  /// The text is folded to ASCII (SMS without Unicode), and cut to `max_length` characters
+  /// (0: no limit).
+  bool unicode = true;
+  std::size_t max_length = 0;
+
+  // Provider keys (docs/CHANNELS.md): zalo-zns
+  std::string token_url;  ///< the OAuth endpoint that refreshes the access token
+  std::string app_id;
+  Secret secret_key;
+  Secret refresh_token;  ///< the first one; later ones are kept in the journal
+  std::string template_id;
+  std::vector<std::pair<std::string, std::string>> template_data;  ///< name, value template
+  // esms, speedsms
+  Secret api_key;
+  std::string brandname;
+  std::string sms_type;  ///< eSMS SmsType, SpeedSMS sms_type
 };
 
 /// The daemon's HTTP service: confirmation links, status page, metrics.
@@ -218,6 +275,7 @@ struct Unit {
   std::vector<std::string> emails;
   std::vector<std::string> webhooks;
   SourcePos where;
+  std::vector<std::string> phones;  ///< "84…", for the webhooks sent by phone
 };
 
 struct Task {

@@ -28,9 +28,9 @@ struct Fixture {
     config.email.transport = config::EmailConfig::Transport::smtp;
     config.email.from_name = "Văn phòng Sở";
     config.email.from_address = "vanphong@stnmt.example";
-    config::Unit office{"van-phong", "Văn phòng Sở", {"vanphong@stnmt.example"}, {}, {}};
-    config::Unit it{"cntt", "Trung tâm Công nghệ thông tin", {"cntt@stnmt.example"}, {}, {}};
-    config::Unit lead{"lanh-dao", "Lãnh đạo Sở", {"lanhdao@stnmt.example"}, {}, {}};
+    config::Unit office{"van-phong", "Văn phòng Sở", {"vanphong@stnmt.example"}, {}, {}, {}};
+    config::Unit it{"cntt", "Trung tâm Công nghệ thông tin", {"cntt@stnmt.example"}, {}, {}, {}};
+    config::Unit lead{"lanh-dao", "Lãnh đạo Sở", {"lanhdao@stnmt.example"}, {}, {}, {}};
     config.units.emplace(office.id, office);
     config.units.emplace(it.id, it);
     config.units.emplace(lead.id, lead);

@@ -1,0 +1,1 @@
+#include "scheduler/rate_gate.hpp"
