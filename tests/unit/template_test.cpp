@@ -1,1 +1,94 @@
+// The template module: mustache syntax, escapes, problems at their place, the names a
+// template uses, and the shipped templates.
 #include <catch2/catch.hpp>
+
+#include "message/variables.hpp"
+#include "template/mustache.hpp"
+
+using namespace deadlined;
+using templating::Escape;
+using templating::Template;
+
+namespace {
+
+Template compiled(std::string source) {
+  auto t = Template::compile(std::move(source));
+  REQUIRE(std::holds_alternative<Template>(t));
+  return std::get<Template>(std::move(t));
+}
+
+templating::Problem problem_of(std::string source) {
+  auto t = Template::compile(std::move(source));
+  REQUIRE(std::holds_alternative<templating::Problem>(t));
+  return std::get<templating::Problem>(t);
+}
+
+}  // namespace
+
+TEST_CASE("a JSON body escapes its values and leaves triple mustaches raw", "[template]") {
+  Template t = compiled(R"({"msg": "{{text}}", "raw": {{{data}}}})");
+  templating::Variables v{{"text", "Phòng \"A\"\nxuống dòng\t\\"}, {"data", R"({"a":1})"}};
+  CHECK(t.render(v, Escape::json) ==
+        R"({"msg": "Phòng \"A\"\nxuống dòng\t\\", "raw": {"a":1}})");
+  CHECK(templating::escape_json(std::string("\x01", 1)) == "\\u0001");
+}
+
+TEST_CASE("url and html escapes", "[template]") {
+  CHECK(templating::escape_url("Sở TN&MT 04/11") == "S%E1%BB%9F%20TN%26MT%2004%2F11");
+  CHECK(templating::escape_html("<a href=\"x\">&'") == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+  CHECK(templating::escape_for("application/json; charset=utf-8") == Escape::json);
+  CHECK(templating::escape_for("application/x-www-form-urlencoded") == Escape::url);
+  CHECK(templating::escape_for("text/plain") == Escape::none);
+}
+
+TEST_CASE("an empty value is false in a section and writes nothing", "[template]") {
+  Template t = compiled("a{{#link}} [{{link}}]{{/link}}{{^link}} (none){{/link}}|{{x}}|");
+  CHECK(t.render({{"link", ""}, {"x", ""}}, Escape::none) == "a (none)||");
+  CHECK(t.render({{"link", "http://l"}, {"x", "1"}}, Escape::none) == "a [http://l]|1|");
+}
+
+TEST_CASE("syntax errors are problems at their offset, in Vietnamese", "[template]") {
+  auto unclosed = problem_of("ab\n{{#x}}c");
+  CHECK(unclosed.offset == 3);
+  CHECK(unclosed.message == "mục '{{#x}}' chưa được đóng bằng '{{/x}}'");
+  CHECK(templating::line_col("ab\n{{#x}}c", unclosed.offset).line == 2);
+  CHECK(templating::line_col("ab\n{{#x}}c", unclosed.offset).column == 1);
+  auto unopened = problem_of("ab {{/y}}");
+  CHECK(unopened.message.find("{{/y}}") != std::string::npos);
+  CHECK(problem_of("x {{name").message == "thẻ mở '{{' không có '}}' đóng");
+  CHECK(problem_of("{{> other}}").message.find("mẫu con") != std::string::npos);
+  CHECK(problem_of("{{=<% %>=}}").message.find("dấu phân cách") != std::string::npos);
+}
+
+TEST_CASE("columns count characters, not bytes", "[template]") {
+  CHECK(templating::line_col("Hạn {{x", 6).column == 5);  // "Hạn " is 4 characters, 6 bytes
+}
+
+TEST_CASE("names and unknown names", "[template]") {
+  Template t = compiled("{{! note }}{{a}} {{{b}}} {{&c}} {{#d}}{{/d}} {{^e}}{{/e}}");
+  std::vector<std::string> names;
+  for (const auto& n : t.names())
+    names.push_back(n.name);
+  CHECK(names == std::vector<std::string>{"a", "b", "c", "d", "e"});
+  CHECK_FALSE(t.unknown_name({"a", "b", "c", "d", "e"}));
+  auto unknown = t.unknown_name({"a", "b", "c", "e"});
+  REQUIRE(unknown);
+  CHECK(unknown->offset == std::string("{{! note }}{{a}} {{{b}}} {{&c}} ").size());
+  CHECK(unknown->message.rfind("biến 'd' không có", 0) == 0);
+}
+
+TEST_CASE("every shipped template compiles and uses only its kind's names", "[template]") {
+  auto names = templating::shipped_names();
+  REQUIRE_FALSE(names.empty());
+  CHECK(templating::shipped("reminder.short.mustache"));
+  CHECK_FALSE(templating::shipped("nothing.mustache"));
+  for (std::string_view name : names) {
+    INFO(name);
+    auto t = Template::compile(std::string(*templating::shipped(name)));
+    REQUIRE(std::holds_alternative<Template>(t));
+    const auto& known =
+        name == "reminder.short.mustache" ? message::short_text_names() : message::variable_names();
+    auto unknown = std::get<Template>(t).unknown_name(known);
+    CHECK_FALSE(unknown);
+  }
+}
