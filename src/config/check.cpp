@@ -44,6 +44,10 @@ void check_main(const ParsedConfig& parsed, std::vector<Diagnostic>& out) {
         error(out, hook.where,
               "đơn vị '" + id + "' nêu webhook '" + hook.text +
                   "' chưa được khai báo trong [webhooks]" + did_you_mean(hook.text, names));
+      } else if (parsed.webhooks.at(hook.text).by_phone && unit.values.phones.empty()) {
+        error(out, hook.where,
+              "webhook '" + hook.text + "' gửi tin tới số điện thoại nhưng đơn vị '" + id +
+                  "' chưa có số nào: thêm phone = [\"09xx xxx xxx\"] vào [units." + id + "]");
       }
     }
   }

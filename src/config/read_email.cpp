@@ -56,6 +56,7 @@ EmailSection read_email(TableReader& top, const fs::path& base_dir) {
   auto maildir = r.string("maildir");
   auto helo_name = r.string("helo_name");
   if (auto t = r.duration("timeout")) e.timeout = *t;
+  e.rate = read_rate(r);
   if (auto v = r.boolean("insecure_skip_verify")) e.insecure_skip_verify = *v;
   if (auto v = r.boolean("allow_cleartext_auth")) e.allow_cleartext_auth = *v;
   if (auto user = r.string("username")) e.username = *user;

@@ -1,3 +1,4 @@
+#include "config/phone.hpp"
 #include "config/readers.hpp"
 
 namespace deadlined::config::detail {
@@ -43,6 +44,16 @@ std::map<std::string, UnitSection> read_units(TableReader& top) {
                                     std::string(k_non_ascii_address));
         } else {
           unit.values.emails.push_back(address);
+        }
+      }
+    }
+    if (auto phones = r.strings("phone")) {
+      for (auto& [written, where] : *phones) {
+        std::string why;
+        if (auto number = normalize_phone(written, &why)) {
+          unit.values.phones.push_back(std::move(*number));
+        } else {
+          reporter.error(where, why + " (trong " + context + ")");
         }
       }
     }

@@ -41,7 +41,8 @@ std::map<std::string, WebhookConfig> read_webhooks(TableReader& top,
     WebhookConfig w;
     w.name = name;
     TableReader r(*hook, context, reporter);
-    if (auto url = r.string("url", true)) {
+    read_request(r, w, base_dir);
+    if (auto url = r.string("url", w.preset.empty())) {
       if (has_control(*url)) {
         reporter.error(hook->get("url")->source(),
                        "'url' của webhook không được chứa ký tự điều khiển");
@@ -77,31 +78,6 @@ std::map<std::string, WebhookConfig> read_webhooks(TableReader& top,
                                             "Webhooks), ví dụ whsec_ và base64 của 32 byte");
       } else {
         w.secret.value = std::move(*decoded);
-      }
-    }
-    if (const toml::node* headers = r.node("headers")) {
-      if (const toml::table* t = headers->as_table()) {
-        for (auto&& [hkey, hvalue] : *t) {
-          std::string header(hkey.str());
-          auto v = hvalue.value_exact<std::string>();
-          if (!valid_header_name(header)) {
-            reporter.error(hkey.source(), "tên header '" + header + "' trong " + context +
-                                              " không hợp lệ: chỉ dùng chữ cái không dấu, chữ số "
-                                              "và !#$%&'*+-.^_`|~");
-          } else if (v && has_control(*v, true)) {
-            reporter.error(hvalue.source(),
-                           "header '" + header + "' trong " + context +
-                               " không được chứa ký tự điều khiển (ký tự CR hoặc LF sẽ thêm "
-                               "header vào mọi yêu cầu)");
-          } else if (v) {
-            w.headers.emplace_back(header, *v);
-          } else {
-            reporter.error(hvalue.source(), "header '" + std::string(hkey.str()) + "' trong " +
-                                                context + " phải là chuỗi");
-          }
-        }
-      } else {
-        r.wrong_type(*headers, "headers", "bảng");
       }
     }
     if (auto t = r.duration("timeout")) w.timeout = *t;

@@ -38,6 +38,15 @@ HttpConfig read_http(TableReader& top, const std::filesystem::path& base_dir);
 std::map<std::string, WebhookConfig> read_webhooks(TableReader& top,
                                                    const std::filesystem::path& base_dir);
 
+/// The request keys of one [webhooks.NAME] table (read_request.cpp): preset first, whose
+/// defaults the other keys override.
+void read_request(TableReader& reader, WebhookConfig& webhook,
+                  const std::filesystem::path& base_dir);
+
+/// `rate = "60/min"` (also N/s, N/h, N/d); nullopt and an error when it is not one.
+std::optional<RateLimit> read_rate(TableReader& reader);
+std::optional<RateLimit> parse_rate(std::string_view text);
+
 /// [units.ID] tables, by id.
 std::map<std::string, UnitSection> read_units(TableReader& top);
 

@@ -8,6 +8,7 @@
 #include "ids/ids.hpp"
 #include "message/mime.hpp"
 #include "message/time_format.hpp"
+#include "message/variables.hpp"
 #include "schedule/occurrence.hpp"
 #include "util/url.hpp"
 
@@ -89,8 +90,10 @@ std::vector<Outbound> per_channel(const Config& config, const config::Unit& unit
     m.kind = Outbound::Kind::webhook;
     m.channel = ids::ChannelId::of_webhook(name).to_string();
     m.webhook = name;
-    // Shown in logs, `preview` and reports to the Office: never with the url's credentials.
-    m.to = {util::redact_url(config.webhooks.at(name).url)};
+    const config::WebhookConfig& hook = config.webhooks.at(name);
+    // A webhook sent by phone has a delivery per number; any other is shown by its url in
+    // logs, `preview` and reports to the Office, never with the url's credentials.
+    m.to = hook.by_phone ? unit.phones : std::vector<std::string>{util::redact_url(hook.url)};
     add(std::move(m));
   }
   return out;
@@ -177,15 +180,29 @@ std::vector<Outbound> outbound_for(const Config& config, const Reminder& r, conf
   const config::Unit& addressee = r.addressee();
   if (!render) return per_channel(config, addressee, id, subject, copies_of(config, r), {}, {});
   auto render_one = [&](const Outbound& m) { return content_of(config, r, m, now); };
-  return per_channel(config, addressee, id, subject, copies_of(config, r), render_one,
-                     [&] { return render_webhook(config, r, now); });
+  auto out = per_channel(config, addressee, id, subject, copies_of(config, r), render_one, {});
+  for (Outbound& m : out) {
+    if (m.kind == Outbound::Kind::webhook) m.content = content_of(config, r, m, now);
+  }
+  return out;
 }
 
 std::string content_of(const Config& config, const Reminder& r, const Outbound& m,
                        config::SysSeconds now) {
   // Subject and text are written as of `now`, the attempt: every count of days left or
   // overdue is true when the message goes out, a catch-up's and a retry's too.
-  if (m.kind == Outbound::Kind::webhook) return render_webhook(config, r, now);
+  if (m.kind == Outbound::Kind::webhook) {
+    // A webhook with a body template (a preset's, say) renders it from the variables: its
+    // content is their values, as one JSON object, which the channel fills its templates
+    // from on the thread that sends.
+    if (config.webhooks.at(m.webhook).body) {
+      codec::JsonObject values;
+      for (const auto& [name, value] : variables_of(config, r, now))
+        values.add(name, value);
+      return values.finish();
+    }
+    return render_webhook(config, r, now);
+  }
   return render_email(config, m.id, m.to, m.cc, subject_of(config, r, now), text_of(config, r, now),
                       now);
 }

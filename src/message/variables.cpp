@@ -20,25 +20,6 @@ std::string flag(bool on) { return on ? "1" : ""; }
 
 }  // namespace
 
-const std::vector<std::string_view>& short_text_names() {
-  static const std::vector<std::string_view> names{
-      "id",           "key",        "type",         "unit",         "unit_name",
-      "person_name",  "office_name", "task_title",  "plan_number",  "plan_title",
-      "due",          "due_date",   "due_time",     "stage_label",  "overdue_days",
-      "link",         "calendar_link", "subject",   "text",         "is_reminder",
-      "is_overdue",   "is_escalation", "is_extension", "is_late"};
-  return names;
-}
-
-const std::vector<std::string_view>& variable_names() {
-  static const std::vector<std::string_view> names = [] {
-    auto all = short_text_names();
-    all.push_back("short_text");
-    return all;
-  }();
-  return names;
-}
-
 templating::Variables variables_of(const config::Config& config, const Reminder& r,
                                    config::SysSeconds now, std::string_view person_name) {
   const auto* zone = config.service.zone;

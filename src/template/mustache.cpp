@@ -226,6 +226,25 @@ std::string Template::render(const Variables& values, Escape escape) const {
   return tmpl.render(data);
 }
 
+const std::vector<std::string_view>& short_text_names() {
+  static const std::vector<std::string_view> names{
+      "id",          "key",          "type",          "unit",         "unit_name",
+      "person_name", "office_name",  "task_title",    "plan_number",  "plan_title",
+      "due",         "due_date",     "due_time",      "stage_label",  "overdue_days",
+      "link",        "calendar_link", "subject",      "text",         "is_reminder",
+      "is_overdue",  "is_escalation", "is_extension", "is_late"};
+  return names;
+}
+
+const std::vector<std::string_view>& reminder_names() {
+  static const std::vector<std::string_view> names = [] {
+    auto all = short_text_names();
+    all.push_back("short_text");
+    return all;
+  }();
+  return names;
+}
+
 std::optional<std::string_view> shipped(std::string_view file_name) {
   const auto* end = detail::k_shipped + detail::k_shipped_count;
   const auto* it = std::lower_bound(detail::k_shipped, end, file_name,

@@ -72,6 +72,17 @@ class Template {
   std::vector<Name> names_;
 };
 
+/// The names every template of a reminder sees (webhook bodies, headers and queries, the
+/// message texts; message::variables_of gives their values): `id` (dot-free, stable), `key`,
+/// `type`, `unit`, `unit_name`, `person_name`, `office_name`, `task_title`, `plan_number`,
+/// `plan_title`, `due` (ISO 8601), `due_date` (dd/mm/yyyy), `due_time` (HH:MM),
+/// `stage_label`, `overdue_days`, `link` (confirmation), `calendar_link`, `subject`, `text`,
+/// `short_text`, and the kinds as sections (`is_reminder`, `is_overdue`, `is_escalation`,
+/// `is_extension`, `is_late`).
+const std::vector<std::string_view>& reminder_names();
+/// The same without `short_text`: what the short text's own template sees.
+const std::vector<std::string_view>& short_text_names();
+
 /// The message templates shipped with deadlined (`templates/*.mustache`, compiled in), by
 /// file name ("reminder.short.mustache"); none for an unknown name.
 std::optional<std::string_view> shipped(std::string_view file_name);

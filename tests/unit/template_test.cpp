@@ -87,7 +87,8 @@ TEST_CASE("every shipped template compiles and uses only its kind's names", "[te
     auto t = Template::compile(std::string(*templating::shipped(name)));
     REQUIRE(std::holds_alternative<Template>(t));
     const auto& known =
-        name == "reminder.short.mustache" ? message::short_text_names() : message::variable_names();
+        name == "reminder.short.mustache" ? templating::short_text_names()
+                                           : templating::reminder_names();
     auto unknown = std::get<Template>(t).unknown_name(known);
     CHECK_FALSE(unknown);
   }
