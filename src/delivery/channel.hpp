@@ -27,15 +27,17 @@ struct Outcome {
   std::optional<std::chrono::seconds> retry_after;
   /// The receiver said the endpoint is gone for good (HTTP 410): send nothing more to it.
   bool gone = false;
+  /// The provider's remaining daily quota, when its answer says it (Zalo ZNS).
+  std::optional<long> quota_remaining;
 
   static Outcome delivered(std::string detail = {}) {
-    return {Kind::delivered, std::move(detail), {}, false};
+    return {Kind::delivered, std::move(detail), {}, false, {}};
   }
   static Outcome retryable(std::string detail) {
-    return {Kind::retryable, std::move(detail), {}, false};
+    return {Kind::retryable, std::move(detail), {}, false, {}};
   }
   static Outcome permanent(std::string detail) {
-    return {Kind::permanent, std::move(detail), {}, false};
+    return {Kind::permanent, std::move(detail), {}, false, {}};
   }
 };
 
