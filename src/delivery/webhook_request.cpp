@@ -1,6 +1,8 @@
 // The request of a webhook with templates, and the classification of its answer.
 #include "delivery/webhook_request.hpp"
 
+#include "delivery/channels.hpp"
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
