@@ -51,6 +51,13 @@ void RateGate::started(const std::string& channel, SysSeconds now) {
   if (window.starts.size() > window.rate.count) window.starts.pop_front();
 }
 
+config::Seconds RateGate::longest() const {
+  config::Seconds longest{0};
+  for (const auto& [channel, window] : windows_)
+    longest = std::max(longest, window.rate.per);
+  return longest;
+}
+
 std::optional<SysSeconds> RateGate::admit(const std::string& channel, SysSeconds now) {
   std::optional<SysSeconds> until = wait_until(channel, now);
   if (!until) started(channel, now);

@@ -29,7 +29,10 @@ class RateGate {
   /// a full window leaves it. Counts nothing.
   std::optional<SysSeconds> wait_until(const std::string& channel, SysSeconds now);
   /// A send of `channel` has started at `now` (counted only when the channel has a rate).
+  /// At a start, the attempts of the journal are given, oldest first, to fill the windows.
   void started(const std::string& channel, SysSeconds now);
+  /// The longest window of a rate (0 without any): how far back the starts matter.
+  config::Seconds longest() const;
   /// wait_until, and started when it may start now.
   std::optional<SysSeconds> admit(const std::string& channel, SysSeconds now);
 

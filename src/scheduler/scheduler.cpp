@@ -51,11 +51,16 @@ void Scheduler::load(std::shared_ptr<const config::Config> config,
   // Reading the journal may throw: the running schedule stays until the plan is made. The
   // prepared deliveries it replaces leave room for its own.
   disabled_.reconcile(*config);
-  rates_.configure(*config);
-  rate_lines_.wake_all(now);  // a changed rate takes effect at once
   Planner planner(generation, now, k_prepared_limit, journal_.created_at());
   JournalStates states(journal_);
   LoadPlan plan = planner.load(states);
+  rates_.configure(*config);
+  if (!current_ && rates_.longest().count() > 0) {
+    // At a start, the sends before it count against the rates (a bundle's members each).
+    for (const journal::Attempt& a : journal_.attempts({{}, {}, {}, now - rates_.longest(), {}}))
+      rates_.started(a.channel, a.started_at);
+  }
+  rate_lines_.wake_all(now);  // a changed rate takes effect at once
 
   std::size_t kept = queue_.keep_carried_over();
   if (config->service.digest && config->monitor_unit())
@@ -112,12 +117,12 @@ void Scheduler::dispatch_due() {
   SysSeconds now = clock_();
   std::size_t left = k_dispatch_chunk;
   in_batch([&] {
-    release_waiting(now);
     Job job;
     while (left > 0 && queue_.pop_due(now, job)) {
       --left;
       dispatch_or_defer(std::move(job), now);
     }
+    release_waiting(now);  // after: a catch-up of what waits finds it waiting
     // A group is complete once no job of its instant is left to dispatch (the queue goes
     // by time): the groups of a burst's instant are begun here, after its last chunk.
     std::optional<SysSeconds> before;
@@ -272,6 +277,7 @@ bool Scheduler::send_group(std::vector<Job> group, SysSeconds now) {
       defer(std::move(job), now, e.what());
     }
   }
+  const bool sends = !admitted.empty();
   if (admitted.size() == 1) {
     launch(std::move(admitted.front()), now);  // alone, it goes as it would unbundled
   } else if (!admitted.empty()) {
@@ -280,7 +286,7 @@ bool Scheduler::send_group(std::vector<Job> group, SysSeconds now) {
                  addresses_of(*bundle.delivery()), bundle.delivery()->outbound.id);
     launch(std::move(bundle), now);
   }
-  return !admitted.empty();
+  return sends;
 }
 
 bool Scheduler::admit(const Job& job, SysSeconds now) {
