@@ -35,9 +35,11 @@ using delivery::ChannelStats;
 
 /// The coordinator on the event loop: sleeps on one wall-clock timer until the next job of
 /// its queue, has the planner turn the agenda into jobs, records each attempt in the journal
-/// before its send goes to the send lanes, and acts on the retry policy's verdict on each
-/// outcome. Sends run on the runtime's threads (a worker pool for blocking channels, the
-/// transfer loop for webhooks); every public member runs on the io_context's thread.
+/// before its send goes to the send lanes (once its channel's rate lets it start: a send
+/// past the rate waits in RateLines, unrecorded, woken by the same timer), and acts on the
+/// retry policy's verdict on each outcome. Sends run on the runtime's threads (a worker pool for
+/// blocking channels, the transfer loop for webhooks); every public member runs on the io_context's
+/// thread.
 class Scheduler {
  public:
   /// `workers` runs blocking sends; `clock` and `timer` default to the system's wall clock

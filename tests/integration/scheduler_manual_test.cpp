@@ -799,3 +799,21 @@ TEST_CASE("a bundle counts as one send, and waits whole", "[scheduler][manual][r
   CHECK(rig.state(k_t1 + "/email:vp@example.org") == journal::State::delivered);
   CHECK(rig.journal->attempts(k_t1 + "/email:vp@example.org") == 1);
 }
+
+TEST_CASE("a send that waits for its rate is dropped when its unit confirms meanwhile",
+          "[scheduler][manual][rate]") {
+  ManualRig rig(tasks_of_a(3), "", units_with_hook("http://127.0.0.1:9/hook"));
+  rate_hook(rig, 1);
+  rig.run_until(k_reminder_at);
+  CHECK(rig.hook->sent.size() == 1);
+  CHECK(rig.scheduler->rate_waiting() == 2);
+  rig.journal->record({{"p", "t2", "20300111", "a"}, true, rig.now, "cli:test", "cli", ""});
+  rig.run_until(k_reminder_at + minutes{10});
+  std::vector<std::string> ids;
+  for (const auto& e : rig.hook->sent)
+    ids.push_back(e.id);
+  // t3 takes the minute t2 would have had.
+  CHECK(ids == std::vector<std::string>{k_t1, "p.t3.20300111.1d.a"});
+  CHECK_FALSE(rig.state(hook_key(2)));
+  CHECK(rig.state(hook_key(3)) == journal::State::delivered);
+}
