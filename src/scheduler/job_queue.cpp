@@ -1,6 +1,7 @@
 #include "scheduler/job_queue.hpp"
 
 #include <algorithm>
+#include <memory>
 
 #include "util/overloaded.hpp"
 
@@ -49,6 +50,14 @@ std::string Job::describe() const {
                         [](const DigestTick&) { return std::string("the digest"); },
                     },
                     work);
+}
+
+void render_when_sent(SendDelivery& send) {
+  send.prepared = false;
+  if (!send.reminder || send.delivery->outbound.content.empty()) return;
+  auto fresh = std::make_shared<Delivery>(*send.delivery);
+  fresh->outbound.content.clear();
+  send.delivery = std::move(fresh);
 }
 
 bool Later::operator()(const Job& a, const Job& b) const {

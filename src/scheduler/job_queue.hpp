@@ -16,6 +16,11 @@ struct Later {
   bool operator()(const Job& a, const Job& b) const;
 };
 
+/// Leaves `send` no longer prepared, and a webhook body rendered ahead (which counts days
+/// from its reminder's time) to be rendered again when it goes, as an email's is, so that
+/// its numbers are true then: for a retry, or a send that waited for its channel's rate.
+void render_when_sent(SendDelivery& send);
+
 /// The jobs waiting for their time, the earliest on top. Pure: the caller passes `now`.
 class JobQueue {
  public:

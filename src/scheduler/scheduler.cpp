@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 
 #include "scheduler/deliveries.hpp"
+#include "scheduler/journal_states.hpp"
 #include "scheduler/planner.hpp"
 #include "scheduler/retry_policy.hpp"
 #include "util/overloaded.hpp"
@@ -22,17 +23,6 @@ bool is_retry(const Job& job) {
   const auto* send = std::get_if<SendDelivery>(&job.work);
   return send && send->retry;
 }
-
-class JournalStates final : public DeliveryStates {
- public:
-  explicit JournalStates(journal::Journal& journal) : journal_(journal) {}
-  std::optional<journal::State> state_of(const std::string& key) override {
-    return journal_.state_of(key);
-  }
-
- private:
-  journal::Journal& journal_;
-};
 
 }  // namespace
 
@@ -64,6 +54,13 @@ void Scheduler::load(std::shared_ptr<const config::Config> config,
   Planner planner(generation, now, k_prepared_limit, journal_.created_at());
   JournalStates states(journal_);
   LoadPlan plan = planner.load(states);
+  rates_.configure(*config);
+  if (!current_ && rates_.longest().count() > 0) {
+    // At a start, the sends before it count against the rates (a bundle's members each).
+    for (const journal::Attempt& a : journal_.attempts({{}, {}, {}, now - rates_.longest(), {}}))
+      rates_.started(a.channel, a.started_at);
+  }
+  rate_lines_.wake_all(now);  // a changed rate takes effect at once
 
   std::size_t kept = queue_.keep_carried_over();
   if (config->service.digest && config->monitor_unit())
@@ -86,7 +83,7 @@ void Scheduler::stop(std::function<void()> on_idle) {
       in_flight_.erase(key);
   }
   // Nothing of them is recorded yet: the next start sends them.
-  if (std::size_t held = bundles_.clear())
+  if (std::size_t held = bundles_.clear() + rate_lines_.clear())
     spdlog::info("stopping: {} deliveries not yet started are left to the next start", held);
   if (in_flight_.empty()) {
     on_idle();
@@ -102,7 +99,10 @@ std::optional<SysSeconds> Scheduler::next_event() const {
 
 void Scheduler::arm() {
   if (stopping_) return;
-  if (auto wake = queue_.next_wake()) {
+  std::optional<SysSeconds> wake = queue_.next_wake();
+  if (auto waiting = rate_lines_.next_wake(); waiting && (!wake || *waiting < *wake))
+    wake = waiting;
+  if (wake) {
     timer_->async_wait_until(*wake, [this](bool reached) {
       if (!reached) spdlog::warn("the wall clock was set; re-planning from the new time");
       dispatch_due();
@@ -122,6 +122,7 @@ void Scheduler::dispatch_due() {
       --left;
       dispatch_or_defer(std::move(job), now);
     }
+    release_waiting(now);  // after: a catch-up of what waits finds it waiting
     // A group is complete once no job of its instant is left to dispatch (the queue goes
     // by time): the groups of a burst's instant are begun here, after its last chunk.
     std::optional<SysSeconds> before;
@@ -136,6 +137,7 @@ void Scheduler::dispatch_due() {
     });
     return;
   }
+  tell_waiting();
   arm();
 }
 
@@ -156,22 +158,7 @@ void Scheduler::defer(Job job, SysSeconds now, const char* what) {
   queue_.push(std::move(job));
 }
 
-bool Scheduler::replaced(const schedule::Reminder& r) const {
-  if (!current_ || r.kind == schedule::Reminder::Kind::extension) return false;
-  const schedule::SysSeconds own = r.original_due.value_or(r.due);
-  return current_->extensions_in_force().deadline(r.assignment(), own) != r.due;
-}
-
 void Scheduler::dispatch(const Job& job, SysSeconds now) {
-  auto confirmed = [&](const schedule::Reminder& r) {
-    if (replaced(r)) {
-      spdlog::info("skip {}: the deadline of {} has been extended since", r.key(), r.unit->id);
-      return true;
-    }
-    if (!journal_.is_confirmed(r.assignment())) return false;
-    spdlog::info("skip {}: {} has confirmed the task done", r.key(), r.unit->id);
-    return true;
-  };
   std::visit(util::Overloaded{
                  [&](const ComputeOccurrence& compute) {
                    Planner planner(job.generation, now, queue_.prepared_room(k_prepared_limit),
@@ -180,7 +167,7 @@ void Scheduler::dispatch(const Job& job, SysSeconds now) {
                      queue_.push(std::move(next));
                  },
                  [&](const SendReminder& send) {
-                   if (confirmed(*send.reminder)) return;
+                   if (obsolete_.skip(*send.reminder, current_.get())) return;
                    for (Delivery& d : deliveries_of(*job.generation, *send.reminder, now)) {
                      offer(Job{job.at, 0, job.generation,
                                SendDelivery{send.reminder,
@@ -189,34 +176,13 @@ void Scheduler::dispatch(const Job& job, SysSeconds now) {
                    }
                  },
                  [&](const SendDelivery& send) {
-                   if (confirmed(*send.reminder)) {
-                     if (send.retry) {
-                       // A retry that stops has its row closed, as a superseded one has.
-                       if (replaced(*send.reminder))
-                         journal_.mark_failed(send.delivery->record.key, now,
-                                              "superseded: the deadline was extended", true);
-                       retry_ended(send.delivery->lineage);
-                     }
-                     return;
-                   }
-                   if (send.retry && superseded(*send.delivery)) {
-                     const Delivery& d = *send.delivery;
-                     spdlog::info(
-                         "dropping the retry of {} via {}: a later stage has been "
-                         "delivered since",
-                         d.outbound.id, d.outbound.channel);
-                     journal_.mark_failed(d.record.key, now,
-                                          "superseded: a later stage was delivered", true);
-                     retry_ended(d.lineage);
-                     return;
-                   }
-                   offer(job, now);
+                   if (!obsolete_.drop(send, now, current_.get())) offer(job, now);
                  },
                  [&](const SendBundle&) {
                    for (Job& member : members_of(job))
                      dispatch(member, now);
                  },
-                 [&](const SendReport&) { start(job, now); },
+                 [&](const SendReport&) { start_group({job}, now); },
                  [&](const DigestTick&) {
                    const Generation& current = current_ ? *current_ : *job.generation;
                    reports_.digest(job, now, current.extensions_in_force(),
@@ -266,10 +232,43 @@ void Scheduler::in_batch(const std::function<void()>& work) {
 }
 
 void Scheduler::offer(Job job, SysSeconds now) {
-  if (!bundles_.take(job)) start(std::move(job), now);
+  if (!bundles_.take(job)) start_group({std::move(job)}, now);  // a group of one
 }
 
 void Scheduler::start_group(std::vector<Job> group, SysSeconds now) {
+  const std::string channel = group.front().delivery()->outbound.channel;
+  if (auto until = rate_lines_.must_wait(channel, rates_, now)) {
+    rate_lines_.hold(channel, std::move(group), *until);
+    return;
+  }
+  if (send_group(std::move(group), now)) rates_.started(channel, now);
+}
+
+void Scheduler::release_waiting(SysSeconds now) {
+  rate_lines_.release(rates_, now, [&](std::vector<Job> group) {
+    // What has lost its point while it waited goes no further (its reminder confirmed...).
+    std::erase_if(group, [&](const Job& job) {
+      const auto* send = std::get_if<SendDelivery>(&job.work);
+      try {
+        return send && obsolete_.drop(*send, now, current_.get());
+      } catch (const std::exception& e) {
+        defer(job, now, e.what());
+        return true;
+      }
+    });
+    return !group.empty() && send_group(std::move(group), now);
+  });
+}
+
+void Scheduler::tell_waiting() {
+  for (const auto& [channel, waiting] : rate_lines_.take_begun()) {
+    const config::RateLimit* rate = rates_.rate_of(channel);
+    spdlog::info("{}: rate {} reached; {} sends wait", channel, rate ? rate_text(*rate) : "?",
+                 waiting);
+  }
+}
+
+bool Scheduler::send_group(std::vector<Job> group, SysSeconds now) {
   std::vector<Job> admitted;
   for (Job& job : group) {
     try {
@@ -278,6 +277,7 @@ void Scheduler::start_group(std::vector<Job> group, SysSeconds now) {
       defer(std::move(job), now, e.what());
     }
   }
+  const bool sends = !admitted.empty();
   if (admitted.size() == 1) {
     launch(std::move(admitted.front()), now);  // alone, it goes as it would unbundled
   } else if (!admitted.empty()) {
@@ -286,10 +286,7 @@ void Scheduler::start_group(std::vector<Job> group, SysSeconds now) {
                  addresses_of(*bundle.delivery()), bundle.delivery()->outbound.id);
     launch(std::move(bundle), now);
   }
-}
-
-void Scheduler::start(Job job, SysSeconds now) {
-  if (admit(job, now)) launch(std::move(job), now);
+  return sends;
 }
 
 bool Scheduler::admit(const Job& job, SysSeconds now) {
@@ -301,7 +298,7 @@ bool Scheduler::admit(const Job& job, SysSeconds now) {
     // the latest stage it missed.
     spdlog::info("skip {} via {}: the channel is disabled (its receiver answered 410 Gone)",
                  d.outbound.id, d.outbound.channel);
-    if (is_retry(job)) retry_ended(d.lineage);
+    if (is_retry(job)) obsolete_.retry_ended(d.lineage);
     return false;
   }
   // The attempt is recorded before the send waits for its turn or starts (a throw leaves
@@ -309,7 +306,7 @@ bool Scheduler::admit(const Job& job, SysSeconds now) {
   // waiting as well as one cut short.
   if (!journal_.mark_attempt(d.record, now, addresses_of(d))) {
     spdlog::debug("skip {}: already delivered or failed according to the journal", d.record.key);
-    if (is_retry(job)) retry_ended(d.lineage);
+    if (is_retry(job)) obsolete_.retry_ended(d.lineage);
     return false;
   }
   return true;
@@ -401,10 +398,7 @@ void Scheduler::apply(Job job, const delivery::Outcome& outcome, const Verdict& 
           [&](verdict::Delivered) {
             ++stats.delivered;
             delivered.push_back(key);
-            if (auto it = retrying_.find(d.lineage); it != retrying_.end()) {
-              auto& latest = it->second.latest_delivered;
-              if (!latest || *latest < d.record.scheduled_at) latest = d.record.scheduled_at;
-            }
+            obsolete_.delivered(d);
             if (spdlog::should_log(spdlog::level::info)) {
               spdlog::info("delivered {} via {} to {}: {}", d.outbound.id, d.outbound.channel,
                            addresses_of(d), outcome.detail);
@@ -424,17 +418,10 @@ void Scheduler::apply(Job job, const delivery::Outcome& outcome, const Verdict& 
             // A retry stays across reloads.
             std::shared_ptr<const Delivery> rendered;  // keeps `d` alive to the end
             if (auto* send = std::get_if<SendDelivery>(&job.work)) {
-              send->prepared = false;
-              if (!send->retry && !d.lineage.empty()) ++retrying_[d.lineage].retries;
+              if (!send->retry) obsolete_.retry_queued(d);
               send->retry = true;
-              if (!d.outbound.content.empty()) {
-                // A webhook body rendered ahead counts days from its first attempt: the retry
-                // renders it again, as an email is, so that its numbers are true when sent.
-                rendered = send->delivery;
-                auto fresh = std::make_shared<Delivery>(*rendered);
-                fresh->outbound.content.clear();
-                send->delivery = std::move(fresh);
-              }
+              rendered = send->delivery;
+              render_when_sent(*send);
             }
             job.at = retry.at;
             queue_.push(std::move(job));
@@ -453,18 +440,8 @@ void Scheduler::apply(Job job, const delivery::Outcome& outcome, const Verdict& 
       },
       verdict);
   // A retry that ends here (not queued again) no longer waits on its lineage.
-  if (was_retry && !std::holds_alternative<verdict::RetryAt>(verdict)) retry_ended(d.lineage);
-}
-
-bool Scheduler::superseded(const Delivery& d) const {
-  auto it = retrying_.find(d.lineage);
-  return it != retrying_.end() && it->second.latest_delivered &&
-         *it->second.latest_delivered > d.record.scheduled_at;
-}
-
-void Scheduler::retry_ended(const std::string& lineage) {
-  auto it = retrying_.find(lineage);
-  if (it != retrying_.end() && --it->second.retries <= 0) retrying_.erase(it);
+  if (was_retry && !std::holds_alternative<verdict::RetryAt>(verdict))
+    obsolete_.retry_ended(d.lineage);
 }
 
 }  // namespace deadlined::scheduler

@@ -21,7 +21,10 @@
 #include "scheduler/clock.hpp"
 #include "scheduler/disabled_channels.hpp"
 #include "scheduler/job_queue.hpp"
+#include "scheduler/obsolete_sends.hpp"
 #include "scheduler/office_reports.hpp"
+#include "scheduler/rate_gate.hpp"
+#include "scheduler/rate_lines.hpp"
 #include "scheduler/retry_policy.hpp"
 #include "scheduler/send_lanes.hpp"
 #include "scheduler/wall_timer.hpp"
@@ -32,9 +35,11 @@ using delivery::ChannelStats;
 
 /// The coordinator on the event loop: sleeps on one wall-clock timer until the next job of
 /// its queue, has the planner turn the agenda into jobs, records each attempt in the journal
-/// before its send goes to the send lanes, and acts on the retry policy's verdict on each
-/// outcome. Sends run on the runtime's threads (a worker pool for blocking channels, the
-/// transfer loop for webhooks); every public member runs on the io_context's thread.
+/// before its send goes to the send lanes (once its channel's rate lets it start: a send
+/// past the rate waits in RateLines, unrecorded, woken by the same timer), and acts on the
+/// retry policy's verdict on each outcome. Sends run on the runtime's threads (a worker pool for
+/// blocking channels, the transfer loop for webhooks); every public member runs on the io_context's
+/// thread.
 class Scheduler {
  public:
   /// `workers` runs blocking sends; `clock` and `timer` default to the system's wall clock
@@ -55,9 +60,9 @@ class Scheduler {
             std::shared_ptr<const delivery::ChannelSet> channels,
             std::shared_ptr<const schedule::Extensions> extensions = nullptr);
 
-  /// Stops scheduling; sends that have not started (waiting in a lane or for a worker) are
-  /// abandoned and stay pending or unrecorded, so the next start sends them; `on_idle` runs
-  /// once no send is in progress.
+  /// Stops scheduling; sends that have not started (waiting in a lane or for a worker, or
+  /// for their channel's rate) are abandoned and stay pending or unrecorded, so the next
+  /// start sends them; `on_idle` runs once no send is in progress.
   void stop(std::function<void()> on_idle);
 
   /// The webhooks disabled after a 410 Gone, by channel name.
@@ -72,6 +77,8 @@ class Scheduler {
   std::size_t queued() const { return queue_.size(); }
   /// Of those queued, the deliveries prepared ahead of their time.
   std::size_t prepared() const { return queue_.prepared(); }
+  /// The sends waiting for their channel's rate (a bundle counts one).
+  std::size_t rate_waiting() const { return rate_lines_.size(); }
 
   /// Called after each change of the next event time (for the systemd STATUS line).
   std::function<void()> on_change;
@@ -91,11 +98,17 @@ class Scheduler {
   void defer(Job job, SysSeconds now, const char* what);
   /// Hands a send job to the grouping stage, or, when it is not bundled, starts it.
   void offer(Job job, SysSeconds now);
-  /// Starts a group of the grouping stage: its members whose attempts are recorded go as
-  /// one bundle, or, when one is left, as it is.
+  /// Starts a group of the grouping stage or a send job alone (one send) when its channel's rate
+  /// lets it, else has it wait in the channel's line (RateLines).
   void start_group(std::vector<Job> group, SysSeconds now);
-  /// Records the attempt of a send job and hands it to the lanes (after the batch commits).
-  void start(Job job, SysSeconds now);
+  /// Starts a group: its members whose attempts are recorded go as one bundle, or, when one
+  /// is left, as it is (to the lanes, after the batch commits). Whether anything went.
+  bool send_group(std::vector<Job> group, SysSeconds now);
+  /// Starts the sends waiting for their channel's rate that it now lets through, dropping
+  /// those that have lost their point meanwhile.
+  void release_waiting(SysSeconds now);
+  /// Tells of each channel whose sends have begun to wait for its rate.
+  void tell_waiting();
   /// Records the attempt of a single send job; false, recording nothing, when it is not to
   /// be sent (in flight, its channel disabled, already delivered or failed).
   bool admit(const Job& job, SysSeconds now);
@@ -109,21 +122,6 @@ class Scheduler {
   /// Acts on `verdict` on the `attempts`-th attempt of one delivery (a bundle's member).
   void apply(Job job, const delivery::Outcome& outcome, const Verdict& verdict, int attempts,
              SysSeconds now, std::vector<std::string>& delivered);
-  /// Whether a retry of `delivery` has lost its point: a later stage of its lineage has been
-  /// delivered since it first failed.
-  bool superseded(const Delivery& delivery) const;
-  /// A retry of a stage of `lineage` has ended (delivered, failed or dropped).
-  void retry_ended(const std::string& lineage);
-
-  /// For each lineage with a retry queued: how many, and the time of the latest stage of it
-  /// delivered since.
-  struct Retrying {
-    int retries = 0;
-    std::optional<SysSeconds> latest_delivered;
-  };
-
-  /// Whether `r` is about a deadline an extension has replaced since it was made.
-  bool replaced(const schedule::Reminder& r) const;
 
   boost::asio::io_context& io_;
   journal::Journal& journal_;
@@ -135,7 +133,9 @@ class Scheduler {
   OfficeReports reports_{queue_};
   std::unordered_set<std::string> in_flight_;  // journal keys started and not yet recorded
   std::map<std::string, ChannelStats> stats_;
-  std::map<std::string, Retrying> retrying_;
+  ObsoleteSends obsolete_{journal_};
+  RateGate rates_;        // the windows of the channels with a rate, per the latest load
+  RateLines rate_lines_;  // sends waiting for their channel's rate
   DisabledChannels disabled_{journal_};
   std::vector<Send> unposted_;  // started in the current batch, handed on when it commits
   bool in_batch_ = false;

@@ -14,6 +14,9 @@
 #include <optional>
 #include <set>
 
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
+
 #include "config/loader.hpp"
 #include "delivery/channel.hpp"
 #include "delivery/channels.hpp"
@@ -619,4 +622,198 @@ TEST_CASE("the notice of a decision on an extension is never bundled with remind
   rig.run_until(stage + std::chrono::minutes{1});
   CHECK(ids_sent_to(*rig.email, "a@example.org") ==
         std::vector<std::string>{"p.t.20300111.extension-1.a", "p.u.20300111.3wd.a"});
+}
+
+namespace {
+
+/// Loads the rig's config again with the webhook `hook` at `count` sends a minute (the
+/// parsing of `rate = "60/min"` is not part of these tests): a reload.
+void rate_hook(ManualRig& rig, std::size_t count) {
+  auto config = std::make_shared<config::Config>(*rig.config);
+  config->webhooks.at("hook").rate =
+      config::RateLimit{count, minutes{1}, std::to_string(count) + "/min"};
+  rig.config = config;
+  rig.scheduler->load(rig.config, rig.channel_set);
+  rig.drain();
+}
+
+/// The most of `starts` (in time order) that any window [t, t + 60 s) holds.
+std::size_t busiest_minute(const std::vector<config::SysSeconds>& starts) {
+  std::size_t most = 0;
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    std::size_t n = 0;
+    for (std::size_t j = i; j < starts.size() && starts[j] < starts[i] + minutes{1}; ++j)
+      ++n;
+    most = std::max(most, n);
+  }
+  return most;
+}
+
+/// The lines logged while it lives.
+struct LogCapture {
+  LogCapture() { spdlog::default_logger()->sinks().push_back(sink); }
+  ~LogCapture() {
+    auto& sinks = spdlog::default_logger()->sinks();
+    sinks.erase(std::remove(sinks.begin(), sinks.end(), sink), sinks.end());
+  }
+  std::size_t count(const std::string& text) const {
+    auto lines = sink->last_formatted();
+    return static_cast<std::size_t>(std::count_if(
+        lines.begin(), lines.end(), [&](auto& l) { return l.find(text) != std::string::npos; }));
+  }
+  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink =
+      std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(4096);
+};
+
+std::string hook_key(int task) {
+  return "p.t" + std::to_string(task) + ".20300111.1d.a/webhook:hook";
+}
+
+/// Every one of the 200 reminders delivered to the hook once, on its first attempt.
+void check_all_delivered_once(ManualRig& rig) {
+  CHECK(rig.hook->sent.size() == 200);
+  for (int i = 1; i <= 200; ++i) {
+    INFO(hook_key(i));
+    CHECK(rig.hook->sent_of("p.t" + std::to_string(i) + ".20300111.1d.a") == 1);
+    CHECK(rig.state(hook_key(i)) == journal::State::delivered);
+    CHECK(rig.journal->attempts(hook_key(i)) == 1);
+  }
+  CHECK(rig.scheduler->stats().at("webhook:hook").retries == 0);
+  CHECK(rig.scheduler->rate_waiting() == 0);
+}
+
+}  // namespace
+
+TEST_CASE("a burst of 200 to a 60/min channel never exceeds the rate, and loses nothing",
+          "[scheduler][manual][rate]") {
+  LogCapture log;
+  ManualRig rig(tasks_of_a(200), "", units_with_hook("http://127.0.0.1:9/hook"));
+  rate_hook(rig, 60);
+  std::vector<config::SysSeconds> starts;
+  rig.hook->answer_by = [&](const delivery::Envelope&) -> std::optional<delivery::Outcome> {
+    starts.push_back(rig.now);
+    return std::nullopt;  // delivered
+  };
+  rig.run_until(k_reminder_at);
+  CHECK(starts.size() == 60);
+  CHECK(rig.scheduler->rate_waiting() == 140);
+  // A send that waits is no attempt: no row, nothing counted.
+  CHECK_FALSE(rig.state(hook_key(200)));
+  CHECK(log.count("webhook:hook: rate 60/min reached; 140 sends wait") == 1);
+  // The timer wakes at the minute, when the first sends leave the window.
+  CHECK(rig.timer->armed() == k_reminder_at + minutes{1});
+  rig.run_until(k_reminder_at + minutes{10});
+  REQUIRE(starts.size() == 200);
+  CHECK(busiest_minute(starts) <= 60);
+  CHECK(std::is_sorted(starts.begin(), starts.end()));
+  // 60 at 08:00, 08:01 and 08:02, the last 20 at 08:03: a burst drains in 3 minutes.
+  CHECK(starts.front() == k_reminder_at);
+  CHECK(starts.back() == k_reminder_at + minutes{3});
+  CHECK(std::count(starts.begin(), starts.end(), k_reminder_at + minutes{2}) == 60);
+  // First come first served: they go in the order they were due (t1 … t200).
+  std::vector<std::string> order;
+  for (const auto& e : rig.hook->sent)
+    order.push_back(e.id);
+  for (int i = 1; i <= 200; ++i)
+    CHECK(order[static_cast<std::size_t>(i - 1)] == "p.t" + std::to_string(i) + ".20300111.1d.a");
+  check_all_delivered_once(rig);
+  CHECK(log.count("rate 60/min reached") == 1);  // told once, as the burst began
+}
+
+TEST_CASE("a reload mid-burst keeps the sends waiting for the rate, and a new rate applies",
+          "[scheduler][manual][rate]") {
+  ManualRig rig(tasks_of_a(200), "", units_with_hook("http://127.0.0.1:9/hook"));
+  rate_hook(rig, 60);
+  std::vector<config::SysSeconds> starts;
+  rig.hook->answer_by = [&](const delivery::Envelope&) -> std::optional<delivery::Outcome> {
+    starts.push_back(rig.now);
+    return std::nullopt;
+  };
+  rig.run_until(k_reminder_at);
+  REQUIRE(rig.scheduler->rate_waiting() == 140);
+
+  SECTION("the same rate: its window is kept") {
+    rig.advance_to(k_reminder_at + seconds{30});
+    rate_hook(rig, 60);
+    // The reload's catch-up of the stages waiting does not queue them twice, and the window
+    // still holds the sends of 08:00.
+    CHECK(rig.scheduler->rate_waiting() == 140);
+    CHECK(starts.size() == 60);
+    rig.run_until(k_reminder_at + minutes{10});
+    REQUIRE(starts.size() == 200);
+    CHECK(busiest_minute(starts) <= 60);
+    CHECK(starts.back() == k_reminder_at + minutes{3});
+    check_all_delivered_once(rig);
+  }
+  SECTION("a higher rate takes effect at once") {
+    rig.advance_to(k_reminder_at + seconds{30});
+    rate_hook(rig, 120);
+    CHECK(starts.size() == 120);  // 60 more at 08:00:30: 120 in the window
+    rig.run_until(k_reminder_at + minutes{10});
+    REQUIRE(starts.size() == 200);
+    CHECK(std::count(starts.begin(), starts.end(), k_reminder_at + minutes{1}) == 60);
+    CHECK(starts.back() == k_reminder_at + seconds{90});
+    check_all_delivered_once(rig);
+  }
+  SECTION("a stop leaves what waits unrecorded; the next start sends it, within the rate") {
+    rig.advance_to(k_reminder_at + seconds{30});
+    rig.restart();
+    // The new start counts the sends of 08:00 against the rate: none goes before 08:01.
+    CHECK(starts.size() == 60);
+    rig.run_until(k_reminder_at + minutes{10});
+    REQUIRE(starts.size() == 200);
+    CHECK(busiest_minute(starts) <= 60);
+    check_all_delivered_once(rig);
+  }
+}
+
+TEST_CASE("a channel without a rate is not held by another's", "[scheduler][manual][rate]") {
+  ManualRig rig(tasks_of_a(200), "bundle = false\n", k_units_a_mail_and_hook);
+  rate_hook(rig, 60);
+  rig.run_until(k_reminder_at);
+  // Every email (a's, and the Office's copy of each) goes at once; the webhook 60 a minute.
+  CHECK(rig.email->sent_to("a@example.org") == 200);
+  CHECK(rig.email->sent_to("vp@example.org") == 200);
+  CHECK(rig.hook->sent.size() == 60);
+  CHECK(rig.scheduler->rate_waiting() == 140);
+  rig.run_until(k_reminder_at + minutes{10});
+  check_all_delivered_once(rig);
+  CHECK(rig.email->sent.size() == 400);
+}
+
+TEST_CASE("a bundle counts as one send, and waits whole", "[scheduler][manual][rate][bundle]") {
+  ManualRig rig(tasks_of_a(3));
+  auto config = std::make_shared<config::Config>(*rig.config);
+  config->email.rate = config::RateLimit{1, minutes{1}, "1/min"};
+  rig.config = config;
+  rig.scheduler->load(rig.config, rig.channel_set);
+  rig.drain();
+  rig.run_until(k_reminder_at);
+  const std::string bundle = ids::bundle_id({k_t1, k_t2, "p.t3.20300111.1d.a"});
+  // a's bundle of three is one send; the Office's copy, the same bundle, waits a minute.
+  CHECK(rig.email->sent.size() == 1);
+  CHECK(rig.scheduler->rate_waiting() == 1);
+  rig.run_until(k_reminder_at + minutes{1});
+  CHECK(ids_sent_to(*rig.email, "a@example.org") == std::vector<std::string>{bundle});
+  CHECK(ids_sent_to(*rig.email, "vp@example.org") == std::vector<std::string>{bundle});
+  CHECK(rig.state(k_t1 + "/email:vp@example.org") == journal::State::delivered);
+  CHECK(rig.journal->attempts(k_t1 + "/email:vp@example.org") == 1);
+}
+
+TEST_CASE("a send that waits for its rate is dropped when its unit confirms meanwhile",
+          "[scheduler][manual][rate]") {
+  ManualRig rig(tasks_of_a(3), "", units_with_hook("http://127.0.0.1:9/hook"));
+  rate_hook(rig, 1);
+  rig.run_until(k_reminder_at);
+  CHECK(rig.hook->sent.size() == 1);
+  CHECK(rig.scheduler->rate_waiting() == 2);
+  rig.journal->record({{"p", "t2", "20300111", "a"}, true, rig.now, "cli:test", "cli", ""});
+  rig.run_until(k_reminder_at + minutes{10});
+  std::vector<std::string> ids;
+  for (const auto& e : rig.hook->sent)
+    ids.push_back(e.id);
+  // t3 takes the minute t2 would have had.
+  CHECK(ids == std::vector<std::string>{k_t1, "p.t3.20300111.1d.a"});
+  CHECK_FALSE(rig.state(hook_key(2)));
+  CHECK(rig.state(hook_key(3)) == journal::State::delivered);
 }
