@@ -1,5 +1,7 @@
 #include "app/daemon.hpp"
 
+#include "app/token_store.hpp"
+
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
@@ -87,6 +89,7 @@ class Daemon final : public http::Backend {
       spdlog::critical("{}", e.what());
       return 1;
     }
+    tokens_ = std::make_unique<JournalTokenStore>(journal_->path());
     warn_insecure(*config_);
     scheduler_ = std::make_unique<scheduler::Scheduler>(io_, runtime_.workers(), *journal_);
     scheduler_->on_change = [this] { notify("STATUS=" + status()); };
@@ -192,7 +195,7 @@ class Daemon final : public http::Backend {
 
   std::shared_ptr<const delivery::ChannelSet> channels_of(const config::Config& config) {
     return std::make_shared<const delivery::ChannelSet>(config, runtime_.abort(),
-                                                        runtime_.transfer_loop());
+                                                        runtime_.transfer_loop(), tokens_.get());
   }
 
   std::string status() const {
@@ -332,6 +335,8 @@ class Daemon final : public http::Backend {
   std::chrono::microseconds watchdog_interval_{0};
   std::shared_ptr<const config::Config> config_;
   std::unique_ptr<journal::Journal> journal_;
+  /// Outlives every channel set (a scheduler's generations hold them).
+  std::unique_ptr<JournalTokenStore> tokens_;
   std::unique_ptr<scheduler::Scheduler> scheduler_;
   std::shared_ptr<const delivery::ChannelSet> channels_;
   std::shared_ptr<const schedule::Extensions> extensions_;

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/daemon.hpp"
+#include "app/token_store.hpp"
 #include "app/runtime.hpp"
 #include "calendar/holidays.hpp"
 #include "cli/ack.hpp"
@@ -169,7 +170,14 @@ int do_send_test(const std::string& file, const std::string& unit_id) {
     return 1;
   }
   app::Runtime runtime;
-  delivery::ChannelSet channels(*config, runtime.abort(), runtime.transfer_loop());
+  // A provider that rotates its tokens (zalo-zns) keeps them in the journal, so that a test
+  // spends no refresh token the daemon would need.
+  std::unique_ptr<app::JournalTokenStore> tokens;
+  if (std::any_of(config->webhooks.begin(), config->webhooks.end(),
+                  [](const auto& w) { return w.second.preset == "zalo-zns"; })) {
+    tokens = std::make_unique<app::JournalTokenStore>(config->service.state_dir / "journal.sqlite");
+  }
+  delivery::ChannelSet channels(*config, runtime.abort(), runtime.transfer_loop(), tokens.get());
   auto messages = message::test_outbound(*config, *unit, scheduler::system_now());
   if (messages.empty()) {
     std::cerr << "Lỗi: đơn vị '" << unit_id << "' không có địa chỉ email và webhook nào\n";

@@ -17,6 +17,7 @@ namespace deadlined::delivery {
 namespace detail {
 class TransferLoop;
 }
+class TokenStore;
 
 /// The result of one delivery attempt, classified so that retry policy lives in one place.
 struct Outcome {
@@ -29,15 +30,17 @@ struct Outcome {
   bool gone = false;
   /// The provider's remaining daily quota, when its answer says it (Zalo ZNS).
   std::optional<long> quota_remaining;
+  /// The value of the success rule's JSON field in the answer ("-124"); empty: none.
+  std::string code;
 
   static Outcome delivered(std::string detail = {}) {
-    return {Kind::delivered, std::move(detail), {}, false, {}};
+    return {Kind::delivered, std::move(detail), {}, false, {}, {}};
   }
   static Outcome retryable(std::string detail) {
-    return {Kind::retryable, std::move(detail), {}, false, {}};
+    return {Kind::retryable, std::move(detail), {}, false, {}, {}};
   }
   static Outcome permanent(std::string detail) {
-    return {Kind::permanent, std::move(detail), {}, false, {}};
+    return {Kind::permanent, std::move(detail), {}, false, {}, {}};
   }
 };
 
@@ -98,9 +101,10 @@ class ChannelSet {
   using Channels = std::map<std::string, std::unique_ptr<Channel>>;
 
   /// Builds the channels of `config`; `abort` is polled by transfers in progress; webhook
-  /// transfers run on `loop`.
+  /// transfers run on `loop`; `tokens` keeps the rotated tokens of providers (zalo-zns),
+  /// and must outlive the set (null: in memory only).
   ChannelSet(const config::Config& config, const std::atomic<bool>& abort,
-             detail::TransferLoop& loop);
+             detail::TransferLoop& loop, TokenStore* tokens = nullptr);
   /// A set of given channels (a test's recording or failing channel, say).
   explicit ChannelSet(Channels channels) : channels_(std::move(channels)) {}
   Channel* find(const std::string& name) const;

@@ -29,7 +29,7 @@ std::vector<std::vector<std::string>> recipient_groups(const Channel& channel,
 }
 
 ChannelSet::ChannelSet(const config::Config& config, const std::atomic<bool>& abort,
-                       detail::TransferLoop& loop) {
+                       detail::TransferLoop& loop, TokenStore* tokens) {
   using Transport = config::EmailConfig::Transport;
   const std::string email = ids::ChannelId::email().to_string();
   if (config.email.transport == Transport::smtp) {
@@ -40,7 +40,7 @@ ChannelSet::ChannelSet(const config::Config& config, const std::atomic<bool>& ab
   std::size_t index = 0;
   for (const auto& [name, hook] : config.webhooks) {
     channels_[ids::ChannelId::of_webhook(name).to_string()] =
-        std::make_unique<WebhookChannel>(hook, abort, loop, index++);
+        std::make_unique<WebhookChannel>(hook, abort, loop, index++, tokens);
   }
 }
 

@@ -52,23 +52,35 @@ class MaildirChannel final : public Channel {
   std::filesystem::path dir_;
 };
 
-/// HTTP POST of a JSON body signed per the Standard Webhooks specification.
+class TokenStore;
+class ZaloTokens;
+
+/// HTTP POST of a JSON body signed per the Standard Webhooks specification; or, with a body
+/// template (a preset's, say), the request the template and its keys make, its answer
+/// classified by the success rule (webhook_request.hpp). A zalo-zns channel sends on the
+/// workers, blocking, with the OA's access token (ZaloTokens); the others on the loop.
 class WebhookChannel final : public Channel {
  public:
   /// `index`: the channel's place in its set, so that the first slot of each channel goes
-  /// to a different thread of the loop.
+  /// to a different thread of the loop. `tokens` keeps a zalo-zns channel's tokens.
   WebhookChannel(config::WebhookConfig config, const std::atomic<bool>& abort,
-                 detail::TransferLoop& loop, std::size_t index = 0);
+                 detail::TransferLoop& loop, std::size_t index = 0, TokenStore* tokens = nullptr);
+  ~WebhookChannel() override;
   Outcome send(const Envelope& envelope) override;
-  bool asynchronous() const override { return true; }
+  bool asynchronous() const override { return !zalo_; }
   void send_async(Envelope envelope, std::size_t slot, Done done) override;
+  /// A webhook sent by phone has a delivery per number.
+  bool per_recipient() const override { return config_.by_phone; }
 
  private:
   struct Request;
   /// A transfer of `envelope` set up on a handle of the pool; null without a handle.
-  std::shared_ptr<Request> prepare(Envelope envelope);
+  std::shared_ptr<Request> prepare(Envelope envelope, std::string_view access_token = {});
+  std::shared_ptr<Request> prepare_templated(std::shared_ptr<Request> r,
+                                             std::string_view access_token);
 
   config::WebhookConfig config_;
+  std::unique_ptr<ZaloTokens> zalo_;
   std::shared_ptr<detail::EasyPool> pool_;
   detail::TransferLoop& loop_;
   std::size_t index_;

@@ -6,6 +6,8 @@
 #include "codec/hmac.hpp"
 #include "delivery/channels.hpp"
 #include "delivery/curl_handle.hpp"
+#include "delivery/webhook_request.hpp"
+#include "delivery/zalo_token.hpp"
 #include "ids/ids.hpp"
 
 namespace deadlined::delivery {
@@ -16,8 +18,9 @@ constexpr std::size_t k_max_response_kept = 512;
 constexpr std::size_t k_max_response_read = 64 * 1024;
 
 struct Response {
-  std::string start;  // the first bytes, for the log
+  std::string start;  // the first bytes, for the log; the whole answer for a success rule
   std::size_t size = 0;
+  std::size_t keep = k_max_response_kept;
 };
 
 /// Keeps the start of the response for the log and stops reading a huge one.
@@ -26,8 +29,8 @@ std::size_t on_response(char* data, std::size_t size, std::size_t count, void* u
   std::size_t n = size * count;
   response->size += n;
   if (response->size > k_max_response_read) return 0;  // aborts with CURLE_WRITE_ERROR
-  if (response->start.size() < k_max_response_kept) {
-    response->start.append(data, std::min(n, k_max_response_kept - response->start.size()));
+  if (response->start.size() < response->keep) {
+    response->start.append(data, std::min(n, response->keep - response->start.size()));
   }
   return n;
 }
@@ -80,7 +83,7 @@ Outcome classify_http_status(long status, std::optional<std::chrono::seconds> re
 }
 
 WebhookChannel::WebhookChannel(config::WebhookConfig config, const std::atomic<bool>& abort,
-                               detail::TransferLoop& loop, std::size_t index)
+                               detail::TransferLoop& loop, std::size_t index, TokenStore* tokens)
     : config_(std::move(config)),
       pool_(std::make_shared<detail::EasyPool>(
           static_cast<long>(config_.timeout.count()), config_.insecure_skip_verify, abort,
@@ -91,7 +94,11 @@ WebhookChannel::WebhookChannel(config::WebhookConfig config, const std::atomic<b
             curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
           })),
       loop_(loop),
-      index_(index) {}
+      index_(index) {
+  if (config_.preset == "zalo-zns") zalo_ = std::make_unique<ZaloTokens>(config_, tokens, abort);
+}
+
+WebhookChannel::~WebhookChannel() = default;
 
 /// One POST: the handle and everything its options point to, alive until it has finished.
 struct WebhookChannel::Request {
@@ -100,6 +107,8 @@ struct WebhookChannel::Request {
   detail::List headers;
   Response response;
   char error[CURL_ERROR_SIZE] = {};
+  const config::WebhookConfig* templated = nullptr;  // set when the body is a template's
+  HttpRequest http;
 
   /// The Retry-After of the last response, if it has a valid one.
   std::optional<std::chrono::seconds> retry_after() const {
@@ -115,15 +124,20 @@ struct WebhookChannel::Request {
     curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);
     // Once the status line is in, the receiver has answered: the status decides, whatever
     // happens to the body (too large, drip-fed past the timeout, cut off).
+    if (status > 0 && templated)
+      return classify_response(*templated, status, response.start, retry_after());
     if (status > 0) return classify_http_status(status, retry_after());
     return detail::classify_curl_error(rc, error);
   }
 };
 
-std::shared_ptr<WebhookChannel::Request> WebhookChannel::prepare(Envelope envelope) {
-  auto r = std::shared_ptr<Request>(new Request{pool_->acquire(), std::move(envelope), {}, {}});
+std::shared_ptr<WebhookChannel::Request> WebhookChannel::prepare(Envelope envelope,
+                                                                 std::string_view access_token) {
+  auto r = std::shared_ptr<Request>(
+      new Request{pool_->acquire(), std::move(envelope), {}, {}, {}, nullptr, {}});
   if (!r->easy) return nullptr;
   CURL* c = r->easy.get();
+  if (config_.body) return prepare_templated(std::move(r), access_token);
   const Envelope& e = r->envelope;
   auto timestamp = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch())
@@ -152,11 +166,63 @@ std::shared_ptr<WebhookChannel::Request> WebhookChannel::prepare(Envelope envelo
   return r;
 }
 
+/// A request from the webhook's templates: its url and query, method, headers and body.
+std::shared_ptr<WebhookChannel::Request> WebhookChannel::prepare_templated(
+    std::shared_ptr<Request> r, std::string_view access_token) {
+  CURL* c = r->easy.get();
+  r->templated = &config_;
+  r->response.keep = k_max_response_read;  // the success rule reads the whole answer
+  r->http = templated_request(config_, r->envelope, access_token);
+  const HttpRequest& http = r->http;
+  auto timestamp = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  for (const std::string& line : http.headers)
+    detail::append(r->headers, line);
+  if (!config_.secret.empty()) {
+    // Signed as our own payload is, over the body as sent.
+    const std::string id = ids::webhook_id(r->envelope.id);
+    detail::append(r->headers, "webhook-id: " + id);
+    detail::append(r->headers, "webhook-timestamp: " + std::to_string(timestamp));
+    detail::append(r->headers, "webhook-signature: " + webhook_signature(config_.secret.value, id,
+                                                                         timestamp, http.body));
+  }
+  detail::append(r->headers, "Expect:");
+  curl_easy_setopt(c, CURLOPT_URL, http.url.c_str());
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, r->error);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, r->headers.get());
+  if (http.method == "GET") {
+    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  } else {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, http.body.data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(http.body.size()));
+    // POST is what POSTFIELDS implies; PUT and PATCH replace the method's name only.
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, http.method == "POST" ? nullptr : http.method.c_str());
+  }
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->response);
+  return r;
+}
+
 Outcome WebhookChannel::send(const Envelope& envelope) {
-  return detail::perform(prepare(envelope));
+  if (!zalo_) return detail::perform(prepare(envelope));
+  // Zalo ZNS: with the OA's access token, refreshed when it has expired, and once more when
+  // Zalo refuses it (revoked, or expired early).
+  std::string error;
+  auto token = zalo_->access(error);
+  if (!token) return Outcome::retryable("Zalo access token: " + error);
+  Outcome out = detail::perform(prepare(envelope, *token));
+  if (!zalo_token_refused(out.code)) return out;
+  zalo_->refused(*token);
+  token = zalo_->access(error);
+  if (!token) return Outcome::retryable("Zalo access token: " + error);
+  return detail::perform(prepare(envelope, *token));
 }
 
 void WebhookChannel::send_async(Envelope envelope, std::size_t slot, Done done) {
+  if (zalo_) {
+    done(send(envelope));
+    return;
+  }
   detail::perform_on(loop_, index_ + slot, prepare(std::move(envelope)), std::move(done));
 }
 

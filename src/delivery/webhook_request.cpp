@@ -145,6 +145,7 @@ Outcome classify_response(const config::WebhookConfig& w, long status, std::stri
     out = Outcome::permanent({});
   }
   out.detail = std::move(detail);
+  if (code) out.code = *code;
   if (out.retry_after)
     out.detail += " (Retry-After " + std::to_string(out.retry_after->count()) + "s)";
   // Zalo ZNS answers with the OA's daily quota of template messages.

@@ -42,4 +42,34 @@ std::vector<DisabledChannel> Journal::disabled_channels() {
   return out;
 }
 
+std::optional<ProviderTokens> Journal::provider_tokens(const std::string& channel) {
+  Statement s(prepare("SELECT seed, refresh_token, access_token, expires_at, updated_at"
+                      " FROM provider_tokens WHERE channel = ?1"));
+  bind(s.get(), 1, channel);
+  int rc = sqlite3_step(s.get());
+  if (rc == SQLITE_DONE) return std::nullopt;
+  if (rc != SQLITE_ROW) fail("read a provider's tokens");
+  ProviderTokens t;
+  t.seed = detail::text_column(s.get(), 0);
+  t.refresh_token = detail::text_column(s.get(), 1);
+  t.access_token = detail::text_column(s.get(), 2);
+  t.expires_at = SysSeconds{std::chrono::seconds{sqlite3_column_int64(s.get(), 3)}};
+  t.updated_at = SysSeconds{std::chrono::seconds{sqlite3_column_int64(s.get(), 4)}};
+  return t;
+}
+
+void Journal::store_provider_tokens(const std::string& channel, const ProviderTokens& tokens) {
+  Statement s(prepare(
+      "INSERT OR REPLACE INTO provider_tokens"
+      " (channel, seed, refresh_token, access_token, expires_at, updated_at)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+  bind(s.get(), 1, channel);
+  bind(s.get(), 2, tokens.seed);
+  bind(s.get(), 3, tokens.refresh_token);
+  bind(s.get(), 4, tokens.access_token);
+  sqlite3_bind_int64(s.get(), 5, detail::seconds(tokens.expires_at));
+  sqlite3_bind_int64(s.get(), 6, detail::seconds(tokens.updated_at));
+  if (sqlite3_step(s.get()) != SQLITE_DONE) fail("store a provider's tokens");
+}
+
 }  // namespace deadlined::journal

@@ -78,6 +78,15 @@ struct DisabledChannel {
   std::string reason;  ///< the outcome that disabled it
 };
 
+/// The tokens of a provider that rotates them (zalo-zns): never logged, never shown.
+struct ProviderTokens {
+  std::string seed;  ///< digest of the configured refresh token this row descends from
+  std::string refresh_token;
+  std::string access_token;
+  SysSeconds expires_at{};  ///< of the access token
+  SysSeconds updated_at{};
+};
+
 /// One attempt of one delivery, as `deadlined history` lists it.
 struct Attempt {
   std::string delivery_key;
@@ -187,6 +196,10 @@ class Journal {
   void enable_channel(const std::string& channel);
   /// The channels disabled, by name.
   std::vector<DisabledChannel> disabled_channels();
+  /// The latest tokens of `channel` ("webhook:NAME"), if any were stored (channels.cpp).
+  std::optional<ProviderTokens> provider_tokens(const std::string& channel);
+  /// Stores them durably (its own statement, committed at once unless in a transaction).
+  void store_provider_tokens(const std::string& channel, const ProviderTokens& tokens);
 
   /// When the journal was created: when this installation began to send. A journal made by
   /// a version that did not record it counts from its first attempt (or its opening, if

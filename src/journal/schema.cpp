@@ -15,7 +15,7 @@ using detail::Statement;
 namespace {
 
 /// Version 5: the attempts table; the document and receipt of a confirmation.
-constexpr int k_schema_version = 6;
+constexpr int k_schema_version = 7;
 
 constexpr const char* k_damaged_advice =
     "deadlined will not start on it. Restore it from a backup, or move it away to start with "
@@ -194,6 +194,14 @@ void Journal::create_schema() {
     exec(
         "CREATE INDEX IF NOT EXISTS extensions_by_target"
         " ON extensions(plan, task, occurrence, unit, id)");
+    // Version 7: the tokens of providers that rotate them (Zalo's single-use refresh
+    // tokens): the latest, stored before it is used. `seed` is a digest of the token in the
+    // configuration the row descends from: a new one there starts again from it.
+    exec(
+        "CREATE TABLE IF NOT EXISTS provider_tokens ("
+        " channel TEXT PRIMARY KEY, seed TEXT NOT NULL, refresh_token TEXT NOT NULL,"
+        " access_token TEXT NOT NULL DEFAULT '', expires_at INTEGER NOT NULL DEFAULT 0,"
+        " updated_at INTEGER NOT NULL)");
     exec(("PRAGMA user_version=" + std::to_string(k_schema_version)).c_str());
     commit();
   } catch (...) {

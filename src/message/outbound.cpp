@@ -276,8 +276,10 @@ std::vector<Outbound> test_outbound(const Config& config, const config::Unit& un
             .add("key", id)
             .add("type", "test")
             .add("unit", unit.id)
+            .add("unit_name", unit.name)
             .add("subject", subject)
             .add("text", text)
+            .add("short_text", subject)
             .finish();
       });
 }
