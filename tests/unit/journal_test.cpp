@@ -276,7 +276,7 @@ TEST_CASE("a version 2 journal is migrated to the current version with every row
     sqlite3_finalize(s);
     return out;
   };
-  CHECK(scalar("PRAGMA user_version") == "6");
+  CHECK(scalar("PRAGMA user_version") == "7");
   CHECK(scalar("SELECT count(*) FROM disabled_channels") == "0");
   CHECK(scalar("SELECT sql FROM sqlite_master WHERE name = 'deliveries'").find("WITHOUT ROWID") !=
         std::string::npos);
