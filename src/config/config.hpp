@@ -227,6 +227,9 @@ struct WebhookConfig {
   /// value that is not a success is permanent.
   std::vector<std::string> retryable_codes;
   std::vector<std::string> permanent_codes;
+  /// Values that say the message was taken already (eSMS 124: a RequestId seen before, so
+  /// an earlier attempt got through): delivered.
+  std::vector<std::string> delivered_codes;
   std::optional<RateLimit> rate;
   /// Sent to phone numbers (the unit's `phone`, its people's): one delivery per number.
   bool by_phone = false;

@@ -49,18 +49,27 @@ bool apply_preset(WebhookConfig& w) {
     w.body = std::string(k_zns_body);
     w.by_phone = true;
     w.success = {200, 299, "error", "0"};
+    // zalo.cloud/zns/guidelines/handle-error-code: -100 asks to try again later; -124 is an
+    // access token refused again after a refresh; -115, the day's quota spent, passes.
+    w.retryable_codes = {"-100", "-124", "-115"};
   } else if (p == "esms") {
     w.url = "https://rest.esms.vn/MainService.svc/json/SendMultipleMessage_V4_post_json/";
     w.body = std::string(k_esms_body);
     w.by_phone = true;
     w.sms_type = "2";  // brandname customer care
     w.success = {200, 299, "CodeResult", "100"};
+    // developers.esms.vn table of error codes: 124, a RequestId already received: the
+    // first attempt got through (its answer was lost), so this one is delivered.
+    w.delivered_codes = {"124"};
   } else if (p == "speedsms") {
     w.url = "https://api.speedsms.vn/index.php/sms/send";
     w.body = std::string(k_speedsms_body);
     w.by_phone = true;
     w.sms_type = "3";  // brandname
-    w.success = {200, 299, "status", "success"};
+    // {"status": "success", "code": "00"}; code 500 is SpeedSMS's "try again".
+    w.success = {200, 299, "code", "00"};
+    w.retryable_codes = {"500"};
+    w.rate = per_minute(60);  // 60 requests in 60 s, then HTTP 429
   } else if (p == "google-chat") {
     w.body = std::string(k_google_chat_body);
     // The same requestId returns the message already posted instead of a second one.

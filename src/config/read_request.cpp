@@ -277,6 +277,8 @@ void read_request(TableReader& r, WebhookConfig& w, const std::filesystem::path&
   else r.node("retryable");
   if (r.table().contains("permanent")) w.permanent_codes = read_codes(r, "permanent");
   else r.node("permanent");
+  if (r.table().contains("delivered")) w.delivered_codes = read_codes(r, "delivered");
+  else r.node("delivered");
   if (auto rate = read_rate(r)) w.rate = rate;
   if (auto unicode = r.boolean("unicode")) w.unicode = *unicode;
   if (const toml::node* n = r.node("max_length")) {

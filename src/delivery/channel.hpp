@@ -51,6 +51,7 @@ struct ChannelStats {
   std::uint64_t delivered = 0;
   std::uint64_t failed = 0;
   std::uint64_t retries = 0;  ///< failed attempts that are retried
+  std::optional<long> quota_remaining;  ///< the provider's last word on its daily quota
 };
 
 /// How many messages of one channel are sent at once (the scheduler's cap), and so how many

@@ -137,7 +137,7 @@ Outcome classify_response(const config::WebhookConfig& w, long status, std::stri
   } else if (!code) {
     out = Outcome::retryable({});
     detail += " (the answer has no '" + rule.json + "')";
-  } else if (*code == rule.equals) {
+  } else if (*code == rule.equals || listed(w.delivered_codes, *code)) {
     out = Outcome::delivered();
   } else if (listed(w.retryable_codes, *code)) {
     out = Outcome::retryable({});

@@ -177,6 +177,13 @@ Response metrics(Backend& backend) {
     out += "deadlined_retries_total{channel=\"" + label_value(channel) + "\"} " +
            std::to_string(c.retries) + "\n";
   }
+  family("deadlined_provider_quota_remaining", "gauge",
+         "The daily quota left, as the provider's last answer said it (Zalo ZNS), by channel.");
+  for (const auto& [channel, c] : m.channels) {
+    if (c.quota_remaining)
+      out += "deadlined_provider_quota_remaining{channel=\"" + label_value(channel) + "\"} " +
+             std::to_string(*c.quota_remaining) + "\n";
+  }
   family("deadlined_channel_disabled", "gauge",
          "1 while a webhook is disabled because its receiver answered 410 Gone.");
   for (const auto& [channel, disabled] : m.channel_disabled) {

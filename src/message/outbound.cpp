@@ -122,7 +122,8 @@ std::optional<std::string> calendar_url(const Config& config, const config::Unit
 std::string render_email(const Config& config, const std::string& message_id,
                          const std::vector<std::string>& to, const std::vector<std::string>& cc,
                          const std::string& subject, const std::string& text,
-                         config::SysSeconds now, const std::string& extra_headers) {
+                         config::SysSeconds now, const std::string& extra_headers,
+                         const std::string& html) {
   const config::EmailConfig& email = config.email;
   std::string out = address_field("From", email.from_name, email.from_address);
   out += address_list_field("To", to);
@@ -136,9 +137,24 @@ std::string render_email(const Config& config, const std::string& message_id,
   out += "X-Deadlined-Key: " + message_id + "\r\n";
   out += extra_headers;
   out += "MIME-Version: 1.0\r\n";
+  if (html.empty()) {
+    out += "Content-Type: text/plain; charset=UTF-8\r\n";
+    out += "Content-Transfer-Encoding: base64\r\n\r\n";
+    out += base64_body(to_crlf(text));
+    return out;
+  }
+  // RFC 2046 5.1.4: the plain text first, the richer part last. No base64 line holds "=_".
+  const std::string boundary = "=_deadlined_" + codec::fnv1a64_hex(message_id);
+  out += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n";
+  out += "--" + boundary + "\r\n";
   out += "Content-Type: text/plain; charset=UTF-8\r\n";
   out += "Content-Transfer-Encoding: base64\r\n\r\n";
   out += base64_body(to_crlf(text));
+  out += "--" + boundary + "\r\n";
+  out += "Content-Type: text/html; charset=UTF-8\r\n";
+  out += "Content-Transfer-Encoding: base64\r\n\r\n";
+  out += base64_body(to_crlf(html));
+  out += "--" + boundary + "--\r\n";
   return out;
 }
 
@@ -203,8 +219,9 @@ std::string content_of(const Config& config, const Reminder& r, const Outbound& 
     }
     return render_webhook(config, r, now);
   }
-  return render_email(config, m.id, m.to, m.cc, subject_of(config, r, now), text_of(config, r, now),
-                      now);
+  // Plain text and HTML, both from the variables as of `now`.
+  templating::Variables v = variables_of(config, r, now);
+  return render_email(config, m.id, m.to, m.cc, v["subject"], v["text"], now, {}, html_of(v));
 }
 
 ids::ReportId failure_report_key(const Config& config, const std::string& address,

@@ -110,11 +110,13 @@ std::string content_of(const config::Config& config, const schedule::Reminder& r
                        const Outbound& message, config::SysSeconds now);
 
 /// A complete RFC 5322 message with CRLF line ends; `extra_headers` are complete
-/// CRLF-terminated lines added as they are.
+/// CRLF-terminated lines added as they are. With `html`, multipart/alternative: the plain
+/// text, then the HTML part.
 std::string render_email(const config::Config& config, const std::string& message_id,
                          const std::vector<std::string>& to, const std::vector<std::string>& cc,
                          const std::string& subject, const std::string& text,
-                         config::SysSeconds now, const std::string& extra_headers = {});
+                         config::SysSeconds now, const std::string& extra_headers = {},
+                         const std::string& html = {});
 
 /// The webhook JSON body (see README for the fields), as sent at `now`.
 std::string render_webhook(const config::Config& config, const schedule::Reminder& reminder,

@@ -9,11 +9,34 @@ namespace {
 
 using schedule::Reminder;
 
+/// A shipped template; the tests check that every one compiles and uses known names.
+templating::Template shipped_template(std::string_view name) {
+  return std::get<templating::Template>(
+      templating::Template::compile(std::string(*templating::shipped(name))));
+}
+
 const templating::Template& short_template() {
-  // Checked by the tests (every shipped template compiles and uses known names).
-  static const templating::Template t = std::get<templating::Template>(
-      templating::Template::compile(std::string(*templating::shipped("reminder.short.mustache"))));
+  static const templating::Template t = shipped_template("reminder.short.mustache");
   return t;
+}
+
+const templating::Template& html_template() {
+  static const templating::Template t = shipped_template("reminder.html.mustache");
+  return t;
+}
+
+/// The plain text as HTML: escaped, its lines kept.
+std::string as_html(std::string_view text) {
+  std::string out;
+  std::string escaped = templating::escape_html(text);
+  for (char c : escaped) {
+    if (c == '\n') {
+      out += "<br>\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 std::string flag(bool on) { return on ? "1" : ""; }
@@ -58,7 +81,12 @@ templating::Variables variables_of(const config::Config& config, const Reminder&
     if (auto url = calendar_url(config, *r.unit)) v["calendar_link"] = *url;
   }
   v["short_text"] = short_text(v);
+  v["text_html"] = as_html(v["text"]);
   return v;
+}
+
+std::string html_of(const templating::Variables& values) {
+  return html_template().render(values, templating::Escape::html);
 }
 
 std::string short_text(const templating::Variables& values) {

@@ -18,4 +18,7 @@ templating::Variables variables_of(const config::Config& config, const schedule:
 /// with `values`; it names the task, the deadline and carries the confirmation link.
 std::string short_text(const templating::Variables& values);
 
+/// The HTML part of a reminder's email: `reminder.html.mustache` rendered with `values`.
+std::string html_of(const templating::Variables& values);
+
 }  // namespace deadlined::message

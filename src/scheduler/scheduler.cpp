@@ -392,6 +392,7 @@ void Scheduler::apply(Job job, const delivery::Outcome& outcome, const Verdict& 
   const Delivery& d = *job.delivery();
   const std::string& key = d.record.key;
   ChannelStats& stats = stats_[d.outbound.channel];
+  if (outcome.quota_remaining) stats.quota_remaining = outcome.quota_remaining;
   const bool was_retry = is_retry(job);
   std::visit(
       util::Overloaded{

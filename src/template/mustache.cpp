@@ -240,6 +240,7 @@ const std::vector<std::string_view>& reminder_names() {
   static const std::vector<std::string_view> names = [] {
     auto all = short_text_names();
     all.push_back("short_text");
+    all.push_back("text_html");
     return all;
   }();
   return names;

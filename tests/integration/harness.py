@@ -1233,9 +1233,13 @@ class MailChecks:
                        "Message-ID")
 
         # MIME
-        tc.assertEqual(msg.get_content_type(), "text/plain", "Content-Type")
-        tc.assertEqual((msg.get_content_charset() or "").lower(), "utf-8", "charset")
-        body = msg.get_content()
+        # A reminder is multipart/alternative: its plain text, then its HTML part.
+        tc.assertIn(msg.get_content_type(), ("text/plain", "multipart/alternative"),
+                    "Content-Type")
+        plain = msg.get_body(preferencelist=("plain",))
+        tc.assertIsNotNone(plain, "a text/plain part")
+        tc.assertEqual((plain.get_content_charset() or "").lower(), "utf-8", "charset")
+        body = plain.get_content()
         tc.assertIn(title, body, "body contains the task title")
         tc.assertIn(plan_number, body, "body contains the plan number")
         tc.assertIn(vn_date(due), body, "body contains the deadline dd/mm/yyyy")
@@ -1261,7 +1265,7 @@ class MailChecks:
             for other in copies[1:]:
                 for h in ("From", "To", "Cc", "Message-ID", "Subject"):
                     tc.assertEqual(str(other[h]), str(first[h]), f"{h} differs across copies")
-                tc.assertEqual(other.get_content(), first.get_content(),
+                tc.assertEqual(text_body(other), text_body(first),
                                "body differs across copies")
 
     def check_failure_report(self, mail: ReceivedMail, *, address: str, unit_name: str,

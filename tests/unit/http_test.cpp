@@ -46,7 +46,8 @@ class FakeBackend final : public http::Backend {
   int extension_changes = 0;
   http::Metrics metrics() override {
     http::Metrics m;
-    m.channels["email"] = {5, 1, 2};
+    m.channels["email"] = {5, 1, 2, {}};
+    m.channels["webhook:zalo"] = {1, 0, 0, 480};
     m.queued = 3;
     m.journal_bytes = 4096;
     return m;
@@ -178,6 +179,11 @@ TEST_CASE("health, metrics, unknown paths and methods", "[http]") {
             "deadlined_deliveries_total{channel=\"email\",outcome=\"delivered\"} 5\n") !=
         std::string::npos);
   CHECK(metrics.body.find("deadlined_retries_total{channel=\"email\"} 2\n") != std::string::npos);
+  // The daily quota left, where the provider says it (Zalo ZNS), and only there.
+  CHECK(metrics.body.find("deadlined_provider_quota_remaining{channel=\"webhook:zalo\"} 480\n") !=
+        std::string::npos);
+  CHECK(metrics.body.find("deadlined_provider_quota_remaining{channel=\"email\"}") ==
+        std::string::npos);
   CHECK(metrics.body.find("deadlined_queue_size 3\n") != std::string::npos);
   CHECK(metrics.body.find("# TYPE deadlined_journal_size_bytes gauge\n") != std::string::npos);
   CHECK(get(backend, "/../../etc/passwd").status == 404);

@@ -91,11 +91,20 @@ TEST_CASE("an email reminder has the headers, the stable Message-ID and a Vietna
   CHECK(headers.find("Date: Tue, 06 Oct 2020 08:00:02 +0700\r\n") != std::string::npos);
   CHECK(headers.find("Message-ID: <nct-2020.dang-tin.20201009.3wd.cntt@stnmt.example>\r\n") !=
         std::string::npos);
-  CHECK(headers.find("Content-Type: text/plain; charset=UTF-8\r\n") != std::string::npos);
-  CHECK(headers.find("Content-Transfer-Encoding: base64\r\n") != std::string::npos);
-
+  CHECK(headers.find("Content-Type: multipart/alternative; boundary=\"=_deadlined_") !=
+        std::string::npos);
+  // The plain part, first of the two.
+  const std::string part_head =
+      "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+  auto plain = mail.content.find(part_head, header_end);
+  REQUIRE(plain != std::string::npos);
+  plain += part_head.size();
+  auto plain_end = mail.content.find("\r\n--=_deadlined_", plain);
+  REQUIRE(plain_end != std::string::npos);
+  CHECK(mail.content.find("Content-Type: text/html; charset=UTF-8\r\n", plain_end) !=
+        std::string::npos);
   std::string encoded_body;
-  for (const auto& line : lines_of(mail.content.substr(header_end + 4))) {
+  for (const auto& line : lines_of(mail.content.substr(plain, plain_end + 2 - plain))) {
     CHECK(line.size() <= 76);
     encoded_body += line;
   }

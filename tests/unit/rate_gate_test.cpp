@@ -202,7 +202,7 @@ TEST_CASE("sends wait in their channel's line in order, and go as the window fre
   CHECK_FALSE(lines.must_wait("webhook:chat", gate, t0 + minutes{3}));
 }
 
-TEST_CASE("a bundle waits as one send; a stop drops what waits", "[rate]") {
+TEST_CASE("a bundle waits as one send, and a stop drops what waits", "[rate]") {
   RateGate gate;
   gate.configure(with_chat_rate(1));
   RateLines lines;

@@ -155,6 +155,9 @@ TEST_CASE("presets classify their providers' answers", "[webhook]") {
         Outcome::Kind::delivered);
   CHECK(delivery::classify_response(e, 200, R"({"CodeResult":"101","ErrorMessage":"x"})").kind ==
         Outcome::Kind::permanent);
+  // 124: the RequestId was received before; an earlier attempt got through.
+  CHECK(delivery::classify_response(e, 200, R"({"CodeResult":"124"})").kind ==
+        Outcome::Kind::delivered);
 
   Loaded chat = load("preset = \"google-chat\"\nurl = \"http://127.0.0.1:9/v1/spaces/S/messages?key=k\"\n");
   REQUIRE(chat.config);
