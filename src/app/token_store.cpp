@@ -31,7 +31,8 @@ void JournalTokenStore::save(const std::string& channel, const delivery::Tokens&
   row.refresh_token = tokens.refresh_token;
   row.access_token = tokens.access_token;
   row.expires_at = journal::SysSeconds{std::chrono::seconds{tokens.expires_at}};
-  row.updated_at = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  row.updated_at =
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   journal().store_provider_tokens(channel, row);
 }
 

@@ -14,8 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "app/daemon.hpp"
-#include "app/token_store.hpp"
 #include "app/runtime.hpp"
+#include "app/token_store.hpp"
 #include "calendar/holidays.hpp"
 #include "cli/ack.hpp"
 #include "cli/history.hpp"

@@ -29,7 +29,9 @@ constexpr std::string_view k_mattermost_body = R"({"text":"#### {{subject}}\n\n{
 constexpr std::string_view k_teams_body =
     R"({"type":"message","attachments":[{"contentType":"application/vnd.microsoft.card.adaptive","contentUrl":null,"content":{"$schema":"http://adaptivecards.io/schemas/adaptive-card.json","type":"AdaptiveCard","version":"1.4","msteams":{"width":"Full"},"body":[{"type":"TextBlock","text":"{{subject}}","weight":"Bolder","size":"Medium","wrap":true},{"type":"TextBlock","text":"{{text}}","wrap":true}]{{#link}},"actions":[{"type":"Action.OpenUrl","title":"Xác nhận hoàn thành","url":"{{link}}"}]{{/link}}}}]})";
 
-RateLimit per_minute(std::size_t count) { return {count, Seconds{60}, std::to_string(count) + "/min"}; }
+RateLimit per_minute(std::size_t count) {
+  return {count, Seconds{60}, std::to_string(count) + "/min"};
+}
 
 }  // namespace
 

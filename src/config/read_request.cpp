@@ -72,13 +72,15 @@ void read_success(TableReader& r, SuccessRule& rule) {
       ok = true;
     } else if (auto text = status->value_exact<std::string>()) {
       auto dash = text->find('-');
-      std::string a = text->substr(0, dash), b = dash == std::string::npos ? a : text->substr(dash + 1);
+      std::string a = text->substr(0, dash),
+                  b = dash == std::string::npos ? a : text->substr(dash + 1);
       ok = std::from_chars(a.data(), a.data() + a.size(), low).ec == std::errc{} &&
            std::from_chars(b.data(), b.data() + b.size(), high).ec == std::errc{};
     }
     if (!ok || low < 100 || high > 599 || low > high) {
-      r.reporter().error(status->source(), "'status' trong " + s.context() +
-                                               " phải là mã HTTP (200) hoặc khoảng mã (\"200-299\")");
+      r.reporter().error(
+          status->source(),
+          "'status' trong " + s.context() + " phải là mã HTTP (200) hoặc khoảng mã (\"200-299\")");
     } else {
       rule.status_min = low;
       rule.status_max = high;
@@ -165,8 +167,8 @@ void read_headers(TableReader& r, WebhookConfig& w, const std::filesystem::path&
       Secret value = read_secret(sr, "secret", base_dir);
       sr.finish();
       if (has_control(value.value, true)) {
-        reporter.error(hvalue.source(), "khóa bí mật của header '" + header +
-                                            "' không được chứa ký tự điều khiển");
+        reporter.error(hvalue.source(),
+                       "khóa bí mật của header '" + header + "' không được chứa ký tự điều khiển");
       } else if (!value.empty()) {
         w.secret_headers.emplace_back(header, std::move(value));
       }
@@ -218,9 +220,10 @@ std::optional<RateLimit> read_rate(TableReader& r) {
   if (!text) return std::nullopt;
   if (auto rate = parse_rate(*text)) return rate;
   r.reporter().error(r.table().get("rate")->source(),
-                     "'rate' trong " + r.context() + " không hợp lệ: viết số lần gửi và khoảng "
-                                                     "thời gian, ví dụ \"60/min\", \"1/s\", "
-                                                     "\"1000/h\"");
+                     "'rate' trong " + r.context() +
+                         " không hợp lệ: viết số lần gửi và khoảng "
+                         "thời gian, ví dụ \"60/min\", \"1/s\", "
+                         "\"1000/h\"");
   return std::nullopt;
 }
 
@@ -232,9 +235,10 @@ void read_request(TableReader& r, WebhookConfig& w, const std::filesystem::path&
       std::string list;
       for (std::string_view n : preset_names())
         list.append(list.empty() ? "" : ", ").append(n);
-      std::string message = "preset '" + *preset + "' trong " + r.context() +
-                            " không có; các preset: " + list;
-      if (auto best = closest(*preset, preset_names(), 3)) message += "; có phải là '" + *best + "'?";
+      std::string message =
+          "preset '" + *preset + "' trong " + r.context() + " không có; các preset: " + list;
+      if (auto best = closest(*preset, preset_names(), 3))
+        message += "; có phải là '" + *best + "'?";
       reporter.error(r.table().get("preset")->source(), message);
       w.preset.clear();
     }
@@ -270,15 +274,23 @@ void read_request(TableReader& r, WebhookConfig& w, const std::filesystem::path&
     if (auto source = read_template(r, *body, "'body'", names)) w.body = std::move(*source);
   }
   read_headers(r, w, base_dir, names);
-  if (r.table().contains("query")) w.query = read_templates(r, "query", names);
-  else r.node("query");
+  if (r.table().contains("query"))
+    w.query = read_templates(r, "query", names);
+  else
+    r.node("query");
   read_success(r, w.success);
-  if (r.table().contains("retryable")) w.retryable_codes = read_codes(r, "retryable");
-  else r.node("retryable");
-  if (r.table().contains("permanent")) w.permanent_codes = read_codes(r, "permanent");
-  else r.node("permanent");
-  if (r.table().contains("delivered")) w.delivered_codes = read_codes(r, "delivered");
-  else r.node("delivered");
+  if (r.table().contains("retryable"))
+    w.retryable_codes = read_codes(r, "retryable");
+  else
+    r.node("retryable");
+  if (r.table().contains("permanent"))
+    w.permanent_codes = read_codes(r, "permanent");
+  else
+    r.node("permanent");
+  if (r.table().contains("delivered"))
+    w.delivered_codes = read_codes(r, "delivered");
+  else
+    r.node("delivered");
   if (auto rate = read_rate(r)) w.rate = rate;
   if (auto unicode = r.boolean("unicode")) w.unicode = *unicode;
   if (const toml::node* n = r.node("max_length")) {
@@ -296,8 +308,10 @@ void read_request(TableReader& r, WebhookConfig& w, const std::filesystem::path&
   if (auto url = r.string("token_url")) w.token_url = *url;
   if (auto id = r.string("app_id")) w.app_id = *id;
   if (auto id = r.string("template_id")) w.template_id = *id;
-  if (r.table().contains("template_data")) w.template_data = read_templates(r, "template_data", names);
-  else r.node("template_data");
+  if (r.table().contains("template_data"))
+    w.template_data = read_templates(r, "template_data", names);
+  else
+    r.node("template_data");
   w.secret_key = read_secret(r, "secret_key", base_dir);
   w.refresh_token = read_secret(r, "refresh_token", base_dir);
   w.api_key = read_secret(r, "api_key", base_dir);
@@ -308,8 +322,8 @@ void read_request(TableReader& r, WebhookConfig& w, const std::filesystem::path&
       reporter.error(r.table().source(), "'sms_type' của SpeedSMS là một số (2, 3, 4 hoặc 6)");
     // HTTP Basic with the access token as the user name.
     if (!w.api_key.empty())
-      w.secret_headers.emplace_back("Authorization",
-                                    Secret{"Basic " + codec::base64_encode(w.api_key.value + ":x")});
+      w.secret_headers.emplace_back(
+          "Authorization", Secret{"Basic " + codec::base64_encode(w.api_key.value + ":x")});
   }
   for (std::string_view key : required_keys(w)) {
     bool present = key == "secret_key"      ? !w.secret_key.empty()
@@ -325,9 +339,10 @@ void read_request(TableReader& r, WebhookConfig& w, const std::filesystem::path&
       bool secret = key == "secret_key" || key == "refresh_token" || key == "api_key";
       reporter.error(r.table().source(),
                      "preset '" + w.preset + "' trong " + r.context() + " cần khóa '" +
-                         std::string(key) + (secret ? "_file', '" + std::string(key) + "_env' hoặc '" +
-                                                          std::string(key) + "_credential'"
-                                                    : "'"));
+                         std::string(key) +
+                         (secret ? "_file', '" + std::string(key) + "_env' hoặc '" +
+                                       std::string(key) + "_credential'"
+                                 : "'"));
     }
   }
 }

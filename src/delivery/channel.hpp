@@ -50,7 +50,7 @@ std::string_view to_string(Outcome::Kind kind);
 struct ChannelStats {
   std::uint64_t delivered = 0;
   std::uint64_t failed = 0;
-  std::uint64_t retries = 0;  ///< failed attempts that are retried
+  std::uint64_t retries = 0;            ///< failed attempts that are retried
   std::optional<long> quota_remaining;  ///< the provider's last word on its daily quota
 };
 

@@ -197,7 +197,8 @@ std::shared_ptr<WebhookChannel::Request> WebhookChannel::prepare_templated(
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, http.body.data());
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(http.body.size()));
     // POST is what POSTFIELDS implies; PUT and PATCH replace the method's name only.
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, http.method == "POST" ? nullptr : http.method.c_str());
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST,
+                     http.method == "POST" ? nullptr : http.method.c_str());
   }
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->response);
   return r;

@@ -42,7 +42,8 @@ std::string rendered(const std::string& source, const templating::Variables& val
 }
 
 std::string one_line(std::string text) {
-  std::replace_if(text.begin(), text.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+  std::replace_if(
+      text.begin(), text.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
   return text;
 }
 
@@ -96,7 +97,8 @@ HttpRequest templated_request(const config::WebhookConfig& w, const Envelope& en
                    templating::escape_url(rendered(source, values, templating::Escape::none));
   }
   if (w.method != "GET") request.headers.push_back("Content-Type: " + w.content_type);
-  if (!access_token.empty()) request.headers.push_back("access_token: " + std::string(access_token));
+  if (!access_token.empty())
+    request.headers.push_back("access_token: " + std::string(access_token));
   if (w.preset == "zalo-zns" || w.preset == "esms" || w.preset == "speedsms")
     request.headers.push_back("Accept: application/json");
   for (const auto& [name, source] : w.headers)

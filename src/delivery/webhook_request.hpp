@@ -32,8 +32,7 @@ HttpRequest templated_request(const config::WebhookConfig& webhook, const Envelo
 /// when `retryable` lists it, else permanent. An answer outside the range is classified by
 /// its status (classify_http_status). The detail names the status, the field's value and the
 /// start of the answer, with the webhook's secrets masked.
-Outcome classify_response(const config::WebhookConfig& webhook, long status,
-                          std::string_view body,
+Outcome classify_response(const config::WebhookConfig& webhook, long status, std::string_view body,
                           std::optional<std::chrono::seconds> retry_after = std::nullopt);
 
 /// `text` with every secret of `webhook` (keys, tokens, secret headers) replaced by "***".

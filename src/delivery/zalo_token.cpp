@@ -94,9 +94,9 @@ bool ZaloTokens::refresh(std::string& error) {
     error = "no curl handle";
     return false;
   }
-  const std::string form = "app_id=" + templating::escape_url(config_.app_id) +
-                           "&grant_type=refresh_token&refresh_token=" +
-                           templating::escape_url(tokens_.refresh_token);
+  const std::string form =
+      "app_id=" + templating::escape_url(config_.app_id) +
+      "&grant_type=refresh_token&refresh_token=" + templating::escape_url(tokens_.refresh_token);
   detail::List headers;
   detail::append(headers, "Content-Type: application/x-www-form-urlencoded");
   detail::append(headers, "Accept: application/json");
@@ -122,16 +122,19 @@ bool ZaloTokens::refresh(std::string& error) {
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_cleanup(c);
   if (rc != CURLE_OK) {
-    error = std::string("token refresh failed: ") + (curl_error[0] ? curl_error : curl_easy_strerror(rc));
+    error = std::string("token refresh failed: ") +
+            (curl_error[0] ? curl_error : curl_easy_strerror(rc));
     return false;
   }
   auto json = nlohmann::json::parse(answer, nullptr, false);
-  std::string access = json.is_object() && json.contains("access_token") ? text_of(json["access_token"]) : "";
-  std::string next = json.is_object() && json.contains("refresh_token") ? text_of(json["refresh_token"]) : "";
+  std::string access =
+      json.is_object() && json.contains("access_token") ? text_of(json["access_token"]) : "";
+  std::string next =
+      json.is_object() && json.contains("refresh_token") ? text_of(json["refresh_token"]) : "";
   if (status < 200 || status > 299 || access.empty() || next.empty()) {
     std::string shown = answer.substr(0, 200);
-    error = "token refresh refused (HTTP " + std::to_string(status) + "): " +
-            redact_secrets(config_, shown, tokens_.refresh_token);
+    error = "token refresh refused (HTTP " + std::to_string(status) +
+            "): " + redact_secrets(config_, shown, tokens_.refresh_token);
     return false;
   }
   std::int64_t expires_in = 3600;

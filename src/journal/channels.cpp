@@ -43,8 +43,9 @@ std::vector<DisabledChannel> Journal::disabled_channels() {
 }
 
 std::optional<ProviderTokens> Journal::provider_tokens(const std::string& channel) {
-  Statement s(prepare("SELECT seed, refresh_token, access_token, expires_at, updated_at"
-                      " FROM provider_tokens WHERE channel = ?1"));
+  Statement s(
+      prepare("SELECT seed, refresh_token, access_token, expires_at, updated_at"
+              " FROM provider_tokens WHERE channel = ?1"));
   bind(s.get(), 1, channel);
   int rc = sqlite3_step(s.get());
   if (rc == SQLITE_DONE) return std::nullopt;
@@ -59,10 +60,10 @@ std::optional<ProviderTokens> Journal::provider_tokens(const std::string& channe
 }
 
 void Journal::store_provider_tokens(const std::string& channel, const ProviderTokens& tokens) {
-  Statement s(prepare(
-      "INSERT OR REPLACE INTO provider_tokens"
-      " (channel, seed, refresh_token, access_token, expires_at, updated_at)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+  Statement s(
+      prepare("INSERT OR REPLACE INTO provider_tokens"
+              " (channel, seed, refresh_token, access_token, expires_at, updated_at)"
+              " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
   bind(s.get(), 1, channel);
   bind(s.get(), 2, tokens.seed);
   bind(s.get(), 3, tokens.refresh_token);

@@ -39,7 +39,9 @@ std::string as_html(std::string_view text) {
   return out;
 }
 
-std::string flag(bool on) { return on ? "1" : ""; }
+std::string flag(bool on) {
+  return on ? "1" : "";
+}
 
 }  // namespace
 

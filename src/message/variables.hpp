@@ -9,8 +9,8 @@
 
 namespace deadlined::message {
 
-/// The values of templating::reminder_names() for `reminder` as sent at `now` (every count of days is
-/// true then), to `person_name` (empty: the unit). Pure.
+/// The values of templating::reminder_names() for `reminder` as sent at `now` (every count of days
+/// is true then), to `person_name` (empty: the unit). Pure.
 templating::Variables variables_of(const config::Config& config, const schedule::Reminder& r,
                                    config::SysSeconds now, std::string_view person_name = {});
 

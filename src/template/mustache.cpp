@@ -193,8 +193,8 @@ std::optional<Problem> Template::unknown_name(const std::vector<std::string_view
     std::string list;
     for (std::string_view k : known)
       list.append(list.empty() ? "" : ", ").append(k);
-    return Problem{n.offset, "biến '" + n.name + "' không có trong mẫu này; các biến dùng được: " +
-                                 list};
+    return Problem{n.offset,
+                   "biến '" + n.name + "' không có trong mẫu này; các biến dùng được: " + list};
   }
   return std::nullopt;
 }
@@ -228,11 +228,10 @@ std::string Template::render(const Variables& values, Escape escape) const {
 
 const std::vector<std::string_view>& short_text_names() {
   static const std::vector<std::string_view> names{
-      "id",          "key",          "type",          "unit",         "unit_name",
-      "person_name", "office_name",  "task_title",    "plan_number",  "plan_title",
-      "due",         "due_date",     "due_time",      "stage_label",  "overdue_days",
-      "link",        "calendar_link", "subject",      "text",         "is_reminder",
-      "is_overdue",  "is_escalation", "is_extension", "is_late"};
+      "id",          "key",         "type",         "unit",          "unit_name",     "person_name",
+      "office_name", "task_title",  "plan_number",  "plan_title",    "due",           "due_date",
+      "due_time",    "stage_label", "overdue_days", "link",          "calendar_link", "subject",
+      "text",        "is_reminder", "is_overdue",   "is_escalation", "is_extension",  "is_late"};
   return names;
 }
 
@@ -248,8 +247,9 @@ const std::vector<std::string_view>& reminder_names() {
 
 std::optional<std::string_view> shipped(std::string_view file_name) {
   const auto* end = detail::k_shipped + detail::k_shipped_count;
-  const auto* it = std::lower_bound(detail::k_shipped, end, file_name,
-                                    [](const auto& entry, std::string_view n) { return entry.first < n; });
+  const auto* it =
+      std::lower_bound(detail::k_shipped, end, file_name,
+                       [](const auto& entry, std::string_view n) { return entry.first < n; });
   if (it == end || it->first != file_name) return std::nullopt;
   return it->second;
 }

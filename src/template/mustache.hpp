@@ -77,8 +77,8 @@ class Template {
 /// `type`, `unit`, `unit_name`, `person_name`, `office_name`, `task_title`, `plan_number`,
 /// `plan_title`, `due` (ISO 8601), `due_date` (dd/mm/yyyy), `due_time` (HH:MM),
 /// `stage_label`, `overdue_days`, `link` (confirmation), `calendar_link`, `subject`, `text`,
-/// `short_text`, `text_html` (the text as HTML paragraphs), and the kinds as sections (`is_reminder`, `is_overdue`, `is_escalation`,
-/// `is_extension`, `is_late`).
+/// `short_text`, `text_html` (the text as HTML paragraphs), and the kinds as sections
+/// (`is_reminder`, `is_overdue`, `is_escalation`, `is_extension`, `is_late`).
 const std::vector<std::string_view>& reminder_names();
 /// The same without `short_text`: what the short text's own template sees.
 const std::vector<std::string_view>& short_text_names();

@@ -28,8 +28,7 @@ templating::Problem problem_of(std::string source) {
 TEST_CASE("a JSON body escapes its values and leaves triple mustaches raw", "[template]") {
   Template t = compiled(R"({"msg": "{{text}}", "raw": {{{data}}}})");
   templating::Variables v{{"text", "Phòng \"A\"\nxuống dòng\t\\"}, {"data", R"({"a":1})"}};
-  CHECK(t.render(v, Escape::json) ==
-        R"({"msg": "Phòng \"A\"\nxuống dòng\t\\", "raw": {"a":1}})");
+  CHECK(t.render(v, Escape::json) == R"({"msg": "Phòng \"A\"\nxuống dòng\t\\", "raw": {"a":1}})");
   CHECK(templating::escape_json(std::string("\x01", 1)) == "\\u0001");
 }
 
@@ -86,9 +85,8 @@ TEST_CASE("every shipped template compiles and uses only its kind's names", "[te
     INFO(name);
     auto t = Template::compile(std::string(*templating::shipped(name)));
     REQUIRE(std::holds_alternative<Template>(t));
-    const auto& known =
-        name == "reminder.short.mustache" ? templating::short_text_names()
-                                           : templating::reminder_names();
+    const auto& known = name == "reminder.short.mustache" ? templating::short_text_names()
+                                                          : templating::reminder_names();
     auto unknown = std::get<Template>(t).unknown_name(known);
     CHECK_FALSE(unknown);
   }

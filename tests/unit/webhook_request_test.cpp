@@ -17,15 +17,15 @@ using test::TempDir;
 namespace {
 
 const std::string k_head =
-    "[service]\n"                   // 1
-    "plans = []\n"                  // 2
-    "\n"                            // 3
-    "[units.a]\n"                   // 4
-    "name = \"Phòng \\\"A\\\"\"\n"  // 5
+    "[service]\n"                                     // 1
+    "plans = []\n"                                    // 2
+    "\n"                                              // 3
+    "[units.a]\n"                                     // 4
+    "name = \"Phòng \\\"A\\\"\"\n"                    // 5
     "phone = [\"0912 345 678\", \"091.234.5679\"]\n"  // 6
-    "webhooks = [\"hook\"]\n"       // 7
-    "\n"                            // 8
-    "[webhooks.hook]\n";            // 9
+    "webhooks = [\"hook\"]\n"                         // 7
+    "\n"                                              // 8
+    "[webhooks.hook]\n";                              // 9
 
 struct Loaded {
   std::shared_ptr<const config::Config> config;
@@ -86,8 +86,7 @@ TEST_CASE("an esms preset reads its keys, stores phones as 84…, and renders it
   CHECK(w.success.json == "CodeResult");
   CHECK(w.success.equals == "100");
   CHECK(w.max_length == 306);  // two GSM-7 segments
-  CHECK(l.config->units.at("a").phones ==
-        std::vector<std::string>{"84912345678", "84912345679"});
+  CHECK(l.config->units.at("a").phones == std::vector<std::string>{"84912345678", "84912345679"});
 
   delivery::Envelope e{"p.t.20201104.1d.a", {"84912345678"}, content()};
   auto request = delivery::templated_request(w, e);
@@ -103,7 +102,8 @@ TEST_CASE("an esms preset reads its keys, stores phones as 84…, and renders it
   delivery::Envelope other{"p.t.20201104.1d.a", {"84912345679"}, content()};
   auto second = nlohmann::json::parse(delivery::templated_request(w, other).body);
   CHECK(body["RequestId"] != second["RequestId"]);
-  CHECK(body["RequestId"] == nlohmann::json::parse(delivery::templated_request(w, e).body)["RequestId"]);
+  CHECK(body["RequestId"] ==
+        nlohmann::json::parse(delivery::templated_request(w, e).body)["RequestId"]);
 }
 
 TEST_CASE("a custom body escapes JSON, and its header and query templates are rendered",
@@ -111,7 +111,8 @@ TEST_CASE("a custom body escapes JSON, and its header and query templates are re
   Loaded l = load(
       "url = \"http://127.0.0.1:9/h?x=1\"\n"
       "body = '{\"msg\": \"{{text}}\", \"ref\": \"{{id}}\", \"unit\": \"{{unit_name}}\"}'\n"
-      "headers = { X-Ref = \"{{key}}\", Authorization = { secret_env = \"DEADLINED_TEST_API_KEY\" } }\n"
+      "headers = { X-Ref = \"{{key}}\", Authorization = { secret_env = \"DEADLINED_TEST_API_KEY\" "
+      "} }\n"
       "query = { ref = \"{{due_date}}\" }\n"
       "success = { json = \"error\", equals = 0 }\n"
       "retryable = [-1]\n");
@@ -134,8 +135,7 @@ TEST_CASE("a custom body escapes JSON, and its header and query templates are re
   CHECK(retry.code == "-1");
   CHECK(retry.detail.rfind("HTTP 200, error = -1: ", 0) == 0);
   CHECK(delivery::classify_response(w, 200, R"({"error":-2})").kind == Outcome::Kind::permanent);
-  CHECK(delivery::classify_response(w, 200, "<html>proxy</html>").kind ==
-        Outcome::Kind::retryable);
+  CHECK(delivery::classify_response(w, 200, "<html>proxy</html>").kind == Outcome::Kind::retryable);
   CHECK(delivery::classify_response(w, 200, R"({"ok":true})").kind == Outcome::Kind::retryable);
   Outcome busy = delivery::classify_response(w, 429, "", std::chrono::seconds{7});
   CHECK(busy.kind == Outcome::Kind::retryable);
@@ -159,7 +159,8 @@ TEST_CASE("presets classify their providers' answers", "[webhook]") {
   CHECK(delivery::classify_response(e, 200, R"({"CodeResult":"124"})").kind ==
         Outcome::Kind::delivered);
 
-  Loaded chat = load("preset = \"google-chat\"\nurl = \"http://127.0.0.1:9/v1/spaces/S/messages?key=k\"\n");
+  Loaded chat =
+      load("preset = \"google-chat\"\nurl = \"http://127.0.0.1:9/v1/spaces/S/messages?key=k\"\n");
   REQUIRE(chat.config);
   const auto& c = chat.config->webhooks.at("hook");
   REQUIRE(c.rate);
@@ -204,7 +205,8 @@ TEST_CASE("a zalo-zns preset sends the template data with the access token", "[w
   CHECK(std::find(request.headers.begin(), request.headers.end(),
                   "access_token: the-access-token") != request.headers.end());
   Outcome quota = delivery::classify_response(
-      w, 200, R"({"error":0,"data":{"msg_id":"1","quota":{"dailyQuota":"500","remainingQuota":"499"}}})");
+      w, 200,
+      R"({"error":0,"data":{"msg_id":"1","quota":{"dailyQuota":"500","remainingQuota":"499"}}})");
   CHECK(quota.kind == Outcome::Kind::delivered);
   CHECK(quota.quota_remaining == 499);
   CHECK(delivery::classify_response(w, 200, R"({"error":-124,"message":"Access token is invalid"})")
@@ -238,7 +240,8 @@ TEST_CASE("a webhook sent by phone needs the unit's numbers, which must be Vietn
                                               "[units.b]\nname = \"Phòng B\"\n"
                                               "phone = [\"0123 456 789\"]\n"
                                               "webhooks = [\"sms\"]\n\n"
-                                              "[webhooks.sms]\n" + k_esms));
+                                              "[webhooks.sms]\n" +
+                                                  k_esms));
   CHECK_FALSE(result.config);
   std::vector<std::string> lines;
   for (const auto& d : result.diagnostics)
