@@ -21,11 +21,9 @@ Assumptions about the CLI that the source could not confirm yet (the presets are
 written): marked "ASSUMPTION" where they are made.
 """
 
-import datetime as dt
 import json
 import os
 import re
-import time
 
 import fakes
 import harness
