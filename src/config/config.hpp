@@ -198,7 +198,8 @@ struct SuccessRule {
   long status_min = 200;
   long status_max = 299;
   std::string json;    ///< a top-level field of the answer ("error", "CodeResult"); empty: none
-  std::string equals;  ///< its value as JSON text: `0`, `"100"`, `"success"`
+  std::string equals;  ///< its value as text: `0`, `100`, `success`
+  std::string text;    ///< the whole answer, without surrounding blanks ("ok"); empty: any
 };
 
 /// A webhook (`[webhooks.NAME]`): our signed JSON by default; with `body` or a `preset`, the

@@ -50,7 +50,7 @@ bool apply_preset(WebhookConfig& w) {
     w.token_url = "https://oauth.zaloapp.com/v4/oa/access_token";
     w.body = std::string(k_zns_body);
     w.by_phone = true;
-    w.success = {200, 299, "error", "0"};
+    w.success = {200, 299, "error", "0", {}};
     // zalo.cloud/zns/guidelines/handle-error-code: -100 asks to try again later; -124 is an
     // access token refused again after a refresh; -115, the day's quota spent, passes.
     w.retryable_codes = {"-100", "-124", "-115"};
@@ -59,7 +59,7 @@ bool apply_preset(WebhookConfig& w) {
     w.body = std::string(k_esms_body);
     w.by_phone = true;
     w.sms_type = "2";  // brandname customer care
-    w.success = {200, 299, "CodeResult", "100"};
+    w.success = {200, 299, "CodeResult", "100", {}};
     // developers.esms.vn table of error codes: 124, a RequestId already received: the
     // first attempt got through (its answer was lost), so this one is delivered.
     w.delivered_codes = {"124"};
@@ -69,7 +69,7 @@ bool apply_preset(WebhookConfig& w) {
     w.by_phone = true;
     w.sms_type = "3";  // brandname
     // {"status": "success", "code": "00"}; code 500 is SpeedSMS's "try again".
-    w.success = {200, 299, "code", "00"};
+    w.success = {200, 299, "code", "00", {}};
     w.retryable_codes = {"500"};
     w.rate = per_minute(60);  // 60 requests in 60 s, then HTTP 429
   } else if (p == "google-chat") {
@@ -81,9 +81,11 @@ bool apply_preset(WebhookConfig& w) {
     w.body = std::string(k_teams_body);
   } else if (p == "slack") {
     w.body = std::string(k_slack_body);
+    w.success.text = "ok";                     // HTTP 200 "ok"; anything else says what went wrong
     w.rate = RateLimit{1, Seconds{1}, "1/s"};  // one message a second per webhook
   } else if (p == "mattermost") {
     w.body = std::string(k_mattermost_body);
+    w.success.text = "ok";
   } else {
     return false;
   }

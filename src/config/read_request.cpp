@@ -87,6 +87,7 @@ void read_success(TableReader& r, SuccessRule& rule) {
     }
   }
   if (auto json = s.string("json")) rule.json = *json;
+  if (auto text = s.string("text")) rule.text = *text;
   if (const toml::node* equals = s.node("equals")) {
     if (auto text = code_text(*equals)) {
       rule.equals = *text;

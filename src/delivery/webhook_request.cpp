@@ -4,6 +4,7 @@
 #include "delivery/channels.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "ids/ids.hpp"
@@ -54,6 +55,14 @@ std::optional<std::string> code_of(const nlohmann::json& value) {
   if (value.is_number()) return value.dump();
   if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
   return std::nullopt;
+}
+
+std::string_view trimmed(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
+  return s;
 }
 
 bool listed(const std::vector<std::string>& codes, const std::string& code) {
@@ -130,6 +139,9 @@ Outcome classify_response(const config::WebhookConfig& w, long status, std::stri
     if (out.kind == Outcome::Kind::delivered) out = Outcome::permanent({});
     if (code && listed(w.retryable_codes, *code)) out.kind = Outcome::Kind::retryable;
     if (code && listed(w.permanent_codes, *code)) out.kind = Outcome::Kind::permanent;
+  } else if (!rule.text.empty() && trimmed(body) != rule.text) {
+    out = Outcome::permanent({});
+    detail += " (not '" + rule.text + "')";
   } else if (rule.json.empty()) {
     out = Outcome::delivered();
   } else if (!json.is_object()) {

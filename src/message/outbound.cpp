@@ -23,6 +23,19 @@ std::string domain_of(const std::string& address) {
   return at == std::string::npos ? "localhost" : address.substr(at + 1);
 }
 
+/// A webhook's url as it may be shown. A chat service's incoming-webhook url carries its
+/// token in the path (Slack, Mattermost) or the query (Google Chat, Teams): only its origin.
+std::string shown_url(const config::WebhookConfig& hook) {
+  std::string url = util::redact_url(hook.url);
+  if (hook.preset == "slack" || hook.preset == "mattermost" || hook.preset == "google-chat" ||
+      hook.preset == "teams-workflow") {
+    auto host = url.find("://");
+    auto path = host == std::string::npos ? host : url.find('/', host + 3);
+    if (path != std::string::npos) url = url.substr(0, path) + "/…";
+  }
+  return url;
+}
+
 }  // namespace
 
 std::string_view kind_name(Reminder::Kind kind) {
@@ -93,7 +106,7 @@ std::vector<Outbound> per_channel(const Config& config, const config::Unit& unit
     const config::WebhookConfig& hook = config.webhooks.at(name);
     // A webhook sent by phone has a delivery per number; any other is shown by its url in
     // logs, `preview` and reports to the Office, never with the url's credentials.
-    m.to = hook.by_phone ? unit.phones : std::vector<std::string>{util::redact_url(hook.url)};
+    m.to = hook.by_phone ? unit.phones : std::vector<std::string>{shown_url(hook)};
     add(std::move(m));
   }
   return out;

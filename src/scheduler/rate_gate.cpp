@@ -25,10 +25,17 @@ void RateGate::configure(const config::Config& config) {
   windows_ = std::move(windows);
 }
 
+namespace {
+/// The scheduler's clock counts whole seconds: a start recorded at second t happened within
+/// [t, t + 1 s), so it leaves the window a second late, and no window of real time holds more
+/// than `count` starts (at N/s, a start at 0.9 s and one at 1.0 s would otherwise share one).
+constexpr std::chrono::seconds k_clock_grain{1};
+}  // namespace
+
 void RateGate::slide(Window& window, SysSeconds now) {
   for (auto it = window.starts.rbegin(); it != window.starts.rend() && *it > now; ++it)
     *it = now;
-  while (!window.starts.empty() && window.starts.front() + window.rate.per <= now)
+  while (!window.starts.empty() && window.starts.front() + window.rate.per + k_clock_grain <= now)
     window.starts.pop_front();
 }
 
@@ -39,7 +46,7 @@ std::optional<SysSeconds> RateGate::wait_until(const std::string& channel, SysSe
   slide(window, now);
   if (window.starts.size() < window.rate.count) return std::nullopt;
   // The window holds `count` starts: the next may start once the oldest has left it.
-  return window.starts.front() + window.rate.per;
+  return window.starts.front() + window.rate.per + k_clock_grain;
 }
 
 void RateGate::started(const std::string& channel, SysSeconds now) {

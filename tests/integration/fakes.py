@@ -922,10 +922,11 @@ class MattermostFake(FakeProvider):
     """
 
     preset = "mattermost"
-    # "error_body" (200 whose body reads as an error) is off-contract: the provider defines
-    # success by the status alone, so a preset that trusts the status records it delivered.
+    # "error_body" (200 whose body reads as an error) is off-contract; the documented success
+    # is HTTP 200 with the body "ok", which the preset requires (as for Slack), so anything
+    # else is a failure.
     EXPECTED = {"ok": "delivered", "retryable": "retry", "permanent": "failed",
-                "error_body": "delivered"}
+                "error_body": "failed"}
 
     def __init__(self, *, key: str = "") -> None:
         super().__init__()

@@ -700,16 +700,17 @@ TEST_CASE("a burst of 200 to a 60/min channel never exceeds the rate, and loses 
   // A send that waits is no attempt: no row, nothing counted.
   CHECK_FALSE(rig.state(hook_key(200)));
   CHECK(log.count("webhook:hook: rate 60/min reached; 140 sends wait") == 1);
-  // The timer wakes at the minute, when the first sends leave the window.
-  CHECK(rig.timer->armed() == k_reminder_at + minutes{1});
+  // The timer wakes when the first sends leave the window: a minute and the clock's second.
+  CHECK(rig.timer->armed() == k_reminder_at + seconds{61});
   rig.run_until(k_reminder_at + minutes{10});
   REQUIRE(starts.size() == 200);
   CHECK(busiest_minute(starts) <= 60);
   CHECK(std::is_sorted(starts.begin(), starts.end()));
-  // 60 at 08:00, 08:01 and 08:02, the last 20 at 08:03: a burst drains in 3 minutes.
+  // 60 at 08:00:00, 08:01:01 and 08:02:02, the last 20 at 08:03:03: a burst drains in 3
+  // minutes.
   CHECK(starts.front() == k_reminder_at);
-  CHECK(starts.back() == k_reminder_at + minutes{3});
-  CHECK(std::count(starts.begin(), starts.end(), k_reminder_at + minutes{2}) == 60);
+  CHECK(starts.back() == k_reminder_at + seconds{183});
+  CHECK(std::count(starts.begin(), starts.end(), k_reminder_at + seconds{122}) == 60);
   // First come first served: they go in the order they were due (t1 … t200).
   std::vector<std::string> order;
   for (const auto& e : rig.hook->sent)
@@ -742,7 +743,7 @@ TEST_CASE("a reload mid-burst keeps the sends waiting for the rate, and a new ra
     rig.run_until(k_reminder_at + minutes{10});
     REQUIRE(starts.size() == 200);
     CHECK(busiest_minute(starts) <= 60);
-    CHECK(starts.back() == k_reminder_at + minutes{3});
+    CHECK(starts.back() == k_reminder_at + seconds{183});
     check_all_delivered_once(rig);
   }
   SECTION("a higher rate takes effect at once") {
@@ -751,8 +752,8 @@ TEST_CASE("a reload mid-burst keeps the sends waiting for the rate, and a new ra
     CHECK(starts.size() == 120);  // 60 more at 08:00:30: 120 in the window
     rig.run_until(k_reminder_at + minutes{10});
     REQUIRE(starts.size() == 200);
-    CHECK(std::count(starts.begin(), starts.end(), k_reminder_at + minutes{1}) == 60);
-    CHECK(starts.back() == k_reminder_at + seconds{90});
+    CHECK(std::count(starts.begin(), starts.end(), k_reminder_at + seconds{61}) == 60);
+    CHECK(starts.back() == k_reminder_at + seconds{91});
     check_all_delivered_once(rig);
   }
   SECTION("a stop leaves what waits unrecorded; the next start sends it, within the rate") {
@@ -790,10 +791,11 @@ TEST_CASE("a bundle counts as one send, and waits whole", "[scheduler][manual][r
   rig.drain();
   rig.run_until(k_reminder_at);
   const std::string bundle = ids::bundle_id({k_t1, k_t2, "p.t3.20300111.1d.a"});
-  // a's bundle of three is one send; the Office's copy, the same bundle, waits a minute.
+  // a's bundle of three is one send; the Office's copy, the same bundle, waits a minute (and the
+  // clock's second).
   CHECK(rig.email->sent.size() == 1);
   CHECK(rig.scheduler->rate_waiting() == 1);
-  rig.run_until(k_reminder_at + minutes{1});
+  rig.run_until(k_reminder_at + seconds{61});
   CHECK(ids_sent_to(*rig.email, "a@example.org") == std::vector<std::string>{bundle});
   CHECK(ids_sent_to(*rig.email, "vp@example.org") == std::vector<std::string>{bundle});
   CHECK(rig.state(k_t1 + "/email:vp@example.org") == journal::State::delivered);

@@ -65,11 +65,13 @@ TEST_CASE("a full window holds a send until its oldest start leaves it", "[rate]
   CHECK_FALSE(gate.admit("webhook:chat", t0));
   CHECK_FALSE(gate.admit("webhook:chat", t0 + seconds{10}));
   CHECK_FALSE(gate.admit("webhook:chat", t0 + seconds{20}));
-  CHECK(gate.admit("webhook:chat", t0 + seconds{30}) == t0 + seconds{60});
+  // The clock counts whole seconds: a start at second 0 happened before second 1, and leaves
+  // a 60 s window at 61 s, so no real minute holds more than the rate.
+  CHECK(gate.admit("webhook:chat", t0 + seconds{30}) == t0 + seconds{61});
   CHECK(gate.in_window("webhook:chat", t0 + seconds{30}) == 3);  // a wait counts nothing
-  CHECK(gate.wait_until("webhook:chat", t0 + seconds{59}) == t0 + seconds{60});
-  CHECK_FALSE(gate.admit("webhook:chat", t0 + seconds{60}));
-  CHECK(gate.admit("webhook:chat", t0 + seconds{60}) == t0 + seconds{70});
+  CHECK(gate.wait_until("webhook:chat", t0 + seconds{60}) == t0 + seconds{61});
+  CHECK_FALSE(gate.admit("webhook:chat", t0 + seconds{61}));
+  CHECK(gate.admit("webhook:chat", t0 + seconds{61}) == t0 + seconds{71});
 }
 
 TEST_CASE("a sliding window never lets twice the rate through, as a bucket would", "[rate]") {
@@ -88,14 +90,15 @@ TEST_CASE("a sliding window never lets twice the rate through, as a bucket would
   CHECK(starts.size() == 230);
 }
 
-TEST_CASE("a burst of 200 at 60/min goes 60 a minute, in 3 minutes", "[rate]") {
+TEST_CASE("a burst of 200 at 60/min goes 60 a minute and a second, in 3 minutes", "[rate]") {
   RateGate gate;
   gate.configure(with_chat_rate(60));
   auto starts = run(gate, "webhook:chat", 200, t0, seconds{1});
   CHECK(busiest(starts, minutes{1}) == 60);
   CHECK(std::count(starts.begin(), starts.end(), t0) == 60);
-  CHECK(std::count(starts.begin(), starts.end(), t0 + minutes{1}) == 60);
-  CHECK(starts.back() == t0 + minutes{3});
+  CHECK(std::count(starts.begin(), starts.end(), t0 + seconds{61}) == 60);
+  CHECK(std::count(starts.begin(), starts.end(), t0 + seconds{122}) == 60);
+  CHECK(starts.back() == t0 + seconds{183});
 }
 
 TEST_CASE("channels without a rate are never held", "[rate]") {
@@ -119,7 +122,7 @@ TEST_CASE("the email channel's rate gates it by the name email", "[rate]") {
   RateGate gate;
   gate.configure(config);
   CHECK_FALSE(gate.admit("email", t0));
-  CHECK(gate.admit("email", t0) == t0 + std::chrono::hours{1});
+  CHECK(gate.admit("email", t0) == t0 + std::chrono::hours{1} + seconds{1});
   CHECK(scheduler::rate_text(*gate.rate_of("email")) == "1/h");
   CHECK(scheduler::rate_text(config::RateLimit{60, minutes{1}, ""}) == "60/60s");
 }
@@ -130,14 +133,14 @@ TEST_CASE("a reload keeps a window whose rate is unchanged, and applies a change
   CHECK_FALSE(gate.admit("webhook:chat", t0));
   CHECK_FALSE(gate.admit("webhook:chat", t0 + seconds{10}));
   gate.configure(with_chat_rate(2));  // unchanged: the window is kept
-  CHECK(gate.wait_until("webhook:chat", t0 + seconds{20}) == t0 + seconds{60});
+  CHECK(gate.wait_until("webhook:chat", t0 + seconds{20}) == t0 + seconds{61});
   gate.configure(with_chat_rate(3));  // more: room at once, the starts still count
   CHECK_FALSE(gate.admit("webhook:chat", t0 + seconds{20}));
-  CHECK(gate.wait_until("webhook:chat", t0 + seconds{20}) == t0 + seconds{60});
+  CHECK(gate.wait_until("webhook:chat", t0 + seconds{20}) == t0 + seconds{61});
   gate.configure(with_chat_rate(1));  // fewer: the latest start decides
-  CHECK(gate.wait_until("webhook:chat", t0 + seconds{20}) == t0 + seconds{80});
+  CHECK(gate.wait_until("webhook:chat", t0 + seconds{20}) == t0 + seconds{81});
   gate.configure(with_chat_rate(1, seconds{10}));  // a shorter window
-  CHECK_FALSE(gate.wait_until("webhook:chat", t0 + seconds{30}));
+  CHECK_FALSE(gate.wait_until("webhook:chat", t0 + seconds{31}));
   gate.configure(config::Config{});  // no rate any more
   CHECK_FALSE(gate.wait_until("webhook:chat", t0 + seconds{20}));
 }
@@ -147,7 +150,7 @@ TEST_CASE("a wall clock set back holds a channel for one window at most", "[rate
   gate.configure(with_chat_rate(1));
   CHECK_FALSE(gate.admit("webhook:chat", t0));
   const auto back = t0 - std::chrono::hours{1};
-  CHECK(gate.wait_until("webhook:chat", back) == back + minutes{1});
+  CHECK(gate.wait_until("webhook:chat", back) == back + minutes{1} + seconds{1});
 }
 
 TEST_CASE("sends wait in their channel's line in order, and go as the window frees", "[rate]") {
@@ -168,13 +171,13 @@ TEST_CASE("sends wait in their channel's line in order, and go as the window fre
   for (int i = 0; i < 5; ++i) {
     auto until = lines.must_wait("webhook:chat", gate, t0 + seconds{i});
     REQUIRE(until);
-    CHECK(*until == t0 + minutes{1});
+    CHECK(*until == t0 + seconds{61});
     lines.hold("webhook:chat", {send_of("k" + std::to_string(i), "webhook:chat")}, *until);
   }
   // A reload's catch-up of a send that waits does not wait twice.
-  lines.hold("webhook:chat", {send_of("k1", "webhook:chat")}, t0 + minutes{1});
+  lines.hold("webhook:chat", {send_of("k1", "webhook:chat")}, t0 + seconds{61});
   CHECK(lines.size() == 5);
-  CHECK(lines.next_wake() == t0 + minutes{1});
+  CHECK(lines.next_wake() == t0 + seconds{61});
   auto begun = lines.take_begun();
   REQUIRE(begun.size() == 1);
   CHECK(begun.front() == std::pair<std::string, std::size_t>{"webhook:chat", 5});
@@ -182,14 +185,14 @@ TEST_CASE("sends wait in their channel's line in order, and go as the window fre
   // Another channel is not held by it.
   CHECK_FALSE(lines.must_wait("webhook:other", gate, t0));
 
-  lines.release(gate, t0 + seconds{59}, start);  // not yet
+  lines.release(gate, t0 + seconds{60}, start);  // not yet
   CHECK(started.empty());
-  lines.release(gate, t0 + minutes{1}, start);
+  lines.release(gate, t0 + seconds{61}, start);
   CHECK(started == std::vector<std::string>{"k0", "k1"});
-  CHECK(lines.next_wake() == t0 + minutes{2});
+  CHECK(lines.next_wake() == t0 + seconds{122});
   // A send that sent nothing (already delivered, say) takes no room in the window.
   bool skip = true;
-  lines.release(gate, t0 + minutes{2}, [&](RateLines::Group group) {
+  lines.release(gate, t0 + seconds{122}, [&](RateLines::Group group) {
     if (skip) {
       skip = false;
       return false;
@@ -199,7 +202,7 @@ TEST_CASE("sends wait in their channel's line in order, and go as the window fre
   CHECK(started == std::vector<std::string>{"k0", "k1", "k3", "k4"});
   CHECK(lines.size() == 0);
   CHECK_FALSE(lines.next_wake());
-  CHECK_FALSE(lines.must_wait("webhook:chat", gate, t0 + minutes{3}));
+  CHECK_FALSE(lines.must_wait("webhook:chat", gate, t0 + seconds{183}));
 }
 
 TEST_CASE("a bundle waits as one send, and a stop drops what waits", "[rate]") {

@@ -173,6 +173,12 @@ TEST_CASE("presets classify their providers' answers", "[webhook]") {
   CHECK(delivery::classify_response(c, 200, "{}").kind == Outcome::Kind::delivered);
   CHECK(delivery::classify_response(c, 400, "{}").kind == Outcome::Kind::permanent);
 
+  Loaded slack = load("preset = \"slack\"\nurl = \"http://127.0.0.1:9/services/T/B/x\"\n");
+  REQUIRE(slack.config);
+  const auto& sl = slack.config->webhooks.at("hook");
+  CHECK(delivery::classify_response(sl, 200, "ok\n").kind == Outcome::Kind::delivered);
+  CHECK(delivery::classify_response(sl, 200, "invalid_payload").kind == Outcome::Kind::permanent);
+
   Loaded teams = load("preset = \"teams-workflow\"\nurl = \"http://127.0.0.1:9/workflows\"\n");
   REQUIRE(teams.config);
   auto card = nlohmann::json::parse(
