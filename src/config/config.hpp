@@ -16,6 +16,7 @@
 
 #include "calendar/holidays.hpp"
 #include "calendar/work_calendar.hpp"
+#include "template/texts.hpp"
 
 namespace deadlined::config {
 
@@ -160,6 +161,11 @@ struct ServiceConfig {
   MonitorCc monitor_cc = MonitorCc::all;
   /// A unit's email reminders due at the same instant go as one message.
   bool bundle = true;
+  /// The folder of the Office's message templates (`templates`), as resolved; empty: none.
+  std::filesystem::path templates;
+  /// The message templates in force: the shipped ones with the folder's in their place;
+  /// null means the shipped ones alone.
+  std::shared_ptr<const templating::Texts> texts;
 };
 
 /// `rate = "60/min"`: at most `count` sends of one channel in any window of `per`; the sends

@@ -1,6 +1,6 @@
 #include "config/presets.hpp"
 
-#include "template/mustache.hpp"
+#include "template/texts.hpp"
 
 namespace deadlined::config::detail {
 namespace {

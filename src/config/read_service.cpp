@@ -155,6 +155,10 @@ ServiceSection read_service(TableReader& top, const fs::path& base_dir) {
   }
   if (auto v = r.string("organisation")) s.organisation = *v;
   if (auto v = r.string("contact")) s.contact = *v;
+  if (auto dir = r.string("templates")) {
+    s.templates = resolve_against(base_dir, *dir);
+    s.texts = read_texts(reporter, reporter.pos(table->get("templates")->source()), s.templates);
+  }
   if (auto v = r.string("monitor_cc")) {
     if (*v == "all") {
       section.monitor_cc = ServiceConfig::MonitorCc::all;

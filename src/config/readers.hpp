@@ -18,6 +18,12 @@ namespace deadlined::config::detail {
 /// [service]; `base_dir` is the main file's folder, against which state_dir resolves.
 ServiceSection read_service(TableReader& top, const std::filesystem::path& base_dir);
 
+/// The message templates of the folder `dir` (`[service] templates`, written at `where`):
+/// each file a templating::text_files() name, checked against the names of its kind; null
+/// after an error.
+std::shared_ptr<const templating::Texts> read_texts(Reporter& reporter, const SourcePos& where,
+                                                    const std::filesystem::path& dir);
+
 /// Whether the main file's `workdays` is absent or a list of known day names: the weekly
 /// pattern that holiday decisions are checked against.
 bool valid_workdays(const toml::table& main_file);

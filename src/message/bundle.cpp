@@ -7,6 +7,7 @@
 #include "ids/ids.hpp"
 #include "message/outbound.hpp"
 #include "message/time_format.hpp"
+#include "message/variables.hpp"
 
 namespace deadlined::message {
 namespace {
@@ -49,8 +50,11 @@ Members bundle_order(Members members) {
   return out;
 }
 
-std::string bundle_subject(const config::Config& config, const Members& members,
-                           config::SysSeconds now) {
+namespace {
+
+/// What the bundle's subject and text templates see.
+templating::Variables bundle_variables(const config::Config& config, const Members& members,
+                                       config::SysSeconds now) {
   const auto* zone = config.service.zone;
   bool late = false;
   std::size_t overdue = 0;
@@ -60,61 +64,57 @@ std::string bundle_subject(const config::Config& config, const Members& members,
     if (overdue_at(*r, now)) ++overdue;
     deadlines.insert(r->due);
   }
-  const std::string count = std::to_string(members.size());
   const config::SysSeconds earliest = *deadlines.begin();
-  std::string deadline = "hạn " + vn_time(zone, earliest) + " ngày " + vn_date(zone, earliest);
-  if (deadlines.size() > 1) deadline = "sớm nhất: " + deadline;
+  const Reminder& first = *members.front();
+  const config::Unit* monitor = config.monitor_unit();
+  auto flag = [](bool on) { return on ? std::string("1") : std::string(); };
+  return {{"count", std::to_string(members.size())},
+          {"overdue_count", std::to_string(overdue)},
+          {"is_all_overdue", flag(overdue == members.size())},
+          {"is_some_overdue", flag(overdue > 0)},
+          {"is_all_escalations", flag(all_escalations(members))},
+          {"is_late", flag(late)},
+          {"due_date", vn_date(zone, earliest)},
+          {"due_time", vn_time(zone, earliest)},
+          {"is_several_deadlines", flag(deadlines.size() > 1)},
+          {"addressee_name", first.addressee().name},
+          {"sender", sender_of(config, first)},
+          {"office_name", monitor ? monitor->name : std::string()},
+          {"unit_name", first.unit->name}};
+}
 
-  std::string subject = late ? "[Gửi muộn] " : "";
-  if (overdue > 0) subject += "[Quá hạn] ";
-  if (all_escalations(members)) {
-    return subject + "Báo cáo " + count + " nhiệm vụ quá hạn chưa hoàn thành (" + deadline + ")";
-  }
-  subject += "Nhắc việc: " + count + " nhiệm vụ";
-  if (overdue == 0) {
-    subject += " đến hạn";
-  } else if (overdue == members.size()) {
-    subject += " quá hạn";
-  } else {
-    subject += ", trong đó " + std::to_string(overdue) + " nhiệm vụ quá hạn";
-  }
-  return subject + " (" + deadline + ")";
+}  // namespace
+
+std::string bundle_subject(const config::Config& config, const Members& members,
+                           config::SysSeconds now) {
+  return texts_of(config).render("bundle.subject.mustache",
+                                 bundle_variables(config, members, now));
 }
 
 std::string bundle_text(const config::Config& config, const Members& unordered,
                         config::SysSeconds now) {
   const Members members = bundle_order(unordered);
-  const Reminder& first = *members.front();
-  const std::string count = std::to_string(members.size());
-  const std::string sender = sender_of(config, first);
-  const std::string& addressee = first.addressee().name;
-
-  std::string greeting, list, links, closing;
-  bool copy_noted = false;
+  const templating::Texts& texts = texts_of(config);
+  templating::Variables bundle = bundle_variables(config, members, now);
+  bundle["subject"] = texts.render("bundle.subject.mustache", bundle);
+  std::vector<templating::Variables> items;
+  // The letter around the list is the first member's: its addressee, its unit's calendar
+  // link; the Office's copy is noted when any member copies it.
+  templating::Variables letter;
+  bool copied = false;
   for (std::size_t i = 0; i < members.size(); ++i) {
-    TextParts parts = parts_of(config, *members[i], now);
-    if (i == 0) greeting = std::move(parts.greeting);
-    list += (i == 0 ? "" : "\n") + std::to_string(i + 1) + ". " + parts.body;
-    if (links.empty()) links = std::move(parts.links);
-    // The closing of a member that copies the Office, whose note the Cc needs; else the
-    // first (the contact line, the same in all).
-    if (copies_monitor(config, *members[i]) && !copy_noted) {
-      closing = std::move(parts.closing);
-      copy_noted = true;
-    } else if (closing.empty()) {
-      closing = std::move(parts.closing);
-    }
+    templating::Variables v = letter_variables(config, *members[i], now);
+    v["subject"] = subject_of(v, config, *members[i]);
+    items.push_back({{"number", std::to_string(i + 1)}, {"body", body_of(v, config, *members[i])}});
+    copied = copied || copies_monitor(config, *members[i]);
+    if (i == 0) letter = std::move(v);
   }
-  std::string opening;
-  if (all_escalations(members)) {
-    opening = (sender.empty() ? std::string("Hệ thống nhắc việc") : sender) + " kính báo cáo " +
-              addressee + " " + count + " nhiệm vụ quá hạn chưa hoàn thành sau:\n\n";
-  } else if (sender.empty()) {
-    opening = "Hệ thống nhắc việc xin nhắc " + addressee + " " + count + " nhiệm vụ sau:\n\n";
-  } else {
-    opening = sender + " nhắc " + addressee + " " + count + " nhiệm vụ sau:\n\n";
-  }
-  return greeting + opening + list + links + closing + footer();
+  letter["subject"] = bundle["subject"];
+  letter["is_copied"] = std::string(copied ? 1 : 0, '1');
+  std::string body = texts.render("bundle.text.mustache", bundle, {{"items", items}});
+  while (!body.empty() && body.back() == '\n')
+    body.pop_back();
+  return letter_of(letter, config, std::move(body));
 }
 
 std::string bundle_message_id(const Members& members) {

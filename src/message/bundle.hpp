@@ -11,7 +11,8 @@ namespace deadlined::message {
 /// A bundle: one email for several reminders of one addressee due at one instant (with
 /// [service] bundle). It says once what is common (the greeting, the unit's calendar link,
 /// the note of the Office's copy) and lists each task with its own deadline and
-/// confirmation link, as parts_of writes them. Pure.
+/// confirmation link, as body_of writes them. Its words are the templates bundle.subject,
+/// bundle.text and, around them, letter.text. Pure.
 
 /// `members` in the order a bundle lists them: by deadline, then key.
 std::vector<const schedule::Reminder*> bundle_order(std::vector<const schedule::Reminder*> members);
@@ -25,8 +26,7 @@ std::string bundle_subject(const config::Config& config,
                            config::SysSeconds now);
 
 /// The text of a bundle: the greeting, an opening line, each member's body numbered in
-/// bundle_order, the calendar link and the note of the Office's copy once, and the footer
-/// naming every member's key.
+/// bundle_order, the calendar link and the note of the Office's copy once, and the footer.
 std::string bundle_text(const config::Config& config,
                         const std::vector<const schedule::Reminder*>& members,
                         config::SysSeconds now);

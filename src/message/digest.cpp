@@ -4,6 +4,7 @@
 #include "message/document.hpp"
 #include "message/outbound.hpp"
 #include "message/time_format.hpp"
+#include "message/variables.hpp"
 
 namespace deadlined::message {
 namespace {
@@ -55,47 +56,49 @@ std::vector<Outbound> digest(const config::Config& config, const config::Unit& m
   std::string id = digest_id(config, now);
   // The subject counts what the body counts: units per task ("lượt đơn vị"), a unit with
   // two overdue tasks counted twice.
-  std::string subject = "Tổng hợp theo dõi nhiệm vụ ngày " + vn_date(zone, now) + ": " +
-                        std::to_string(overdue) + " lượt đơn vị quá hạn, " +
-                        std::to_string(pending) + " lượt đơn vị đang thực hiện";
-  std::string text = "Kính gửi: " + monitor.name + "\n\n";
-  text += "Tình hình thực hiện các nhiệm vụ đang theo dõi, đến " + vn_time(zone, now) + " ngày " +
-          vn_date(zone, now) + ": " + std::to_string(items.size()) + " nhiệm vụ; " +
-          std::to_string(overdue) + " lượt đơn vị quá hạn, " + std::to_string(pending) +
-          " lượt đơn vị đang thực hiện, " + std::to_string(confirmed) +
-          " lượt đơn vị đã xác nhận hoàn thành.\n";
+  templating::Variables v{{"office_name", monitor.name},
+                          {"date", vn_date(zone, now)},
+                          {"time", vn_time(zone, now)},
+                          {"task_count", std::to_string(items.size())},
+                          {"overdue_count", std::to_string(overdue)},
+                          {"pending_count", std::to_string(pending)},
+                          {"confirmed_count", std::to_string(confirmed)}};
+  std::vector<templating::Variables> tasks;
   nlohmann::ordered_json json_items = nlohmann::ordered_json::array();
   const config::Plan* plan = nullptr;
   int plan_number = 0;
   for (const DigestItem& item : items) {
     const schedule::OpenOccurrence& o = item.occurrence;
+    templating::Variables task;
     if (o.plan != plan) {
       plan = o.plan;
       Citation citation = citation_of(config, *plan, citation_year(*o.task, o.occurrence));
-      text += "\n" + std::to_string(++plan_number) + ". " + plan->title +
-              (citation.number.empty() ? "" : " (" + citation.number + ")") + "\n";
+      task["is_new_plan"] = "1";
+      task["plan_index"] = std::to_string(++plan_number);
+      task["plan_title"] = plan->title;
+      task["plan_number"] = citation.number;
+    } else {
+      task["is_new_plan"] = task["plan_index"] = task["plan_title"] = task["plan_number"] = "";
     }
-    std::string title = o.task->title + (o.occurrence_name.empty() ? "" : " " + o.occurrence_name);
     std::vector<const DigestUnit*> done, late, waiting;
     for (const DigestUnit& u : item.units)
       (u.confirmed ? done : overdue_at(item, u, now) ? late : waiting).push_back(&u);
-    text += "   - " + title + " (hạn " + vn_time(zone, o.due) + " ngày " + vn_date(zone, o.due) +
-            "): " + std::to_string(done.size()) + "/" + std::to_string(item.units.size()) +
-            " đơn vị đã xác nhận hoàn thành.\n";
     // A unit past an extended deadline is overdue from that deadline, not the occurrence's.
     std::vector<const DigestUnit*> late_own, late_extended;
     for (const DigestUnit* u : late)
       (u->extended_to ? late_extended : late_own).push_back(u);
-    if (!late_own.empty()) {
-      text += "     Quá hạn " +
-              (o.overdue_days > 0 ? std::to_string(o.overdue_days) + " ngày làm việc"
-                                  : std::string("(hôm nay)")) +
-              ": " + names(late_own, zone) + "\n";
-    }
-    if (!late_extended.empty())
-      text += "     Quá hạn sau gia hạn: " + names(late_extended, zone) + "\n";
-    if (!waiting.empty()) text += "     Chưa hoàn thành (còn hạn): " + names(waiting, zone) + "\n";
-    if (!done.empty()) text += "     Đã xác nhận: " + names(done, zone) + "\n";
+    task["task_title"] =
+        o.task->title + (o.occurrence_name.empty() ? "" : " " + o.occurrence_name);
+    task["due_date"] = vn_date(zone, o.due);
+    task["due_time"] = vn_time(zone, o.due);
+    task["task_confirmed"] = std::to_string(done.size());
+    task["task_units"] = std::to_string(item.units.size());
+    task["task_overdue_days"] = o.overdue_days > 0 ? std::to_string(o.overdue_days) : "";
+    task["overdue_names"] = names(late_own, zone);
+    task["extended_overdue_names"] = names(late_extended, zone);
+    task["waiting_names"] = names(waiting, zone);
+    task["confirmed_names"] = names(done, zone);
+    tasks.push_back(std::move(task));
     nlohmann::ordered_json units = nlohmann::ordered_json::array();
     for (const DigestUnit& u : item.units) {
       nlohmann::ordered_json unit{{"unit", u.unit->id},
@@ -112,7 +115,10 @@ std::vector<Outbound> digest(const config::Config& config, const config::Unit& m
                           {"overdue_days", o.overdue_days},
                           {"units", std::move(units)}});
   }
-  text += "\n--\nThư tổng hợp gửi tự động từ hệ thống theo dõi, đôn đốc thực hiện nhiệm vụ.\n";
+  const templating::Texts& texts = texts_of(config);
+  v["subject"] = texts.render("digest.subject.mustache", v);
+  const std::string subject = v["subject"];
+  const std::string text = texts.render("digest.text.mustache", v, {{"tasks", tasks}});
   auto out = per_channel(
       config, monitor, id, subject, {},
       [&](const Outbound& m) {

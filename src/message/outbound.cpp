@@ -234,7 +234,7 @@ std::string content_of(const Config& config, const Reminder& r, const Outbound& 
   }
   // Plain text and HTML, both from the variables as of `now`.
   templating::Variables v = variables_of(config, r, now);
-  return render_email(config, m.id, m.to, m.cc, v["subject"], v["text"], now, {}, html_of(v));
+  return render_email(config, m.id, m.to, m.cc, v["subject"], v["text"], now, {}, html_of(config, v));
 }
 
 ids::ReportId failure_report_key(const Config& config, const std::string& address,
@@ -248,23 +248,20 @@ std::vector<Outbound> failure_report(const Config& config, const config::Unit& m
                                      const FailedDelivery& failure, config::SysSeconds now) {
   const auto* zone = config.service.zone;
   std::string id = failure_report_id(config, failure.address, now);
-  std::string subject = "Không gửi được nhắc việc tới " + failure.address;
-  std::string text =
-      "Kính gửi: " + monitor.name + "\n\n" +
-      "Hệ thống nhắc việc không gửi được thư nhắc tới địa chỉ " + failure.address + " (" +
-      failure.unit_name + ") lúc " + vn_time(zone, now) + " ngày " + vn_date(zone, now) + ".\n\n" +
-      "    Mã nhắc việc: " + failure.reminder_key + "\n" + "    Kênh: " + failure.channel + "\n" +
-      "    Lý do: " + failure.reason + "\n\n" +
-      (failure.disabled ? "Máy chủ nhận cho biết địa chỉ này không còn tồn tại (HTTP 410). Hệ "
-                          "thống đã ngừng gửi tới kênh " +
-                              failure.channel +
-                              " cho đến khi cấu hình của kênh này được thay đổi và nạp lại.\n\n"
-                        : std::string()) +
-      "Đề nghị kiểm tra, cập nhật địa chỉ của đơn vị trong cấu hình, nạp lại cấu "
-      "hình và chạy \"deadlined send-test --unit " +
-      failure.unit_id +
-      "\" để kiểm tra lại. Trong ngày, các lỗi tiếp theo của địa chỉ này không "
-      "được báo lại.\n";
+  templating::Variables v{{"office_name", monitor.name},
+                          {"address", failure.address},
+                          {"unit", failure.unit_id},
+                          {"unit_name", failure.unit_name},
+                          {"channel", failure.channel},
+                          {"reminder_key", failure.reminder_key},
+                          {"reason", failure.reason},
+                          {"is_disabled", failure.disabled ? "1" : ""},
+                          {"date", vn_date(zone, now)},
+                          {"time", vn_time(zone, now)}};
+  const templating::Texts& texts = texts_of(config);
+  v["subject"] = texts.render("failure.subject.mustache", v);
+  const std::string subject = v["subject"];
+  const std::string text = texts.render("failure.text.mustache", v);
   return per_channel(
       config, monitor, id, subject, {},
       [&](const Outbound& m) {
@@ -292,11 +289,14 @@ std::vector<Outbound> test_outbound(const Config& config, const config::Unit& un
                                     config::SysSeconds now) {
   const auto* zone = config.service.zone;
   std::string id = "test." + unit.id + "." + std::to_string(now.time_since_epoch().count());
-  std::string subject = "[Thử nghiệm] Kiểm tra kênh nhận nhắc việc của " + unit.name;
-  std::string text = "Kính gửi: " + unit.name +
-                     "\n\nĐây là thư thử nghiệm do quản trị viên gửi lúc " + vn_time(zone, now) +
-                     " ngày " + vn_date(zone, now) +
-                     " để kiểm tra địa chỉ nhận nhắc việc. Không cần trả lời thư này.\n";
+  templating::Variables v{{"unit", unit.id},
+                          {"unit_name", unit.name},
+                          {"date", vn_date(zone, now)},
+                          {"time", vn_time(zone, now)}};
+  const templating::Texts& texts = texts_of(config);
+  v["subject"] = texts.render("test.subject.mustache", v);
+  const std::string subject = v["subject"];
+  const std::string text = texts.render("test.text.mustache", v);
   return per_channel(
       config, unit, id, subject, {},
       [&](const Outbound& m) { return render_email(config, id, m.to, {}, subject, text, now); },

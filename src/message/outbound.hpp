@@ -76,28 +76,18 @@ std::string stage_label(const schedule::Reminder& reminder);
 /// what was sent, where no Reminder is at hand.
 std::string stage_label(const config::Config& config, std::string_view stage);
 
-/// The subject and the text of `reminder` as sent at `now`: the days left, or overdue, are
-/// counted from `now`.
+/// The subject and the text of `reminder` as sent at `now`, from the message templates in
+/// force (variables.hpp): the days left, or overdue, are counted from `now`.
 std::string subject_of(const config::Config& config, const schedule::Reminder& reminder,
                        config::SysSeconds now);
 std::string text_of(const config::Config& config, const schedule::Reminder& reminder,
                     config::SysSeconds now);
 
-/// text_of in parts, so that a bundle (one email for a unit's reminders of one instant) says
-/// once what is common and lists each task with its own deadline and link:
-/// text_of = greeting + body + links + closing + footer().
-struct TextParts {
-  std::string greeting;  ///< "Kính gửi: …" and a blank line
-  std::string body;      ///< the citation, the task, its deadline, the request, the late note
-                         ///< and the confirmation link
-  std::string links;     ///< the unit's calendar feed; empty when none
-  std::string closing;   ///< the note of the Office's copy; empty when none
-};
-TextParts parts_of(const config::Config& config, const schedule::Reminder& reminder,
-                   config::SysSeconds now);
-/// The footer: an automatic message of the chasing service. No key or stage code: those
-/// stay in the headers and the operator's details.
-std::string footer();
+/// The body of `reminder`'s text as sent at `now`: its kind's text template
+/// ("reminder.text.mustache"), without the letter around it ("letter.text.mustache": the
+/// greeting, the calendar link, the copy note, the contact and the footer). What a bundle lists.
+std::string body_of(const config::Config& config, const schedule::Reminder& reminder,
+                    config::SysSeconds now);
 
 /// The messages a reminder produces, one per channel of its unit. With `render` the content
 /// is filled in, with `now` as the Date header.

@@ -7,6 +7,7 @@
 #include "message/document.hpp"
 #include "message/outbound.hpp"
 #include "message/time_format.hpp"
+#include "message/variables.hpp"
 
 namespace deadlined::message {
 namespace {
@@ -96,17 +97,6 @@ std::string partners_of(const Config& config, const config::Task& task) {
   return std::to_string(task.responsible.size()) + " đơn vị được giao thực hiện";
 }
 
-/// "… được giao chủ trì thực hiện nhiệm vụ:", by the unit's part in the task.
-std::string assignment_of(const Config& config, const Reminder& r) {
-  const config::Task& task = *r.task;
-  if (r.role == schedule::Role::coordinating)
-    return " được giao phối hợp với " + partners_of(config, task) + " thực hiện nhiệm vụ:\n\n";
-  std::string lead = lead_of(task);
-  if (lead == r.unit->id) return " được giao chủ trì thực hiện nhiệm vụ:\n\n";
-  if (lead.empty()) return " được giao thực hiện nhiệm vụ:\n\n";
-  return " được giao thực hiện nhiệm vụ (đơn vị chủ trì: " + names_of(config, {lead}) + "):\n\n";
-}
-
 /// The day a `before` deadline names, as the document writes it ("trước ngày 04/11/2020"):
 /// a one-off task's date, or the day of a yearly rule in a given month; none otherwise.
 std::optional<date::local_days> before_day(const Reminder& r) {
@@ -142,29 +132,6 @@ std::string deadline_of(const Config& config, const Reminder& r) {
 std::string monitor_name(const Config& config) {
   const config::Unit* monitor = config.monitor_unit();
   return monitor ? monitor->name : std::string("đơn vị theo dõi");
-}
-
-/// The Office's decision on a unit's request for more time, and what follows from it.
-std::string decision_text(const Config& config, const Reminder& r, const std::string& unit,
-                          const std::string& report_to) {
-  const auto* zone = config.service.zone;
-  const schedule::ExtensionDecision* d = r.decision.get();
-  auto at = [&](config::SysSeconds t) { return vn_time(zone, t) + " ngày " + vn_date(zone, t); };
-  std::string text;
-  std::string asked =
-      d && d->asked ? " (đề nghị gia hạn đến ngày " + vn_date(*d->asked) + ")" : std::string();
-  if (d && d->approved) {
-    text += "\n" + monitor_name(config) + " đồng ý gia hạn thời hạn thực hiện nhiệm vụ" + asked +
-            " của " + unit + " đến trước " + at(r.due) + " (thời hạn ban đầu: trước " +
-            at(d->original_due) + ").\n";
-  } else {
-    text += "\n" + monitor_name(config) + " không chấp thuận đề nghị gia hạn" + asked + " của " +
-            unit + ". Thời hạn thực hiện nhiệm vụ vẫn là trước " + at(r.due) + ".\n";
-  }
-  if (d && !d->note.empty()) text += "Ý kiến của " + monitor_name(config) + ": " + d->note + "\n";
-  text += "Báo cáo kết quả về: " + report_to + ".\n\nĐề nghị " + unit +
-          " hoàn thành, gửi báo cáo kết quả về " + report_to + " trong thời hạn nêu trên.\n";
-  return text;
 }
 
 }  // namespace
@@ -242,119 +209,100 @@ std::string stage_label(const Config& config, std::string_view key_stage) {
   return lead_label(stage);
 }
 
-std::string subject_of(const Config& config, const Reminder& r, config::SysSeconds now) {
-  const auto* zone = config.service.zone;
-  std::string subject = r.late ? "[Gửi muộn] " : "";
-  std::string deadline = "hạn " + vn_time(zone, r.due) + " ngày " + vn_date(zone, r.due);
-  switch (r.kind) {
-    case Reminder::Kind::reminder:
-      return subject + "Nhắc việc: " + title_of(r) + " (" + deadline + ")";
-    case Reminder::Kind::overdue:
-      return subject + "[Quá hạn] Nhắc việc: " + title_of(r) + " (" + deadline + ", " +
-             overdue_text(config, r, now) + ")";
-    case Reminder::Kind::escalation:
-      return subject + "[Quá hạn] " + r.unit->name + " chưa hoàn thành: " + title_of(r) + " (" +
-             deadline + ", " + overdue_text(config, r, now) + ")";
-    case Reminder::Kind::extension:
-      if (r.decision && r.decision->approved)
-        return subject + "Đồng ý gia hạn: " + title_of(r) + " (hạn mới " +
-               deadline.substr(std::string_view("hạn ").size()) + ")";
-      return subject + "Không chấp thuận gia hạn: " + title_of(r) + " (" + deadline + ")";
-  }
-  return subject;
-}
-
-TextParts parts_of(const Config& config, const Reminder& r, config::SysSeconds now) {
+void add_phrases(templating::Variables& v, const Config& config, const Reminder& r,
+                 config::SysSeconds now) {
   const auto* zone = config.service.zone;
   const config::Task& task = *r.task;
-  std::string report_to = task.report_to.empty() ? monitor_name(config) : task.report_to;
-  const std::string& unit = r.unit->name;
-  bool escalation = r.kind == Reminder::Kind::escalation;
-  bool coordinating = r.role == schedule::Role::coordinating;
+  const bool coordinating = r.role == schedule::Role::coordinating;
+  const std::string lead = lead_of(task);
+  auto flag = [](bool on) { return on ? std::string("1") : std::string(); };
+  auto at = [&](config::SysSeconds t) { return vn_time(zone, t) + " ngày " + vn_date(zone, t); };
   Citation citation = citation_of(config, *r.plan, citation_year(task, r.occurrence));
+  const schedule::ExtensionDecision* decision = r.decision.get();
+  std::optional<config::SysSeconds> original =
+      decision ? std::optional(decision->original_due) : r.original_due;
+  auto before = before_day(r);
 
-  TextParts parts;
-  parts.greeting = "Kính gửi: " + r.addressee().name + "\n\n";
-  std::string& text = parts.body;
-  text += escalation ? "Theo dõi việc thực hiện " : "Thực hiện ";
-  text += plan_reference(citation);
-  if (!citation.basis.empty()) text += " (căn cứ " + citation.basis + ")";
-  text += escalation ? ", " + monitor_name(config) + " kính báo cáo: " + unit : ", " + unit;
-  text += assignment_of(config, r);
-  text += "    " + title_of(r) + "\n";
-  if (!task.detail.empty()) text += "    " + task.detail + "\n";
-
-  std::string deadline = deadline_of(config, r);
-  // A date the plan does not set, chosen by the Office, says so.
-  std::string by =
-      task.office_deadline ? monitor_name(config) + " đề nghị hoàn thành " : std::string();
-  bool hurry = last_call(config, r, now);
-  switch (r.kind) {
-    case Reminder::Kind::reminder:
-      text += "\nThời hạn: " + by + deadline + " (" + time_left(config, r, now) + ").\n";
-      if (coordinating) {
-        text += "\nĐề nghị " + unit + (hurry ? " khẩn trương" : "") +
-                " phối hợp, cung cấp thông tin, tài liệu cho " + partners_of(config, task) +
-                " để hoàn thành nhiệm vụ đúng thời hạn.\n";
-      } else {
-        text += "Báo cáo kết quả về: " + report_to + ".\n\n";
-        text += "Đề nghị " + unit +
-                (hurry ? " khẩn trương hoàn thành, gửi báo cáo kết quả về "
-                       : " triển khai thực hiện, gửi báo cáo kết quả về ") +
-                report_to + " đúng thời hạn.\n";
-      }
-      break;
-    case Reminder::Kind::overdue:
-      text += "\nThời hạn: " + by + deadline + ". Đến nay nhiệm vụ " +
-              overdue_text(config, r, now) + " và " + unit + " chưa xác nhận hoàn thành.\n";
-      text += "Báo cáo kết quả về: " + report_to + ".\n\n";
-      text += "Đề nghị " + unit + " khẩn trương hoàn thành, gửi báo cáo kết quả về " + report_to +
-              " và xác nhận hoàn thành.\n";
-      break;
-    case Reminder::Kind::escalation:
-      text += "\nThời hạn: " + by + deadline + ". Đến nay nhiệm vụ " +
-              overdue_text(config, r, now) + ", " + unit + " chưa xác nhận hoàn thành.\n\n";
-      text += "Kính đề nghị " + r.addressee().name + " chỉ đạo, đôn đốc " + unit +
-              " khẩn trương hoàn thành.\n";
-      break;
-    case Reminder::Kind::extension:
-      text += decision_text(config, r, unit, report_to);
-      break;
-  }
-  if (r.late) {
-    text += "\nLưu ý: thư này được gửi muộn so với lịch (" + vn_time(zone, r.at) + " ngày " +
-            vn_date(zone, r.at) + ") do hệ thống tạm ngừng hoạt động.\n";
-  }
-  if (auto url = confirmation_url(config, r); url && !escalation) {
-    text +=
-        "\nKhi đã hoàn thành, đề nghị xác nhận tại địa chỉ sau (mở trang, rồi bấm nút "
-        "xác nhận):\n" +
-        *url + "\n";
-  }
-  if (auto url = calendar_url(config, *r.unit); url && !escalation) {
-    parts.links += "\nLịch hạn nhiệm vụ của " + unit +
-                   ", định dạng iCalendar; thêm vào Outlook, Thunderbird hoặc lịch điện "
-                   "thoại:\n" +
-                   *url + "\n";
-  }
-  if (copies_monitor(config, r)) {
-    parts.closing += "\nĐồng gửi: " + monitor_name(config) + " (theo dõi, đôn đốc).\n";
-  }
-  if (!config.service.contact.empty()) {
-    parts.closing += "\nMọi vướng mắc xin liên hệ " + config.service.contact + ".\n";
-  }
-  return parts;
+  v["addressee_name"] = r.addressee().name;
+  v["office_name"] = monitor_name(config);
+  v["report_to"] = task.report_to.empty() ? monitor_name(config) : task.report_to;
+  v["plan_reference"] = plan_reference(citation);
+  v["plan_basis"] = citation.basis;
+  v["task_detail"] = task.detail;
+  v["is_coordinating"] = flag(coordinating);
+  v["is_lead"] = flag(!coordinating && lead == r.unit->id);
+  v["lead_name"] = !coordinating && !lead.empty() && lead != r.unit->id
+                       ? names_of(config, {lead})
+                       : std::string();
+  v["partners"] = coordinating ? partners_of(config, task) : std::string();
+  v["is_office_deadline"] = flag(task.office_deadline);
+  v["deadline_text"] = deadline_of(config, r);
+  v["time_left"] = time_left(config, r, now);
+  v["overdue_text"] = overdue_text(config, r, now);
+  v["is_hurry"] = flag(last_call(config, r, now));
+  v["late_at"] = r.late ? at(r.at) : std::string();
+  v["is_copied"] = flag(copies_monitor(config, r));
+  v["contact"] = config.service.contact;
+  v["is_extended"] = flag(r.original_due.has_value());
+  v["original_due_date"] = original ? vn_date(zone, *original) : std::string();
+  v["original_due_time"] = original ? vn_time(zone, *original) : std::string();
+  v["before_date"] = before && !r.original_due ? vn_date(*before) : std::string();
+  v["is_approved"] = flag(decision && decision->approved);
+  v["asked_date"] = decision && decision->asked ? vn_date(*decision->asked) : std::string();
+  v["decision_note"] = decision ? decision->note : std::string();
 }
 
-std::string footer() {
-  // No key or stage code here (STYLE: they never reach a reader): they are in the headers
-  // (Message-ID, X-Deadlined-Key) and the webhook payload, for the operator.
-  return "\n--\nThư nhắc việc gửi tự động từ hệ thống theo dõi, đôn đốc thực hiện nhiệm vụ.\n";
+namespace {
+
+std::string file_of(const Reminder& r, std::string_view part) {
+  return std::string(kind_name(r.kind)) + "." + std::string(part) + ".mustache";
+}
+
+/// `text` without its line breaks at the end: a body inside the letter, or an item of a
+/// bundle, whose template writes the break that follows.
+std::string without_final_breaks(std::string text) {
+  while (!text.empty() && text.back() == '\n')
+    text.pop_back();
+  return text;
+}
+
+}  // namespace
+
+const templating::Texts& texts_of(const Config& config) {
+  return config.service.texts ? *config.service.texts : *templating::Texts::shipped();
+}
+
+std::string subject_of(const templating::Variables& letter, const Config& config,
+                       const Reminder& r) {
+  return texts_of(config).render(file_of(r, "subject"), letter);
+}
+
+std::string body_of(const templating::Variables& letter, const Config& config,
+                    const Reminder& r) {
+  return without_final_breaks(texts_of(config).render(file_of(r, "text"), letter));
+}
+
+std::string letter_of(const templating::Variables& letter, const Config& config,
+                      std::string body) {
+  templating::Variables v = letter;
+  v["body"] = std::move(body);
+  return texts_of(config).render("letter.text.mustache", v);
+}
+
+std::string subject_of(const Config& config, const Reminder& r, config::SysSeconds now) {
+  return subject_of(letter_variables(config, r, now), config, r);
+}
+
+std::string body_of(const Config& config, const Reminder& r, config::SysSeconds now) {
+  templating::Variables v = letter_variables(config, r, now);
+  v["subject"] = subject_of(v, config, r);
+  return body_of(v, config, r);
 }
 
 std::string text_of(const Config& config, const Reminder& r, config::SysSeconds now) {
-  TextParts parts = parts_of(config, r, now);
-  return parts.greeting + parts.body + parts.links + parts.closing + footer();
+  templating::Variables v = letter_variables(config, r, now);
+  v["subject"] = subject_of(v, config, r);
+  return letter_of(v, config, body_of(v, config, r));
 }
 
 }  // namespace deadlined::message

@@ -9,22 +9,6 @@ namespace {
 
 using schedule::Reminder;
 
-/// A shipped template; the tests check that every one compiles and uses known names.
-templating::Template shipped_template(std::string_view name) {
-  return std::get<templating::Template>(
-      templating::Template::compile(std::string(*templating::shipped(name))));
-}
-
-const templating::Template& short_template() {
-  static const templating::Template t = shipped_template("reminder.short.mustache");
-  return t;
-}
-
-const templating::Template& html_template() {
-  static const templating::Template t = shipped_template("reminder.html.mustache");
-  return t;
-}
-
 /// The plain text as HTML: escaped, its lines kept.
 std::string as_html(std::string_view text) {
   std::string out;
@@ -45,11 +29,10 @@ std::string flag(bool on) {
 
 }  // namespace
 
-templating::Variables variables_of(const config::Config& config, const Reminder& r,
-                                   config::SysSeconds now, std::string_view person_name) {
+templating::Variables letter_variables(const config::Config& config, const Reminder& r,
+                                       config::SysSeconds now, std::string_view person_name) {
   const auto* zone = config.service.zone;
   const std::string key = r.key();
-  const config::Unit* monitor = config.monitor_unit();
   const bool escalation = r.kind == Reminder::Kind::escalation;
   templating::Variables v{
       {"id", ids::webhook_id(key)},
@@ -58,7 +41,6 @@ templating::Variables variables_of(const config::Config& config, const Reminder&
       {"unit", r.unit->id},
       {"unit_name", r.unit->name},
       {"person_name", std::string(person_name)},
-      {"office_name", monitor ? monitor->name : std::string()},
       {"task_title", title_of(r)},
       {"plan_number", r.plan->number},
       {"plan_title", r.plan->title},
@@ -69,8 +51,6 @@ templating::Variables variables_of(const config::Config& config, const Reminder&
       {"overdue_days", std::to_string(overdue_days_at(config, r, now))},
       {"link", {}},
       {"calendar_link", {}},
-      {"subject", subject_of(config, r, now)},
-      {"text", text_of(config, r, now)},
       {"is_reminder", flag(r.kind == Reminder::Kind::reminder)},
       {"is_overdue", flag(r.kind == Reminder::Kind::overdue)},
       {"is_escalation", flag(escalation)},
@@ -82,21 +62,26 @@ templating::Variables variables_of(const config::Config& config, const Reminder&
     if (auto url = confirmation_url(config, r)) v["link"] = *url;
     if (auto url = calendar_url(config, *r.unit)) v["calendar_link"] = *url;
   }
-  v["short_text"] = short_text(v);
+  add_phrases(v, config, r, now);
+  return v;
+}
+
+templating::Variables variables_of(const config::Config& config, const Reminder& r,
+                                   config::SysSeconds now, std::string_view person_name) {
+  templating::Variables v = letter_variables(config, r, now, person_name);
+  v["subject"] = subject_of(v, config, r);
+  v["text"] = letter_of(v, config, body_of(v, config, r));
+  v["short_text"] = short_text(config, v);
   v["text_html"] = as_html(v["text"]);
   return v;
 }
 
-std::string html_of(const templating::Variables& values) {
-  return html_template().render(values, templating::Escape::html);
+std::string html_of(const config::Config& config, const templating::Variables& values) {
+  return texts_of(config).render("reminder.html.mustache", values);
 }
 
-std::string short_text(const templating::Variables& values) {
-  std::string text = short_template().render(values, templating::Escape::none);
-  // A template file ends with a newline; a short text is one line.
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
-    text.pop_back();
-  return text;
+std::string short_text(const config::Config& config, const templating::Variables& values) {
+  return texts_of(config).render("reminder.short.mustache", values);
 }
 
 }  // namespace deadlined::message

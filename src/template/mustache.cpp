@@ -70,6 +70,70 @@ std::variant<std::vector<Name>, Problem> scan(std::string_view source) {
   return names;
 }
 
+/// A character no template writes (a C0 control), marking the end of a line for render().
+constexpr char k_mark = '\x01';
+
+/// `source` without its standalone lines (mustache spec, "Standalone Lines"): a line that
+/// holds nothing but one section, inverted section, section close or comment tag, and blanks,
+/// is removed with its line break, whether the section is written or not. kainjow keeps the
+/// line break of a section it skips and the line of a comment; this is done before it reads
+/// the source, so that a template writes what the spec says.
+std::string without_standalone_lines(std::string_view source) {
+  std::string out;
+  out.reserve(source.size());
+  std::size_t line = 0;  // start of the current line in `source`
+  while (line < source.size()) {
+    std::size_t end = source.find('\n', line);
+    std::size_t next = end == std::string_view::npos ? source.size() : end + 1;
+    std::string_view text = source.substr(line, (end == std::string_view::npos ? next : end) - line);
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    std::string_view inner = trim(text);
+    if (inner.substr(0, 3) == "{{!" && inner.find("}}") == std::string_view::npos) {
+      // A comment over several lines: standalone when only blanks follow its close.
+      std::size_t open = line + static_cast<std::size_t>(inner.data() - text.data());
+      std::size_t close = source.find("}}", open);
+      if (close != std::string_view::npos) {
+        std::size_t after = source.find('\n', close);
+        std::size_t stop = after == std::string_view::npos ? source.size() : after;
+        if (trim(source.substr(close + 2, stop - close - 2)).empty()) {
+          out += source.substr(open, close + 2 - open);
+          line = after == std::string_view::npos ? source.size() : after + 1;
+          continue;
+        }
+      }
+    }
+    bool standalone = false;
+    if (inner.size() >= 5 && inner.substr(0, 2) == "{{" && inner.substr(inner.size() - 2) == "}}" &&
+        inner.find("{{", 2) == std::string_view::npos && inner.substr(0, 3) != "{{{") {
+      char sigil = trim(inner.substr(2)).front();
+      standalone = sigil == '#' || sigil == '^' || sigil == '/' || sigil == '!';
+    }
+    if (standalone) {
+      out += inner;  // the tag alone: no blanks, no line break
+    } else {
+      out += source.substr(line, next - line);
+    }
+    line = next;
+  }
+  // kainjow drops a line whose output is blank when it held a section tag: also a blank line
+  // the spec keeps, such as the one after a standalone tag removed above. A mark at the end of
+  // every line with a tag makes no such line blank; render() takes the marks out.
+  std::string marked;
+  marked.reserve(out.size() + out.size() / 16);
+  std::size_t start = 0;
+  while (start < out.size()) {
+    std::size_t end = out.find('\n', start);
+    std::size_t stop = end == std::string::npos ? out.size() : end;
+    std::string_view text(out.data() + start, stop - start);
+    marked += text;
+    if (text.find("{{") != std::string_view::npos) marked += k_mark;
+    if (end == std::string::npos) break;
+    marked += '\n';
+    start = end + 1;
+  }
+  return marked;
+}
+
 std::string hex2(unsigned char c) {
   char buf[4];
   std::snprintf(buf, sizeof buf, "%02X", c);
@@ -182,6 +246,7 @@ std::variant<Template, Problem> Template::compile(std::string source) {
   auto names = scan(source);
   if (auto* problem = std::get_if<Problem>(&names)) return *problem;
   Template t;
+  t.rendered_ = without_standalone_lines(source);
   t.source_ = std::move(source);
   t.names_ = std::move(std::get<std::vector<Name>>(names));
   return t;
@@ -199,8 +264,24 @@ std::optional<Problem> Template::unknown_name(const std::vector<std::string_view
   return std::nullopt;
 }
 
-std::string Template::render(const Variables& values, Escape escape) const {
-  kainjow::mustache::mustache tmpl{source_};
+namespace {
+
+kainjow::mustache::data data_of(const Variables& values) {
+  kainjow::mustache::data data;
+  for (const auto& [name, value] : values) {
+    if (value.empty()) {
+      data.set(name, kainjow::mustache::data(false));
+    } else {
+      data.set(name, value);
+    }
+  }
+  return data;
+}
+
+}  // namespace
+
+std::string Template::render(const Variables& values, Escape escape, const Lists& lists) const {
+  kainjow::mustache::mustache tmpl{rendered_};
   switch (escape) {
     case Escape::none:
       tmpl.set_custom_escape([](const std::string& s) { return s; });
@@ -215,34 +296,17 @@ std::string Template::render(const Variables& values, Escape escape) const {
       tmpl.set_custom_escape([](const std::string& s) { return escape_html(s); });
       break;
   }
-  kainjow::mustache::data data;
-  for (const auto& [name, value] : values) {
-    if (value.empty()) {
-      data.set(name, kainjow::mustache::data(false));
-    } else {
-      data.set(name, value);
-    }
+  kainjow::mustache::data data = data_of(values);
+  for (const auto& [name, items] : lists) {
+    // An empty list is false, as an empty value is.
+    kainjow::mustache::data list{kainjow::mustache::data::type::list};
+    for (const Variables& item : items)
+      list.push_back(data_of(item));
+    data.set(name, items.empty() ? kainjow::mustache::data(false) : std::move(list));
   }
-  return tmpl.render(data);
-}
-
-const std::vector<std::string_view>& short_text_names() {
-  static const std::vector<std::string_view> names{
-      "id",          "key",         "type",         "unit",          "unit_name",     "person_name",
-      "office_name", "task_title",  "plan_number",  "plan_title",    "due",           "due_date",
-      "due_time",    "stage_label", "overdue_days", "link",          "calendar_link", "subject",
-      "text",        "is_reminder", "is_overdue",   "is_escalation", "is_extension",  "is_late"};
-  return names;
-}
-
-const std::vector<std::string_view>& reminder_names() {
-  static const std::vector<std::string_view> names = [] {
-    auto all = short_text_names();
-    all.push_back("short_text");
-    all.push_back("text_html");
-    return all;
-  }();
-  return names;
+  std::string out = tmpl.render(data);
+  std::erase(out, k_mark);
+  return out;
 }
 
 std::optional<std::string_view> shipped(std::string_view file_name) {

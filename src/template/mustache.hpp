@@ -32,6 +32,9 @@ std::string escape_html(std::string_view text);
 /// The values a template sees, by name. An empty value is false in a section, so
 /// `{{#calendar_link}}…{{/calendar_link}}` is written only when there is a link.
 using Variables = std::map<std::string, std::string, std::less<>>;
+/// Lists a section repeats, by name: `{{#tasks}}…{{/tasks}}` once per item, whose names come
+/// before the outer ones.
+using Lists = std::map<std::string, std::vector<Variables>, std::less<>>;
 
 /// A problem in a template's source, at `offset` (bytes from its start).
 struct Problem {
@@ -64,24 +67,14 @@ class Template {
   /// The first name not in `known`, as a Problem that lists what is known.
   std::optional<Problem> unknown_name(const std::vector<std::string_view>& known) const;
 
-  std::string render(const Variables& values, Escape escape) const;
+  std::string render(const Variables& values, Escape escape, const Lists& lists = {}) const;
 
  private:
   Template() = default;
   std::string source_;
+  std::string rendered_;  ///< source_ without its standalone lines, as kainjow reads it
   std::vector<Name> names_;
 };
-
-/// The names every template of a reminder sees (webhook bodies, headers and queries, the
-/// message texts; message::variables_of gives their values): `id` (dot-free, stable), `key`,
-/// `type`, `unit`, `unit_name`, `person_name`, `office_name`, `task_title`, `plan_number`,
-/// `plan_title`, `due` (ISO 8601), `due_date` (dd/mm/yyyy), `due_time` (HH:MM),
-/// `stage_label`, `overdue_days`, `link` (confirmation), `calendar_link`, `subject`, `text`,
-/// `short_text`, `text_html` (the text as HTML paragraphs), and the kinds as sections
-/// (`is_reminder`, `is_overdue`, `is_escalation`, `is_extension`, `is_late`).
-const std::vector<std::string_view>& reminder_names();
-/// The same without `short_text`: what the short text's own template sees.
-const std::vector<std::string_view>& short_text_names();
 
 /// The message templates shipped with deadlined (`templates/*.mustache`, compiled in), by
 /// file name ("reminder.short.mustache"); none for an unknown name.

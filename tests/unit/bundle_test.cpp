@@ -1,5 +1,6 @@
 // One email for a unit's reminders due at one instant ([service] bundle): its subject, its
-// text (built from parts_of, whose wording is pinned in message_test), its Message-ID.
+// text (each member's body_of, whose wording is pinned in message_test, in the letter a single
+// reminder has), its Message-ID.
 #include <catch2/catch.hpp>
 
 #include "codec/base64.hpp"
@@ -16,6 +17,22 @@ using std::chrono::hours;
 namespace {
 
 using Members = std::vector<const schedule::Reminder*>;
+
+/// A single reminder's text in three: "Kính gửi: …", its body (body_of), and the rest of the
+/// letter (the calendar link, the copy note, the contact, the footer), which a bundle says once.
+struct Parts {
+  std::string greeting, body, tail;
+};
+Parts parts_of(const config::Config& config, const schedule::Reminder& r, config::SysSeconds now) {
+  Parts p;
+  p.greeting = "Kính gửi: " + r.addressee().name + "\n\n";
+  p.body = message::body_of(config, r, now) + "\n";
+  std::string text = message::text_of(config, r, now);
+  REQUIRE(text.substr(0, p.greeting.size() + p.body.size()) == p.greeting + p.body);
+  p.tail = text.substr(p.greeting.size() + p.body.size());
+  REQUIRE(p.tail.find("\n--\nThư nhắc việc gửi tự động") != std::string::npos);
+  return p;
+}
 
 struct Fixture {
   config::Config config;
@@ -119,14 +136,14 @@ TEST_CASE("a bundle lists each task's body in order of deadline, with one greeti
   CHECK(message::bundle_subject(f.config, members, now) ==
         "Nhắc việc: 2 nhiệm vụ đến hạn (sớm nhất: hạn 17:00 ngày 30/10/2020)");
 
-  message::TextParts a = message::parts_of(f.config, late, now);
-  message::TextParts b = message::parts_of(f.config, early, now);
-  REQUIRE_FALSE(a.links.empty());  // the unit's calendar link, once
+  Parts a = parts_of(f.config, late, now);
+  Parts b = parts_of(f.config, early, now);
+  REQUIRE(a.tail.find("iCalendar") != std::string::npos);  // the unit's calendar link, once
   REQUIRE(a.body.find("/ack/") != std::string::npos);
   REQUIRE(b.body.find("/ack/") != std::string::npos);
   std::string expected =
       a.greeting + "Văn phòng Sở nhắc Trung tâm Công nghệ thông tin 2 nhiệm vụ sau:\n\n" + "1. " +
-      a.body + "\n2. " + b.body + a.links + a.closing + message::footer();
+      a.body + "\n2. " + b.body + a.tail;
   CHECK(message::bundle_text(f.config, members, now) == expected);
   CHECK(a.greeting == "Kính gửi: Trung tâm Công nghệ thông tin\n\n");
   // No key or stage code reaches the reader: they are in the headers.
@@ -172,13 +189,13 @@ TEST_CASE("a bundle notes the Office's copy once when any member copies it", "[b
   auto now = f.now();
   auto reminder = f.reminder(f.second, 30);
   auto overdue = f.overdue(f.first, 23);
-  message::TextParts a = message::parts_of(f.config, overdue, now);
-  message::TextParts b = message::parts_of(f.config, reminder, now);
-  REQUIRE_FALSE(a.closing.empty());  // the overdue notice copies the Office...
-  REQUIRE(b.closing.empty());        // ...the reminder does not
+  Parts a = parts_of(f.config, overdue, now);
+  Parts b = parts_of(f.config, reminder, now);
+  REQUIRE(a.tail.find("Đồng gửi") != std::string::npos);  // the overdue notice copies the Office...
+  REQUIRE(b.tail.find("Đồng gửi") == std::string::npos);  // ...the reminder does not
   CHECK(message::bundle_text(f.config, {&reminder, &overdue}, now) ==
         a.greeting + "Văn phòng Sở nhắc Trung tâm Công nghệ thông tin 2 nhiệm vụ sau:\n\n" + "1. " +
-            a.body + "\n2. " + b.body + a.links + a.closing + message::footer());
+            a.body + "\n2. " + b.body + a.tail);
   std::string mail = message::render_bundle(f.config, {&reminder, &overdue}, {"cntt@stnmt.example"},
                                             message::copies_of(f.config, overdue), now);
   CHECK(mail.find("\r\nCc: vanphong@stnmt.example\r\n") != std::string::npos);
@@ -194,12 +211,13 @@ TEST_CASE("a bundle's closing notes the copy even when its first member makes no
   // and copies nothing itself.
   auto early = f.reminder(f.second, 20);
   auto overdue = f.overdue(f.first, 23);
-  message::TextParts a = message::parts_of(f.config, early, now);
-  message::TextParts b = message::parts_of(f.config, overdue, now);
-  REQUIRE(a.closing == "\nMọi vướng mắc xin liên hệ Văn phòng Sở.\n");
-  REQUIRE(b.closing.find("Đồng gửi") != std::string::npos);
+  Parts a = parts_of(f.config, early, now);
+  Parts b = parts_of(f.config, overdue, now);
+  REQUIRE(a.tail.find("\nMọi vướng mắc xin liên hệ Văn phòng Sở.\n") != std::string::npos);
+  REQUIRE(a.tail.find("Đồng gửi") == std::string::npos);
+  REQUIRE(b.tail.find("Đồng gửi") != std::string::npos);
   std::string text = message::bundle_text(f.config, {&early, &overdue}, now);
-  CHECK(text.find(b.closing) != std::string::npos);
+  CHECK(text.find("\nĐồng gửi: Văn phòng Sở (theo dõi, đôn đốc).\n") != std::string::npos);
   CHECK(text.find("Mọi vướng mắc") == text.rfind("Mọi vướng mắc"));  // once
 }
 
@@ -211,13 +229,13 @@ TEST_CASE("escalations to the leadership are reported in one bundle", "[bundle][
   CHECK(message::bundle_subject(f.config, {&two, &one}, now) ==
         "[Quá hạn] Báo cáo 2 nhiệm vụ quá hạn chưa hoàn thành (sớm nhất: hạn 17:00 ngày "
         "23/10/2020)");
-  message::TextParts a = message::parts_of(f.config, one, now);
-  message::TextParts b = message::parts_of(f.config, two, now);
+  Parts a = parts_of(f.config, one, now);
+  Parts b = parts_of(f.config, two, now);
   CHECK(a.greeting == "Kính gửi: Lãnh đạo Sở\n\n");
   CHECK(message::bundle_text(f.config, {&two, &one}, now) ==
         a.greeting +
             "Văn phòng Sở kính báo cáo Lãnh đạo Sở 2 nhiệm vụ quá hạn chưa hoàn thành sau:\n\n" +
-            "1. " + a.body + "\n2. " + b.body + a.links + a.closing + message::footer());
+            "1. " + a.body + "\n2. " + b.body + a.tail);
 }
 
 TEST_CASE("a bundle to the Office itself, or without one, is not said to come from it",

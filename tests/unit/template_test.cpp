@@ -4,6 +4,7 @@
 
 #include "message/variables.hpp"
 #include "template/mustache.hpp"
+#include "template/texts.hpp"
 
 using namespace deadlined;
 using templating::Escape;
@@ -76,18 +77,61 @@ TEST_CASE("names and unknown names", "[template]") {
   CHECK(unknown->message.rfind("biến 'd' không có", 0) == 0);
 }
 
-TEST_CASE("every shipped template compiles and uses only its kind's names", "[template]") {
+TEST_CASE("every shipped template is a text file, compiles and uses only its kind's names",
+          "[template]") {
   auto names = templating::shipped_names();
   REQUIRE_FALSE(names.empty());
   CHECK(templating::shipped("reminder.short.mustache"));
   CHECK_FALSE(templating::shipped("nothing.mustache"));
+  // Each kind and part the messages are written from is shipped, and nothing else is.
+  CHECK(names.size() == templating::text_files().size());
   for (std::string_view name : names) {
     INFO(name);
+    const templating::TextFile* file = templating::text_file(name);
+    REQUIRE(file);
     auto t = Template::compile(std::string(*templating::shipped(name)));
     REQUIRE(std::holds_alternative<Template>(t));
-    const auto& known = name == "reminder.short.mustache" ? templating::short_text_names()
-                                                          : templating::reminder_names();
-    auto unknown = std::get<Template>(t).unknown_name(known);
+    auto unknown = std::get<Template>(t).unknown_name(*file->names);
     CHECK_FALSE(unknown);
   }
+  for (std::string_view part : {"subject", "text"}) {
+    for (std::string_view kind : {"reminder", "overdue", "escalation", "extension", "digest",
+                                  "failure", "bundle", "test"})
+      CHECK(templating::text_file(std::string(kind) + "." + std::string(part) + ".mustache"));
+  }
+}
+
+TEST_CASE("a standalone section or comment line leaves no line of its own", "[template]") {
+  // The mustache spec's "Standalone Lines", which kainjow keeps a line break of when a
+  // section is skipped, and the line of a comment.
+  Template t = compiled(
+      "{{! a comment\n   over two lines }}\na\n  {{#x}}\nX {{x}}\n  {{/x}}\n{{^x}}\nnone\n{{/x}}\nb\n");
+  CHECK(t.render({{"x", "1"}}, Escape::none) == "a\nX 1\nb\n");
+  CHECK(t.render({{"x", ""}}, Escape::none) == "a\nnone\nb\n");
+  // Not standalone: a tag with text beside it keeps its line.
+  Template inline_tags = compiled("a {{#x}}X{{/x}}\nb\n");
+  CHECK(inline_tags.render({{"x", ""}}, Escape::none) == "a \nb\n");
+}
+
+TEST_CASE("a list section repeats for each item, an empty list is skipped", "[template]") {
+  Template t = compiled("{{#items}}\n{{n}}. {{name}} ({{outer}})\n{{/items}}\n{{^items}}\nnone\n{{/items}}\n");
+  templating::Lists lists{{"items", {{{"n", "1"}, {"name", "a"}}, {{"n", "2"}, {"name", "b"}}}}};
+  CHECK(t.render({{"outer", "o"}}, Escape::none, lists) == "1. a (o)\n2. b (o)\n");
+  CHECK(t.render({{"outer", "o"}}, Escape::none, {{"items", {}}}) == "none\n");
+}
+
+TEST_CASE("a one-line file renders as one line, its blanks and breaks one space", "[template]") {
+  auto texts = templating::Texts::shipped();
+  std::string subject = texts->render("failure.subject.mustache", {{"address", "a@b.example"}});
+  CHECK(subject == "Không gửi được nhắc việc tới a@b.example");
+  std::map<std::string, Template, std::less<>> overrides;
+  overrides.emplace("test.subject.mustache", compiled("Thử\r\n  {{unit_name}}\n\nBcc: x@y\n"));
+  auto changed = templating::Texts::with(std::move(overrides));
+  CHECK(changed->overridden("test.subject.mustache"));
+  CHECK_FALSE(changed->overridden("test.text.mustache"));
+  CHECK(changed->render("test.subject.mustache", {{"unit_name", "Phòng A"}}) ==
+        "Thử Phòng A Bcc: x@y");
+  // The shipped set is not changed by an override.
+  CHECK(texts->render("test.subject.mustache", {{"unit_name", "Phòng A"}}) ==
+        "[Thử nghiệm] Kiểm tra kênh nhận nhắc việc của Phòng A");
 }

@@ -122,7 +122,7 @@ TEST_CASE("the lead chủ trì, other units thực hiện, coordinating units ph
   auto a = find(c, "7d", "a", from, to);
   auto b = find(c, "7d", "b", from, to);
   auto coordinating = find(c, "7d", "c", from, to);
-  CHECK(message::parts_of(c, a, a.at).body ==
+  CHECK((message::body_of(c, a, a.at) + "\n") ==
         "Thực hiện Kế hoạch số 125/KH-STNMT ngày 20/11/2026 về thực hiện chuyển đổi số năm 2026 "
         "(căn cứ Quyết định số 7/QĐ-UBND), Phòng A được giao chủ trì thực hiện nhiệm vụ:\n\n"
         "    Báo cáo kết quả chuyển đổi số\n\n"
@@ -131,9 +131,9 @@ TEST_CASE("the lead chủ trì, other units thực hiện, coordinating units ph
         "Đề nghị Phòng A triển khai thực hiện, gửi báo cáo kết quả về Văn phòng Sở đúng thời "
         "hạn.\n");
   CHECK_THAT(
-      message::parts_of(c, b, b.at).body,
+      (message::body_of(c, b, b.at) + "\n"),
       Catch::Contains("Phòng B được giao thực hiện nhiệm vụ (đơn vị chủ trì: Phòng A):\n\n"));
-  std::string body = message::parts_of(c, coordinating, coordinating.at).body;
+  std::string body = (message::body_of(c, coordinating, coordinating.at) + "\n");
   CHECK_THAT(body, Catch::Contains("Công đoàn Sở được giao phối hợp với Phòng A thực hiện nhiệm "
                                    "vụ:\n\n"));
   CHECK_THAT(body, Catch::EndsWith("(còn 7 ngày, trong đó 5 ngày làm việc).\n\n"
@@ -184,12 +184,12 @@ TEST_CASE("the calendar link is explained, the contact closes the message", "[wo
                 "public_url = \"https://nhacviec.example\"\nsecret_file = \"link.key\"\n");
   const auto& c = *l->config;
   auto r = find(c, "7d", "a", local(2026, 11, 30, 0), local(2026, 12, 9, 0));
-  auto parts = message::parts_of(c, r, r.at);
-  CHECK_THAT(parts.links, Catch::StartsWith("\nLịch hạn nhiệm vụ của Phòng A, định dạng "
+  const std::string text = message::text_of(c, r, r.at);
+  CHECK_THAT(text, Catch::Contains("\nLịch hạn nhiệm vụ của Phòng A, định dạng "
                                             "iCalendar; thêm vào Outlook, Thunderbird hoặc lịch "
                                             "điện thoại:\nhttps://nhacviec.example/calendar/a.ics"
                                             "?token="));
-  CHECK_THAT(parts.closing, Catch::EndsWith("\nMọi vướng mắc xin liên hệ Văn phòng Sở, điện "
+  CHECK_THAT(text, Catch::Contains("\nMọi vướng mắc xin liên hệ Văn phòng Sở, điện "
                                             "thoại 0209 3870 123.\n"));
 }
 
@@ -218,7 +218,7 @@ TEST_CASE("monitor_cc: the Office's copy on all, on overdue notices only, or on 
       auto out = message::outbound_for(c, one, one.at, false);
       REQUIRE(out.size() == 1);
       return message::join_list(out[0].cc) + "|" +
-             (message::parts_of(c, one, one.at).closing.empty() ? "" : "Đồng gửi");
+             (message::text_of(c, one, one.at).find("Đồng gửi") == std::string::npos ? "" : "Đồng gửi");
     };
     return cc_of(r) + " " + cc_of(overdue);
   };
