@@ -12,6 +12,7 @@
 #include "message/bundle.hpp"
 #include "message/outbound.hpp"
 #include "message/time_format.hpp"
+#include "message/variables.hpp"
 #include "schedule/schedule.hpp"
 #include "scheduler/digest.hpp"
 
@@ -44,7 +45,8 @@ std::map<std::pair<SysSeconds, std::string>, std::vector<const schedule::Reminde
   if (!config.service.bundle) return groups;
   for (const auto& r : reminders) {
     for (const auto& out : message::outbound_for(config, r, r.at, false)) {
-      if (out.kind == message::Outbound::Kind::email)
+      // The unit's own email: its named people's go in bundles of the same members.
+      if (out.kind == message::Outbound::Kind::email && out.person.empty())
         groups[{r.at, r.addressee().id}].push_back(&r);
     }
   }
@@ -73,20 +75,26 @@ void add_reminders(const config::Config& config, SysSeconds from, SysSeconds to,
           {"to", out.to},
           {"cc", out.cc},
           {"subject", out.subject},
-          {"text", message::text_of(config, r, r.at)},
+          {"text", out.person.empty() ? message::text_of(config, r, r.at)
+                                      : message::variables_of(config, r, r.at, out.person)["text"]},
           {"id", out.id}};
       if (!out.webhook.empty()) item["webhook"] = out.webhook;
+      if (!out.person.empty()) item["person"] = out.person;
       std::string what = r.plan->id + "/" + r.task->id + "  " + message::stage_label(r);
-      std::string line = line_of(config, r.at, what, r.addressee().name, out);
+      std::string to_name = out.person.empty()
+                                ? r.addressee().name
+                                : "đồng chí " + out.person + " (" + r.addressee().name + ")";
+      std::string line = line_of(config, r.at, what, to_name, out);
       auto bundle = bundles.find({r.at, r.addressee().id});
       if (out.kind == message::Outbound::Kind::email && bundle != bundles.end()) {
         // The message that goes is the bundle: shown as it will read.
         const auto& members = bundle->second;
         std::string subject = message::bundle_subject(config, members, r.at);
-        item["bundle"] = {{"id", message::bundle_message_id(members)},
-                          {"size", members.size()},
-                          {"subject", subject},
-                          {"text", message::bundle_text(config, members, r.at)}};
+        item["bundle"] = {
+            {"id", message::person_message_id(message::bundle_message_id(members), out.person)},
+            {"size", members.size()},
+            {"subject", subject},
+            {"text", message::bundle_text(config, members, r.at, out.person)}};
         line += "      (gửi chung một thư với " + std::to_string(members.size() - 1) +
                 " nhắc việc khác: " + subject + ")\n";
       }

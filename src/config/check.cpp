@@ -34,6 +34,44 @@ bool due_before_task(const TaskSection& task) {
          task.values.due.rule.kind == DueRule::Kind::before_task;
 }
 
+/// The channels of each named person of `unit`: "email" or a declared webhook, one sent by
+/// phone only to a person with a number; and that each person can be reached.
+void check_people(const ParsedConfig& parsed, const std::string& id, const UnitSection& unit,
+                  std::vector<Diagnostic>& out) {
+  for (std::size_t i = 0; i < unit.values.people.size(); ++i) {
+    const Person& person = unit.values.people[i];
+    const std::string who = "người nhận '" + person.name + "' của [units." + id + "]";
+    if (!unit.person_channels[i]) {
+      if (person.emails.empty() && person.phones.empty()) {
+        error(out, person.where, who + " chưa có email hay số điện thoại nào để nhận nhắc việc");
+      }
+      continue;
+    }
+    for (const Written& channel : *unit.person_channels[i]) {
+      if (channel.text == "email") {
+        if (person.emails.empty()) {
+          error(out, channel.where, who + " nhận qua 'email' nhưng chưa có địa chỉ email");
+        }
+        continue;
+      }
+      auto hook = parsed.webhooks.find(channel.text);
+      if (hook == parsed.webhooks.end()) {
+        std::vector<std::string_view> names{"email"};
+        for (const auto& [name, webhook] : parsed.webhooks)
+          names.push_back(name);
+        error(out, channel.where,
+              who + " nêu kênh '" + channel.text +
+                  "': kênh là \"email\" hoặc tên một webhook đã khai báo trong [webhooks]" +
+                  did_you_mean(channel.text, names));
+      } else if (hook->second.by_phone && person.phones.empty()) {
+        error(out, channel.where,
+              "webhook '" + channel.text + "' gửi tin tới số điện thoại nhưng " + who +
+                  " chưa có số nào: thêm phone = \"09xx xxx xxx\"");
+      }
+    }
+  }
+}
+
 void check_main(const ParsedConfig& parsed, std::vector<Diagnostic>& out) {
   for (const auto& [id, unit] : parsed.units) {
     for (const Written& hook : unit.webhooks) {
@@ -51,6 +89,8 @@ void check_main(const ParsedConfig& parsed, std::vector<Diagnostic>& out) {
       }
     }
   }
+  for (const auto& [id, unit] : parsed.units)
+    check_people(parsed, id, unit, out);
   const ServiceSection& service = parsed.service;
   SourcePos main_file{parsed.file.string(), 0, 0};
   bool no_monitor = !service.monitor || service.monitor->text.empty();
@@ -61,8 +101,11 @@ void check_main(const ParsedConfig& parsed, std::vector<Diagnostic>& out) {
     error(out, service.monitor->where,
           "'monitor' nêu " + unknown_unit(parsed, service.monitor->text));
   }
-  bool any_email = std::any_of(parsed.units.begin(), parsed.units.end(),
-                               [](const auto& u) { return !u.second.values.emails.empty(); });
+  bool any_email = std::any_of(parsed.units.begin(), parsed.units.end(), [](const auto& u) {
+    const Unit& unit = u.second.values;
+    return !unit.emails.empty() || std::any_of(unit.people.begin(), unit.people.end(),
+                                               [](const Person& p) { return !p.emails.empty(); });
+  });
   if (any_email && parsed.email.values.transport == EmailConfig::Transport::none) {
     error(out, main_file, "có đơn vị khai báo email nhưng cấu hình chưa có mục [email]");
   }

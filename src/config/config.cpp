@@ -18,6 +18,13 @@ const Task* Plan::find_task(const std::string& task_id) const {
   return nullptr;
 }
 
+const Person* Unit::find_person(std::string_view person) const {
+  for (const Person& p : people) {
+    if (p.name == person) return &p;
+  }
+  return nullptr;
+}
+
 const Unit* Config::find_unit(const std::string& id) const {
   auto it = units.find(id);
   return it == units.end() ? nullptr : &it->second;

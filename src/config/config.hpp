@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -279,6 +280,20 @@ struct HttpConfig {
   bool trust_proxy = false;           ///< take the client address from X-Forwarded-For
 };
 
+/// A named officer of a unit (`people = [{ name, title, email, phone, channels }]`): the
+/// chuyên viên in charge, the head of the unit. They receive the unit's messages at their own
+/// addresses, addressed by name; the Office is never copied on them.
+struct Person {
+  std::string name;   ///< "Nguyễn Văn An"
+  std::string title;  ///< "Trưởng phòng Quản lý đất đai"; may be empty
+  std::vector<std::string> emails;
+  std::vector<std::string> phones;  ///< "84…"
+  /// "email" and the names of [webhooks]; by default email (when an address is given) and the
+  /// unit's webhooks sent by phone (when a number is).
+  std::vector<std::string> channels;
+  SourcePos where;
+};
+
 struct Unit {
   std::string id;
   std::string name;
@@ -286,6 +301,10 @@ struct Unit {
   std::vector<std::string> webhooks;
   SourcePos where;
   std::vector<std::string> phones;  ///< "84…", for the webhooks sent by phone
+  std::vector<Person> people;
+
+  /// The person named `name`; none when the unit has no such person.
+  const Person* find_person(std::string_view name) const;
 };
 
 struct Task {

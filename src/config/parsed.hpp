@@ -56,6 +56,8 @@ struct EmailSection {
 struct UnitSection {
   Unit values;
   std::vector<Written> webhooks;
+  /// Each person's `channels` as written (parallel to values.people); none: not written.
+  std::vector<std::optional<std::vector<Written>>> person_channels;
 };
 
 /// One [[task]] as read; `values` lacks responsible, coordinating, leads and chase, which

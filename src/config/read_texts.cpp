@@ -32,9 +32,9 @@ std::shared_ptr<const templating::Texts> read_texts(Reporter& reporter, const So
                                                     const fs::path& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    reporter.error(where, "không đọc được thư mục mẫu '" + dir.string() + "': " +
-                              (fs::exists(dir, ec) ? "không phải là thư mục"
-                                                   : "thư mục không tồn tại"));
+    reporter.error(where,
+                   "không đọc được thư mục mẫu '" + dir.string() + "': " +
+                       (fs::exists(dir, ec) ? "không phải là thư mục" : "thư mục không tồn tại"));
     return nullptr;
   }
   std::vector<fs::path> files;

@@ -48,6 +48,26 @@ std::vector<std::string> unit_ids(std::vector<Written>& written) {
   return ids;
 }
 
+/// Each person's channels: as written, else email (with an address) and the unit's webhooks
+/// sent by phone (with a number).
+void resolve_people(Unit& unit, std::vector<std::optional<std::vector<Written>>>& written,
+                    const std::map<std::string, WebhookConfig>& webhooks) {
+  for (std::size_t i = 0; i < unit.people.size(); ++i) {
+    Person& person = unit.people[i];
+    if (i < written.size() && written[i]) {
+      for (Written& channel : *written[i])
+        person.channels.push_back(std::move(channel.text));
+      continue;
+    }
+    if (!person.emails.empty()) person.channels.emplace_back("email");
+    for (const std::string& hook : unit.webhooks) {
+      auto it = webhooks.find(hook);
+      if (!person.phones.empty() && it != webhooks.end() && it->second.by_phone)
+        person.channels.push_back(hook);
+    }
+  }
+}
+
 ServiceConfig resolve_service(ServiceSection& section, const HttpConfig& http) {
   ServiceConfig service = std::move(section.values);
   for (Written& glob : section.holiday_globs)
@@ -126,6 +146,7 @@ Config resolve(ParsedConfig parsed) {
     Unit& unit = config.units.emplace(id, std::move(section.values)).first->second;
     for (Written& hook : section.webhooks)
       unit.webhooks.push_back(std::move(hook.text));
+    resolve_people(unit, section.person_channels, config.webhooks);
   }
   config.plans.reserve(parsed.plans.size());
   for (PlanSection& plan : parsed.plans)

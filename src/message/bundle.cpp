@@ -87,12 +87,11 @@ templating::Variables bundle_variables(const config::Config& config, const Membe
 
 std::string bundle_subject(const config::Config& config, const Members& members,
                            config::SysSeconds now) {
-  return texts_of(config).render("bundle.subject.mustache",
-                                 bundle_variables(config, members, now));
+  return texts_of(config).render("bundle.subject.mustache", bundle_variables(config, members, now));
 }
 
 std::string bundle_text(const config::Config& config, const Members& unordered,
-                        config::SysSeconds now) {
+                        config::SysSeconds now, std::string_view person) {
   const Members members = bundle_order(unordered);
   const templating::Texts& texts = texts_of(config);
   templating::Variables bundle = bundle_variables(config, members, now);
@@ -103,7 +102,7 @@ std::string bundle_text(const config::Config& config, const Members& unordered,
   templating::Variables letter;
   bool copied = false;
   for (std::size_t i = 0; i < members.size(); ++i) {
-    templating::Variables v = letter_variables(config, *members[i], now);
+    templating::Variables v = letter_variables(config, *members[i], now, person);
     v["subject"] = subject_of(v, config, *members[i]);
     items.push_back({{"number", std::to_string(i + 1)}, {"body", body_of(v, config, *members[i])}});
     copied = copied || copies_monitor(config, *members[i]);
@@ -127,9 +126,10 @@ std::string bundle_message_id(const Members& members) {
 
 std::string render_bundle(const config::Config& config, const Members& members,
                           const std::vector<std::string>& to, const std::vector<std::string>& cc,
-                          config::SysSeconds now) {
-  return render_email(config, bundle_message_id(members), to, cc,
-                      bundle_subject(config, members, now), bundle_text(config, members, now), now);
+                          config::SysSeconds now, std::string_view person) {
+  return render_email(config, person_message_id(bundle_message_id(members), person), to, cc,
+                      bundle_subject(config, members, now),
+                      bundle_text(config, members, now, person), now);
 }
 
 }  // namespace deadlined::message

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/config.hpp"
@@ -26,17 +27,18 @@ std::string bundle_subject(const config::Config& config,
                            config::SysSeconds now);
 
 /// The text of a bundle: the greeting, an opening line, each member's body numbered in
-/// bundle_order, the calendar link and the note of the Office's copy once, and the footer.
+/// bundle_order, the calendar link and the note of the Office's copy once, and the footer;
+/// to the named `person` of the addressee (empty: the unit), addressed by name.
 std::string bundle_text(const config::Config& config,
                         const std::vector<const schedule::Reminder*>& members,
-                        config::SysSeconds now);
+                        config::SysSeconds now, std::string_view person = {});
 
 /// The bundle as an RFC 5322 message to `to` and `cc`, its Message-ID ids::bundle_id of the
 /// members' keys, its Date `now`.
 std::string render_bundle(const config::Config& config,
                           const std::vector<const schedule::Reminder*>& members,
                           const std::vector<std::string>& to, const std::vector<std::string>& cc,
-                          config::SysSeconds now);
+                          config::SysSeconds now, std::string_view person = {});
 
 /// The Message-ID local part of a bundle of `members`: ids::bundle_id of their keys.
 std::string bundle_message_id(const std::vector<const schedule::Reminder*>& members);

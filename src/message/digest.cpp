@@ -87,8 +87,7 @@ std::vector<Outbound> digest(const config::Config& config, const config::Unit& m
     std::vector<const DigestUnit*> late_own, late_extended;
     for (const DigestUnit* u : late)
       (u->extended_to ? late_extended : late_own).push_back(u);
-    task["task_title"] =
-        o.task->title + (o.occurrence_name.empty() ? "" : " " + o.occurrence_name);
+    task["task_title"] = o.task->title + (o.occurrence_name.empty() ? "" : " " + o.occurrence_name);
     task["due_date"] = vn_date(zone, o.due);
     task["due_time"] = vn_time(zone, o.due);
     task["task_confirmed"] = std::to_string(done.size());

@@ -1,5 +1,6 @@
 #include "message/outbound.hpp"
 
+#include <algorithm>
 #include <functional>
 
 #include "codec/base64.hpp"
@@ -171,7 +172,8 @@ std::string render_email(const Config& config, const std::string& message_id,
   return out;
 }
 
-std::string render_webhook(const Config& config, const Reminder& r, config::SysSeconds now) {
+std::string render_webhook(const Config& config, const Reminder& r, config::SysSeconds now,
+                           std::string_view person) {
   const std::string subject = subject_of(config, r, now);
   const auto* zone = config.service.zone;
   codec::JsonObject body;
@@ -197,21 +199,77 @@ std::string render_webhook(const Config& config, const Reminder& r, config::SysS
       .add("subject", subject)
       .add("text", text_of(config, r, now));
   if (r.recipient) body.add("recipient", r.recipient->id);
+  if (!person.empty()) body.add("person_name", person);
   if (auto url = confirmation_url(config, r); url && r.kind != Reminder::Kind::escalation)
     body.add("confirm_url", *url);
   return body.finish();
 }
+
+std::string person_message_id(const std::string& id, std::string_view person) {
+  if (person.empty()) return id;
+  return id + ".p" + codec::fnv1a64_hex(person);
+}
+
+namespace {
+
+/// `addresses` without those already reached through `channel` by `unit_messages`.
+std::vector<std::string> not_reached(std::vector<std::string> addresses, const std::string& channel,
+                                     const std::vector<Outbound>& unit_messages) {
+  std::erase_if(addresses, [&](const std::string& a) {
+    return std::any_of(unit_messages.begin(), unit_messages.end(), [&](const Outbound& m) {
+      return m.channel == channel && (std::find(m.to.begin(), m.to.end(), a) != m.to.end() ||
+                                      std::find(m.cc.begin(), m.cc.end(), a) != m.cc.end());
+    });
+  });
+  return addresses;
+}
+
+/// The messages to the named people of `unit`, beside `unit_messages`: one per channel of each
+/// person, without copies; none to an address the unit's messages reach already.
+std::vector<Outbound> to_people(const Config& config, const config::Unit& unit,
+                                const std::string& id, const std::string& subject,
+                                const std::vector<Outbound>& unit_messages) {
+  std::vector<Outbound> out;
+  for (const config::Person& person : unit.people) {
+    for (const std::string& name : person.channels) {
+      Outbound m;
+      m.id = person_message_id(id, person.name);
+      m.subject = subject;
+      m.person = person.name;
+      if (name == "email") {
+        if (config.email.transport == config::EmailConfig::Transport::none) continue;
+        m.channel = ids::ChannelId::email().to_string();
+        m.to = not_reached(person.emails, m.channel, unit_messages);
+      } else {
+        auto hook = config.webhooks.find(name);
+        if (hook == config.webhooks.end()) continue;
+        m.kind = Outbound::Kind::webhook;
+        m.channel = ids::ChannelId::of_webhook(name).to_string();
+        m.webhook = name;
+        // A room (a chat webhook) the unit posts to already has the message.
+        m.to = hook->second.by_phone
+                   ? not_reached(person.phones, m.channel, unit_messages)
+                   : not_reached({shown_url(hook->second)}, m.channel, unit_messages);
+      }
+      if (!m.to.empty()) out.push_back(std::move(m));
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 std::vector<Outbound> outbound_for(const Config& config, const Reminder& r, config::SysSeconds now,
                                    bool render) {
   std::string id = r.key();
   std::string subject = subject_of(config, r, now);
   const config::Unit& addressee = r.addressee();
-  if (!render) return per_channel(config, addressee, id, subject, copies_of(config, r), {}, {});
-  auto render_one = [&](const Outbound& m) { return content_of(config, r, m, now); };
-  auto out = per_channel(config, addressee, id, subject, copies_of(config, r), render_one, {});
-  for (Outbound& m : out) {
-    if (m.kind == Outbound::Kind::webhook) m.content = content_of(config, r, m, now);
+  auto out = per_channel(config, addressee, id, subject, copies_of(config, r), {}, {});
+  for (Outbound& m : to_people(config, addressee, id, subject, out))
+    out.push_back(std::move(m));
+  if (render) {
+    for (Outbound& m : out)
+      m.content = content_of(config, r, m, now);
   }
   return out;
 }
@@ -226,15 +284,16 @@ std::string content_of(const Config& config, const Reminder& r, const Outbound& 
     // from on the thread that sends.
     if (config.webhooks.at(m.webhook).body) {
       codec::JsonObject values;
-      for (const auto& [name, value] : variables_of(config, r, now))
+      for (const auto& [name, value] : variables_of(config, r, now, m.person))
         values.add(name, value);
       return values.finish();
     }
-    return render_webhook(config, r, now);
+    return render_webhook(config, r, now, m.person);
   }
   // Plain text and HTML, both from the variables as of `now`.
-  templating::Variables v = variables_of(config, r, now);
-  return render_email(config, m.id, m.to, m.cc, v["subject"], v["text"], now, {}, html_of(config, v));
+  templating::Variables v = variables_of(config, r, now, m.person);
+  return render_email(config, m.id, m.to, m.cc, v["subject"], v["text"], now, {},
+                      html_of(config, v));
 }
 
 ids::ReportId failure_report_key(const Config& config, const std::string& address,
@@ -248,16 +307,12 @@ std::vector<Outbound> failure_report(const Config& config, const config::Unit& m
                                      const FailedDelivery& failure, config::SysSeconds now) {
   const auto* zone = config.service.zone;
   std::string id = failure_report_id(config, failure.address, now);
-  templating::Variables v{{"office_name", monitor.name},
-                          {"address", failure.address},
-                          {"unit", failure.unit_id},
-                          {"unit_name", failure.unit_name},
-                          {"channel", failure.channel},
-                          {"reminder_key", failure.reminder_key},
-                          {"reason", failure.reason},
-                          {"is_disabled", failure.disabled ? "1" : ""},
-                          {"date", vn_date(zone, now)},
-                          {"time", vn_time(zone, now)}};
+  templating::Variables v{
+      {"office_name", monitor.name}, {"address", failure.address},
+      {"unit", failure.unit_id},     {"unit_name", failure.unit_name},
+      {"channel", failure.channel},  {"reminder_key", failure.reminder_key},
+      {"reason", failure.reason},    {"is_disabled", failure.disabled ? "1" : ""},
+      {"date", vn_date(zone, now)},  {"time", vn_time(zone, now)}};
   const templating::Texts& texts = texts_of(config);
   v["subject"] = texts.render("failure.subject.mustache", v);
   const std::string subject = v["subject"];

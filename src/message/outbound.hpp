@@ -24,6 +24,9 @@ struct Outbound {
   std::string subject;
   std::string content;  ///< the RFC 5322 message or the JSON body; empty unless rendered
   std::string text;     ///< the plain text, for reports (the digest); may be empty
+  /// The named person of the addressee (config::Person::name) this message reaches, addressed
+  /// by name; empty: the unit itself.
+  std::string person;
 };
 
 /// One message per channel of `unit`: its email when it has addresses (and email is set up),
@@ -89,8 +92,13 @@ std::string text_of(const config::Config& config, const schedule::Reminder& remi
 std::string body_of(const config::Config& config, const schedule::Reminder& reminder,
                     config::SysSeconds now);
 
-/// The messages a reminder produces, one per channel of its unit. With `render` the content
-/// is filled in, with `now` as the Date header.
+/// The Message-ID local part of a message to the named `person` of a unit: the unit's `id`
+/// with a stable mark of the person, whose letter differs from the unit's; `id` for none.
+std::string person_message_id(const std::string& id, std::string_view person);
+
+/// The messages a reminder produces, one per channel of its unit, then one per channel of each
+/// named person of the unit (at the addresses the unit's own messages do not reach, and never
+/// copying the Office). With `render` the content is filled in, with `now` as the Date header.
 std::vector<Outbound> outbound_for(const config::Config& config, const schedule::Reminder& reminder,
                                    config::SysSeconds now, bool render);
 
@@ -110,7 +118,7 @@ std::string render_email(const config::Config& config, const std::string& messag
 
 /// The webhook JSON body (see README for the fields), as sent at `now`.
 std::string render_webhook(const config::Config& config, const schedule::Reminder& reminder,
-                           config::SysSeconds now);
+                           config::SysSeconds now, std::string_view person = {});
 
 /// One unit's state in the Office's digest.
 struct DigestUnit {

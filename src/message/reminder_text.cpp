@@ -223,7 +223,13 @@ void add_phrases(templating::Variables& v, const Config& config, const Reminder&
       decision ? std::optional(decision->original_due) : r.original_due;
   auto before = before_day(r);
 
-  v["addressee_name"] = r.addressee().name;
+  // A named person is addressed by name, as an agency writes to one of its officers
+  // ("Kính gửi: Đồng chí Nguyễn Văn An, Trưởng phòng Quản lý đất đai"); the task stays the unit's.
+  const config::Person* person = r.addressee().find_person(v["person_name"]);
+  v["person_title"] = person ? person->title : std::string();
+  v["addressee_name"] = person ? "Đồng chí " + person->name + ", " +
+                                     (person->title.empty() ? r.addressee().name : person->title)
+                               : r.addressee().name;
   v["office_name"] = monitor_name(config);
   v["report_to"] = task.report_to.empty() ? monitor_name(config) : task.report_to;
   v["plan_reference"] = plan_reference(citation);
@@ -231,9 +237,8 @@ void add_phrases(templating::Variables& v, const Config& config, const Reminder&
   v["task_detail"] = task.detail;
   v["is_coordinating"] = flag(coordinating);
   v["is_lead"] = flag(!coordinating && lead == r.unit->id);
-  v["lead_name"] = !coordinating && !lead.empty() && lead != r.unit->id
-                       ? names_of(config, {lead})
-                       : std::string();
+  v["lead_name"] = !coordinating && !lead.empty() && lead != r.unit->id ? names_of(config, {lead})
+                                                                        : std::string();
   v["partners"] = coordinating ? partners_of(config, task) : std::string();
   v["is_office_deadline"] = flag(task.office_deadline);
   v["deadline_text"] = deadline_of(config, r);
@@ -277,13 +282,11 @@ std::string subject_of(const templating::Variables& letter, const Config& config
   return texts_of(config).render(file_of(r, "subject"), letter);
 }
 
-std::string body_of(const templating::Variables& letter, const Config& config,
-                    const Reminder& r) {
+std::string body_of(const templating::Variables& letter, const Config& config, const Reminder& r) {
   return without_final_breaks(texts_of(config).render(file_of(r, "text"), letter));
 }
 
-std::string letter_of(const templating::Variables& letter, const Config& config,
-                      std::string body) {
+std::string letter_of(const templating::Variables& letter, const Config& config, std::string body) {
   templating::Variables v = letter;
   v["body"] = std::move(body);
   return texts_of(config).render("letter.text.mustache", v);

@@ -20,8 +20,12 @@ std::optional<Bundler::Key> Bundler::key_of(const Job& job) {
   // deliveries to that address; else one message to everyone.
   std::string address =
       channel->per_recipient() && !d.recipients.empty() ? d.recipients.front() : std::string();
-  return Key{job.at, job.generation.get(), d.outbound.channel, send->reminder->addressee().id,
-             std::move(address)};
+  return Key{job.at,
+             job.generation.get(),
+             d.outbound.channel,
+             send->reminder->addressee().id,
+             std::move(address),
+             d.outbound.person};
 }
 
 bool Bundler::take(Job& job) {
@@ -77,6 +81,7 @@ Job bundle_job(std::vector<Job> members) {
       message->outbound.kind = d.outbound.kind;
       message->outbound.channel = d.outbound.channel;
       message->outbound.to = d.outbound.to;
+      message->outbound.person = d.outbound.person;
       message->give_up_at = d.give_up_at;
       message->unit_id = send.reminder->addressee().id;
       message->unit_name = send.reminder->addressee().name;

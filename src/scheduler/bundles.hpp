@@ -34,7 +34,9 @@ class Bundler {
  private:
   /// The instant, the load, the channel, the addressee and (per-recipient channels) the
   /// address.
-  using Key = std::tuple<SysSeconds, const Generation*, std::string, std::string, std::string>;
+  /// (instant, generation, channel, addressee, address, person).
+  using Key =
+      std::tuple<SysSeconds, const Generation*, std::string, std::string, std::string, std::string>;
   /// The group of `job`; none when it is not bundled.
   static std::optional<Key> key_of(const Job& job);
   std::map<Key, std::size_t> index_;  // into groups_

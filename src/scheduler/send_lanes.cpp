@@ -13,7 +13,7 @@ std::string content_of(const Job& job, SysSeconds at) {
     for (const SendDelivery& member : bundle->members)
       members.push_back(member.reminder.get());
     return message::render_bundle(*job.generation->config, members, d.outbound.to, d.outbound.cc,
-                                  at);
+                                  at, d.outbound.person);
   }
   const auto* send = std::get_if<SendDelivery>(&job.work);
   if (!send || !send->reminder) return {};

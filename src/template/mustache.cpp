@@ -85,7 +85,8 @@ std::string without_standalone_lines(std::string_view source) {
   while (line < source.size()) {
     std::size_t end = source.find('\n', line);
     std::size_t next = end == std::string_view::npos ? source.size() : end + 1;
-    std::string_view text = source.substr(line, (end == std::string_view::npos ? next : end) - line);
+    std::string_view text =
+        source.substr(line, (end == std::string_view::npos ? next : end) - line);
     if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
     std::string_view inner = trim(text);
     if (inner.substr(0, 3) == "{{!" && inner.find("}}") == std::string_view::npos) {

@@ -24,10 +24,10 @@ Names join(std::initializer_list<const Names*> parts, std::initializer_list<std:
 /// The facts of a reminder, as webhook payloads have carried them.
 const Names& fact_names() {
   static const Names names{
-      "id",          "key",         "type",         "unit",          "unit_name",     "person_name",
-      "office_name", "task_title",  "plan_number",  "plan_title",    "due",           "due_date",
-      "due_time",    "stage_label", "overdue_days", "link",          "calendar_link", "is_reminder",
-      "is_overdue",  "is_escalation", "is_extension", "is_late"};
+      "id",           "key",         "type",          "unit",         "unit_name",  "person_name",
+      "person_title", "office_name", "task_title",    "plan_number",  "plan_title", "due",
+      "due_date",     "due_time",    "stage_label",   "overdue_days", "link",       "calendar_link",
+      "is_reminder",  "is_overdue",  "is_escalation", "is_extension", "is_late"};
   return names;
 }
 
@@ -46,10 +46,10 @@ const Names& letter_frame_names() {
   return n;
 }
 const Names& bundle_subject_names() {
-  static const Names n{"count",          "overdue_count",      "is_all_overdue", "is_some_overdue",
-                       "is_all_escalations", "is_late",        "due_date",       "due_time",
-                       "is_several_deadlines", "addressee_name", "sender",       "office_name",
-                       "unit_name"};
+  static const Names n{
+      "count",   "overdue_count", "is_all_overdue", "is_some_overdue",      "is_all_escalations",
+      "is_late", "due_date",      "due_time",       "is_several_deadlines", "addressee_name",
+      "sender",  "office_name",   "unit_name"};
   return n;
 }
 const Names& bundle_text_names() {
@@ -62,12 +62,11 @@ const Names& digest_subject_names() {
   return n;
 }
 const Names& digest_text_names() {
-  static const Names n =
-      join({&digest_subject_names()},
-           {"subject", "tasks", "is_new_plan", "plan_index", "plan_title", "plan_number",
-            "task_title", "due_date", "due_time", "task_confirmed", "task_units",
-            "task_overdue_days", "overdue_names", "extended_overdue_names", "waiting_names",
-            "confirmed_names"});
+  static const Names n = join(
+      {&digest_subject_names()},
+      {"subject", "tasks", "is_new_plan", "plan_index", "plan_title", "plan_number", "task_title",
+       "due_date", "due_time", "task_confirmed", "task_units", "task_overdue_days", "overdue_names",
+       "extended_overdue_names", "waiting_names", "confirmed_names"});
   return n;
 }
 const Names& failure_subject_names() {
@@ -91,14 +90,13 @@ const Names& test_text_names() {
 }  // namespace
 
 const Names& letter_names() {
-  static const Names names{"addressee_name", "report_to",       "plan_reference",
-                           "plan_basis",     "task_detail",     "deadline_text",
-                           "time_left",      "overdue_text",    "late_at",
-                           "is_coordinating", "is_lead",        "lead_name",
-                           "partners",       "is_office_deadline", "is_hurry",
-                           "is_copied",      "contact",         "is_extended",
-                           "original_due_date", "original_due_time", "before_date",
-                           "is_approved",    "asked_date",      "decision_note"};
+  static const Names names{
+      "addressee_name", "report_to",          "plan_reference",    "plan_basis",
+      "task_detail",    "deadline_text",      "time_left",         "overdue_text",
+      "late_at",        "is_coordinating",    "is_lead",           "lead_name",
+      "partners",       "is_office_deadline", "is_hurry",          "is_copied",
+      "contact",        "is_extended",        "original_due_date", "original_due_time",
+      "before_date",    "is_approved",        "asked_date",        "decision_note"};
   return names;
 }
 
@@ -116,37 +114,38 @@ const std::vector<TextFile>& text_files() {
   static const std::vector<TextFile> files{
       {"reminder.subject.mustache", "tiêu đề thư nhắc việc", &subject_names(), Escape::none, true},
       {"reminder.text.mustache", "nội dung thư nhắc việc", &text_names(), Escape::none, false},
-      {"overdue.subject.mustache", "tiêu đề thư nhắc quá hạn", &subject_names(), Escape::none, true},
+      {"overdue.subject.mustache", "tiêu đề thư nhắc quá hạn", &subject_names(), Escape::none,
+       true},
       {"overdue.text.mustache", "nội dung thư nhắc quá hạn", &text_names(), Escape::none, false},
       {"escalation.subject.mustache", "tiêu đề thư báo cáo nhiệm vụ quá hạn", &subject_names(),
        Escape::none, true},
-      {"escalation.text.mustache", "nội dung thư báo cáo nhiệm vụ quá hạn", &text_names(), Escape::none,
-       false},
+      {"escalation.text.mustache", "nội dung thư báo cáo nhiệm vụ quá hạn", &text_names(),
+       Escape::none, false},
       {"extension.subject.mustache", "tiêu đề thư thông báo kết quả xử lý đề nghị gia hạn",
        &subject_names(), Escape::none, true},
-      {"extension.text.mustache", "nội dung thư thông báo kết quả xử lý đề nghị gia hạn", &text_names(),
-       Escape::none, false},
+      {"extension.text.mustache", "nội dung thư thông báo kết quả xử lý đề nghị gia hạn",
+       &text_names(), Escape::none, false},
       {"letter.text.mustache", "phần chung của thư (kính gửi, lịch hạn, đồng gửi, chân thư)",
        &letter_frame_names(), Escape::none, false},
-      {"reminder.short.mustache", "tin nhắn ngắn (SMS, Zalo, nhóm chat)", &short_text_names(), Escape::none,
-       true},
+      {"reminder.short.mustache", "tin nhắn ngắn (SMS, Zalo, nhóm chat)", &short_text_names(),
+       Escape::none, true},
       {"reminder.html.mustache", "phần HTML của thư", &reminder_names(), Escape::html, false},
       {"bundle.subject.mustache", "tiêu đề thư gộp nhiều nhắc việc", &bundle_subject_names(),
        Escape::none, true},
-      {"bundle.text.mustache", "nội dung thư gộp nhiều nhắc việc", &bundle_text_names(), Escape::none,
-       false},
+      {"bundle.text.mustache", "nội dung thư gộp nhiều nhắc việc", &bundle_text_names(),
+       Escape::none, false},
       {"digest.subject.mustache", "tiêu đề thư tổng hợp hằng ngày", &digest_subject_names(),
        Escape::none, true},
-      {"digest.text.mustache", "nội dung thư tổng hợp hằng ngày", &digest_text_names(), Escape::none,
-       false},
-      {"failure.subject.mustache", "tiêu đề báo cáo không gửi được nhắc việc", &failure_subject_names(),
-       Escape::none, true},
+      {"digest.text.mustache", "nội dung thư tổng hợp hằng ngày", &digest_text_names(),
+       Escape::none, false},
+      {"failure.subject.mustache", "tiêu đề báo cáo không gửi được nhắc việc",
+       &failure_subject_names(), Escape::none, true},
       {"failure.text.mustache", "nội dung báo cáo không gửi được nhắc việc", &failure_text_names(),
        Escape::none, false},
       {"test.subject.mustache", "tiêu đề thư thử nghiệm (send-test)", &test_subject_names(),
        Escape::none, true},
-      {"test.text.mustache", "nội dung thư thử nghiệm (send-test)", &test_text_names(), Escape::none,
-       false},
+      {"test.text.mustache", "nội dung thư thử nghiệm (send-test)", &test_text_names(),
+       Escape::none, false},
   };
   return files;
 }

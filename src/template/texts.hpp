@@ -17,7 +17,7 @@ namespace deadlined::templating {
 /// One message template file deadlined reads: its name, the names it sees and how its
 /// values are escaped.
 struct TextFile {
-  std::string_view name;  ///< "reminder.text.mustache"
+  std::string_view name;   ///< "reminder.text.mustache"
   std::string_view about;  ///< in Vietnamese, for `check`: what the file writes
   const std::vector<std::string_view>* names = nullptr;
   Escape escape = Escape::none;
@@ -63,8 +63,7 @@ class Texts {
 
   /// `file` rendered with `values` and `lists`, escaped as the file says (a one-line file as
   /// one line).
-  std::string render(std::string_view file, const Variables& values,
-                     const Lists& lists = {}) const;
+  std::string render(std::string_view file, const Variables& values, const Lists& lists = {}) const;
 
  private:
   std::map<std::string, Template, std::less<>> templates_;

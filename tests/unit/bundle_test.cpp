@@ -45,9 +45,10 @@ struct Fixture {
     config.email.transport = config::EmailConfig::Transport::smtp;
     config.email.from_name = "Văn phòng Sở";
     config.email.from_address = "vanphong@stnmt.example";
-    config::Unit office{"van-phong", "Văn phòng Sở", {"vanphong@stnmt.example"}, {}, {}, {}};
-    config::Unit it{"cntt", "Trung tâm Công nghệ thông tin", {"cntt@stnmt.example"}, {}, {}, {}};
-    config::Unit lead{"lanh-dao", "Lãnh đạo Sở", {"lanhdao@stnmt.example"}, {}, {}, {}};
+    config::Unit office{"van-phong", "Văn phòng Sở", {"vanphong@stnmt.example"}, {}, {}, {}, {}};
+    config::Unit it{"cntt", "Trung tâm Công nghệ thông tin", {"cntt@stnmt.example"}, {}, {}, {},
+                    {}};
+    config::Unit lead{"lanh-dao", "Lãnh đạo Sở", {"lanhdao@stnmt.example"}, {}, {}, {}, {}};
     config.units.emplace(office.id, office);
     config.units.emplace(it.id, it);
     config.units.emplace(lead.id, lead);
@@ -141,9 +142,9 @@ TEST_CASE("a bundle lists each task's body in order of deadline, with one greeti
   REQUIRE(a.tail.find("iCalendar") != std::string::npos);  // the unit's calendar link, once
   REQUIRE(a.body.find("/ack/") != std::string::npos);
   REQUIRE(b.body.find("/ack/") != std::string::npos);
-  std::string expected =
-      a.greeting + "Văn phòng Sở nhắc Trung tâm Công nghệ thông tin 2 nhiệm vụ sau:\n\n" + "1. " +
-      a.body + "\n2. " + b.body + a.tail;
+  std::string expected = a.greeting +
+                         "Văn phòng Sở nhắc Trung tâm Công nghệ thông tin 2 nhiệm vụ sau:\n\n" +
+                         "1. " + a.body + "\n2. " + b.body + a.tail;
   CHECK(message::bundle_text(f.config, members, now) == expected);
   CHECK(a.greeting == "Kính gửi: Trung tâm Công nghệ thông tin\n\n");
   // No key or stage code reaches the reader: they are in the headers.

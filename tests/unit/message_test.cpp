@@ -36,9 +36,9 @@ struct Fixture {
     config.email.transport = config::EmailConfig::Transport::smtp;
     config.email.from_name = "Văn phòng Sở Tài nguyên và Môi trường";
     config.email.from_address = "vanphong@stnmt.example";
-    config::Unit office{"van-phong", "Văn phòng Sở", {"vanphong@stnmt.example"}, {}, {}, {}};
-    config::Unit it{"cntt", "Trung tâm Công nghệ thông tin", {"cntt@stnmt.example"}, {"chat"}, {},
-                    {}};
+    config::Unit office{"van-phong", "Văn phòng Sở", {"vanphong@stnmt.example"}, {}, {}, {}, {}};
+    config::Unit it{
+        "cntt", "Trung tâm Công nghệ thông tin", {"cntt@stnmt.example"}, {"chat"}, {}, {}, {}};
     config.units.emplace(office.id, office);
     config.units.emplace(it.id, it);
     config::WebhookConfig hook;

@@ -95,8 +95,8 @@ TEST_CASE("every shipped template is a text file, compiles and uses only its kin
     CHECK_FALSE(unknown);
   }
   for (std::string_view part : {"subject", "text"}) {
-    for (std::string_view kind : {"reminder", "overdue", "escalation", "extension", "digest",
-                                  "failure", "bundle", "test"})
+    for (std::string_view kind :
+         {"reminder", "overdue", "escalation", "extension", "digest", "failure", "bundle", "test"})
       CHECK(templating::text_file(std::string(kind) + "." + std::string(part) + ".mustache"));
   }
 }
@@ -105,7 +105,8 @@ TEST_CASE("a standalone section or comment line leaves no line of its own", "[te
   // The mustache spec's "Standalone Lines", which kainjow keeps a line break of when a
   // section is skipped, and the line of a comment.
   Template t = compiled(
-      "{{! a comment\n   over two lines }}\na\n  {{#x}}\nX {{x}}\n  {{/x}}\n{{^x}}\nnone\n{{/x}}\nb\n");
+      "{{! a comment\n   over two lines }}\na\n  {{#x}}\nX {{x}}\n  "
+      "{{/x}}\n{{^x}}\nnone\n{{/x}}\nb\n");
   CHECK(t.render({{"x", "1"}}, Escape::none) == "a\nX 1\nb\n");
   CHECK(t.render({{"x", ""}}, Escape::none) == "a\nnone\nb\n");
   // Not standalone: a tag with text beside it keeps its line.
@@ -114,7 +115,8 @@ TEST_CASE("a standalone section or comment line leaves no line of its own", "[te
 }
 
 TEST_CASE("a list section repeats for each item, an empty list is skipped", "[template]") {
-  Template t = compiled("{{#items}}\n{{n}}. {{name}} ({{outer}})\n{{/items}}\n{{^items}}\nnone\n{{/items}}\n");
+  Template t = compiled(
+      "{{#items}}\n{{n}}. {{name}} ({{outer}})\n{{/items}}\n{{^items}}\nnone\n{{/items}}\n");
   templating::Lists lists{{"items", {{{"n", "1"}, {"name", "a"}}, {{"n", "2"}, {"name", "b"}}}}};
   CHECK(t.render({{"outer", "o"}}, Escape::none, lists) == "1. a (o)\n2. b (o)\n");
   CHECK(t.render({{"outer", "o"}}, Escape::none, {{"items", {}}}) == "none\n");

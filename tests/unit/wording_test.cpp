@@ -186,11 +186,11 @@ TEST_CASE("the calendar link is explained, the contact closes the message", "[wo
   auto r = find(c, "7d", "a", local(2026, 11, 30, 0), local(2026, 12, 9, 0));
   const std::string text = message::text_of(c, r, r.at);
   CHECK_THAT(text, Catch::Contains("\nLịch hạn nhiệm vụ của Phòng A, định dạng "
-                                            "iCalendar; thêm vào Outlook, Thunderbird hoặc lịch "
-                                            "điện thoại:\nhttps://nhacviec.example/calendar/a.ics"
-                                            "?token="));
+                                   "iCalendar; thêm vào Outlook, Thunderbird hoặc lịch "
+                                   "điện thoại:\nhttps://nhacviec.example/calendar/a.ics"
+                                   "?token="));
   CHECK_THAT(text, Catch::Contains("\nMọi vướng mắc xin liên hệ Văn phòng Sở, điện "
-                                            "thoại 0209 3870 123.\n"));
+                                   "thoại 0209 3870 123.\n"));
 }
 
 TEST_CASE("a date the Office chose says so", "[wording]") {
@@ -218,7 +218,8 @@ TEST_CASE("monitor_cc: the Office's copy on all, on overdue notices only, or on 
       auto out = message::outbound_for(c, one, one.at, false);
       REQUIRE(out.size() == 1);
       return message::join_list(out[0].cc) + "|" +
-             (message::text_of(c, one, one.at).find("Đồng gửi") == std::string::npos ? "" : "Đồng gửi");
+             (message::text_of(c, one, one.at).find("Đồng gửi") == std::string::npos ? ""
+                                                                                     : "Đồng gửi");
     };
     return cc_of(r) + " " + cc_of(overdue);
   };
