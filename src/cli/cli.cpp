@@ -113,6 +113,14 @@ int do_check(const std::string& file) {
             << "  kế hoạch: " << config->plans.size() << "\n"
             << "  nhiệm vụ: " << tasks << "\n"
             << "  hạn sắp tới: " << begun.size() + agenda.later.size() << "\n";
+  std::size_t people = 0;
+  for (const auto& [id, unit] : config->units)
+    people += unit.people.size();
+  if (people > 0) std::cout << "  người nhận đích danh: " << people << "\n";
+  if (config->service.texts && !config->service.texts->overridden_files().empty()) {
+    std::cout << "  mẫu thư của Văn phòng (" << config->service.templates.string()
+              << "): " << message::join_list(config->service.texts->overridden_files()) << "\n";
+  }
   if (!next) {
     std::cout << "  lần nhắc tiếp theo: không có\n";
   } else {

@@ -42,10 +42,24 @@ void check_people(const ParsedConfig& parsed, const std::string& id, const UnitS
     const Person& person = unit.values.people[i];
     const std::string who = "người nhận '" + person.name + "' của [units." + id + "]";
     if (!unit.person_channels[i]) {
+      // By default: email with an address, the unit's webhooks sent by phone with a number.
+      bool by_phone =
+          std::any_of(unit.webhooks.begin(), unit.webhooks.end(), [&](const Written& w) {
+            auto hook = parsed.webhooks.find(w.text);
+            return hook != parsed.webhooks.end() && hook->second.by_phone;
+          });
       if (person.emails.empty() && person.phones.empty()) {
         error(out, person.where, who + " chưa có email hay số điện thoại nào để nhận nhắc việc");
+      } else if (person.emails.empty() && !by_phone) {
+        error(out, person.where,
+              who + " chỉ có số điện thoại nhưng đơn vị '" + id +
+                  "' không có webhook nào gửi tin tới số điện thoại: nêu kênh trong 'channels', "
+                  "ví dụ channels = [\"sms\"]");
       }
       continue;
+    }
+    if (unit.person_channels[i]->empty()) {
+      error(out, person.where, "'channels' của " + who + " không được để trống");
     }
     for (const Written& channel : *unit.person_channels[i]) {
       if (channel.text == "email") {

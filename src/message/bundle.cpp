@@ -79,7 +79,7 @@ templating::Variables bundle_variables(const config::Config& config, const Membe
           {"is_several_deadlines", flag(deadlines.size() > 1)},
           {"addressee_name", first.addressee().name},
           {"sender", sender_of(config, first)},
-          {"office_name", monitor ? monitor->name : std::string()},
+          {"office_name", monitor ? monitor->name : std::string("đơn vị theo dõi")},
           {"unit_name", first.unit->name}};
 }
 
@@ -105,7 +105,7 @@ std::string bundle_text(const config::Config& config, const Members& unordered,
     templating::Variables v = letter_variables(config, *members[i], now, person);
     v["subject"] = subject_of(v, config, *members[i]);
     items.push_back({{"number", std::to_string(i + 1)}, {"body", body_of(v, config, *members[i])}});
-    copied = copied || copies_monitor(config, *members[i]);
+    copied = copied || (person.empty() && copies_monitor(config, *members[i]));
     if (i == 0) letter = std::move(v);
   }
   letter["subject"] = bundle["subject"];

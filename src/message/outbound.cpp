@@ -174,11 +174,15 @@ std::string render_email(const Config& config, const std::string& message_id,
 
 std::string render_webhook(const Config& config, const Reminder& r, config::SysSeconds now,
                            std::string_view person) {
-  const std::string subject = subject_of(config, r, now);
+  // The subject and text a person's letter has ("Kính gửi: Đồng chí …"), else the unit's.
+  templating::Variables v = letter_variables(config, r, now, person);
+  v["subject"] = subject_of(v, config, r);
+  const std::string& subject = v.at("subject");
+  const std::string text = letter_of(v, config, body_of(v, config, r));
   const auto* zone = config.service.zone;
   codec::JsonObject body;
   std::string key = r.key();
-  body.add("id", ids::webhook_id(key))
+  body.add("id", v.at("id"))
       .add("key", key)
       .add("type", kind_name(r.kind))
       .add("stage", r.stage)
@@ -197,7 +201,7 @@ std::string render_webhook(const Config& config, const Reminder& r, config::SysS
       .add("due", iso8601(zone, r.due))
       .add("overdue_days", overdue_days_at(config, r, now))
       .add("subject", subject)
-      .add("text", text_of(config, r, now));
+      .add("text", text);
   if (r.recipient) body.add("recipient", r.recipient->id);
   if (!person.empty()) body.add("person_name", person);
   if (auto url = confirmation_url(config, r); url && r.kind != Reminder::Kind::escalation)

@@ -246,7 +246,8 @@ void add_phrases(templating::Variables& v, const Config& config, const Reminder&
   v["overdue_text"] = overdue_text(config, r, now);
   v["is_hurry"] = flag(last_call(config, r, now));
   v["late_at"] = r.late ? at(r.at) : std::string();
-  v["is_copied"] = flag(copies_monitor(config, r));
+  // The Office is copied on the unit's own message only.
+  v["is_copied"] = flag(!person && copies_monitor(config, r));
   v["contact"] = config.service.contact;
   v["is_extended"] = flag(r.original_due.has_value());
   v["original_due_date"] = original ? vn_date(zone, *original) : std::string();

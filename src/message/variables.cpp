@@ -35,7 +35,8 @@ templating::Variables letter_variables(const config::Config& config, const Remin
   const std::string key = r.key();
   const bool escalation = r.kind == Reminder::Kind::escalation;
   templating::Variables v{
-      {"id", ids::webhook_id(key)},
+      // A person's message is not the unit's: an id of its own, as its Message-ID.
+      {"id", ids::webhook_id(person_message_id(key, person_name))},
       {"key", key},
       {"type", std::string(kind_name(r.kind))},
       {"unit", r.unit->id},

@@ -127,8 +127,8 @@ const std::vector<TextFile>& text_files() {
        &text_names(), Escape::none, false},
       {"letter.text.mustache", "phần chung của thư (kính gửi, lịch hạn, đồng gửi, chân thư)",
        &letter_frame_names(), Escape::none, false},
-      {"reminder.short.mustache", "tin nhắn ngắn (SMS, Zalo, nhóm chat)", &short_text_names(),
-       Escape::none, true},
+      {"reminder.short.mustache", "tin nhắn ngắn (SMS; biến short_text của webhook)",
+       &short_text_names(), Escape::none, true},
       {"reminder.html.mustache", "phần HTML của thư", &reminder_names(), Escape::html, false},
       {"bundle.subject.mustache", "tiêu đề thư gộp nhiều nhắc việc", &bundle_subject_names(),
        Escape::none, true},
@@ -180,6 +180,13 @@ std::shared_ptr<const Texts> Texts::with(std::map<std::string, Template, std::le
     texts->overridden_[name] = true;
   }
   return texts;
+}
+
+std::vector<std::string> Texts::overridden_files() const {
+  std::vector<std::string> out;
+  for (const auto& [name, on] : overridden_)
+    out.push_back(name);
+  return out;
 }
 
 const Template& Texts::get(std::string_view file) const {

@@ -60,6 +60,8 @@ class Texts {
   const Template& get(std::string_view file) const;
   /// Whether an Office's file replaces the shipped one.
   bool overridden(std::string_view file) const { return overridden_.count(file) != 0; }
+  /// The files an Office's replace, sorted.
+  std::vector<std::string> overridden_files() const;
 
   /// `file` rendered with `values` and `lists`, escaped as the file says (a one-line file as
   /// one line).

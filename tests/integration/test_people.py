@@ -40,6 +40,9 @@ class PeopleTest(DaemonTestCase):
             harness.default_plan("p1"),
             [{"id": "bc", "title": "Báo cáo kết quả", "responsible": ["phong-a"], "due": due,
               "leads": ["2h"]}]))
+        r = harness.run_cli(["check", "--config", self.ws.config_path], env=env)
+        self.assertEqual(r.returncode, 0, r.stderr.decode(errors="replace"))
+        self.assertIn("  người nhận đích danh: 2\n", r.stdout.decode())
         d = self.start_daemon(env=env)
         # The unit's mail (to the unit, the Office in Cc: one transaction each), An's, Bình's.
         smtp.wait_count(4, 20, daemons=[d])

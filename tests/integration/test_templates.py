@@ -111,8 +111,11 @@ class TemplatesTest(DaemonTestCase):
             harness.default_plan("p1"),
             [{"id": "bc", "title": "Báo cáo tháng", "responsible": ["phong-a"],
               "due": dt.date(2026, 12, 4), "leads": ["3wd", "0d"]}]))
-        code, _, err = self.check_errors()
-        self.assertEqual(code, 0, err)
+        r = harness.run_cli(["check", "--config", self.ws.config_path])
+        self.assertEqual(r.returncode, 0, r.stderr.decode(errors="replace"))
+        self.assertRegex(r.stdout.decode(), r"mẫu thư của Văn phòng \(.*mau-thu\): "
+                         r"digest\.text\.mustache, reminder\.subject\.mustache, "
+                         r"reminder\.text\.mustache\n", "check names the Office's files")
         r = harness.run_cli(["preview", "--config", self.ws.config_path, "--from", "2026-11-30",
                              "--to", "2026-12-02", "--format", "json"])
         self.assertEqual(r.returncode, 0, r.stderr.decode(errors="replace"))

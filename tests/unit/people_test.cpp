@@ -5,7 +5,10 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "config/loader.hpp"
+#include "ids/ids.hpp"
 #include "message/bundle.hpp"
 #include "message/outbound.hpp"
 #include "message/variables.hpp"
@@ -53,6 +56,7 @@ std::unique_ptr<Loaded> load(const std::string& units, const std::string& extra 
   auto out = std::make_unique<Loaded>();
   out->dir.write("plans/p.toml", k_plan);
   out->dir.write("key", "k-0123456789\n");
+  out->dir.write("whsec", "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=\n");
   out->main =
       "[service]\nplans = [\"plans/*.toml\"]\nmonitor = \"vp\"\nmonitor_cc = \"all\"\n\n"
       "[email]\ntransport = \"maildir\"\nfrom = \"Văn phòng <vp@example.org>\"\n" +
@@ -125,6 +129,8 @@ TEST_CASE(
       "  { name = \"Dung\" },\n"
       "  { name = \"An\", email = \"an2@example.org\" },\n"
       "  { title = \"Chuyên viên\", email = \"x@example.org\" },\n"
+      "  { name = \"Giang\", phone = \"0903 111 222\" },\n"
+      "  { name = \"Hà\", email = \"ha@example.org\", channels = [] },\n"
       "]\n",
       k_sms);
   auto errors = l->errors();
@@ -137,6 +143,9 @@ TEST_CASE(
   CHECK(any_error(errors, l->at("Dung"), "người nhận 'Dung' của [units.a] chưa có email"));
   CHECK(any_error(errors, l->at("an2@"), "người nhận 'An' của [units.a] bị trùng"));
   CHECK(any_error(errors, l->at("Chuyên viên"), "thiếu khóa bắt buộc 'name'"));
+  // Only a number, and no webhook of the unit sends by phone: nothing would reach Giang.
+  CHECK(any_error(errors, l->at("Giang"), "không có webhook nào gửi tin tới số điện thoại"));
+  CHECK(any_error(errors, l->at("Hà"), "'channels' của người nhận 'Hà' của [units.a] không được"));
 }
 
 TEST_CASE(
@@ -183,6 +192,9 @@ TEST_CASE(
   CHECK(text_of_mail(out[3]).rfind("Kính gửi: Đồng chí Trần Thị Bình, Phòng A\n\n", 0) == 0);
   // The unit's own message is the unit's.
   CHECK(text_of_mail(out[0]).rfind("Kính gửi: Phòng A\n\n", 0) == 0);
+  // The Office's copy is noted on the unit's letter only (monitor_cc = "all").
+  CHECK(text_of_mail(out[0]).find("Đồng gửi: Văn phòng Sở") != std::string::npos);
+  CHECK(text_of_mail(out[2]).find("Đồng gửi") == std::string::npos);
   // The rendered email is the person's, with no copy to the Office.
   CHECK(out[2].content.find("\r\nCc:") == std::string::npos);
   CHECK(out[0].content.find("\r\nCc: vp@example.org\r\n") != std::string::npos);
@@ -214,4 +226,30 @@ TEST_CASE("a person's webhook by phone goes to their number, one delivery per nu
   CHECK(out[1].channel == "webhook:sms");
   CHECK(out[1].person == "Lê Văn Cường");
   CHECK(out[1].to == std::vector<std::string>{"84987654321", "84912000111"});
+}
+
+TEST_CASE("a person's webhook JSON carries their letter and an id of its own", "[people]") {
+  auto l = load(
+      "[units.a]\nname = \"Phòng A\"\nemail = [\"a@example.org\"]\nwebhooks = [\"chat\"]\n"
+      "people = [\n  { name = \"Lê Văn Cường\", channels = [\"own\"] },\n]\n",
+      "[webhooks.chat]\nurl = \"http://127.0.0.1:9/room\"\nsecret_file = \"whsec\"\n"
+      "[webhooks.own]\nurl = \"http://127.0.0.1:9/cuong\"\nsecret_file = \"whsec\"\n");
+  const auto& c = config_of(*l);
+  auto all = reminders(c);
+  REQUIRE_FALSE(all.empty());
+  auto out = message::outbound_for(c, all[0], all[0].at, true);
+  REQUIRE(out.size() == 3);  // the unit's email and room, Cường's own webhook
+  const auto& unit_room = out[1];
+  const auto& own = out[2];
+  REQUIRE(own.person == "Lê Văn Cường");
+  auto unit_json = nlohmann::json::parse(unit_room.content);
+  auto own_json = nlohmann::json::parse(own.content);
+  CHECK(own_json["person_name"] == "Lê Văn Cường");
+  CHECK(own_json["text"].get<std::string>().rfind("Kính gửi: Đồng chí Lê Văn Cường, Phòng A\n",
+                                                  0) == 0);
+  CHECK(unit_json["text"].get<std::string>().rfind("Kính gửi: Phòng A\n", 0) == 0);
+  CHECK_FALSE(unit_json.contains("person_name"));
+  CHECK(own_json["key"] == unit_json["key"]);
+  CHECK(own_json["id"] != unit_json["id"]);
+  CHECK(own_json["id"] == ids::webhook_id(own.id));
 }
