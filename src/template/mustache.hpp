@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -73,6 +74,7 @@ class Template {
   Template() = default;
   std::string source_;
   std::string rendered_;  ///< source_ without its standalone lines, as kainjow reads it
+  std::uint64_t id_ = 0;  ///< of this compile, shared by copies: the key of the parse cache
   std::vector<Name> names_;
 };
 
