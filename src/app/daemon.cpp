@@ -134,7 +134,7 @@ class Daemon final : public http::Backend {
  private:
   // http::Backend
   std::shared_ptr<const config::Config> config() override { return config_; }
-  journal::Journal& journal() override { return *journal_; }
+  journal::Store& journal() override { return *journal_; }
   config::SysSeconds now() override { return scheduler::system_now(); }
   std::shared_ptr<const schedule::Extensions> extensions() override { return extensions_; }
   void extensions_changed() override {

@@ -1,5 +1,7 @@
 #include "app/token_store.hpp"
 
+#include "journal/journal.hpp"
+
 #include <chrono>
 
 namespace deadlined::app {
@@ -7,7 +9,7 @@ namespace deadlined::app {
 JournalTokenStore::JournalTokenStore(std::filesystem::path journal_path)
     : path_(std::move(journal_path)) {}
 
-journal::Journal& JournalTokenStore::journal() {
+journal::Store& JournalTokenStore::journal() {
   // A worker may wait for a lock held by the event loop's transaction: a refresh is rare,
   // and a stored token is worth the wait.
   if (!journal_)

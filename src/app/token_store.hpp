@@ -5,7 +5,7 @@
 #include <mutex>
 
 #include "delivery/zalo_token.hpp"
-#include "journal/journal.hpp"
+#include "journal/store.hpp"
 
 namespace deadlined::app {
 
@@ -18,11 +18,11 @@ class JournalTokenStore final : public delivery::TokenStore {
   void save(const std::string& channel, const delivery::Tokens& tokens) override;
 
  private:
-  journal::Journal& journal();  // opened on first use, with mutex_ held
+  journal::Store& journal();  // opened on first use, with mutex_ held
 
   std::filesystem::path path_;
   std::mutex mutex_;
-  std::unique_ptr<journal::Journal> journal_;
+  std::unique_ptr<journal::Store> journal_;
 };
 
 }  // namespace deadlined::app

@@ -85,11 +85,11 @@ struct Entry {
 };
 
 /// The feed of `unit`'s open deadlines at `now`: the k_max_events nearest within k_horizon
-/// (and the overdue ones still chased) that `journal_path` has not seen confirmed.
+/// (and the overdue ones still chased) that the journal has not seen confirmed.
 /// A part with an extension is at its deadline in force (`extensions`).
 std::string feed(const config::Config& config, const config::Unit& unit, config::SysSeconds now,
                  const schedule::Extensions& extensions,
-                 const std::filesystem::path& journal_path) {
+                 const journal::Store::Opener& open_journal) {
   const calendar::WorkCalendar& calendar = *config.calendar;
   std::vector<Entry> entries;
   for (const config::Plan& plan : config.plans) {
@@ -109,7 +109,8 @@ std::string feed(const config::Config& config, const config::Unit& unit, config:
   }
   std::stable_sort(entries.begin(), entries.end(),
                    [](const Entry& a, const Entry& b) { return a.due < b.due; });
-  journal::Journal journal(journal_path, journal::JournalOptions{std::chrono::seconds{2}, true});
+  std::unique_ptr<journal::Store> reader = open_journal();
+  journal::Store& journal = *reader;
   std::string out = line("BEGIN:VCALENDAR") + line("VERSION:2.0") +
                     line("PRODID:-//deadlined//nhac viec//VI") + line("CALSCALE:GREGORIAN") +
                     line("METHOD:PUBLISH") +
@@ -169,8 +170,9 @@ Response calendar_feed(Backend& backend, const Request& request, std::string_vie
   r.content_type = "text/calendar; charset=utf-8";
   // Built on a worker thread, with a read-only journal connection of its own.
   r.deferred = [config, unit, extensions = backend.extensions(), now = backend.now(),
-                path = backend.journal().path()](Response& response) {
-    response.body = feed(*config, *unit, now, *extensions, path);
+                open_journal =
+                    backend.journal().reader(std::chrono::seconds{2})](Response& response) {
+    response.body = feed(*config, *unit, now, *extensions, open_journal);
   };
   return r;
 }

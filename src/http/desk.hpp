@@ -9,7 +9,7 @@
 
 #include "config/config.hpp"
 #include "http/desk_actions.hpp"
-#include "journal/journal.hpp"
+#include "journal/store.hpp"
 #include "schedule/standing.hpp"
 
 namespace deadlined::http {

@@ -12,7 +12,7 @@
 #include "http/forms.hpp"
 #include "http/office_login.hpp"
 #include "http/pages.hpp"
-#include "journal/journal.hpp"
+#include "journal/store.hpp"
 #include "message/time_format.hpp"
 #include "schedule/assignment.hpp"
 #include "schedule/chase.hpp"
@@ -186,7 +186,7 @@ Response desk_action(Backend& backend, const Request& request) {
                            "Thời điểm nhận báo cáo không được sau thời điểm hiện tại.");
     }
   }
-  journal::Journal& journal = backend.journal();
+  journal::Store& journal = backend.journal();
   if (journal.is_confirmed(target) != confirm) {
     journal::Confirmation entry{target,
                                 confirm,

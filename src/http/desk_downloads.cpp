@@ -11,7 +11,7 @@
 #include "http/forms.hpp"
 #include "http/office_login.hpp"
 #include "http/pages.hpp"
-#include "journal/journal.hpp"
+#include "journal/store.hpp"
 #include "report/export.hpp"
 #include "report/statistics.hpp"
 #include "report/xlsx.hpp"
@@ -205,8 +205,10 @@ Response report_download(Backend& backend, const Request& request) {
   Response r;
   // Built on the background thread, with a read-only journal connection of its own.
   r.deferred = [config, extensions = backend.extensions(), period = *period, format, plan, now,
-                path = backend.journal().path()](Response& response) {
-    journal::Journal journal(path, journal::JournalOptions{std::chrono::seconds{2}, true});
+                open_journal =
+                    backend.journal().reader(std::chrono::seconds{2})](Response& response) {
+    std::unique_ptr<journal::Store> reader = open_journal();
+    journal::Store& journal = *reader;
     const auto latest = index_confirmations(journal.latest_confirmations());
     const report::Report result = compute_report(*config, latest, *extensions, period, plan, now);
     // The file's name stays ASCII and needs no quoting: a plan's id keeps only such letters.

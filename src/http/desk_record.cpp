@@ -8,7 +8,7 @@
 #include "http/forms.hpp"
 #include "http/office_login.hpp"
 #include "http/pages.hpp"
-#include "journal/journal.hpp"
+#include "journal/store.hpp"
 #include "message/outbound.hpp"
 #include "message/time_format.hpp"
 #include "schedule/occurrence.hpp"
@@ -94,9 +94,10 @@ std::string confirmation_item(const config::Config& config, const journal::Confi
 
 /// The record's page: a heading to print, the attempts in time order, then each unit's
 /// trail of confirmations.
-std::string record_body(const config::Config& config, const std::filesystem::path& journal_path,
+std::string record_body(const config::Config& config, const journal::Store::Opener& open_journal,
                         const RecordOf& record, const std::string& login, config::SysSeconds now) {
-  journal::Journal journal(journal_path, journal::JournalOptions{std::chrono::seconds{2}, true});
+  std::unique_ptr<journal::Store> reader = open_journal();
+  journal::Store& journal = *reader;
   const config::Task& task = *record.task;
   const schedule::Occurrence& o = record.occurrence;
   std::vector<journal::Attempt> attempts =
@@ -208,8 +209,10 @@ Response record_page(Backend& backend, const Request& request) {
   Response r;
   // Built on the background thread, with a read-only journal connection of its own.
   r.deferred = [config, record = std::move(*record), login = std::get<OfficeLogin>(login).name,
-                now = backend.now(), path = backend.journal().path()](Response& response) {
-    response.body = page("Lịch sử đôn đốc", record_body(*config, path, record, login, now));
+                now = backend.now(),
+                open_journal =
+                    backend.journal().reader(std::chrono::seconds{2})](Response& response) {
+    response.body = page("Lịch sử đôn đốc", record_body(*config, open_journal, record, login, now));
   };
   return r;
 }

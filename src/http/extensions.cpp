@@ -35,7 +35,7 @@ Response page_response(int status, const char* title, const std::string& message
 }  // namespace
 
 std::shared_ptr<const schedule::Extensions> read_extensions(const config::Config& config,
-                                                            journal::Journal& journal) {
+                                                            journal::Store& journal) {
   std::vector<schedule::ExtensionEvent> events;
   for (journal::ExtensionEntry& e : journal.extension_entries()) {
     events.push_back({e.id, std::move(e.target), action_of(e.action), std::move(e.until),
@@ -52,7 +52,7 @@ std::string deadline_text(const config::Config& config, const schedule::Extensio
 }
 
 std::string extension_section(const config::Config& config, const schedule::Extensions& extensions,
-                              journal::Journal& journal, const ids::AssignmentId& target,
+                              journal::Store& journal, const ids::AssignmentId& target,
                               config::SysSeconds due, const std::string& csrf,
                               config::SysSeconds now) {
   std::string out;
@@ -98,7 +98,7 @@ Response request_extension(Backend& backend, const Request& request,
                            const ids::AssignmentId& target, config::SysSeconds due,
                            const std::string& back) {
   auto config = backend.config();
-  journal::Journal& journal = backend.journal();
+  journal::Store& journal = backend.journal();
   if (journal.is_confirmed(target)) {
     return page_response(409, "Không thể đề nghị gia hạn",
                          "Nhiệm vụ đã được xác nhận hoàn thành nên không cần gia hạn.");

@@ -10,14 +10,14 @@
 
 #include "config/config.hpp"
 #include "http/http.hpp"
-#include "journal/journal.hpp"
+#include "journal/store.hpp"
 #include "schedule/extension.hpp"
 
 namespace deadlined::http {
 
 /// The extensions of the journal's trail in `config`. Throws when the journal cannot be read.
 std::shared_ptr<const schedule::Extensions> read_extensions(const config::Config& config,
-                                                            journal::Journal& journal);
+                                                            journal::Store& journal);
 
 /// The deadline in force as the pages write it: "17:00 ngày 15/12/2026", with the original
 /// one recalled when an extension moved it.
@@ -27,7 +27,7 @@ std::string deadline_text(const config::Config& config, const schedule::Extensio
 /// The extension part of a unit's confirmation page: the request waiting, the last decision,
 /// or the form to ask for more time (`csrf`: the page's form token).
 std::string extension_section(const config::Config& config, const schedule::Extensions& extensions,
-                              journal::Journal& journal, const ids::AssignmentId& target,
+                              journal::Store& journal, const ids::AssignmentId& target,
                               config::SysSeconds due, const std::string& csrf,
                               config::SysSeconds now);
 

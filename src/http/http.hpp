@@ -12,7 +12,7 @@
 
 #include "config/config.hpp"
 #include "delivery/channel.hpp"
-#include "journal/journal.hpp"
+#include "journal/store.hpp"
 #include "schedule/extension.hpp"
 
 namespace deadlined::http {
@@ -64,7 +64,7 @@ class Backend {
  public:
   virtual ~Backend() = default;
   virtual std::shared_ptr<const config::Config> config() = 0;
-  virtual journal::Journal& journal() = 0;
+  virtual journal::Store& journal() = 0;
   virtual SysSeconds now() = 0;
   virtual Metrics metrics() = 0;
   /// The extensions in force, of the journal's trail and the running config.

@@ -64,7 +64,7 @@ Response ack(Backend& backend, const Request& request, std::string_view token) {
   auto resolved = schedule::resolve(*config, target);
   if (!std::holds_alternative<schedule::Assignment>(resolved)) return gone();
   const auto& [plan, task, unit, occurrence, role] = std::get<schedule::Assignment>(resolved);
-  journal::Journal& journal = backend.journal();
+  journal::Store& journal = backend.journal();
   // The form's token is bound to the link and to how many times the Office has reopened the
   // task: a POST captured before a reopening cannot confirm it again, and a second click on
   // the same page stays harmless.

@@ -48,7 +48,7 @@ std::string sent_what(const config::Config& config, const std::string& reminder_
 }
 
 /// The channels no longer sent to, and what went out lately.
-std::string sent_sections(const config::Config& config, journal::Journal& journal) {
+std::string sent_sections(const config::Config& config, journal::Store& journal) {
   std::string body;
   // Channels the daemon no longer sends to.
   auto disabled = journal.disabled_channels();
@@ -94,10 +94,11 @@ std::string sent_sections(const config::Config& config, journal::Journal& journa
 
 /// The page's body, built on the background thread with a read-only journal of its own: at
 /// 100,000 tasks it takes a share of a second that the event loop must not wait.
-std::string status_body(const config::Config& config, const std::filesystem::path& journal_path,
+std::string status_body(const config::Config& config, const journal::Store::Opener& open_journal,
                         const schedule::Extensions& extensions, const DeskFilter& filter,
                         const DeskForms& forms, const std::string& login, SysSeconds now) {
-  journal::Journal journal(journal_path, journal::JournalOptions{std::chrono::seconds{2}, true});
+  std::unique_ptr<journal::Store> reader = open_journal();
+  journal::Store& journal = *reader;
   const auto latest = index_confirmations(journal.latest_confirmations());
   std::string body = "<h1>Theo dõi, đôn đốc thực hiện nhiệm vụ</h1>\n<p class=\"muted\">Cập nhật " +
                      escape_html(when(config, now)) + " · Đăng nhập: " + escape_html(login) +
@@ -164,9 +165,10 @@ Response status_page(Backend& backend, const Request& request) {
   DeskForms forms{desk_csrf(config->http, login->id), std::string(query)};
   r.deferred = [config, extensions = backend.extensions(), filter = desk_filter(query),
                 forms = std::move(forms), login = login->name, now = backend.now(),
-                path = backend.journal().path()](Response& response) {
-    response.body = page("Theo dõi nhiệm vụ",
-                         status_body(*config, path, *extensions, filter, forms, login, now));
+                open_journal =
+                    backend.journal().reader(std::chrono::seconds{2})](Response& response) {
+    response.body = page("Theo dõi nhiệm vụ", status_body(*config, open_journal, *extensions,
+                                                          filter, forms, login, now));
   };
   return r;
 }

@@ -7,7 +7,7 @@
 
 namespace deadlined::journal {
 
-using detail::bind;
+using detail::bind_text;
 using detail::seconds;
 using detail::Statement;
 using detail::text_column;
@@ -18,8 +18,8 @@ void Journal::open_attempt(const std::string& key, std::string_view address, Sys
   Statement s(
       prepare("INSERT OR REPLACE INTO attempts (delivery_key, attempt, address, started_at)"
               " SELECT key, attempts, ?2, ?3 FROM deliveries WHERE key = ?1"));
-  bind(s.get(), 1, key);
-  bind(s.get(), 2, address);
+  bind_text(s.get(), 1, key);
+  bind_text(s.get(), 2, address);
   sqlite3_bind_int64(s.get(), 3, seconds(now));
   if (sqlite3_step(s.get()) != SQLITE_DONE) fail("record an attempt");
 }
@@ -44,7 +44,7 @@ void Journal::close_delivered(const std::vector<std::string>& keys, std::size_t 
   Statement s(prepare(sql.c_str()));
   sqlite3_bind_int64(s.get(), 1, seconds(now));
   for (std::size_t i = from; i < to; ++i)
-    bind(s.get(), static_cast<int>(i - from + 2), keys[i]);
+    bind_text(s.get(), static_cast<int>(i - from + 2), keys[i]);
   if (sqlite3_step(s.get()) != SQLITE_DONE) fail("record delivered attempts");
 }
 
@@ -54,9 +54,9 @@ void Journal::close_attempt(const std::string& key, SysSeconds now, const std::s
       prepare("UPDATE attempts SET outcome = CASE WHEN ?4 THEN 'failed' ELSE 'retry' END,"
               " ended_at = ?2, error = ?3 WHERE delivery_key = ?1 AND outcome IS NULL"
               " AND attempt = (SELECT attempts FROM deliveries WHERE key = ?1)"));
-  bind(s.get(), 1, key);
+  bind_text(s.get(), 1, key);
   sqlite3_bind_int64(s.get(), 2, seconds(now));
-  bind(s.get(), 3, error);
+  bind_text(s.get(), 3, error);
   sqlite3_bind_int(s.get(), 4, final ? 1 : 0);
   if (sqlite3_step(s.get()) != SQLITE_DONE) fail("record a failed attempt");
 }
@@ -70,9 +70,9 @@ std::vector<Attempt> Journal::attempts(const AttemptFilter& f) {
       " AND (?3 = '' OR d.unit = ?3) AND (?4 IS NULL OR a.started_at >= ?4)"
       " AND (?5 IS NULL OR a.started_at < ?5)"
       " ORDER BY a.started_at, a.delivery_key, a.attempt"));
-  bind(s.get(), 1, f.plan);
-  bind(s.get(), 2, f.task);
-  bind(s.get(), 3, f.unit);
+  bind_text(s.get(), 1, f.plan);
+  bind_text(s.get(), 2, f.task);
+  bind_text(s.get(), 3, f.unit);
   if (f.from) sqlite3_bind_int64(s.get(), 4, seconds(*f.from));
   if (f.to) sqlite3_bind_int64(s.get(), 5, seconds(*f.to));
   std::vector<Attempt> out;

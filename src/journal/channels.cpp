@@ -5,23 +5,23 @@
 
 namespace deadlined::journal {
 
-using detail::bind;
+using detail::bind_text;
 using detail::Statement;
 
 void Journal::disable_channel(const DisabledChannel& entry) {
   Statement s(
       prepare("INSERT OR REPLACE INTO disabled_channels (channel, fingerprint, since, reason)"
               " VALUES (?1, ?2, ?3, ?4)"));
-  bind(s.get(), 1, entry.channel);
-  bind(s.get(), 2, entry.fingerprint);
+  bind_text(s.get(), 1, entry.channel);
+  bind_text(s.get(), 2, entry.fingerprint);
   sqlite3_bind_int64(s.get(), 3, detail::seconds(entry.since));
-  bind(s.get(), 4, entry.reason);
+  bind_text(s.get(), 4, entry.reason);
   if (sqlite3_step(s.get()) != SQLITE_DONE) fail("disable a channel");
 }
 
 void Journal::enable_channel(const std::string& channel) {
   Statement s(prepare("DELETE FROM disabled_channels WHERE channel = ?1"));
-  bind(s.get(), 1, channel);
+  bind_text(s.get(), 1, channel);
   if (sqlite3_step(s.get()) != SQLITE_DONE) fail("enable a channel");
 }
 
@@ -46,7 +46,7 @@ std::optional<ProviderTokens> Journal::provider_tokens(const std::string& channe
   Statement s(
       prepare("SELECT seed, refresh_token, access_token, expires_at, updated_at"
               " FROM provider_tokens WHERE channel = ?1"));
-  bind(s.get(), 1, channel);
+  bind_text(s.get(), 1, channel);
   int rc = sqlite3_step(s.get());
   if (rc == SQLITE_DONE) return std::nullopt;
   if (rc != SQLITE_ROW) fail("read a provider's tokens");
@@ -64,10 +64,10 @@ void Journal::store_provider_tokens(const std::string& channel, const ProviderTo
       prepare("INSERT OR REPLACE INTO provider_tokens"
               " (channel, seed, refresh_token, access_token, expires_at, updated_at)"
               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
-  bind(s.get(), 1, channel);
-  bind(s.get(), 2, tokens.seed);
-  bind(s.get(), 3, tokens.refresh_token);
-  bind(s.get(), 4, tokens.access_token);
+  bind_text(s.get(), 1, channel);
+  bind_text(s.get(), 2, tokens.seed);
+  bind_text(s.get(), 3, tokens.refresh_token);
+  bind_text(s.get(), 4, tokens.access_token);
   sqlite3_bind_int64(s.get(), 5, detail::seconds(tokens.expires_at));
   sqlite3_bind_int64(s.get(), 6, detail::seconds(tokens.updated_at));
   if (sqlite3_step(s.get()) != SQLITE_DONE) fail("store a provider's tokens");

@@ -7,7 +7,7 @@
 namespace deadlined::journal {
 namespace {
 
-using detail::bind;
+using detail::bind_text;
 using detail::seconds;
 using detail::Statement;
 using detail::text_column;
@@ -37,16 +37,16 @@ void Journal::record(const Confirmation& c) {
       prepare("INSERT INTO confirmations (plan, task, occurrence, unit, action, at, actor, "
               "origin, note, document, received_at)"
               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
-  bind(s.get(), 1, c.target.plan);
-  bind(s.get(), 2, c.target.task);
-  bind(s.get(), 3, c.target.occurrence);
-  bind(s.get(), 4, c.target.unit);
-  bind(s.get(), 5, c.confirmed ? "confirm" : "reopen");
+  bind_text(s.get(), 1, c.target.plan);
+  bind_text(s.get(), 2, c.target.task);
+  bind_text(s.get(), 3, c.target.occurrence);
+  bind_text(s.get(), 4, c.target.unit);
+  bind_text(s.get(), 5, c.confirmed ? "confirm" : "reopen");
   sqlite3_bind_int64(s.get(), 6, seconds(c.at));
-  bind(s.get(), 7, c.actor);
-  bind(s.get(), 8, c.origin);
-  bind(s.get(), 9, c.note);
-  bind(s.get(), 10, c.document);
+  bind_text(s.get(), 7, c.actor);
+  bind_text(s.get(), 8, c.origin);
+  bind_text(s.get(), 9, c.note);
+  bind_text(s.get(), 10, c.document);
   if (c.received_at) sqlite3_bind_int64(s.get(), 11, seconds(*c.received_at));
   if (sqlite3_step(s.get()) != SQLITE_DONE) fail("record a confirmation");
 }
@@ -63,10 +63,10 @@ std::vector<Confirmation> Journal::confirmations(const Target& target, bool late
   // prepare() keeps statements by the address of their text: these live as long as the
   // program.
   Statement s(prepare(latest_only ? k_latest.c_str() : k_all.c_str()));
-  bind(s.get(), 1, target.plan);
-  bind(s.get(), 2, target.task);
-  bind(s.get(), 3, target.occurrence);
-  bind(s.get(), 4, target.unit);
+  bind_text(s.get(), 1, target.plan);
+  bind_text(s.get(), 2, target.task);
+  bind_text(s.get(), 3, target.occurrence);
+  bind_text(s.get(), 4, target.unit);
   std::vector<Confirmation> out;
   int rc = 0;
   while ((rc = sqlite3_step(s.get())) == SQLITE_ROW)

@@ -7,7 +7,7 @@
 namespace deadlined::journal {
 namespace {
 
-using detail::bind;
+using detail::bind_text;
 using detail::seconds;
 using detail::Statement;
 using detail::text_column;
@@ -55,16 +55,16 @@ std::int64_t Journal::record_extension(const ExtensionEntry& e) {
   Statement s(
       prepare("INSERT INTO extensions (plan, task, occurrence, unit, action, until, note, at,"
               " actor, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
-  bind(s.get(), 1, e.target.plan);
-  bind(s.get(), 2, e.target.task);
-  bind(s.get(), 3, e.target.occurrence);
-  bind(s.get(), 4, e.target.unit);
-  bind(s.get(), 5, action_text(e.action));
-  bind(s.get(), 6, e.until);
-  bind(s.get(), 7, e.note);
+  bind_text(s.get(), 1, e.target.plan);
+  bind_text(s.get(), 2, e.target.task);
+  bind_text(s.get(), 3, e.target.occurrence);
+  bind_text(s.get(), 4, e.target.unit);
+  bind_text(s.get(), 5, action_text(e.action));
+  bind_text(s.get(), 6, e.until);
+  bind_text(s.get(), 7, e.note);
   sqlite3_bind_int64(s.get(), 8, seconds(e.at));
-  bind(s.get(), 9, e.actor);
-  bind(s.get(), 10, e.origin);
+  bind_text(s.get(), 9, e.actor);
+  bind_text(s.get(), 10, e.origin);
   if (sqlite3_step(s.get()) != SQLITE_DONE) fail("record an extension");
   return sqlite3_last_insert_rowid(db_);
 }
@@ -75,10 +75,10 @@ std::vector<ExtensionEntry> Journal::extension_history(const Target& target) {
       std::string(k_columns) +
       " WHERE plan = ?1 AND task = ?2 AND occurrence = ?3 AND unit = ?4 ORDER BY id";
   Statement s(prepare(k_sql.c_str()));
-  bind(s.get(), 1, target.plan);
-  bind(s.get(), 2, target.task);
-  bind(s.get(), 3, target.occurrence);
-  bind(s.get(), 4, target.unit);
+  bind_text(s.get(), 1, target.plan);
+  bind_text(s.get(), 2, target.task);
+  bind_text(s.get(), 3, target.occurrence);
+  bind_text(s.get(), 4, target.unit);
   std::vector<ExtensionEntry> out;
   int rc = 0;
   while ((rc = sqlite3_step(s.get())) == SQLITE_ROW)

@@ -12,7 +12,7 @@
 namespace deadlined::journal {
 namespace {
 
-using detail::bind;
+using detail::bind_text;
 using detail::seconds;
 using detail::Statement;
 
@@ -72,6 +72,12 @@ Journal::Journal(const std::filesystem::path& path, JournalOptions options) : pa
   }
 }
 
+Store::Opener Journal::reader(std::chrono::milliseconds busy_timeout) const {
+  return [path = path_, busy_timeout]() -> std::unique_ptr<Store> {
+    return std::make_unique<Journal>(path, JournalOptions{busy_timeout, true});
+  };
+}
+
 Journal::~Journal() {
   for (auto& [sql, statement] : statements_)
     sqlite3_finalize(statement);
@@ -116,8 +122,8 @@ void Journal::exec(const char* sql) {
 void Journal::add_column(const char* table, const char* column, const char* definition) {
   {
     Statement s(prepare("SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2"));
-    bind(s.get(), 1, table);
-    bind(s.get(), 2, column);
+    bind_text(s.get(), 1, table);
+    bind_text(s.get(), 2, column);
     if (step(s.get(), "read the schema") == SQLITE_ROW) return;
   }
   exec((std::string("ALTER TABLE ") + table + " ADD COLUMN " + column + " " + definition).c_str());
@@ -136,7 +142,7 @@ sqlite3_stmt* Journal::prepare(const char* sql) {
 
 std::optional<State> Journal::state_of(const std::string& key) {
   Statement s(prepare("SELECT state FROM deliveries WHERE key = ?"));
-  bind(s.get(), 1, key);
+  bind_text(s.get(), 1, key);
   // An error is an error: never "not sent", which would send it again.
   if (step(s.get(), "read a delivery") != SQLITE_ROW) return std::nullopt;
   std::string_view state = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0));
@@ -155,14 +161,14 @@ bool Journal::mark_attempt(const DeliveryRecord& r, SysSeconds now, std::string_
       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'pending', 1, ?12, ?12)"
       " ON CONFLICT(key) DO UPDATE SET attempts = attempts + 1, last_attempt_at = ?12,"
       " late = late OR ?11 WHERE state = 'pending'"));
-  bind(s.get(), 1, r.key);
-  bind(s.get(), 2, r.reminder_key);
-  bind(s.get(), 3, r.channel);
-  bind(s.get(), 4, r.plan);
-  bind(s.get(), 5, r.task);
-  bind(s.get(), 6, r.occurrence);
-  bind(s.get(), 7, r.stage);
-  bind(s.get(), 8, r.unit);
+  bind_text(s.get(), 1, r.key);
+  bind_text(s.get(), 2, r.reminder_key);
+  bind_text(s.get(), 3, r.channel);
+  bind_text(s.get(), 4, r.plan);
+  bind_text(s.get(), 5, r.task);
+  bind_text(s.get(), 6, r.occurrence);
+  bind_text(s.get(), 7, r.stage);
+  bind_text(s.get(), 8, r.unit);
   sqlite3_bind_int64(s.get(), 9, seconds(r.scheduled_at));
   sqlite3_bind_int64(s.get(), 10, seconds(r.due_at));
   sqlite3_bind_int(s.get(), 11, r.late ? 1 : 0);
@@ -199,7 +205,7 @@ void Journal::mark_delivered(const std::vector<std::string>& keys, SysSeconds no
     sqlite3_bind_int64(s.get(), 1, seconds(now));
     std::size_t to = std::min(keys.size(), from + k_keys_per_update);
     for (std::size_t i = from; i < to; ++i)
-      bind(s.get(), static_cast<int>(i - from + 2), keys[i]);
+      bind_text(s.get(), static_cast<int>(i - from + 2), keys[i]);
     if (sqlite3_step(s.get()) != SQLITE_DONE) fail("record deliveries");
     close_delivered(keys, from, to, now);
   }
@@ -211,22 +217,22 @@ void Journal::mark_failed(const std::string& key, SysSeconds now, const std::str
   Statement s(
       prepare("UPDATE deliveries SET state = CASE WHEN ?4 THEN 'failed' ELSE state END,"
               " last_attempt_at = ?2, last_error = ?3 WHERE key = ?1"));
-  bind(s.get(), 1, key);
+  bind_text(s.get(), 1, key);
   sqlite3_bind_int64(s.get(), 2, seconds(now));
-  bind(s.get(), 3, reason);
+  bind_text(s.get(), 3, reason);
   sqlite3_bind_int(s.get(), 4, final ? 1 : 0);
   if (sqlite3_step(s.get()) != SQLITE_DONE) fail("record failure");
 }
 
 int Journal::attempts(const std::string& key) {
   Statement s(prepare("SELECT attempts FROM deliveries WHERE key = ?"));
-  bind(s.get(), 1, key);
+  bind_text(s.get(), 1, key);
   return step(s.get(), "read attempts") == SQLITE_ROW ? sqlite3_column_int(s.get(), 0) : 0;
 }
 
 std::size_t Journal::count(State state) {
   Statement s(prepare("SELECT count(*) FROM deliveries WHERE state = ?"));
-  bind(s.get(), 1, to_string(state));
+  bind_text(s.get(), 1, to_string(state));
   return step(s.get(), "count deliveries") == SQLITE_ROW
              ? static_cast<std::size_t>(sqlite3_column_int64(s.get(), 0))
              : 0;

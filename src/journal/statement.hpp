@@ -24,10 +24,11 @@ inline std::int64_t seconds(SysSeconds t) {
   return t.time_since_epoch().count();
 }
 
-/// Binds text without copying it: every Statement is a local of the function that binds it,
-/// declared before it binds, so it is reset (and its bindings cleared) before the text
-/// it was given (arguments, their members, literals) goes away.
-inline void bind(sqlite3_stmt* s, int index, std::string_view text) {
+/// Binds text without copying it (named bind_text, not bind: a call with a std::string would
+/// find std::bind by argument-dependent lookup, a better match, and bind nothing): every Statement
+/// is a local of the function that binds it, declared before it binds, so it is reset (and its
+/// bindings cleared) before the text it was given (arguments, their members, literals) goes away.
+inline void bind_text(sqlite3_stmt* s, int index, std::string_view text) {
   sqlite3_bind_text(s, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
 }
 

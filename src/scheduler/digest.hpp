@@ -6,7 +6,7 @@
 
 #include "config/config.hpp"
 #include "ids/ids.hpp"
-#include "journal/journal.hpp"
+#include "journal/store.hpp"
 #include "message/outbound.hpp"
 #include "schedule/schedule.hpp"
 

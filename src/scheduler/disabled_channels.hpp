@@ -4,7 +4,7 @@
 #include <string>
 
 #include "config/config.hpp"
-#include "journal/journal.hpp"
+#include "journal/store.hpp"
 
 namespace deadlined::scheduler {
 
@@ -15,7 +15,7 @@ using config::SysSeconds;
 /// it. Kept in the journal, so that a restart does not send to it again either.
 class DisabledChannels {
  public:
-  explicit DisabledChannels(journal::Journal& journal) : journal_(journal) {}
+  explicit DisabledChannels(journal::Store& journal) : journal_(journal) {}
 
   /// At each (re)load of `config`: reads the journal's entries the first time, and enables
   /// again each channel whose configuration has changed or gone. Throws when the journal
@@ -30,7 +30,7 @@ class DisabledChannels {
   const std::map<std::string, journal::DisabledChannel>& entries() const { return entries_; }
 
  private:
-  journal::Journal& journal_;
+  journal::Store& journal_;
   bool restored_ = false;
   std::map<std::string, journal::DisabledChannel> entries_;
 };

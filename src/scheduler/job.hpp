@@ -8,7 +8,7 @@
 
 #include "config/config.hpp"
 #include "delivery/channel.hpp"
-#include "journal/journal.hpp"
+#include "journal/store.hpp"
 #include "message/outbound.hpp"
 #include "schedule/schedule.hpp"
 

@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-#include "journal/journal.hpp"
+#include "journal/store.hpp"
 #include "scheduler/planner.hpp"
 
 namespace deadlined::scheduler {
@@ -12,13 +12,13 @@ namespace deadlined::scheduler {
 /// loads; tests give the planner a fake).
 class JournalStates final : public DeliveryStates {
  public:
-  explicit JournalStates(journal::Journal& journal) : journal_(journal) {}
+  explicit JournalStates(journal::Store& journal) : journal_(journal) {}
   std::optional<journal::State> state_of(const std::string& key) override {
     return journal_.state_of(key);
   }
 
  private:
-  journal::Journal& journal_;
+  journal::Store& journal_;
 };
 
 }  // namespace deadlined::scheduler

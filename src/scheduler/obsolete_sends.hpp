@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "journal/journal.hpp"
+#include "journal/store.hpp"
 #include "scheduler/job.hpp"
 
 namespace deadlined::scheduler {
@@ -16,7 +16,7 @@ namespace deadlined::scheduler {
 /// loop: logs, reads the journal and closes the row of a retry it drops.
 class ObsoleteSends {
  public:
-  explicit ObsoleteSends(journal::Journal& journal) : journal_(journal) {}
+  explicit ObsoleteSends(journal::Store& journal) : journal_(journal) {}
 
   /// Whether `r` is not to be sent any more: its unit has confirmed, or `current` (the latest
   /// load; null: none yet) has replaced its deadline. Logs why.
@@ -45,7 +45,7 @@ class ObsoleteSends {
     int retries = 0;
     std::optional<SysSeconds> latest_delivered;
   };
-  journal::Journal& journal_;
+  journal::Store& journal_;
   std::map<std::string, Retrying> retrying_;
 };
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "journal/journal.hpp"
+#include "journal/store.hpp"
 #include "scheduler/job.hpp"
 
 namespace deadlined::scheduler {

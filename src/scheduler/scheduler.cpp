@@ -31,7 +31,7 @@ SysSeconds system_now() {
 }
 
 Scheduler::Scheduler(boost::asio::io_context& io, boost::asio::thread_pool& workers,
-                     journal::Journal& journal, Clock clock, std::unique_ptr<Timer> timer,
+                     journal::Store& journal, Clock clock, std::unique_ptr<Timer> timer,
                      std::chrono::milliseconds record_window)
     : io_(io),
       journal_(journal),

@@ -16,7 +16,7 @@
 
 #include "config/config.hpp"
 #include "delivery/channel.hpp"
-#include "journal/journal.hpp"
+#include "journal/store.hpp"
 #include "scheduler/bundles.hpp"
 #include "scheduler/clock.hpp"
 #include "scheduler/disabled_channels.hpp"
@@ -45,9 +45,8 @@ class Scheduler {
   /// `workers` runs blocking sends; `clock` and `timer` default to the system's wall clock
   /// and a WallTimer; tests pass a simulated pair to step the clock, and a record window of
   /// 0 to have outcomes recorded without a real-time wait (see SendLanes).
-  Scheduler(boost::asio::io_context& io, boost::asio::thread_pool& workers,
-            journal::Journal& journal, Clock clock = system_now,
-            std::unique_ptr<Timer> timer = nullptr,
+  Scheduler(boost::asio::io_context& io, boost::asio::thread_pool& workers, journal::Store& journal,
+            Clock clock = system_now, std::unique_ptr<Timer> timer = nullptr,
             std::chrono::milliseconds record_window = SendLanes::k_record_window);
 
   /// Replaces the schedule with the one of `config`: upcoming reminders, plus the catch-up of
@@ -124,7 +123,7 @@ class Scheduler {
              SysSeconds now, std::vector<std::string>& delivered);
 
   boost::asio::io_context& io_;
-  journal::Journal& journal_;
+  journal::Store& journal_;
   std::shared_ptr<const Generation> current_;  // the latest load
   Clock clock_;
   std::unique_ptr<Timer> timer_;

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 #include "http/extensions.hpp"
+#include "journal/journal.hpp"
 
 #include "codec/token.hpp"
 
@@ -37,7 +38,7 @@ class FakeBackend final : public http::Backend {
   }
 
   std::shared_ptr<const config::Config> config() override { return config_; }
-  journal::Journal& journal() override { return *journal_; }
+  journal::Store& journal() override { return *journal_; }
   config::SysSeconds now() override { return now_; }
   std::shared_ptr<const schedule::Extensions> extensions() override {
     return http::read_extensions(*config_, *journal_);
