@@ -115,7 +115,7 @@ TEMPLATE_TEST_CASE("a burst's outcomes mark exactly their keys delivered", "[sto
 }
 
 TEMPLATE_TEST_CASE(
-    "what a transaction writes is seen once committed and kept across a reopen; "
+    "what a transaction writes is seen once committed and kept across a reopen, "
     "a rollback drops it",
     "[store]", Sqlite) {
   TestType backend;
