@@ -110,10 +110,8 @@ std::string bundle_text(const config::Config& config, const Members& unordered,
   }
   letter["subject"] = bundle["subject"];
   letter["is_copied"] = std::string(copied ? 1 : 0, '1');
-  std::string body = texts.render("bundle.text.mustache", bundle, {{"items", items}});
-  while (!body.empty() && body.back() == '\n')
-    body.pop_back();
-  return letter_of(letter, config, std::move(body));
+  return letter_of(letter, config,
+                   texts.render("bundle.text.mustache", bundle, {{"items", items}}));
 }
 
 std::string bundle_message_id(const Members& members) {

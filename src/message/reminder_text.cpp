@@ -289,7 +289,7 @@ std::string body_of(const templating::Variables& letter, const Config& config, c
 
 std::string letter_of(const templating::Variables& letter, const Config& config, std::string body) {
   templating::Variables v = letter;
-  v["body"] = std::move(body);
+  v["body"] = without_final_breaks(std::move(body));
   return texts_of(config).render("letter.text.mustache", v);
 }
 

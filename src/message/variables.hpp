@@ -27,7 +27,8 @@ std::string subject_of(const templating::Variables& letter, const config::Config
                        const schedule::Reminder& r);
 std::string body_of(const templating::Variables& letter, const config::Config& config,
                     const schedule::Reminder& r);
-/// "letter.text.mustache" around `body` (one reminder's, or a bundle's).
+/// "letter.text.mustache" around `body` (one reminder's, or a bundle's), its final line
+/// breaks dropped: the letter writes the break that follows it.
 std::string letter_of(const templating::Variables& letter, const config::Config& config,
                       std::string body);
 
